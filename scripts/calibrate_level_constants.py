@@ -1,0 +1,61 @@
+"""Calibrate the choice model's level constants to the observed split of contacts by facility level.
+
+A BLP-style contraction: constant[level] += damping × ln(target share / simulated share), repeated.
+Targets: the 2022 bulletin's visit split county : township : village ≈ 35 : 32 : 33 with 87.1% of care
+inside the county (6th National Health Services Survey, 2018), and township health centres' share of
+admissions (bulletin 2023: 13.2%). How that overall split divides between episode types is an
+assumption, stated in TARGETS. Prints the constants to put in ``ygt_abm/config/params.py``.
+
+    .venv/bin/python scripts/calibrate_level_constants.py [--iterations 6] [--population 60000]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from ygt_abm.config.experiment import SyntheticWorld
+from ygt_abm.config.params import EPISODE_TYPES, LEVELS, ByLevel, ModelParameters
+from ygt_abm.model import CountyModel
+from ygt_abm.streams import Streams
+from ygt_abm.world.synthetic import synthetic_region
+
+# Share of each episode type's contacts by level (village, township, county, city); None: not calibrated.
+TARGETS = {
+    "minor": (0.26, 0.26, 0.34, 0.14),
+    "chronic": (0.33, 0.29, 0.30, 0.08),
+    "serious": (None, 0.15, 0.63, 0.22),
+    "emergency": (None, 0.30, 0.55, 0.15),
+}
+
+
+def calibrate(iterations: int, population: int, damping: float = 0.8) -> ModelParameters:
+    region = synthetic_region(SyntheticWorld(population=population), Streams(1).get("world"))
+    params = ModelParameters()
+    for it in range(iterations):
+        model = CountyModel(region, params, seed=it)
+        model.run(1)
+        contacts = model.contacts_by_level_type.astype(float)
+        for t, name in enumerate(EPISODE_TYPES):
+            target = np.array([np.nan if v is None else v for v in TARGETS[name]])
+            used = ~np.isnan(target)
+            simulated = contacts[used, t] / contacts[used, t].sum()
+            choice = params.choice.for_type(t)
+            constant = choice.level_constant.array()
+            constant[used] += damping * np.log(target[used] / np.maximum(simulated, 1e-4))
+            if used[0]:
+                constant -= constant[0]  # village is the reference level
+            choice.level_constant = ByLevel(**dict(zip(LEVELS, np.round(constant, 3))))
+            print(f"iteration {it} {name:9s} simulated {np.round(simulated, 3)} → constants {np.round(constant, 3)}")
+    return params
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--iterations", type=int, default=6)
+    parser.add_argument("--population", type=int, default=60_000)
+    args = parser.parse_args()
+    calibrated = calibrate(args.iterations, args.population)
+    for name in EPISODE_TYPES:
+        print(f"{name}: level_constant = {calibrated.choice.for_type(EPISODE_TYPES.index(name)).level_constant}")

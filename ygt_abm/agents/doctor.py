@@ -1,0 +1,82 @@
+"""Doctors: level, skill, employer, posting, age and pay, with yearly career events.
+
+A doctor's employer (the facility that holds the post) and posting (where they work this year) differ
+when a doctor is dispatched (下沉); capacity and capability follow the posting.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ygt_abm.config.params import LEVELS, WorkforceParams
+
+VILLAGE = 0
+
+
+class Doctor(mesa.Agent):
+    def __init__(self, model: mesa.Model, level: int, employer: int, age: float, skill: float, pay: float) -> None:
+        super().__init__(model)
+        self.level = int(level)
+        self.employer = int(employer)
+        self.posting = int(employer)
+        self.age = float(age)
+        self.skill = float(skill)
+        self.pay = float(pay)
+
+    def __repr__(self) -> str:
+        return (f"Doctor({LEVELS[self.level]}, employer={self.employer}, posting={self.posting}, "
+                f"age={self.age:.0f}, skill={self.skill:.2f})")
+
+
+def hire_initial_doctors(model: mesa.Model, posts: np.ndarray, level: np.ndarray, params: WorkforceParams,
+                         pay: np.ndarray, rng: np.random.Generator) -> None:
+    """Fill every post at the start: fractional posts are filled with that probability."""
+    count = np.floor(posts).astype(np.int64) + (rng.random(len(posts)) < posts % 1)
+    employer = np.repeat(np.arange(len(posts)), count)
+    lvl = level[employer]
+    age = np.clip(rng.normal(params.mean_age.array()[lvl], params.age_sd), 22, 75)
+    skill = rng.beta(5.0, 5.0, len(employer))
+    for f, lv, a, s in zip(employer.tolist(), lvl.tolist(), age.tolist(), skill.tolist()):
+        Doctor(model, lv, f, a, s, pay[lv])
+    posts[:] = np.maximum(posts, 0)
+    model.facilities.posts[:] = count  # establishment = the posts actually filled at start
+
+
+def yearly_careers(model: mesa.Model, params: WorkforceParams, pay: np.ndarray, rng: np.random.Generator) -> dict:
+    """One year of careers: ageing, retirement, quitting, training, then recruitment into vacancies.
+
+    Draws are taken per doctor in ``unique_id`` order, so they do not depend on set iteration order."""
+    doctors = sorted(model.agents_by_type.get(Doctor, []), key=lambda d: d.unique_id)
+    u = rng.random((len(doctors), 3))
+    events = {"retired": 0, "quit": 0, "trained": 0, "recruited": 0}
+    quit_base = params.quit_rate.array()
+    ref = params.reference_pay.array()
+    train = params.training_rate.array()
+    for d, (u_leave, u_quit, u_train) in zip(doctors, u.tolist()):
+        d.age += 1.0
+        d.pay = float(pay[d.level])
+        over_age = d.age >= params.retirement_age
+        if over_age and (d.level != VILLAGE or u_leave < params.village_retirement_hazard):
+            events["retired"] += 1
+            d.remove()
+            continue
+        if u_quit < quit_base[d.level] * (ref[d.level] / max(d.pay, 1.0)) ** params.quit_pay_elasticity:
+            events["quit"] += 1
+            d.remove()
+            continue
+        if u_train < train[d.level]:
+            d.skill = min(1.0, d.skill + params.training_skill_gain)
+            events["trained"] += 1
+
+    state = model.facilities
+    staffed = np.bincount([d.employer for d in model.agents_by_type.get(Doctor, [])], minlength=len(state.level))
+    vacancies = np.maximum(np.round(state.posts).astype(np.int64) - staffed, 0)
+    fill = rng.binomial(vacancies, params.vacancy_fill_rate.array()[state.level])
+    employer = np.repeat(np.arange(len(fill)), fill)
+    skill = rng.beta(5.0, 5.0, len(employer))
+    for f, s in zip(employer.tolist(), skill.tolist()):
+        lv = int(state.level[f])
+        Doctor(model, lv, f, params.recruit_age.array()[lv], s, pay[lv])
+    events["recruited"] = int(len(employer))
+    return events

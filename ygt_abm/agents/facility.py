@@ -1,0 +1,144 @@
+"""Facilities: village clinics, township health centres, county hospitals, city hospitals.
+
+Their state is a struct of arrays (``FacilityState``) so the weekly step stays vectorised; each
+``Facility`` Mesa agent is a named view onto one row, for inspection, careers and the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from ygt_abm.config.params import LEVELS, ModelParameters
+from ygt_abm.world.geography import FACILITY_KINDS, Region
+
+
+@dataclass
+class FacilityState:
+    level: np.ndarray  # int8
+    county: np.ndarray  # int32, -1 for city hospitals
+    beds: np.ndarray  # float
+    posts: np.ndarray  # doctor posts (编制) to keep filled
+    doctors: np.ndarray  # doctors posted here now
+    mean_skill: np.ndarray
+    capability: np.ndarray  # (facility, episode type) 0–1
+    outpatient_capacity: np.ndarray  # visits a week
+    admission_capacity: np.ndarray  # admissions a week
+    load: np.ndarray  # last week's outpatient demand ÷ capacity
+    wait_days: np.ndarray  # expected outpatient wait
+    visits: np.ndarray  # this year
+    admissions: np.ndarray  # this year
+    revenue_fund: np.ndarray  # this year, yuan
+    revenue_oop: np.ndarray  # this year, yuan
+
+    @classmethod
+    def create(cls, region: Region, params: ModelParameters) -> "FacilityState":
+        n = region.n_facilities
+        level = region.facility_level.astype(np.int8)
+        fp, wp = params.facilities, params.workforce
+        county_pop = region.county_population()
+        hospitals_per_county = np.bincount(region.facility_county[level == 2], minlength=region.n_counties)
+        beds = np.select(
+            [level == 0, level == 1, level == 2, level == 3],
+            [0.0, fp.township_beds,
+             fp.county_beds_per_1000 * county_pop[np.maximum(region.facility_county, 0)] / 1000.0
+             / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
+             fp.city_beds])
+        beds = np.where(np.isnan(region.facility_beds), beds, region.facility_beds)
+        posts = np.select(
+            [level == 0, level == 1, level == 2, level == 3],
+            [wp.village_doctors_per_clinic, wp.township_doctors,
+             wp.county_doctors_per_1000 * county_pop[np.maximum(region.facility_county, 0)] / 1000.0
+             / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
+             wp.city_doctors])
+        posts = np.where(np.isnan(region.facility_doctors), posts, region.facility_doctors)
+        z = np.zeros(n)
+        return cls(level=level, county=region.facility_county.copy(), beds=beds, posts=posts, doctors=z.copy(),
+                   mean_skill=z + 0.5, capability=np.zeros((n, 4)), outpatient_capacity=z.copy(),
+                   admission_capacity=z.copy(), load=z.copy(), wait_days=z.copy(), visits=z.copy(),
+                   admissions=z.copy(), revenue_fund=z.copy(), revenue_oop=z.copy())
+
+    def reset_year(self) -> None:
+        for a in (self.visits, self.admissions, self.revenue_fund, self.revenue_oop):
+            a[:] = 0
+
+
+class Facility(mesa.Agent):
+    """One facility; reads and writes its row of the model's ``FacilityState``."""
+
+    def __init__(self, model: mesa.Model, index: int, name: str) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = name
+
+    @property
+    def _state(self) -> FacilityState:
+        return self.model.facilities
+
+    @property
+    def level(self) -> str:
+        return LEVELS[self._state.level[self.index]]
+
+    @property
+    def kind(self) -> str:
+        return FACILITY_KINDS[self._state.level[self.index]]
+
+    @property
+    def county(self) -> int:
+        return int(self._state.county[self.index])
+
+    @property
+    def beds(self) -> float:
+        return float(self._state.beds[self.index])
+
+    @property
+    def doctors(self) -> int:
+        return int(self._state.doctors[self.index])
+
+    @property
+    def weekly_outpatient_capacity(self) -> float:
+        return float(self._state.outpatient_capacity[self.index])
+
+    @property
+    def weekly_admission_capacity(self) -> float:
+        return float(self._state.admission_capacity[self.index])
+
+    @property
+    def capability(self) -> np.ndarray:
+        return self._state.capability[self.index].copy()
+
+    @property
+    def prices(self) -> tuple[float, float]:
+        """(outpatient, inpatient) price in yuan, as policy currently sets them."""
+        lv = self._state.level[self.index]
+        return float(self.model.levers.outpatient_price[lv]), float(self.model.levers.inpatient_price[lv])
+
+    @property
+    def revenue(self) -> float:
+        """This year's revenue so far: insurance payments plus out-of-pocket payments."""
+        return float(self._state.revenue_fund[self.index] + self._state.revenue_oop[self.index])
+
+    def __repr__(self) -> str:
+        return f"Facility({self.name!r}, {self.kind}, doctors={self.doctors})"
+
+
+def staff_facilities(state: FacilityState, doctors: list, params: ModelParameters, capability_bonus: np.ndarray,
+                     ) -> None:
+    """Recompute doctors, skill, capacity and capability of every facility from its posted doctors."""
+    n = len(state.level)
+    posting = np.fromiter((d.posting for d in doctors), dtype=np.int64, count=len(doctors))
+    skill = np.fromiter((d.skill for d in doctors), dtype=np.float64, count=len(doctors))
+    state.doctors[:] = np.bincount(posting, minlength=n)
+    skill_sum = np.bincount(posting, weights=skill, minlength=n)
+    state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1), 0.5)
+    fp, care = params.facilities, params.care
+    lvl = state.level
+    state.outpatient_capacity[:] = state.doctors * fp.visits_per_doctor_week.array()[lvl]
+    throughput = 7.0 / fp.length_of_stay_days.array()[lvl] * fp.max_bed_occupancy
+    state.admission_capacity[:] = np.where(state.doctors > 0, state.beds * throughput, 0.0)
+    base = care.capability()[lvl]
+    state.capability[:] = np.clip(
+        base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + capability_bonus, 0.0, 1.0)
+    state.capability[base <= 0] = 0.0  # out of scope stays out of scope

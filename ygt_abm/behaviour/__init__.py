@@ -1,0 +1,1 @@
+"""Behaviour of residents, one module per behaviour: pure functions over arrays."""

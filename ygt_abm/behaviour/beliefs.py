@@ -1,0 +1,39 @@
+"""Belief updating: perceived quality of each facility level moves toward experienced outcomes.
+
+Residents learn from their own care (a fast rate) and from their village's word of mouth (a slow,
+monthly rate), so a real change in quality takes years to show in patient flows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def learn_from_outcomes(belief: np.ndarray, resident: np.ndarray, level: np.ndarray, outcome: np.ndarray,
+                        rate: float) -> None:
+    """belief[i, level] += rate × (outcome − belief[i, level]) for each experience (in place).
+
+    Several experiences of one resident at one level in a week are averaged before the update."""
+    if len(resident) == 0:
+        return
+    n_levels = belief.shape[1]
+    key = resident * n_levels + level
+    uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
+    mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
+    flat = belief.reshape(-1)
+    flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)
+
+
+def word_of_mouth(belief: np.ndarray, village: np.ndarray, successes: np.ndarray, trials: np.ndarray,
+                  rate: float) -> None:
+    """Pull every resident's belief toward the village's recent success rate at each level (in place).
+
+    ``successes`` and ``trials`` are (villages, levels) counts since the last exchange."""
+    for level in range(belief.shape[1]):
+        heard = trials[:, level] > 0
+        if not heard.any():
+            continue
+        village_rate = np.where(heard, successes[:, level] / np.maximum(trials[:, level], 1), 0.0)
+        weight = (rate * heard)[village]
+        col = belief[:, level]
+        col += (weight * (village_rate[village] - col)).astype(belief.dtype)

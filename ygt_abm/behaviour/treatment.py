@@ -1,0 +1,26 @@
+"""Capacity, rationing and treatment outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ration(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Which requests are served: at each facility, the ``capacity`` requests of lowest ``priority``.
+
+    ``facility`` is −1 for requests that need no slot. Capacity is never exceeded."""
+    served = np.zeros(len(facility), dtype=bool)
+    asks = np.flatnonzero(facility >= 0)
+    if len(asks) == 0:
+        return served
+    order = asks[np.lexsort((priority[asks], facility[asks]))]
+    fac = facility[order]
+    starts = np.r_[0, np.flatnonzero(fac[1:] != fac[:-1]) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    served[order] = rank < np.floor(capacity[fac])
+    return served
+
+
+def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
+    """Chance that care succeeds: logistic in how far capability exceeds the illness's severity."""
+    return 1.0 / (1.0 + np.exp(-slope * (capability - severity)))

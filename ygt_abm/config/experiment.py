@@ -1,0 +1,119 @@
+"""Experiment and world configuration: what region to build, which scenarios to run, how often."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ygt_abm.config.params import ModelParameters, Strict, assumed, sourced
+
+
+class SyntheticWorld(Strict):
+    """A seeded generator of typical counties; defaults follow calibration-targets.md."""
+
+    kind: Literal["synthetic"] = "synthetic"
+    counties: int = Field(1, ge=1, le=200, description="counties in the region; they share the city hospitals")
+    population: int = sourced(
+        300_000, "residents per county: a typical rural county has 300k–500k (7th Census 2020)", ge=100, le=5_000_000,
+    )
+    townships: int = sourced(16, "≈16 townships per county (Ministry of Civil Affairs 2022)", ge=1, le=100)
+    villages_per_township: tuple[int, int] = sourced(
+        (16, 18), "≈16–18 administrative villages per township (bulletin 2018); drawn uniformly in this range",
+    )
+    county_hospitals: int = sourced(2, "≈1–3 county-level hospitals per county (Sichuan 2015: 2.4)", ge=1, le=3)
+    city_hospitals: int = assumed(1, "city hospitals outside the county serving the region", ge=1, le=3)
+    county_radius_km: float = assumed(25.0, "radius of a county of ≈2,000 km²", gt=0, le=200)
+    city_distance_km: float = assumed(80.0, "road distance from a county seat to the city hospital", gt=0, le=1000)
+    remoteness: float = assumed(1.0, "multiplier on every road travel time (mountains, poor roads)", gt=0, le=10)
+    village_road_kmh: float = assumed(25.0, "speed from a village to its township seat", gt=0)
+    county_road_kmh: float = assumed(45.0, "speed between township seats and the county seat", gt=0)
+    highway_kmh: float = assumed(70.0, "speed from a county seat to the city", gt=0)
+    detour_factor: float = assumed(1.3, "road distance ÷ straight-line distance", ge=1, le=3)
+    access_minutes: float = assumed(
+        5.0, "minutes from a home to its own village's clinic or the township seat's facility; ≈90% of "
+        "households are within 15 minutes of a facility (NHC 2022)", ge=0,
+    )
+    village_population_sigma: float = assumed(0.5, "log-normal spread of village populations", ge=0, le=3)
+    seat_population_factor: float = assumed(3.0, "a township seat is this many times an average village", gt=0)
+
+    @field_validator("villages_per_township")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 200:
+            raise ValueError("expected [low, high] with 1 ≤ low ≤ high ≤ 200")
+        return value
+
+
+class CsvCounty(Strict):
+    name: str = Field(min_length=1)
+    villages: Path = Field(description="CSV: village, township, population, longitude, latitude")
+    facilities: Path = Field(description="CSV: facility, kind, township, longitude, latitude[, beds, doctors]")
+
+
+class CsvWorld(Strict):
+    """Real counties loaded from CSV files; paths are relative to the experiment file."""
+
+    kind: Literal["csv"]
+    counties: list[CsvCounty] = Field(min_length=1)
+    city_hospitals: Path = Field(description="CSV: facility, kind=city_hospital, longitude, latitude[, beds, doctors]")
+    village_road_kmh: float = assumed(25.0, "speed on village roads", gt=0)
+    county_road_kmh: float = assumed(45.0, "speed on county roads", gt=0)
+    highway_kmh: float = assumed(70.0, "speed to the city", gt=0)
+    detour_factor: float = assumed(1.3, "road distance ÷ straight-line distance", ge=1, le=3)
+    access_minutes: float = assumed(5.0, "minutes from a home to its own village's facility", ge=0)
+
+
+World = Annotated[SyntheticWorld | CsvWorld, Field(discriminator="kind")]
+
+
+class Scenario(Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    description: str = ""
+    overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
+
+
+class Experiment(Strict):
+    """One experiment file: a world, scenarios, replicates and years."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    description: str = ""
+    seed: int = Field(ge=0, lt=2**63, description="root seed; replicate r of every scenario shares its streams")
+    replicates: int = Field(ge=1, le=10_000)
+    years: int = Field(ge=1, le=100)
+    world: World = Field(default_factory=SyntheticWorld)
+    parameters: dict[str, Any] = Field(default_factory=dict, description="overrides of the defaults, all scenarios")
+    scenarios: list[Scenario] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_scenarios(self) -> "Experiment":
+        names = [s.name for s in self.scenarios]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` laid over it, recursively for nested mappings."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class ResolvedExperiment:
+    """A validated experiment with each scenario's full parameter set."""
+
+    def __init__(self, experiment: Experiment, parameters: dict[str, ModelParameters], path: Path | None) -> None:
+        self.experiment = experiment
+        self.parameters = parameters
+        self.path = path
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return [s.name for s in self.experiment.scenarios]

@@ -1,0 +1,183 @@
+"""YAML loading that remembers where every key came from, so a bad value is reported as
+``file:line: field: what was expected``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
+from ygt_abm.config.params import ModelParameters
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ConfigError(Exception):
+    """One or more problems in config files; ``str()`` lists them one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse ``path`` in round-trip mode (keeps line numbers); syntax errors become ``ConfigError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([Problem(str(path), 0, "file", f"cannot read: {exc.strerror or exc}")]) from None
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise ConfigError([Problem(str(path), line, "yaml", f"{exc.problem or exc.context}")]) from None
+
+
+def _line_of(node: Any, path: tuple[Any, ...]) -> tuple[int, bool]:
+    """(1-based line of the deepest part of ``path`` found under ``node``, whether all of it was found).
+
+    Parts that are not keys (pydantic's union tags) are skipped."""
+    line = node.lc.line + 1 if hasattr(node, "lc") else 1
+    complete = True
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, CommentedMap):
+            complete = False
+            break
+    return line, complete
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = error["msg"]
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check its spelling and place; see `ygt-abm params`)"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return msg.removeprefix("Value error, ")
+
+
+def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[Any, ...]]]) -> list[Problem]:
+    """Map pydantic errors onto YAML lines. ``roots`` are (node, field prefix) pairs to search in order:
+    the first whose node holds the error's full path gives the line."""
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line, prefix = None, roots[-1][1]
+        for node, root_prefix in roots:
+            found_line, complete = _line_of(node, loc)
+            if complete or line is None:
+                line, prefix = found_line, root_prefix
+            if complete:
+                break
+        problems.append(Problem(file, line or 1, _dotted(prefix + loc), _message(error)))
+    return problems
+
+
+def validate_model(model: type[BaseModel], data: Any, file: str, node: Any = None) -> BaseModel:
+    """Validate ``data`` as ``model``; errors point at lines of ``node`` (defaults to ``data``)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from(exc, file, [(data if node is None else node, ())])) from None
+
+
+def load_experiment(path: str | Path) -> ResolvedExperiment:
+    """Read and validate an experiment file and every scenario's parameters; all problems at once."""
+    path = Path(path)
+    doc = read_yaml(path)
+    file = str(path)
+    if not isinstance(doc, CommentedMap):
+        raise ConfigError([Problem(file, 1, "(top level)", "expected a mapping of experiment settings")])
+    experiment = validate_model(Experiment, doc, file)
+    experiment = _resolve_world_paths(experiment, path.parent)
+
+    problems: list[Problem] = []
+    base = doc.get("parameters") or CommentedMap()
+    resolved: dict[str, ModelParameters] = {}
+    for index, scenario in enumerate(experiment.scenarios):
+        scenario_node = doc["scenarios"][index]
+        override = scenario_node.get("overrides") or CommentedMap() if isinstance(scenario_node, CommentedMap) \
+            else CommentedMap()
+        try:
+            resolved[scenario.name] = ModelParameters.model_validate(deep_merge(_plain(base), _plain(override)))
+        except ValidationError as exc:
+            problems += problems_from(exc, file, [
+                (override, ("scenarios", index, "overrides")),
+                (base, ("parameters",)),
+            ])
+    problems += _check_world_files(experiment, file, doc)
+    if problems:
+        raise ConfigError(_unique(problems))
+    return ResolvedExperiment(experiment, resolved, path)
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip YAML nodes as plain dicts and lists (so merging never mixes the two)."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _resolve_world_paths(experiment: Experiment, base_dir: Path) -> Experiment:
+    world = experiment.world
+    if world.kind != "csv":
+        return experiment
+    counties = [c.model_copy(update={"villages": base_dir / c.villages, "facilities": base_dir / c.facilities})
+                for c in world.counties]
+    world = world.model_copy(update={"counties": counties, "city_hospitals": base_dir / world.city_hospitals})
+    return experiment.model_copy(update={"world": world})
+
+
+def _check_world_files(experiment: Experiment, file: str, doc: CommentedMap) -> list[Problem]:
+    world = experiment.world
+    if world.kind != "csv":
+        return []
+    problems = []
+    wanted = [(("world", "city_hospitals"), world.city_hospitals)]
+    for i, county in enumerate(world.counties):
+        wanted += [(("world", "counties", i, "villages"), county.villages),
+                   (("world", "counties", i, "facilities"), county.facilities)]
+    for loc, target in wanted:
+        if not Path(target).is_file():
+            line, _ = _line_of(doc, loc)
+            problems.append(Problem(file, line, _dotted(loc), f"file not found: {target}"))
+    return problems

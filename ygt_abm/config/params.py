@@ -1,0 +1,354 @@
+"""Typed model parameters, each default with its real-world source or marked as an assumption.
+
+Every number with a real-world meaning lives here, not in simulation code. ``sourced(...)`` records a
+published figure; ``assumed(...)`` records a value no source gives, with the reason it was chosen.
+``ygt-abm params`` prints the whole table (value, bounds, source). Indexing conventions used throughout:
+
+* facility levels: 0 village clinic (村卫生室), 1 township health centre (乡镇卫生院), 2 county hospital
+  (县级医院), 3 city hospital outside the county (县外城市医院);
+* episode types: 0 minor acute, 1 chronic follow-up, 2 serious (needs admission), 3 emergency;
+* age bands: 0–14, 15–44, 45–64, 65+.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LEVELS = ("village", "township", "county", "city")
+EPISODE_TYPES = ("minor", "chronic", "serious", "emergency")
+AGE_BANDS = ("age_0_14", "age_15_44", "age_45_64", "age_65_plus")
+CONDITIONS = ("hypertension", "diabetes", "copd")
+
+ASSUMPTION = "ASSUMPTION: "
+
+
+def sourced(default: Any, source: str, **bounds: Any) -> Any:
+    """A parameter whose default is a published figure; ``source`` names it."""
+    return Field(default, description=source, json_schema_extra={"source": source}, **bounds)
+
+
+def assumed(default: Any, why: str, **bounds: Any) -> Any:
+    """A parameter no source gives; ``why`` says how the value was chosen."""
+    return Field(default, description=ASSUMPTION + why, json_schema_extra={"source": ASSUMPTION + why}, **bounds)
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors, values are re-checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class ByLevel(Strict):
+    village: float
+    township: float
+    county: float
+    city: float
+
+    def array(self) -> np.ndarray:
+        return np.array([self.village, self.township, self.county, self.city], dtype=np.float64)
+
+
+class ByEpisode(Strict):
+    minor: float
+    chronic: float
+    serious: float
+    emergency: float
+
+    def array(self) -> np.ndarray:
+        return np.array([self.minor, self.chronic, self.serious, self.emergency], dtype=np.float64)
+
+
+class ByAgeBand(Strict):
+    age_0_14: float
+    age_15_44: float
+    age_45_64: float
+    age_65_plus: float
+
+    def array(self) -> np.ndarray:
+        return np.array([self.age_0_14, self.age_15_44, self.age_45_64, self.age_65_plus], dtype=np.float64)
+
+
+def _lvl(v, c, t, y) -> dict:
+    return dict(village=v, township=c, county=t, city=y)
+
+
+def _age(a, b, c, d) -> dict:
+    return dict(age_0_14=a, age_15_44=b, age_45_64=c, age_65_plus=d)
+
+
+def _ep(m, c, s, e) -> dict:
+    return dict(minor=m, chronic=c, serious=s, emergency=e)
+
+
+# ---------------------------------------------------------------------------------------------- population
+
+
+class PopulationParams(Strict):
+    age_band_shares: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.1795, 0.385, 0.3005, 0.135)),
+        "0–14 (17.95%) and 65+ (13.50%) are the 7th Census 2020 national shares; the split of the remaining "
+        "68.55% between 15–44 and 45–64 is assumed",
+    )
+    hypertension_prevalence: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.0, 0.12, 0.35, 0.55)),
+        "age gradient assumed; its adult (15+) average is 27.5%, the adult prevalence in the Report on "
+        "Nutrition and Chronic Diseases in China (2020)",
+    )
+    diabetes_prevalence: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.0, 0.05, 0.16, 0.22)),
+        "age gradient assumed; adult average 11.8% vs 11.9% in the Report on Nutrition and Chronic Diseases (2020)",
+    )
+    copd_prevalence: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.0, 0.02, 0.10, 0.22)),
+        "age gradient assumed, informed by 13.6% prevalence at 40+ (Report on Nutrition and Chronic Diseases 2020)",
+    )
+    insured_share: float = sourced(
+        0.95, "basic medical insurance participation stable above 95% (NHSA statistical bulletins 2020–2023)",
+        ge=0, le=1,
+    )
+    family_doctor_signup_key: float = sourced(
+        0.65, "key populations (65+, chronic patients) signed >65% (NHC press conference, 2017)", ge=0, le=1,
+    )
+    family_doctor_signup_other: float = assumed(
+        0.23, "chosen so the overall sign-up rate is ≈35%, the national figure reported by NHC in 2017",
+        ge=0, le=1,
+    )
+    usual_provider_shares: ByLevel = assumed(
+        ByLevel(**_lvl(0.45, 0.25, 0.20, 0.0)),
+        "share of residents whose usual provider is at each level (the rest have none); residents with a "
+        "family-doctor contract have the village clinic",
+    )
+    belief_noise_sd: float = assumed(0.05, "spread of initial perceived quality across residents", ge=0, le=0.5)
+
+
+# ---------------------------------------------------------------------------------------------- illness
+
+
+class IllnessParams(Strict):
+    minor_incidence: ByAgeBand = assumed(
+        ByAgeBand(**_age(5.2, 3.2, 4.0, 5.2)),
+        "episodes per person-year; calibrated so that visits per person are ≈6 (bulletins 2018/2021: 6.0; "
+        "6th NHSS 2018 two-week visit rate 24.0% ≈ 6.2 a year)",
+    )
+    chronic_followups_per_year: float = assumed(
+        6.0, "follow-up and refill contacts per chronic patient a year; the service standard asks ≥4 "
+        "(国家基本公共卫生服务规范 3rd ed., 2017)", ge=0, le=52,
+    )
+    serious_incidence: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.07, 0.09, 0.16, 0.36)),
+        "admission-needing episodes per person-year; calibrated to the hospitalisation rate 17.5% (bulletin 2022)",
+    )
+    emergency_incidence: ByAgeBand = assumed(
+        ByAgeBand(**_age(0.15, 0.12, 0.15, 0.30)),
+        "emergency episodes per person-year",
+    )
+    severity_alpha: ByEpisode = assumed(ByEpisode(**_ep(2.0, 2.0, 4.0, 3.0)), "Beta(α, β) severity per type", gt=0)
+    severity_beta: ByEpisode = assumed(ByEpisode(**_ep(5.0, 5.0, 3.0, 3.0)), "Beta(α, β) severity per type", gt=0)
+
+
+# ---------------------------------------------------------------------------------------------- choice
+
+
+class EpisodeChoice(Strict):
+    """Utility coefficients of the care-seeking logit for one episode type."""
+
+    level_constant: ByLevel = Field(description="alternative-specific constant per facility level")
+    self_care: float | None = Field(description="utility of self-care (None: not an option for this type)")
+    quality: float = Field(description="per unit of perceived quality (0–1)")
+    travel_hour: float = Field(description="per hour of road travel")
+    cost_100_yuan: float = Field(description="per 100 yuan out of pocket")
+    wait_day: float = Field(description="per day of expected waiting")
+
+
+_CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.py to the bulletin 2022 visit split "
+               "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the "
+               "split by episode type is assumed")
+_WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
+_OUT_COST = ("−0.68 per 100 yuan reproduces the rural outpatient price elasticity −0.52 (Zhou et al., Health Policy "
+             "2011) at the county hospital's out-of-pocket cost (≈109 yuan) and share (≈0.3)")
+_IN_COST = ("−0.0465 per 100 yuan reproduces the inpatient elasticity −0.37 (Zhou et al. 2011) at the county "
+            "hospital's out-of-pocket cost (≈1,590 yuan) and share (≈0.5)")
+
+
+class ChoiceParams(Strict):
+    minor: EpisodeChoice = assumed(
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.449, 0.978, 3.498)), self_care=0.4, quality=2.5,
+                      travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
+        f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
+        f"the DCE of Yan et al. 2022 finds distance effects small; {_OUT_COST}; {_WAIT_SOURCE}",
+    )
+    chronic: EpisodeChoice = assumed(
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.322, 0.659, 2.73)), self_care=-0.5, quality=2.0,
+                      travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
+        f"{_CALIBRATED}; {_OUT_COST}; {_WAIT_SOURCE}",
+    )
+    serious: EpisodeChoice = assumed(
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, -1.023, 0.461, 0.997)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.0465, wait_day=-0.077),
+        "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
+        f"{_IN_COST}; {_CALIBRATED}",
+    )
+    emergency: EpisodeChoice = assumed(
+        EpisodeChoice(level_constant=ByLevel(**_lvl(-1.0, -0.267, 0.738, 0.999)), self_care=None, quality=2.0,
+                      travel_hour=-2.0, cost_100_yuan=-0.68, wait_day=-0.077),
+        f"travel time dominates in an emergency; {_CALIBRATED}",
+    )
+    usual_provider: float = sourced(
+        0.545, "ln(1/0.58): a township usual provider gives odds ratio 0.58 of self-referral to the county "
+        "hospital (Qianjiang study, cited in calibration-targets.md)",
+    )
+    family_doctor: float = assumed(0.3, "extra utility of primary care for residents with a family-doctor contract")
+
+    def for_type(self, episode_type: int) -> EpisodeChoice:
+        return getattr(self, EPISODE_TYPES[episode_type])
+
+
+# ---------------------------------------------------------------------------------------------- care
+
+
+class CareParams(Strict):
+    capability_minor: ByLevel = assumed(ByLevel(**_lvl(0.60, 0.70, 0.85, 0.95)), "base capability for minor illness")
+    capability_chronic: ByLevel = assumed(ByLevel(**_lvl(0.55, 0.65, 0.85, 0.95)), "base capability, chronic care")
+    capability_serious: ByLevel = assumed(ByLevel(**_lvl(0.0, 0.50, 0.75, 0.95)), "base capability, admissions")
+    capability_emergency: ByLevel = assumed(ByLevel(**_lvl(0.0, 0.45, 0.75, 0.95)), "base capability, emergencies")
+    skill_weight: float = assumed(0.3, "capability gained per unit of mean doctor skill above 0.5", ge=0, le=2)
+    success_slope: float = assumed(12.0, "steepness of success probability in (capability − severity)", gt=0)
+    referral_down_after_admission: float = assumed(
+        0.03, "share of hospital admissions referred down to the township for follow-up before reform", ge=0, le=1,
+    )
+    usual_provider_switch: float = assumed(0.15, "chance a successful episode makes its level the usual one", ge=0, le=1)
+    max_rounds: int = assumed(4, "choice→rationing→treatment rounds per episode per week", ge=1, le=8)
+
+    def capability(self) -> np.ndarray:
+        """Base capability as a (level, episode type) matrix."""
+        return np.stack([self.capability_minor.array(), self.capability_chronic.array(),
+                         self.capability_serious.array(), self.capability_emergency.array()], axis=1)
+
+
+class BeliefParams(Strict):
+    own_experience_rate: float = assumed(0.2, "weight of one's own latest outcome in perceived quality", ge=0, le=1)
+    word_of_mouth_rate: float = assumed(
+        0.04, "monthly pull of perceived quality towards the village's recent experience", ge=0, le=1,
+    )
+    word_of_mouth_weeks: int = assumed(4, "weeks between word-of-mouth exchanges", ge=1, le=52)
+
+
+# ---------------------------------------------------------------------------------------------- facilities
+
+
+class FacilityParams(Strict):
+    outpatient_price: ByLevel = assumed(
+        ByLevel(**_lvl(40.0, 84.7, 218.6, 354.4)),
+        "yuan per visit: township 84.7 (bulletin 2020), county (secondary) 218.6 and city (tertiary) 354.4 "
+        "(NHC 2022); the village-clinic price is assumed",
+    )
+    inpatient_price: ByLevel = sourced(
+        ByLevel(**_lvl(0.0, 2083.0, 6762.0, 13931.0)),
+        "yuan per admission: township 2,083 (bulletin 2020), secondary 6,762 and tertiary 13,931 (NHC 2022)",
+    )
+    visits_per_doctor_week: ByLevel = assumed(
+        ByLevel(**_lvl(40.0, 60.0, 60.0, 80.0)),
+        "weekly outpatient capacity per doctor; village: 2,400 visits/clinic/year (bulletin 2023) ÷ 2.32 staff "
+        "(bulletin 2018) ≈ 20/week observed, capacity assumed twice that",
+    )
+    township_beds: float = sourced(44.6, "beds per township health centre (bulletin 2023)", ge=0)
+    county_beds_per_1000: float = assumed(3.2, "county-hospital beds per 1,000 county residents", ge=0)
+    city_beds: float = assumed(3000.0, "beds of a city hospital available to the region's residents", ge=0)
+    length_of_stay_days: ByLevel = assumed(ByLevel(**_lvl(1.0, 6.0, 8.0, 10.0)), "mean length of stay, days")
+    max_bed_occupancy: float = assumed(0.95, "admissions stop when beds would be fuller than this", gt=0, le=1)
+    base_wait_days: ByLevel = assumed(
+        ByLevel(**_lvl(0.0, 0.2, 1.0, 4.0)), "expected outpatient wait when a facility is not crowded, days",
+    )
+    crowding_wait_days: float = assumed(6.0, "extra days of wait as last week's load goes from 70% to 100%", ge=0)
+
+
+class WorkforceParams(Strict):
+    village_doctors_per_clinic: float = sourced(
+        2.32, "village-clinic staff per village (bulletin 2018); one clinic per village is assumed", ge=0,
+    )
+    township_doctors: float = assumed(19.0, "physicians per township health centre: 47.6 staff (bulletin 2023) × "
+                                      "an assumed 40% physician share", ge=0)
+    county_doctors_per_1000: float = assumed(1.2, "county-hospital physicians per 1,000 county residents", ge=0)
+    city_doctors: float = assumed(300.0, "city-hospital physicians serving the region's residents", ge=0)
+    mean_age: ByLevel = assumed(ByLevel(**_lvl(52.0, 40.0, 41.0, 42.0)), "mean doctor age; village doctors are older")
+    age_sd: float = assumed(9.0, "spread of doctor ages", ge=0)
+    retirement_age: float = assumed(60.0, "retirement age of employed doctors", ge=40, le=80)
+    village_retirement_hazard: float = assumed(
+        0.12, "yearly chance a village doctor over the retirement age stops practising", ge=0, le=1,
+    )
+    quit_rate: ByLevel = assumed(ByLevel(**_lvl(0.03, 0.04, 0.02, 0.02)), "yearly quitting at reference pay")
+    quit_pay_elasticity: float = assumed(1.5, "quitting ∝ (reference pay / pay) to this power", ge=0)
+    reference_pay: ByLevel = assumed(
+        ByLevel(**_lvl(36000.0, 90000.0, 130000.0, 180000.0)),
+        "yearly pay in yuan at baseline; only pay relative to it matters in the model",
+    )
+    training_rate: ByLevel = assumed(ByLevel(**_lvl(0.05, 0.10, 0.15, 0.15)), "yearly chance of further training")
+    training_skill_gain: float = assumed(0.05, "skill gained by one training", ge=0, le=1)
+    vacancy_fill_rate: ByLevel = assumed(
+        ByLevel(**_lvl(0.08, 0.6, 0.9, 1.0)),
+        "share of vacancies filled each year; village posts are hard to fill, so village doctors fall ≈3–6% a "
+        "year as bulletins report",
+    )
+    recruit_age: ByLevel = assumed(ByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
+
+
+class FinanceParams(Strict):
+    outpatient_reimbursement: ByLevel = sourced(
+        ByLevel(**_lvl(0.8, 0.7, 0.6, 0.5)),
+        "one city's resident scheme: outpatient 70/60/50% by level, village 80% (calibration-targets.md)",
+    )
+    inpatient_reimbursement: ByLevel = assumed(
+        ByLevel(**_lvl(0.0, 0.85, 0.80, 0.60)),
+        "county 80% within observed 77–84% (Cost Eff Resour Alloc 2020); township 85% and city 60% are the "
+        "typical gradient, not one sourced schedule",
+    )
+    inpatient_deductible: ByLevel = assumed(
+        ByLevel(**_lvl(0.0, 150.0, 230.0, 1000.0)),
+        "yuan per admission; county 230 within observed 185–272 (Cost Eff Resour Alloc 2020); township and city "
+        "follow the typical gradient",
+    )
+    contribution_per_capita: float = sourced(
+        1020.0, "resident scheme 2023: fiscal subsidy 640 + individual 380 yuan (NHSA/MoF notice 2023)", ge=0,
+    )
+
+
+class ModelParameters(Strict):
+    """Everything that defines behaviour, supply and money in a simulated region."""
+
+    population: PopulationParams = Field(default_factory=PopulationParams)
+    illness: IllnessParams = Field(default_factory=IllnessParams)
+    choice: ChoiceParams = Field(default_factory=ChoiceParams)
+    care: CareParams = Field(default_factory=CareParams)
+    beliefs: BeliefParams = Field(default_factory=BeliefParams)
+    facilities: FacilityParams = Field(default_factory=FacilityParams)
+    workforce: WorkforceParams = Field(default_factory=WorkforceParams)
+    finance: FinanceParams = Field(default_factory=FinanceParams)
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> "ModelParameters":
+        total = self.population.age_band_shares.array().sum()
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"population.age_band_shares must sum to 1, got {total:.4f}")
+        if self.population.usual_provider_shares.array().sum() > 1 + 1e-9:
+            raise ValueError("population.usual_provider_shares must sum to at most 1")
+        return self
+
+
+def parameter_table(model: type[BaseModel] = ModelParameters, prefix: str = "") -> list[tuple[str, Any, str]]:
+    """Flatten a parameter model into (dotted name, default, source) rows for documentation."""
+    rows: list[tuple[str, Any, str]] = []
+    defaults = model()
+    for name, field in model.model_fields.items():
+        value = getattr(defaults, name)
+        extra = field.json_schema_extra or {}
+        source = extra.get("source") if isinstance(extra, dict) else None
+        if source is None and isinstance(value, BaseModel) and not isinstance(
+                value, (ByLevel, ByEpisode, ByAgeBand, EpisodeChoice)):
+            rows.extend(parameter_table(type(value), f"{prefix}{name}."))
+            continue
+        shown = value.model_dump() if isinstance(value, BaseModel) else value
+        rows.append((prefix + name, shown, source or field.description or ""))
+    return rows

@@ -1,0 +1,386 @@
+"""CountyModel: residents (arrays), facilities and doctors (Mesa agents), the insurance fund and the
+policy levers of a region, advanced one week per step.
+
+The weekly step runs these phases, in this order (each is timed in ``phase_seconds``):
+
+1. ``onset``   new illness episodes and their severity (policy-independent: common random numbers);
+2. up to ``care.max_rounds`` rounds of
+   ``choose`` (logit over reachable options and self-care),
+   ``ration`` (each facility serves at most its weekly capacity; the rest choose again next round),
+   ``treat``  (success depends on capability vs severity; failed or out-of-scope care is referred up),
+   ``pay``    (prices, reimbursement, deductibles, out-of-pocket cost, facility revenue);
+3. ``learn``   residents update perceived quality from their own outcomes, and monthly from word of mouth;
+4. ``record``  counters, waits for next week, and at the end of each 52-week year the indicators,
+   then doctors' careers and the next year's staffing (``year_end``).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from ygt_abm.agents.doctor import Doctor, hire_initial_doctors, yearly_careers
+from ygt_abm.agents.facility import Facility, FacilityState, staff_facilities
+from ygt_abm.behaviour.beliefs import learn_from_outcomes, word_of_mouth
+from ygt_abm.behaviour.choice import choose, wait_days
+from ygt_abm.behaviour.illness import (
+    CHRONIC, SERIOUS, WEEKS_PER_YEAR, draw_onsets, draw_severity, weekly_onset_table,
+)
+from ygt_abm.behaviour.treatment import ration, success_probability
+from ygt_abm.config.params import EPISODE_TYPES, ModelParameters
+from ygt_abm.finance import INPATIENT, InsuranceFund, contact_kind, expected_oop, price_and_reimbursement
+from ygt_abm.levers import PolicyLevers
+from ygt_abm.metrics import INDICATORS, YearCounters, county_indicators
+from ygt_abm.population import synthesize_population
+from ygt_abm.streams import Streams
+from ygt_abm.world.geography import Region
+
+PHASES = ("onset", "choose", "ration", "treat", "pay", "learn", "record", "year_end")
+SELF_CARE, RESOLVED, UNRESOLVED, UNMET = range(4)
+OUTCOMES = ("self_care", "resolved", "unresolved", "unmet")
+VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
+
+
+class CountyModel(mesa.Model):
+    """A simulated region; ``run(years)`` returns its indicators per county per year."""
+
+    def __init__(self, region: Region, params: ModelParameters | None = None, seed: int = 0,
+                 replicate: int = 0, scenario: str = "baseline") -> None:
+        self.streams = Streams(seed, replicate)
+        super().__init__(rng=self.streams.get("mesa"))
+        self.region = region
+        self.params = params = params or ModelParameters()
+        self.scenario_name = scenario
+        self.week = 0
+        self.phase_seconds = dict.fromkeys(PHASES, 0.0)
+        self.records: list[dict] = []
+        self.career_events: list[dict] = []
+        # Whole-run tallies by (level, episode type), for calibration and teaching.
+        self.contacts_by_level_type = np.zeros((4, 4), dtype=np.int64)
+        self.referrals_by_level_type = np.zeros((4, 4), dtype=np.int64)
+
+        self.levers = PolicyLevers.baseline(params, region.n_facilities)
+        self.facilities = FacilityState.create(region, params)
+        self.facility_agents = [Facility(self, i, name) for i, name in enumerate(region.facility_names)]
+        hire_initial_doctors(self, self.facilities.posts, self.facilities.level, params.workforce,
+                             self.levers.doctor_pay, self.streams.get("doctors"))
+        self._restaff()
+        self.population = synthesize_population(region, params.population, self._expected_quality(),
+                                                self.streams.get("population"))
+        pop = self.population
+        self._onset_group = (2 * pop.age_band + pop.has_chronic).astype(np.int8)
+        self._onset_table = weekly_onset_table(params.illness)
+        n_c = region.n_counties
+        self.fund = InsuranceFund.empty(n_c)
+        self.counters = YearCounters.zeros(n_c)
+        self._insured_per_county = np.bincount(pop.county[pop.insured], minlength=n_c).astype(float)
+        self.fund.collect(self._insured_per_county, params.finance.contribution_per_capita)
+        self._heard_success = np.zeros((region.n_villages, 4))
+        self._heard_trials = np.zeros((region.n_villages, 4))
+        self._thc_of_village = self._township_centre_of_village()
+        self._coefficients()
+        self.last_week: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "week": lambda m: m.week,
+            "visits": lambda m: m.last_week.get("visits", 0.0),
+            "primary_care_visit_share": lambda m: m.last_week.get("primary_care_visit_share", np.nan),
+            "in_county_visit_rate": lambda m: m.last_week.get("in_county_visit_rate", np.nan),
+            "admissions": lambda m: m.last_week.get("admissions", 0.0),
+            "referrals_up": lambda m: m.last_week.get("referrals_up", 0.0),
+            "village_doctors": lambda m: m.village_doctor_count().sum(),
+        })
+
+    # ------------------------------------------------------------------------------------------ set-up
+
+    def _restaff(self) -> None:
+        doctors = list(self.agents_by_type.get(Doctor, []))
+        staff_facilities(self.facilities, doctors, self.params, self.levers.capability_bonus)
+
+    def _expected_quality(self) -> np.ndarray:
+        """Mean success a resident would experience at each level at baseline: the starting belief."""
+        ill = self.params.illness
+        rng = self.streams.get("belief_prior")
+        weight = np.array([ill.minor_incidence.array().mean(), ill.chronic_followups_per_year * 0.2,
+                           ill.serious_incidence.array().mean(), ill.emergency_incidence.array().mean()])
+        quality = np.zeros(4)
+        cap = self.params.care.capability()
+        for level in range(4):
+            in_scope = cap[level] > 0
+            total = 0.0
+            for t in np.flatnonzero(in_scope):
+                sev = rng.beta(ill.severity_alpha.array()[t], ill.severity_beta.array()[t], 4000)
+                total += weight[t] * success_probability(cap[level, t], sev, self.params.care.success_slope).mean()
+            quality[level] = total / weight[in_scope].sum()
+        return quality
+
+    def _township_centre_of_village(self) -> np.ndarray:
+        r = self.region
+        thc = np.flatnonzero(r.facility_level == TOWNSHIP)
+        by_township = np.full(len(r.township_names), -1)
+        by_township[r.facility_township[thc]] = thc
+        return by_township[r.village_township]
+
+    def _coefficients(self) -> None:
+        c = self.params.choice
+        per_type = [c.for_type(t) for t in range(len(EPISODE_TYPES))]
+        self._asc = np.array([p.level_constant.array() for p in per_type])  # (type, level)
+        self._beta_quality = np.array([p.quality for p in per_type])
+        self._beta_time = np.array([p.travel_hour for p in per_type])
+        self._beta_cost = np.array([p.cost_100_yuan for p in per_type])
+        self._beta_wait = np.array([p.wait_day for p in per_type])
+        self._self_care = np.array([-np.inf if p.self_care is None else p.self_care for p in per_type])
+
+    @contextmanager
+    def _phase(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.phase_seconds[name] += time.perf_counter() - start
+
+    # ------------------------------------------------------------------------------------------ step
+
+    @property
+    def year(self) -> int:
+        """Simulated year the current week belongs to, starting at 1."""
+        return self.week // WEEKS_PER_YEAR + 1
+
+    def step(self) -> None:
+        """One simulated week (phases in the module docstring)."""
+        pop, fac, r = self.population, self.facilities, self.region
+        wk, n_rounds = self.week, self.params.care.max_rounds
+        with self._phase("onset"):
+            res, kind = draw_onsets(self._onset_group, self._onset_table, self.streams.weekly("onset", wk))
+            severity = draw_severity(kind, self.params.illness, self.streams.weekly("severity", wk))
+            n = len(res)
+            u_choice = self.streams.weekly("choice", wk).random((n, n_rounds))
+            u_priority = self.streams.weekly("priority", wk).random((n, n_rounds))
+            u_treat = self.streams.weekly("treatment", wk).random((n, n_rounds))
+            u_after = self.streams.weekly("aftercare", wk).random((n, 2))
+
+        with self._phase("choose"):
+            village = pop.village[res]
+            county = pop.county[res].astype(np.int64)
+            options = r.options[village]
+            level = np.where(options >= 0, fac.level[np.maximum(options, 0)], 0).astype(np.int64)
+            static_u = self._static_utility(res, kind, options, level, village)
+
+        ep = _Episodes(n, options.shape[1])
+        remaining = np.concatenate([fac.outpatient_capacity, fac.admission_capacity])
+        n_fac = len(fac.level)
+        demand = np.zeros(n_fac)
+        exp_res, exp_level, exp_ok = [], [], []
+        for rnd in range(n_rounds):
+            act = np.flatnonzero(ep.active)
+            if len(act) == 0:
+                break
+            with self._phase("choose"):
+                pick = self._choose_round(act, kind, options, level, static_u, ep, remaining, u_choice[:, rnd])
+                no_option = pick < 0
+                to_self = pick == 0
+                ended = act[no_option | to_self]
+                ep.end(ended, np.where(ep.contact[ended], UNRESOLVED,
+                                       np.where(pick[no_option | to_self] == 0, SELF_CARE, UNMET)))
+                go = pick > 0
+                act, k = act[go], pick[go] - 1
+                fid = options[act, k]
+                lvl = level[act, k]
+                ck = contact_kind(lvl, kind[act])
+            with self._phase("ration"):
+                slot = fid + n_fac * ck.astype(np.int64)
+                demand += np.bincount(fid[ck == 0], minlength=n_fac)
+                served = ration(slot, u_priority[act, rnd], remaining)
+                remaining -= np.bincount(slot[served], minlength=len(remaining))
+                ep.excluded[act[~served]] |= (1 << k[~served]).astype(ep.excluded.dtype)
+                act, fid, lvl, ck = act[served], fid[served], lvl[served], ck[served]
+                ep.contact[act] = True
+            with self._phase("pay"):
+                waived = self.levers.continuous_deductible & ep.paid_deductible[act] & (lvl < CITY)
+                self._pay(act, res, county, fid, lvl, ck, waived)
+                ep.paid_deductible[act] |= (ck == INPATIENT) & (lvl < CITY)
+            with self._phase("treat"):
+                self._count(self.counters.visits, county[act], lvl, ck == 0)
+                self._count(self.counters.admissions, county[act], lvl, ck == INPATIENT)
+                t = kind[act]
+                np.add.at(self.contacts_by_level_type, (lvl, t), 1)
+                in_scope = self.params.care.capability()[lvl, t] > 0
+                p = success_probability(fac.capability[fid, t], severity[act], self.params.care.success_slope)
+                success = in_scope & (u_treat[act, rnd] < p)
+                primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
+                np.add.at(pop.primary_followups, res[act[primary_chronic]], 1)
+                exp_res.append(res[act[in_scope]])
+                exp_level.append(lvl[in_scope])
+                exp_ok.append(success[in_scope].astype(np.float64))
+                np.add.at(self._heard_trials, (village[act[in_scope]], lvl[in_scope]), 1)
+                np.add.at(self._heard_success, (village[act[in_scope]], lvl[in_scope]), success[in_scope])
+                ep.end(act[success], RESOLVED)
+                self._aftercare(act[success], res, county, village, lvl[success], ck[success], u_after, remaining)
+                failed = ~success
+                up = failed & (lvl < CITY)
+                self.counters.referrals_up += np.bincount(county[act[up]], minlength=len(self.counters.oop))
+                ep.min_level[act[up]] = lvl[up] + 1
+                np.add.at(self.referrals_by_level_type, (lvl[up], t[up]), 1)
+                ep.end(act[failed & ~up], UNRESOLVED)
+
+        with self._phase("learn"):
+            ep.end(np.flatnonzero(ep.active), np.where(ep.contact[ep.active], UNRESOLVED, UNMET))
+            if exp_res:
+                learn_from_outcomes(pop.belief, np.concatenate(exp_res), np.concatenate(exp_level),
+                                    np.concatenate(exp_ok), self.params.beliefs.own_experience_rate)
+            if (wk + 1) % self.params.beliefs.word_of_mouth_weeks == 0:
+                word_of_mouth(pop.belief, pop.village, self._heard_success, self._heard_trials,
+                              self.params.beliefs.word_of_mouth_rate)
+                self._heard_success[:] = 0
+                self._heard_trials[:] = 0
+
+        with self._phase("record"):
+            c = self.counters
+            n_c = len(c.oop)
+            before = self._weekly_snapshot()
+            c.episodes += np.bincount(county * 4 + kind, minlength=n_c * 4).reshape(n_c, 4)
+            c.outcomes += np.bincount(county * 4 + ep.outcome, minlength=n_c * 4).reshape(n_c, 4)
+            c.care_episodes += np.bincount(county[ep.contact], minlength=n_c)
+            c.unmet += np.bincount(county[ep.outcome == UNMET], minlength=n_c)
+            fac.load[:] = demand / np.maximum(fac.outpatient_capacity, 1.0)
+            fac.wait_days[:] = wait_days(self.params.facilities.base_wait_days.array()[fac.level], fac.load,
+                                         self.params.facilities.crowding_wait_days)
+            self.last_week = self._weekly_change(before)
+            self.last_week["unresolved"] = int((ep.outcome == UNRESOLVED).sum())
+            self.last_outcomes = ep.outcome
+        self.week += 1
+        self.datacollector.collect(self)
+        if self.week % WEEKS_PER_YEAR == 0:
+            with self._phase("year_end"):
+                self._year_end()
+
+    def _static_utility(self, res, kind, options, level, village) -> np.ndarray:
+        """Parts of each option's utility that do not change within the week (E × K)."""
+        pop, c = self.population, self.params.choice
+        belief = np.take_along_axis(pop.belief[res], level, axis=1)
+        minutes = self.region.option_minutes[village]
+        oop = self._oop_table[level, kind[:, None], pop.insured[res].astype(np.int64)[:, None]]
+        u = (self._asc[kind[:, None], level]
+             + self._beta_quality[kind][:, None] * belief
+             + self._beta_time[kind][:, None] * np.where(options >= 0, minutes, 0.0) / 60.0
+             + self._beta_cost[kind][:, None] * oop / 100.0
+             + c.usual_provider * (level == pop.usual_level[res][:, None])
+             + c.family_doctor * (pop.family_doctor[res][:, None] & (level <= TOWNSHIP)))
+        return u
+
+    @property
+    def _oop_table(self) -> np.ndarray:
+        return expected_oop(self.levers)
+
+    def _choose_round(self, act, kind, options, level, static_u, ep, remaining, u) -> np.ndarray:
+        """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible."""
+        fac = self.facilities
+        n_fac = len(fac.level)
+        opt, lvl, t = options[act], level[act], kind[act]
+        fid = np.maximum(opt, 0)
+        inpatient = contact_kind(lvl, t[:, None]) == INPATIENT
+        room = np.where(inpatient, remaining[fid + n_fac], remaining[fid]) >= 1
+        bit = (ep.excluded[act][:, None] >> np.arange(opt.shape[1])) & 1
+        feasible = (opt >= 0) & room & (bit == 0) & (lvl >= ep.min_level[act][:, None])
+        wait = np.where(inpatient, 0.0, fac.wait_days[fid]) * self._beta_wait[t][:, None]
+        util = np.where(feasible, static_u[act] + wait, -np.inf)
+        full = np.column_stack([self._self_care[t], util])
+        return choose(full, u[act])
+
+    def _pay(self, act, res, county, fid, lvl, ck, waived) -> None:
+        price, fund = price_and_reimbursement(self.levers, lvl, ck, self.population.insured[res[act]], waived)
+        oop = price - fund
+        self.fund.pay(county[act], lvl, fund)
+        self.counters.oop += np.bincount(county[act], weights=oop, minlength=len(self.counters.oop))
+        n_fac = len(self.facilities.level)
+        self.facilities.revenue_fund += np.bincount(fid, weights=fund, minlength=n_fac)
+        self.facilities.revenue_oop += np.bincount(fid, weights=oop, minlength=n_fac)
+
+    def _aftercare(self, done, res, county, village, lvl, ck, u_after, remaining) -> None:
+        """After a successful episode: referral down from hospital admissions (下转) to the home township
+        health centre for a follow-up visit, and perhaps a new usual provider."""
+        pop = self.population
+        switch = u_after[done, 1] < self.params.care.usual_provider_switch
+        pop.usual_level[res[done[switch]]] = lvl[switch]
+        down = (ck == INPATIENT) & (lvl >= COUNTY) & (u_after[done, 0] < self.levers.referral_down_rate)
+        cand = done[down]
+        thc = self._thc_of_village[village[cand]]
+        served = ration(thc, u_after[cand, 0], remaining)
+        cand, thc = cand[served], thc[served]
+        remaining -= np.bincount(thc, minlength=len(remaining))
+        n_c = len(self.counters.oop)
+        self.counters.referrals_down += np.bincount(county[cand], minlength=n_c)
+        one = np.full(len(cand), TOWNSHIP)
+        self._count(self.counters.visits, county[cand], one, np.ones(len(cand), dtype=bool))
+        self._pay(cand, res, county, thc, one, np.zeros(len(cand), dtype=np.int8), None)
+
+    @staticmethod
+    def _count(table: np.ndarray, county: np.ndarray, level: np.ndarray, mask: np.ndarray) -> None:
+        table += np.bincount(county[mask] * 4 + level[mask], minlength=table.size).reshape(table.shape)
+
+    def _weekly_snapshot(self) -> tuple:
+        c = self.counters
+        return c.visits.sum(0), c.admissions.sum(), c.referrals_up.sum()
+
+    def _weekly_change(self, before: tuple) -> dict[str, float]:
+        visits = self.counters.visits.sum(0) - before[0]
+        total = visits.sum()
+        return {
+            "visits": float(total),
+            "primary_care_visit_share": float(visits[:2].sum() / total) if total else float("nan"),
+            "in_county_visit_rate": float(visits[:3].sum() / total) if total else float("nan"),
+            "admissions": float(self.counters.admissions.sum() - before[1]),
+            "referrals_up": float(self.counters.referrals_up.sum() - before[2]),
+        }
+
+    # ------------------------------------------------------------------------------------------ year
+
+    def village_doctor_count(self) -> np.ndarray:
+        fac = self.facilities
+        village = fac.level == VILLAGE
+        return np.bincount(fac.county[village], weights=fac.doctors[village], minlength=self.region.n_counties)
+
+    def _year_end(self) -> None:
+        year = self.week // WEEKS_PER_YEAR
+        values = county_indicators(self.counters, self.population, self.fund, self.village_doctor_count())
+        for ci, name in enumerate(self.region.county_names):
+            for metric in INDICATORS:
+                self.records.append({"county": name, "year": year, "metric": metric,
+                                     "value": float(values[metric][ci])})
+        events = yearly_careers(self, self.params.workforce, self.levers.doctor_pay,
+                                self.streams.yearly("careers", year))
+        self.career_events.append({"year": year, **events})
+        self._restaff()
+        self.counters.reset()
+        self.facilities.reset_year()
+        self.fund.reset()
+        self.population.primary_followups[:] = 0
+        self.fund.collect(self._insured_per_county, self.params.finance.contribution_per_capita)
+
+    def run(self, years: int) -> pd.DataFrame:
+        """Simulate ``years`` × 52 weeks; indicators per county per year in long format."""
+        for _ in range(years * WEEKS_PER_YEAR):
+            self.step()
+        return self.indicators()
+
+    def indicators(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self.records, columns=["county", "year", "metric", "value"])
+
+
+class _Episodes:
+    """Per-week state of every episode: where it may still go and how it ended."""
+
+    def __init__(self, n: int, width: int) -> None:
+        self.active = np.ones(n, dtype=bool)
+        self.outcome = np.full(n, -1, dtype=np.int64)
+        self.contact = np.zeros(n, dtype=bool)
+        self.min_level = np.zeros(n, dtype=np.int64)
+        self.excluded = np.zeros(n, dtype=np.uint16)
+        self.paid_deductible = np.zeros(n, dtype=bool)
+
+    def end(self, idx: np.ndarray, outcome) -> None:
+        if np.any(~self.active[idx]):
+            raise AssertionError("an episode ended twice")
+        self.active[idx] = False
+        self.outcome[idx] = outcome
