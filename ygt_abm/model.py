@@ -17,6 +17,7 @@ The weekly step runs these phases, in this order (each is timed in ``phase_secon
 from __future__ import annotations
 
 import time
+import zlib
 from contextlib import contextmanager
 
 import mesa
@@ -61,6 +62,7 @@ class CountyModel(mesa.Model):
         self.career_events: list[dict] = []
         # Whole-run tallies by (level, episode type), for calibration and teaching.
         self.contacts_by_level_type = np.zeros((4, 4), dtype=np.int64)
+        self.onset_digest = 0
         self.referrals_by_level_type = np.zeros((4, 4), dtype=np.int64)
 
         self.levers = PolicyLevers.baseline(params, region.n_facilities)
@@ -151,6 +153,7 @@ class CountyModel(mesa.Model):
         """One simulated week (phases in the module docstring)."""
         pop, fac, r = self.population, self.facilities, self.region
         wk, n_rounds = self.week, self.params.care.max_rounds
+        before = self._weekly_snapshot()
         with self._phase("onset"):
             res, kind = draw_onsets(self._onset_group, self._onset_table, self.streams.weekly("onset", wk))
             severity = draw_severity(kind, self.params.illness, self.streams.weekly("severity", wk))
@@ -159,6 +162,9 @@ class CountyModel(mesa.Model):
             u_priority = self.streams.weekly("priority", wk).random((n, n_rounds))
             u_treat = self.streams.weekly("treatment", wk).random((n, n_rounds))
             u_after = self.streams.weekly("aftercare", wk).random((n, 2))
+            # A running fingerprint of every onset: equal across scenarios that share a seed.
+            self.onset_digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
+                res.tobytes(), self.onset_digest)))
 
         with self._phase("choose"):
             village = pop.village[res]
@@ -238,11 +244,12 @@ class CountyModel(mesa.Model):
         with self._phase("record"):
             c = self.counters
             n_c = len(c.oop)
-            before = self._weekly_snapshot()
             c.episodes += np.bincount(county * 4 + kind, minlength=n_c * 4).reshape(n_c, 4)
             c.outcomes += np.bincount(county * 4 + ep.outcome, minlength=n_c * 4).reshape(n_c, 4)
             c.care_episodes += np.bincount(county[ep.contact], minlength=n_c)
             c.unmet += np.bincount(county[ep.outcome == UNMET], minlength=n_c)
+            capacity = np.concatenate([fac.outpatient_capacity, fac.admission_capacity])
+            self.last_week_served = (capacity - remaining).reshape(2, n_fac)  # outpatient, admissions
             fac.load[:] = demand / np.maximum(fac.outpatient_capacity, 1.0)
             fac.wait_days[:] = wait_days(self.params.facilities.base_wait_days.array()[fac.level], fac.load,
                                          self.params.facilities.crowding_wait_days)

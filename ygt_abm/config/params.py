@@ -12,10 +12,10 @@ published figure; ``assumed(...)`` records a value no source gives, with the rea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 LEVELS = ("village", "township", "county", "city")
 EPISODE_TYPES = ("minor", "chronic", "serious", "emergency")
@@ -71,6 +71,20 @@ class ByAgeBand(Strict):
         return np.array([self.age_0_14, self.age_15_44, self.age_45_64, self.age_65_plus], dtype=np.float64)
 
 
+def _bounded(base: type[Strict], name: str, **bounds: Any) -> type[Strict]:
+    """A variant of ``base`` whose every element is range-checked (e.g. shares in [0, 1])."""
+    fields = {f: (Annotated[float, Field(**bounds)], ...) for f in base.model_fields}
+    return create_model(name, __base__=base, **fields)
+
+
+ShareByLevel = _bounded(ByLevel, "ShareByLevel", ge=0, le=1)
+AmountByLevel = _bounded(ByLevel, "AmountByLevel", ge=0)
+PositiveByLevel = _bounded(ByLevel, "PositiveByLevel", gt=0)
+PositiveByEpisode = _bounded(ByEpisode, "PositiveByEpisode", gt=0)
+ShareByAgeBand = _bounded(ByAgeBand, "ShareByAgeBand", ge=0, le=1)
+RateByAgeBand = _bounded(ByAgeBand, "RateByAgeBand", ge=0, le=52)
+
+
 def _lvl(v, c, t, y) -> dict:
     return dict(village=v, township=c, county=t, city=y)
 
@@ -87,22 +101,22 @@ def _ep(m, c, s, e) -> dict:
 
 
 class PopulationParams(Strict):
-    age_band_shares: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.1795, 0.385, 0.3005, 0.135)),
+    age_band_shares: ShareByAgeBand = assumed(
+        ShareByAgeBand(**_age(0.1795, 0.385, 0.3005, 0.135)),
         "0–14 (17.95%) and 65+ (13.50%) are the 7th Census 2020 national shares; the split of the remaining "
         "68.55% between 15–44 and 45–64 is assumed",
     )
-    hypertension_prevalence: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.0, 0.12, 0.35, 0.55)),
+    hypertension_prevalence: ShareByAgeBand = assumed(
+        ShareByAgeBand(**_age(0.0, 0.12, 0.35, 0.55)),
         "age gradient assumed; its adult (15+) average is 27.5%, the adult prevalence in the Report on "
         "Nutrition and Chronic Diseases in China (2020)",
     )
-    diabetes_prevalence: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.0, 0.05, 0.16, 0.22)),
+    diabetes_prevalence: ShareByAgeBand = assumed(
+        ShareByAgeBand(**_age(0.0, 0.05, 0.16, 0.22)),
         "age gradient assumed; adult average 11.8% vs 11.9% in the Report on Nutrition and Chronic Diseases (2020)",
     )
-    copd_prevalence: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.0, 0.02, 0.10, 0.22)),
+    copd_prevalence: ShareByAgeBand = assumed(
+        ShareByAgeBand(**_age(0.0, 0.02, 0.10, 0.22)),
         "age gradient assumed, informed by 13.6% prevalence at 40+ (Report on Nutrition and Chronic Diseases 2020)",
     )
     insured_share: float = sourced(
@@ -116,8 +130,8 @@ class PopulationParams(Strict):
         0.23, "chosen so the overall sign-up rate is ≈35%, the national figure reported by NHC in 2017",
         ge=0, le=1,
     )
-    usual_provider_shares: ByLevel = assumed(
-        ByLevel(**_lvl(0.45, 0.25, 0.20, 0.0)),
+    usual_provider_shares: ShareByLevel = assumed(
+        ShareByLevel(**_lvl(0.45, 0.25, 0.20, 0.0)),
         "share of residents whose usual provider is at each level (the rest have none); residents with a "
         "family-doctor contract have the village clinic",
     )
@@ -128,8 +142,8 @@ class PopulationParams(Strict):
 
 
 class IllnessParams(Strict):
-    minor_incidence: ByAgeBand = assumed(
-        ByAgeBand(**_age(5.2, 3.2, 4.0, 5.2)),
+    minor_incidence: RateByAgeBand = assumed(
+        RateByAgeBand(**_age(5.2, 3.2, 4.0, 5.2)),
         "episodes per person-year; calibrated so that visits per person are ≈6 (bulletins 2018/2021: 6.0; "
         "6th NHSS 2018 two-week visit rate 24.0% ≈ 6.2 a year)",
     )
@@ -137,16 +151,16 @@ class IllnessParams(Strict):
         6.0, "follow-up and refill contacts per chronic patient a year; the service standard asks ≥4 "
         "(国家基本公共卫生服务规范 3rd ed., 2017)", ge=0, le=52,
     )
-    serious_incidence: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.07, 0.09, 0.16, 0.36)),
+    serious_incidence: RateByAgeBand = assumed(
+        RateByAgeBand(**_age(0.07, 0.09, 0.16, 0.36)),
         "admission-needing episodes per person-year; calibrated to the hospitalisation rate 17.5% (bulletin 2022)",
     )
-    emergency_incidence: ByAgeBand = assumed(
-        ByAgeBand(**_age(0.15, 0.12, 0.15, 0.30)),
+    emergency_incidence: RateByAgeBand = assumed(
+        RateByAgeBand(**_age(0.15, 0.12, 0.15, 0.30)),
         "emergency episodes per person-year",
     )
-    severity_alpha: ByEpisode = assumed(ByEpisode(**_ep(2.0, 2.0, 4.0, 3.0)), "Beta(α, β) severity per type", gt=0)
-    severity_beta: ByEpisode = assumed(ByEpisode(**_ep(5.0, 5.0, 3.0, 3.0)), "Beta(α, β) severity per type", gt=0)
+    severity_alpha: PositiveByEpisode = assumed(PositiveByEpisode(**_ep(2.0, 2.0, 4.0, 3.0)), "Beta(α, β) severity per type")
+    severity_beta: PositiveByEpisode = assumed(PositiveByEpisode(**_ep(5.0, 5.0, 3.0, 3.0)), "Beta(α, β) severity per type")
 
 
 # ---------------------------------------------------------------------------------------------- choice
@@ -210,10 +224,10 @@ class ChoiceParams(Strict):
 
 
 class CareParams(Strict):
-    capability_minor: ByLevel = assumed(ByLevel(**_lvl(0.60, 0.70, 0.85, 0.95)), "base capability for minor illness")
-    capability_chronic: ByLevel = assumed(ByLevel(**_lvl(0.55, 0.65, 0.85, 0.95)), "base capability, chronic care")
-    capability_serious: ByLevel = assumed(ByLevel(**_lvl(0.0, 0.50, 0.75, 0.95)), "base capability, admissions")
-    capability_emergency: ByLevel = assumed(ByLevel(**_lvl(0.0, 0.45, 0.75, 0.95)), "base capability, emergencies")
+    capability_minor: ShareByLevel = assumed(ShareByLevel(**_lvl(0.60, 0.70, 0.85, 0.95)), "base capability for minor illness")
+    capability_chronic: ShareByLevel = assumed(ShareByLevel(**_lvl(0.55, 0.65, 0.85, 0.95)), "base capability, chronic care")
+    capability_serious: ShareByLevel = assumed(ShareByLevel(**_lvl(0.0, 0.50, 0.75, 0.95)), "base capability, admissions")
+    capability_emergency: ShareByLevel = assumed(ShareByLevel(**_lvl(0.0, 0.45, 0.75, 0.95)), "base capability, emergencies")
     skill_weight: float = assumed(0.3, "capability gained per unit of mean doctor skill above 0.5", ge=0, le=2)
     success_slope: float = assumed(12.0, "steepness of success probability in (capability − severity)", gt=0)
     referral_down_after_admission: float = assumed(
@@ -240,27 +254,27 @@ class BeliefParams(Strict):
 
 
 class FacilityParams(Strict):
-    outpatient_price: ByLevel = assumed(
-        ByLevel(**_lvl(40.0, 84.7, 218.6, 354.4)),
+    outpatient_price: AmountByLevel = assumed(
+        AmountByLevel(**_lvl(40.0, 84.7, 218.6, 354.4)),
         "yuan per visit: township 84.7 (bulletin 2020), county (secondary) 218.6 and city (tertiary) 354.4 "
         "(NHC 2022); the village-clinic price is assumed",
     )
-    inpatient_price: ByLevel = sourced(
-        ByLevel(**_lvl(0.0, 2083.0, 6762.0, 13931.0)),
+    inpatient_price: AmountByLevel = sourced(
+        AmountByLevel(**_lvl(0.0, 2083.0, 6762.0, 13931.0)),
         "yuan per admission: township 2,083 (bulletin 2020), secondary 6,762 and tertiary 13,931 (NHC 2022)",
     )
-    visits_per_doctor_week: ByLevel = assumed(
-        ByLevel(**_lvl(40.0, 60.0, 60.0, 80.0)),
+    visits_per_doctor_week: AmountByLevel = assumed(
+        AmountByLevel(**_lvl(40.0, 60.0, 60.0, 80.0)),
         "weekly outpatient capacity per doctor; village: 2,400 visits/clinic/year (bulletin 2023) ÷ 2.32 staff "
         "(bulletin 2018) ≈ 20/week observed, capacity assumed twice that",
     )
     township_beds: float = sourced(44.6, "beds per township health centre (bulletin 2023)", ge=0)
     county_beds_per_1000: float = assumed(3.2, "county-hospital beds per 1,000 county residents", ge=0)
     city_beds: float = assumed(3000.0, "beds of a city hospital available to the region's residents", ge=0)
-    length_of_stay_days: ByLevel = assumed(ByLevel(**_lvl(1.0, 6.0, 8.0, 10.0)), "mean length of stay, days")
+    length_of_stay_days: PositiveByLevel = assumed(PositiveByLevel(**_lvl(1.0, 6.0, 8.0, 10.0)), "mean length of stay, days")
     max_bed_occupancy: float = assumed(0.95, "admissions stop when beds would be fuller than this", gt=0, le=1)
-    base_wait_days: ByLevel = assumed(
-        ByLevel(**_lvl(0.0, 0.2, 1.0, 4.0)), "expected outpatient wait when a facility is not crowded, days",
+    base_wait_days: AmountByLevel = assumed(
+        AmountByLevel(**_lvl(0.0, 0.2, 1.0, 4.0)), "expected outpatient wait when a facility is not crowded, days",
     )
     crowding_wait_days: float = assumed(6.0, "extra days of wait as last week's load goes from 70% to 100%", ge=0)
 
@@ -273,40 +287,40 @@ class WorkforceParams(Strict):
                                       "an assumed 40% physician share", ge=0)
     county_doctors_per_1000: float = assumed(1.2, "county-hospital physicians per 1,000 county residents", ge=0)
     city_doctors: float = assumed(300.0, "city-hospital physicians serving the region's residents", ge=0)
-    mean_age: ByLevel = assumed(ByLevel(**_lvl(52.0, 40.0, 41.0, 42.0)), "mean doctor age; village doctors are older")
+    mean_age: AmountByLevel = assumed(AmountByLevel(**_lvl(52.0, 40.0, 41.0, 42.0)), "mean doctor age; village doctors are older")
     age_sd: float = assumed(9.0, "spread of doctor ages", ge=0)
     retirement_age: float = assumed(60.0, "retirement age of employed doctors", ge=40, le=80)
     village_retirement_hazard: float = assumed(
         0.12, "yearly chance a village doctor over the retirement age stops practising", ge=0, le=1,
     )
-    quit_rate: ByLevel = assumed(ByLevel(**_lvl(0.03, 0.04, 0.02, 0.02)), "yearly quitting at reference pay")
+    quit_rate: ShareByLevel = assumed(ShareByLevel(**_lvl(0.03, 0.04, 0.02, 0.02)), "yearly quitting at reference pay")
     quit_pay_elasticity: float = assumed(1.5, "quitting ∝ (reference pay / pay) to this power", ge=0)
-    reference_pay: ByLevel = assumed(
-        ByLevel(**_lvl(36000.0, 90000.0, 130000.0, 180000.0)),
+    reference_pay: PositiveByLevel = assumed(
+        PositiveByLevel(**_lvl(36000.0, 90000.0, 130000.0, 180000.0)),
         "yearly pay in yuan at baseline; only pay relative to it matters in the model",
     )
-    training_rate: ByLevel = assumed(ByLevel(**_lvl(0.05, 0.10, 0.15, 0.15)), "yearly chance of further training")
+    training_rate: ShareByLevel = assumed(ShareByLevel(**_lvl(0.05, 0.10, 0.15, 0.15)), "yearly chance of further training")
     training_skill_gain: float = assumed(0.05, "skill gained by one training", ge=0, le=1)
-    vacancy_fill_rate: ByLevel = assumed(
-        ByLevel(**_lvl(0.08, 0.6, 0.9, 1.0)),
+    vacancy_fill_rate: ShareByLevel = assumed(
+        ShareByLevel(**_lvl(0.08, 0.6, 0.9, 1.0)),
         "share of vacancies filled each year; village posts are hard to fill, so village doctors fall ≈3–6% a "
         "year as bulletins report",
     )
-    recruit_age: ByLevel = assumed(ByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
+    recruit_age: AmountByLevel = assumed(AmountByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
 
 
 class FinanceParams(Strict):
-    outpatient_reimbursement: ByLevel = sourced(
-        ByLevel(**_lvl(0.8, 0.7, 0.6, 0.5)),
+    outpatient_reimbursement: ShareByLevel = sourced(
+        ShareByLevel(**_lvl(0.8, 0.7, 0.6, 0.5)),
         "one city's resident scheme: outpatient 70/60/50% by level, village 80% (calibration-targets.md)",
     )
-    inpatient_reimbursement: ByLevel = assumed(
-        ByLevel(**_lvl(0.0, 0.85, 0.80, 0.60)),
+    inpatient_reimbursement: ShareByLevel = assumed(
+        ShareByLevel(**_lvl(0.0, 0.85, 0.80, 0.60)),
         "county 80% within observed 77–84% (Cost Eff Resour Alloc 2020); township 85% and city 60% are the "
         "typical gradient, not one sourced schedule",
     )
-    inpatient_deductible: ByLevel = assumed(
-        ByLevel(**_lvl(0.0, 150.0, 230.0, 1000.0)),
+    inpatient_deductible: AmountByLevel = assumed(
+        AmountByLevel(**_lvl(0.0, 150.0, 230.0, 1000.0)),
         "yuan per admission; county 230 within observed 185–272 (Cost Eff Resour Alloc 2020); township and city "
         "follow the typical gradient",
     )

@@ -1,0 +1,30 @@
+import numpy as np
+import pytest
+
+from ygt_abm.behaviour.beliefs import learn_from_outcomes, word_of_mouth
+
+
+def test_own_outcomes_move_belief_toward_the_outcome_at_the_learning_rate():
+    belief = np.full((3, 4), 0.5, dtype=np.float32)
+    learn_from_outcomes(belief, np.array([0, 1]), np.array([2, 0]), np.array([1.0, 0.0]), rate=0.2)
+    assert belief[0, 2] == pytest.approx(0.6)
+    assert belief[1, 0] == pytest.approx(0.4)
+    assert belief[2] == pytest.approx([0.5] * 4)  # nobody else learns
+
+
+def test_several_experiences_in_one_week_are_averaged():
+    belief = np.full((1, 4), 0.5, dtype=np.float32)
+    learn_from_outcomes(belief, np.array([0, 0]), np.array([1, 1]), np.array([1.0, 0.0]), rate=0.5)
+    assert belief[0, 1] == pytest.approx(0.5)
+
+
+def test_word_of_mouth_reaches_only_villages_that_heard_something():
+    belief = np.full((4, 4), 0.5, dtype=np.float32)
+    village = np.array([0, 0, 1, 1])
+    trials = np.zeros((2, 4))
+    successes = np.zeros((2, 4))
+    trials[0, 3], successes[0, 3] = 4, 1  # village 0: 1 success in 4 at the city hospital
+    word_of_mouth(belief, village, successes, trials, rate=0.1)
+    assert belief[:2, 3] == pytest.approx([0.5 + 0.1 * (0.25 - 0.5)] * 2)
+    assert belief[2:, :] == pytest.approx(np.full((2, 4), 0.5))
+    assert belief[:2, :3] == pytest.approx(np.full((2, 3), 0.5))

@@ -1,0 +1,19 @@
+from ygt_abm.streams import Streams, stable_hash
+
+
+def test_the_same_address_gives_the_same_draws():
+    assert (Streams(1, 2).get("onset").random(5) == Streams(1, 2).get("onset").random(5)).all()
+    assert (Streams(1, 2).weekly("choice", 7).random(5) == Streams(1, 2).weekly("choice", 7).random(5)).all()
+
+
+def test_names_weeks_replicates_and_seeds_are_independent_streams():
+    base = Streams(1, 0).weekly("choice", 3).random(4)
+    for other in (Streams(1, 0).weekly("onset", 3), Streams(1, 0).weekly("choice", 4),
+                  Streams(1, 1).weekly("choice", 3), Streams(2, 0).weekly("choice", 3),
+                  Streams(1, 0).yearly("choice", 3)):
+        assert not (other.random(4) == base).any()
+
+
+def test_stable_hash_does_not_depend_on_the_process():
+    assert stable_hash("onset") == 535587711  # crc32: the same in every process and release
+    assert stable_hash("onset") != stable_hash("choice")

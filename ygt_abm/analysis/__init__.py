@@ -1,0 +1,1 @@
+"""Pure functions from result tables to summary tables."""

@@ -1,0 +1,146 @@
+"""The ``ygt-abm`` command. Thin: it parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ygt_abm.config.loading import ConfigError, load_experiment
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Simulate county medical communities (县域医共体) and measure patient backflow.")
+err = Console(stderr=True)
+out = Console()
+
+CONFIG_ERROR_EXIT = 2
+
+
+def _load(path: Path):
+    try:
+        return load_experiment(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), markup=False, highlight=False)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML files")]) -> None:
+    """Check experiment files; print file:line: field: problem for each problem, exit 2 if any."""
+    failed = False
+    for path in files:
+        try:
+            resolved = load_experiment(path)
+            out.print(f"{path}: ok ({len(resolved.scenario_names)} scenarios × "
+                      f"{resolved.experiment.replicates} replicates × {resolved.experiment.years} years)")
+        except ConfigError as exc:
+            failed = True
+            for problem in exc.problems:
+                err.print(str(problem), markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+
+
+@app.command()
+def run(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory [results/<name>]")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="local worker processes")] = 1,
+    figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
+) -> None:
+    """Run an experiment: writes kpis.parquet, summary.csv, manifest.json (and a figure) to --out."""
+    from ygt_abm.analysis.summary import summarize
+    from ygt_abm.experiment.runner import OutputConflict, run_experiment
+
+    resolved = _load(experiment)
+    target = out_dir or Path("results") / resolved.experiment.name
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done) if done else float("nan")
+        if interactive or done in (0, total) or done % max(1, total // 10) == 0:
+            err.print(f"[{done}/{total} runs] {elapsed:6.1f}s elapsed, ~{eta:6.1f}s left", highlight=False)
+
+    try:
+        kpis = run_experiment(resolved, target, workers=workers, progress=progress)
+    except OutputConflict as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    summary = summarize(kpis)
+    summary.to_csv(target / "summary.csv", index=False, float_format="%.6g")
+    if figure:
+        from ygt_abm.figures.indicators import plot_main_indicators
+
+        plot_main_indicators(kpis, target / "figures" / "main_indicators.png")
+    _print_last_year(summary)
+    out.print(f"results in {target}/ (kpis.parquet, summary.csv, manifest.json"
+              f"{', figures/' if figure else ''})")
+
+
+def _print_last_year(summary) -> None:
+    last = summary[summary["year"] == summary["year"].max()]
+    metrics = ["primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
+               "visits_per_capita", "admissions_per_capita", "village_doctors"]
+    scenarios = list(dict.fromkeys(last["scenario"]))
+    for county, rows in last.groupby("county", sort=False):
+        table = Table(title=f"{county}, year {int(last['year'].max())}: mean [95% interval] across replicates")
+        table.add_column("indicator")
+        for scenario in scenarios:
+            table.add_column(scenario, justify="right")
+        by = rows.set_index(["metric", "scenario"])
+        for m in metrics:
+            table.add_row(m, *(f"{by.at[(m, s), 'mean']:.3f} [{by.at[(m, s), 'ci_low']:.3f}, "
+                               f"{by.at[(m, s), 'ci_high']:.3f}]" for s in scenarios))
+        out.print(table)
+
+
+@app.command()
+def params() -> None:
+    """Every model parameter with its default and its source (or the assumption behind it)."""
+    from ygt_abm.config.params import parameter_table
+
+    table = Table(show_lines=False)
+    for col in ("parameter", "default", "source"):
+        table.add_column(col, overflow="fold")
+    for name, value, source in parameter_table():
+        table.add_row(name, str(value), source)
+    out.print(table)
+
+
+@app.command()
+def indicators() -> None:
+    """The indicators every run reports, with their definitions."""
+    from ygt_abm.metrics import INDICATORS
+
+    table = Table()
+    for col in ("indicator", "term", "definition"):
+        table.add_column(col, overflow="fold")
+    for name, (term, definition) in INDICATORS.items():
+        table.add_row(name, term, definition)
+    out.print(table)
+
+
+@app.command()
+def bench(
+    population: Annotated[int, typer.Option(help="residents in one county")] = 500_000,
+    years: Annotated[int, typer.Option(help="simulated years")] = 10,
+    seed: Annotated[int, typer.Option()] = 1,
+) -> None:
+    """Time one county: seconds per simulated year, resident-steps per second, time per phase."""
+    from ygt_abm.bench import benchmark
+
+    report = benchmark(population, years, seed)
+    for key, value in report.items():
+        out.print(f"{key:32s} {value:,.4g}" if isinstance(value, float) else f"{key:32s} {value}")
+
+
+if __name__ == "__main__":
+    app()

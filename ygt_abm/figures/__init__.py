@@ -1,0 +1,1 @@
+"""Seaborn figures drawn from result tables (never from a live model)."""

@@ -1,0 +1,1 @@
+"""Per-run result tables written atomically, merged tables, and the run manifest."""
