@@ -25,9 +25,13 @@ def _load(path: Path):
     try:
         return load_experiment(path)
     except ConfigError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
+        _report(exc)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
+
+
+def _report(exc: ConfigError) -> None:
+    for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
+        typer.echo(str(problem), err=True)
 
 
 @app.command()
@@ -41,8 +45,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML f
                       f"{resolved.experiment.replicates} replicates × {resolved.experiment.years} years)")
         except ConfigError as exc:
             failed = True
-            for problem in exc.problems:
-                err.print(str(problem), markup=False, highlight=False)
+            _report(exc)
     if failed:
         raise typer.Exit(CONFIG_ERROR_EXIT)
 

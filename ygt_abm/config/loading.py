@@ -49,23 +49,21 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError([Problem(str(path), line, "yaml", f"{exc.problem or exc.context}")]) from None
 
 
-def _line_of(node: Any, path: tuple[Any, ...]) -> tuple[int, bool]:
-    """(1-based line of the deepest part of ``path`` found under ``node``, whether all of it was found).
+def _line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
+    """(1-based line of the deepest part of ``path`` found under ``node``, how many parts were found).
 
-    Parts that are not keys (pydantic's union tags) are skipped."""
-    line = node.lc.line + 1 if hasattr(node, "lc") else 1
-    complete = True
+    Parts that are not keys (pydantic's union tags, a key that is missing) are skipped."""
+    line = node.lc.line + 1 if getattr(getattr(node, "lc", None), "line", None) is not None else None
+    found = 0
     for part in path:
         if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
+            line, node = node.lc.key(part)[0] + 1, node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, CommentedMap):
-            complete = False
-            break
-    return line, complete
+            line, node = node.lc.item(part)[0] + 1, node[part]
+        else:
+            continue
+        found += 1
+    return line, found
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -85,19 +83,15 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[Any, ...]]]) -> list[Problem]:
-    """Map pydantic errors onto YAML lines. ``roots`` are (node, field prefix) pairs to search in order:
-    the first whose node holds the error's full path gives the line."""
+    """Map pydantic errors onto YAML lines. ``roots`` are (node, field prefix) pairs, e.g. a scenario's
+    overrides and the experiment's shared parameters: the one holding most of the error's path wins."""
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
-        line, prefix = None, roots[-1][1]
-        for node, root_prefix in roots:
-            found_line, complete = _line_of(node, loc)
-            if complete or line is None:
-                line, prefix = found_line, root_prefix
-            if complete:
-                break
-        problems.append(Problem(file, line or 1, _dotted(prefix + loc), _message(error)))
+        located = [_line_of(node, loc) for node, _ in roots]
+        best = max(range(len(roots)), key=lambda i: (located[i][1], -i))  # most of the path; earlier root on ties
+        line = located[best][0]
+        problems.append(Problem(file, line or 1, _dotted(roots[best][1] + loc), _message(error)))
     return problems
 
 
@@ -124,14 +118,14 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
     resolved: dict[str, ModelParameters] = {}
     for index, scenario in enumerate(experiment.scenarios):
         scenario_node = doc["scenarios"][index]
-        override = scenario_node.get("overrides") or CommentedMap() if isinstance(scenario_node, CommentedMap) \
-            else CommentedMap()
+        override = scenario_node.get("overrides") or CommentedMap()
         try:
             resolved[scenario.name] = ModelParameters.model_validate(deep_merge(_plain(base), _plain(override)))
         except ValidationError as exc:
             problems += problems_from(exc, file, [
                 (override, ("scenarios", index, "overrides")),
                 (base, ("parameters",)),
+                (scenario_node, ("scenarios", index)),  # checks spanning all parameters
             ])
     problems += _check_world_files(experiment, file, doc)
     if problems:
@@ -179,5 +173,6 @@ def _check_world_files(experiment: Experiment, file: str, doc: CommentedMap) -> 
     for loc, target in wanted:
         if not Path(target).is_file():
             line, _ = _line_of(doc, loc)
+            line = line or 1
             problems.append(Problem(file, line, _dotted(loc), f"file not found: {target}"))
     return problems

@@ -1,0 +1,101 @@
+"""The ygt-abm command: run writes tidy results reproducibly; bad configs exit 2 and write nothing."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ygt_abm.cli import app
+
+TINY = """\
+name: tiny
+seed: 3
+replicates: 2
+years: 2
+world: {kind: synthetic, population: 4000, townships: 2}
+scenarios:
+  - name: baseline
+  - name: reform
+    overrides:
+      finance:
+        outpatient_reimbursement: {village: 0.9, township: 0.9, county: 0.5, city: 0.4}
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    exp = root / "tiny.yaml"
+    exp.write_text(TINY)
+    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "out")])
+    assert result.exit_code == 0, result.output
+    return root, exp
+
+
+def test_run_writes_long_kpis_a_manifest_a_summary_and_a_figure(tiny_run):
+    root, _ = tiny_run
+    out = root / "out"
+    kpis = pd.read_parquet(out / "kpis.parquet")
+    assert list(kpis.columns) == ["scenario", "replicate", "county", "year", "metric", "value"]
+    assert set(kpis["scenario"]) == {"baseline", "reform"}
+    assert sorted(kpis["replicate"].unique()) == [0, 1] and sorted(kpis["year"].unique()) == [1, 2]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"config", "parameters", "seeds", "versions", "git_commit"} <= set(manifest)
+    assert manifest["seeds"]["root"] == 3 and len(manifest["seeds"]["runs"]) == 4
+    assert manifest["versions"]["mesa"].startswith("3.")
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
+    assert (out / "figures" / "main_indicators.png").stat().st_size > 10_000
+
+
+def test_a_fresh_run_of_the_same_config_is_byte_identical(tiny_run):
+    root, exp = tiny_run
+    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "again"), "--no-figure"])
+    assert result.exit_code == 0, result.output
+    for name in ("kpis.parquet", "manifest.json"):
+        assert (root / "again" / name).read_bytes() == (root / "out" / name).read_bytes()
+
+
+def test_an_output_directory_of_another_config_is_refused(tiny_run):
+    root, exp = tiny_run
+    other = root / "other.yaml"
+    other.write_text(TINY.replace("seed: 3", "seed: 4"))
+    result = runner.invoke(app, ["run", str(other), "--out", str(root / "out")])
+    assert result.exit_code == 1
+    assert "different experiment" in result.output
+
+
+def test_a_bad_config_exits_2_names_file_line_field_and_writes_nothing(tmp_path):
+    exp = tmp_path / "bad.yaml"
+    exp.write_text(TINY.replace("years: 2", "years: -2"))
+    result = runner.invoke(app, ["run", str(exp), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{exp}:4: years: " in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_checks_several_files(tmp_path):
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(TINY)
+    bad.write_text(TINY.replace("name: reform", "name: Reform!"))
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(good), str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:8: scenarios[1].name: " in result.output
+
+
+def test_params_and_indicators_list_sources_and_definitions():
+    params = runner.invoke(app, ["params"], env={"COLUMNS": "200"})
+    assert params.exit_code == 0 and "ASSUMPTION" in params.output and "bulletin" in params.output
+    indicators = runner.invoke(app, ["indicators"], env={"COLUMNS": "200"})
+    assert indicators.exit_code == 0 and "in_county_visit_rate" in indicators.output
+
+
+def test_bench_reports_its_fields_at_toy_size():
+    result = runner.invoke(app, ["bench", "--population", "2000", "--years", "1"])
+    assert result.exit_code == 0, result.output
+    for field in ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choose_seconds"):
+        assert field in result.output

@@ -1,0 +1,120 @@
+"""Bad experiment files are reported as file:line: field: what was expected, all problems at once."""
+
+import textwrap
+
+import pytest
+
+from ygt_abm.config import ConfigError, load_experiment
+
+GOOD = """\
+name: tiny
+seed: 1
+replicates: 2
+years: 1
+world:
+  kind: synthetic
+  population: 3000
+  townships: 2
+scenarios:
+  - name: baseline
+  - name: reform
+    overrides:
+      finance:
+        outpatient_reimbursement: {village: 0.9, township: 0.9, county: 0.5, city: 0.4}
+"""
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "exp.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _problems(tmp_path, text: str):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_experiment(path)
+    return path, info.value.problems
+
+
+def test_a_good_file_resolves_every_scenarios_parameters(tmp_path):
+    resolved = load_experiment(_write(tmp_path, GOOD))
+    assert resolved.scenario_names == ["baseline", "reform"]
+    assert resolved.parameters["baseline"].finance.outpatient_reimbursement.village == 0.8
+    assert resolved.parameters["reform"].finance.outpatient_reimbursement.village == 0.9
+    assert resolved.parameters["reform"].finance.inpatient_reimbursement.county == 0.8  # untouched default
+
+
+def test_an_unknown_key_names_its_line(tmp_path):
+    path, problems = _problems(tmp_path, GOOD.replace("  townships: 2", "  township: 2"))
+    assert [(p.line, p.field) for p in problems] == [(8, "world.synthetic.township")]
+    assert "unknown key" in problems[0].message
+    assert str(problems[0]).startswith(f"{path}:8: world.synthetic.township: ")
+
+
+def test_an_out_of_range_value_says_what_was_expected(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("replicates: 2", "replicates: 0"))
+    assert (problems[0].line, problems[0].field) == (3, "replicates")
+    assert "greater than or equal to 1" in problems[0].message
+
+
+def test_a_wrong_type_is_reported(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("years: 1", "years: ten"))
+    assert (problems[0].line, problems[0].field) == (4, "years")
+    assert "integer" in problems[0].message
+
+
+def test_a_bad_scenario_override_points_at_the_override(tmp_path):
+    text = GOOD.replace("village: 0.9, township", "village: 1.9, township")
+    _, problems = _problems(tmp_path, text)
+    assert [(p.line, p.field) for p in problems] == [
+        (14, "scenarios[1].overrides.finance.outpatient_reimbursement.village")]
+    assert "less than or equal to 1" in problems[0].message
+
+
+def test_a_misspelt_override_is_an_unknown_key(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("      finance:", "      fianance:"))
+    assert [(p.line, p.field) for p in problems] == [(13, "scenarios[1].overrides.fianance")]
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = GOOD.replace("replicates: 2", "replicates: -1").replace("years: 1", "years: 1000")
+    _, problems = _problems(tmp_path, text)
+    assert {p.field for p in problems} == {"replicates", "years"}
+
+
+def test_a_missing_required_key_points_at_its_parent(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("seed: 1\n", ""))
+    assert (problems[0].field, problems[0].message) == ("seed", "required key is missing")
+
+
+def test_yaml_syntax_errors_have_a_line(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("years: 1", "years: [1"))
+    assert problems[0].field == "yaml" and problems[0].line >= 4
+
+
+def test_duplicate_keys_and_scenarios_are_errors(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("years: 1", "years: 1\nyears: 2"))
+    assert problems[0].field == "yaml"
+    _, problems = _problems(tmp_path, GOOD.replace("name: reform", "name: baseline"))
+    assert "unique" in problems[0].message
+
+
+def test_shares_that_do_not_sum_to_one_are_rejected(tmp_path):
+    text = GOOD + "parameters:\n  population:\n    age_band_shares: {age_0_14: 0.5, age_15_44: 0.5, " \
+                  "age_45_64: 0.5, age_65_plus: 0.5}\n"
+    _, problems = _problems(tmp_path, text)
+    assert any("sum to 1" in p.message for p in problems)
+
+
+def test_a_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_experiment(tmp_path / "nope.yaml")
+    assert info.value.problems[0].field == "file"
+
+
+def test_shipped_experiments_validate():
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.parent.glob("experiments/*.yaml")):
+        load_experiment(path)

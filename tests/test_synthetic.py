@@ -1,0 +1,62 @@
+import networkx as nx
+import numpy as np
+
+from ygt_abm.config import SyntheticWorld
+from ygt_abm.world import build_world
+from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
+
+
+def test_a_typical_county_has_the_structure_of_the_calibration_targets():
+    region = build_world(SyntheticWorld(), seed=1)
+    per_township = np.bincount(region.village_township)
+    assert len(region.township_names) == 16
+    assert per_township.min() >= 16 and per_township.max() <= 18
+    assert region.population == 300_000
+    levels = np.bincount(region.facility_level, minlength=4)
+    assert levels[VILLAGE_CLINIC] == region.n_villages
+    assert levels[TOWNSHIP_HEALTH_CENTRE] == 16 and levels[COUNTY_HOSPITAL] == 2 and levels[CITY_HOSPITAL] == 1
+    assert region.share_within(15) >= 0.9  # NHC: ≈90% of households within 15 minutes
+
+
+def test_the_graph_carries_coordinates_and_road_times():
+    region = build_world(SyntheticWorld(population=5000, townships=3), seed=2)
+    g = region.graph
+    assert all({"x", "y", "kind"} <= set(d) for _, d in g.nodes(data=True))
+    assert all(d["minutes"] >= 0 for *_, d in g.edges(data=True))  # a township seat sits on its seat village
+    assert nx.is_connected(g)
+    assert {d["kind"] for _, d in g.nodes(data=True)} == {"village", "township", "county_seat", "city"}
+
+
+def test_choice_sets_hold_own_clinic_township_county_hospitals_then_cities(two_county_region):
+    r = two_county_region
+    for v in range(r.n_villages):
+        opts = r.options[v][r.options[v] >= 0]
+        level = r.facility_level[opts]
+        assert level.tolist() == sorted(level.tolist())
+        assert r.facility_village[opts[0]] == v
+        assert r.facility_township[opts[1]] == r.village_township[v]
+        in_county = opts[level < CITY_HOSPITAL]
+        assert (r.facility_county[in_county] == r.village_county[v]).all()
+    minutes = np.where(r.options >= 0, r.option_minutes, np.nan)
+    assert (np.nanmax(minutes, axis=1) == minutes[:, -1]).all()  # the city is farthest
+
+
+def test_counties_of_a_region_share_the_city_hospitals(two_county_region):
+    r = two_county_region
+    cities = np.flatnonzero(r.facility_level == CITY_HOSPITAL)
+    for county in range(r.n_counties):
+        villages = np.flatnonzero(r.village_county == county)
+        assert set(cities) <= set(r.options[villages].ravel())
+
+
+def test_the_same_seed_builds_the_same_world_and_another_seed_another():
+    a, b = build_world(SyntheticWorld(population=5000), 3), build_world(SyntheticWorld(population=5000), 3)
+    c = build_world(SyntheticWorld(population=5000), 4)
+    assert np.array_equal(a.option_minutes, b.option_minutes) and a.village_names == b.village_names
+    assert not np.array_equal(a.village_population, c.village_population)
+
+
+def test_remoteness_lengthens_every_trip():
+    near = build_world(SyntheticWorld(population=5000), 3)
+    far = build_world(SyntheticWorld(population=5000, remoteness=2.0), 3)
+    assert np.allclose(far.option_minutes, 2 * near.option_minutes)
