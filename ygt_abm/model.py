@@ -57,6 +57,7 @@ class CountyModel(mesa.Model):
         self.params = params = params or ModelParameters()
         self.scenario_name = scenario
         self.week = 0
+        self.warmup_years = 0
         self.phase_seconds = dict.fromkeys(PHASES, 0.0)
         self.records: list[dict] = []
         self.career_events: list[dict] = []
@@ -146,8 +147,21 @@ class CountyModel(mesa.Model):
 
     @property
     def year(self) -> int:
-        """Simulated year the current week belongs to, starting at 1."""
-        return self.week // WEEKS_PER_YEAR + 1
+        """Recorded year the current week belongs to: 1 is the first year after the warm-up."""
+        return self.week // WEEKS_PER_YEAR + 1 - self.warmup_years
+
+    def warm_up(self, years: int) -> None:
+        """Simulate ``years`` unrecorded years so that usual providers, beliefs and staffing settle into
+        the model's own steady state before year 1 (a burn-in; the initial shares are assumptions)."""
+        if self.week % WEEKS_PER_YEAR:
+            raise RuntimeError("warm up at a year boundary")
+        for _ in range(years * WEEKS_PER_YEAR):
+            self.step()
+        self.warmup_years += years
+        self.records.clear()
+        self.career_events.clear()
+        self.contacts_by_level_type[:] = 0
+        self.referrals_by_level_type[:] = 0
 
     def step(self) -> None:
         """One simulated week (phases in the module docstring)."""
@@ -349,7 +363,7 @@ class CountyModel(mesa.Model):
         return np.bincount(fac.county[village], weights=fac.doctors[village], minlength=self.region.n_counties)
 
     def _year_end(self) -> None:
-        year = self.week // WEEKS_PER_YEAR
+        year = self.week // WEEKS_PER_YEAR - self.warmup_years
         values = county_indicators(self.counters, self.population, self.fund, self.village_doctor_count())
         for ci, name in enumerate(self.region.county_names):
             for metric in INDICATORS:
@@ -365,8 +379,9 @@ class CountyModel(mesa.Model):
         self.population.primary_followups[:] = 0
         self.fund.collect(self._insured_per_county, self.params.finance.contribution_per_capita)
 
-    def run(self, years: int) -> pd.DataFrame:
-        """Simulate ``years`` × 52 weeks; indicators per county per year in long format."""
+    def run(self, years: int, warmup_years: int = 0) -> pd.DataFrame:
+        """Warm up, then simulate ``years`` × 52 weeks; indicators per county per year in long format."""
+        self.warm_up(warmup_years)
         for _ in range(years * WEEKS_PER_YEAR):
             self.step()
         return self.indicators()

@@ -82,6 +82,8 @@ class Experiment(Strict):
     seed: int = Field(ge=0, lt=2**63, description="root seed; replicate r of every scenario shares its streams")
     replicates: int = Field(ge=1, le=10_000)
     years: int = Field(ge=1, le=100)
+    warmup_years: int = Field(1, ge=0, le=20, description="unrecorded burn-in years before year 1, so "
+                              "usual providers and beliefs start from the model's own steady state")
     world: World = Field(default_factory=SyntheticWorld)
     parameters: dict[str, Any] = Field(default_factory=dict, description="overrides of the defaults, all scenarios")
     scenarios: list[Scenario] = Field(min_length=1)

@@ -177,7 +177,8 @@ class EpisodeChoice(Strict):
     wait_day: float = Field(description="per day of expected waiting")
 
 
-_CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.py to the bulletin 2022 visit split "
+_CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.py (pooled over 4 synthetic "
+               "counties, after a 1-year warm-up) to the bulletin 2022 visit split "
                "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the "
                "split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
@@ -189,24 +190,24 @@ _IN_COST = ("−0.0465 per 100 yuan reproduces the inpatient elasticity −0.37 
 
 class ChoiceParams(Strict):
     minor: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.449, 0.978, 3.498)), self_care=0.4, quality=2.5,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.357, 0.914, 3.071)), self_care=0.4, quality=2.5,
                       travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
         f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
         f"the DCE of Yan et al. 2022 finds distance effects small; {_OUT_COST}; {_WAIT_SOURCE}",
     )
     chronic: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.322, 0.659, 2.73)), self_care=-0.5, quality=2.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.18, 0.527, 2.173)), self_care=-0.5, quality=2.0,
                       travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
         f"{_CALIBRATED}; {_OUT_COST}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, -1.023, 0.461, 0.997)), self_care=None, quality=5.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, -1.131, 0.285, 1.626)), self_care=None, quality=5.0,
                       travel_hour=-0.5, cost_100_yuan=-0.0465, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_IN_COST}; {_CALIBRATED}",
     )
     emergency: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(-1.0, -0.267, 0.738, 0.999)), self_care=None, quality=2.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(-1.0, -0.534, 0.509, 2.577)), self_care=None, quality=2.0,
                       travel_hour=-2.0, cost_100_yuan=-0.68, wait_day=-0.077),
         f"travel time dominates in an emergency; {_CALIBRATED}",
     )

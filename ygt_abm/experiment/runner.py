@@ -12,6 +12,7 @@ import json
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ def config_digest(resolved: ResolvedExperiment) -> str:
     """Fingerprint of everything that determines the results (not of file paths or descriptions)."""
     exp = resolved.experiment
     payload = {
-        "seed": exp.seed, "years": exp.years, "world": exp.world.model_dump(mode="json"),
+        "seed": exp.seed, "years": exp.years, "warmup_years": exp.warmup_years, "world": exp.world.model_dump(mode="json"),
         "parameters": {k: v.model_dump(mode="json") for k, v in resolved.parameters.items()},
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -51,7 +52,7 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     region = build_world(exp.world, exp.seed)
     model = CountyModel(region, resolved.parameters[spec.scenario], seed=exp.seed, replicate=spec.replicate,
                         scenario=spec.scenario)
-    table = model.run(exp.years)
+    table = model.run(exp.years, exp.warmup_years)
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "scenario", spec.scenario)
     timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()}}
@@ -85,7 +86,7 @@ def run_experiment(resolved: ResolvedExperiment, out: Path, workers: int = 1, ex
     timings = []
     if todo:
         own = executor is None and workers > 1
-        pool = ProcessPoolExecutor(max_workers=workers) if own else executor
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if own else executor
         try:
             if pool is None:
                 results = (_run_and_store(resolved, s, out) for s in todo)
