@@ -99,3 +99,11 @@ def test_bench_reports_its_fields_at_toy_size():
     assert result.exit_code == 0, result.output
     for field in ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choose_seconds"):
         assert field in result.output
+
+
+def test_the_parameter_document_is_current():
+    from pathlib import Path
+
+    generated = runner.invoke(app, ["params", "--markdown"]).output
+    documented = (Path(__file__).parent.parent / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert generated == documented, "regenerate: ygt-abm params --markdown > docs/parameters.md"
