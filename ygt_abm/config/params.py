@@ -41,34 +41,32 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
-class ByLevel(Strict):
+class _Vector(Strict):
+    """A fixed set of named numbers; ``array()`` gives them in declaration order."""
+
+    def array(self) -> np.ndarray:
+        return np.array([getattr(self, name) for name in type(self).model_fields], dtype=np.float64)
+
+
+class ByLevel(_Vector):
     village: float
     township: float
     county: float
     city: float
 
-    def array(self) -> np.ndarray:
-        return np.array([self.village, self.township, self.county, self.city], dtype=np.float64)
 
-
-class ByEpisode(Strict):
+class ByEpisode(_Vector):
     minor: float
     chronic: float
     serious: float
     emergency: float
 
-    def array(self) -> np.ndarray:
-        return np.array([self.minor, self.chronic, self.serious, self.emergency], dtype=np.float64)
 
-
-class ByAgeBand(Strict):
+class ByAgeBand(_Vector):
     age_0_14: float
     age_15_44: float
     age_45_64: float
     age_65_plus: float
-
-    def array(self) -> np.ndarray:
-        return np.array([self.age_0_14, self.age_15_44, self.age_45_64, self.age_65_plus], dtype=np.float64)
 
 
 def _bounded(base: type[Strict], name: str, **bounds: Any) -> type[Strict]:
@@ -360,8 +358,7 @@ def parameter_table(model: type[BaseModel] = ModelParameters, prefix: str = "") 
         value = getattr(defaults, name)
         extra = field.json_schema_extra or {}
         source = extra.get("source") if isinstance(extra, dict) else None
-        if source is None and isinstance(value, BaseModel) and not isinstance(
-                value, (ByLevel, ByEpisode, ByAgeBand, EpisodeChoice)):
+        if source is None and isinstance(value, BaseModel) and not isinstance(value, (_Vector, EpisodeChoice)):
             rows.extend(parameter_table(type(value), f"{prefix}{name}."))
             continue
         shown = value.model_dump() if isinstance(value, BaseModel) else value
