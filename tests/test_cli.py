@@ -30,7 +30,7 @@ def tiny_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
     exp = root / "tiny.yaml"
     exp.write_text(TINY)
-    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "out")])
+    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "out"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     return root, exp
 
@@ -39,21 +39,26 @@ def test_run_writes_long_kpis_a_manifest_a_summary_and_a_figure(tiny_run):
     root, _ = tiny_run
     out = root / "out"
     kpis = pd.read_parquet(out / "kpis.parquet")
-    assert list(kpis.columns) == ["scenario", "replicate", "county", "year", "metric", "value"]
+    assert list(kpis.columns) == ["scenario", "point", "replicate", "county", "year", "metric", "value"]
     assert set(kpis["scenario"]) == {"baseline", "reform"}
     assert sorted(kpis["replicate"].unique()) == [0, 1] and sorted(kpis["year"].unique()) == [1, 2]
     manifest = json.loads((out / "manifest.json").read_text())
     assert {"config", "parameters", "seeds", "versions", "git_commit"} <= set(manifest)
     assert manifest["seeds"]["root"] == 3 and len(manifest["seeds"]["runs"]) == 4
+    assert manifest["reference_scenario"] == "baseline" and manifest["points"] == {"base": {}}
     assert manifest["versions"]["mesa"].startswith("3.")
     summary = pd.read_csv(out / "summary.csv")
     assert {"mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
     assert (out / "figures" / "main_indicators.png").stat().st_size > 10_000
+    paired = pd.read_csv(out / "paired_differences.csv")
+    assert set(paired["scenario"]) == {"reform"} and set(paired["reference"]) == {"baseline"}
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 4 and (runs["status"] == "done").all() and runs["wall_seconds"].gt(0).all()
 
 
 def test_a_fresh_run_of_the_same_config_is_byte_identical(tiny_run):
     root, exp = tiny_run
-    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "again"), "--no-figure"])
+    result = runner.invoke(app, ["run", str(exp), "--out", str(root / "again"), "--no-figure", "--workers", "1"])
     assert result.exit_code == 0, result.output
     for name in ("kpis.parquet", "manifest.json"):
         assert (root / "again" / name).read_bytes() == (root / "out" / name).read_bytes()
@@ -63,7 +68,7 @@ def test_an_output_directory_of_another_config_is_refused(tiny_run):
     root, exp = tiny_run
     other = root / "other.yaml"
     other.write_text(TINY.replace("seed: 3", "seed: 4"))
-    result = runner.invoke(app, ["run", str(other), "--out", str(root / "out")])
+    result = runner.invoke(app, ["run", str(other), "--out", str(root / "out"), "--workers", "1"])
     assert result.exit_code == 1
     assert "different experiment" in result.output
 
@@ -107,3 +112,33 @@ def test_the_parameter_document_is_current():
     generated = runner.invoke(app, ["params", "--markdown"]).output
     documented = (Path(__file__).parent.parent / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert generated == documented, "regenerate: ygt-abm params --markdown > docs/parameters.md"
+
+
+def test_the_shipped_json_schema_is_current():
+    from pathlib import Path
+
+    generated = runner.invoke(app, ["schema"]).output
+    shipped = (Path(__file__).parent.parent / "experiments" / "experiment.schema.json").read_text(encoding="utf-8")
+    assert generated == shipped, "regenerate: ygt-abm schema -o experiments/experiment.schema.json"
+    assert '"ModelParameters"' in shipped and '"additionalProperties": false' in shipped
+
+
+@pytest.mark.parametrize("change, line, field", [
+    (("years: 2", "yeers: 2"), 4, "yeers"),  # unknown key
+    (("replicates: 2", "replicates: two"), 3, "replicates"),  # wrong type
+    (("seed: 3", "seed: -3"), 2, "seed"),  # out of range
+    (("world: {kind: synthetic, population: 4000, townships: 2}",
+      "world: {kind: csv, counties: [{name: A, villages: v.csv, facilities: f.csv}], city_hospitals: c.csv}"),
+     5, "world.counties[0].villages"),  # missing file
+    (("name: tiny", "name: [tiny"), 1, "yaml"),  # YAML syntax
+])
+def test_every_kind_of_bad_experiment_file_exits_2_with_file_and_line(tmp_path, change, line, field):
+    exp = tmp_path / "bad.yaml"
+    exp.write_text(TINY.replace(*change))
+    result = runner.invoke(app, ["run", str(exp), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert all(x.startswith(f"{exp}:") for x in lines)
+    prefix = f"{exp}:" if field == "yaml" else f"{exp}:{line}: "
+    assert any(x.startswith(prefix) and f": {field}: " in x for x in lines), lines
+    assert not (tmp_path / "out").exists()

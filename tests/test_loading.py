@@ -40,9 +40,9 @@ def _problems(tmp_path, text: str):
 def test_a_good_file_resolves_every_scenarios_parameters(tmp_path):
     resolved = load_experiment(_write(tmp_path, GOOD))
     assert resolved.scenario_names == ["baseline", "reform"]
-    assert resolved.parameters["baseline"].finance.outpatient_reimbursement.village == 0.8
-    assert resolved.parameters["reform"].finance.outpatient_reimbursement.village == 0.9
-    assert resolved.parameters["reform"].finance.inpatient_reimbursement.county == 0.8  # untouched default
+    assert resolved.parameters("baseline").finance.outpatient_reimbursement.village == 0.8
+    assert resolved.parameters("reform").finance.outpatient_reimbursement.village == 0.9
+    assert resolved.parameters("reform").finance.inpatient_reimbursement.county == 0.8  # untouched default
 
 
 def test_an_unknown_key_names_its_line(tmp_path):

@@ -1,11 +1,20 @@
-"""Runs are pure functions of (config, seed, replicate): the executor does not change the results."""
+"""Runs are pure functions of (config, seed, replicate): the executor, the worker count and sharding do not
+change the results, and an interrupted experiment resumes without losing or redoing finished runs."""
 
+import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ygt_abm.config import load_experiment
-from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.experiment.executors import executor_for
+from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
 from ygt_abm.results.store import run_path
 
 EXPERIMENT = """\
@@ -13,6 +22,7 @@ name: pool
 seed: 9
 replicates: 2
 years: 1
+warmup_years: 0
 world: {kind: synthetic, population: 3000, townships: 2}
 scenarios:
   - name: baseline
@@ -21,36 +31,120 @@ scenarios:
 """
 
 
-def _resolved(tmp_path):
+def _resolved(tmp_path, text=EXPERIMENT):
     path = tmp_path / "pool.yaml"
-    path.write_text(textwrap.dedent(EXPERIMENT))
+    path.write_text(textwrap.dedent(text))
     return load_experiment(path)
 
 
-def test_a_process_pool_gives_the_same_results_as_a_serial_run(tmp_path):
-    resolved = _resolved(tmp_path)
-    serial = run_experiment(resolved, tmp_path / "serial")
-    pooled = run_experiment(resolved, tmp_path / "pooled", workers=2)
-    pd.testing.assert_frame_equal(serial, pooled, check_exact=True)
-    assert (tmp_path / "serial" / "kpis.parquet").read_bytes() == (tmp_path / "pooled" / "kpis.parquet").read_bytes()
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serial")
+    resolved = _resolved(tmp)
+    run_experiment(resolved, tmp / "out")
+    return resolved, (tmp / "out" / "kpis.parquet").read_bytes()
+
+
+def test_a_local_process_pool_gives_byte_identical_results(serial, tmp_path):
+    resolved, expected = serial
+    with executor_for(workers=2) as pool:
+        run_experiment(resolved, tmp_path / "pooled", executor=pool)
+    assert (tmp_path / "pooled" / "kpis.parquet").read_bytes() == expected
+
+
+def test_a_dask_cluster_gives_byte_identical_results(serial, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    resolved, expected = serial
+    # A real scheduler and two worker processes, reached over TCP like a remote cluster.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  scheduler_port=0) as cluster:
+        with executor_for(scheduler=cluster.scheduler_address) as executor:
+            run_experiment(resolved, tmp_path / "dask", executor=executor)
+    assert (tmp_path / "dask" / "kpis.parquet").read_bytes() == expected
+
+
+def test_two_shards_collected_give_byte_identical_results(serial, tmp_path):
+    resolved, expected = serial
+    out = tmp_path / "sharded"
+    assert run_experiment(resolved, out, shard=(0, 2)) is None
+    with pytest.raises(MissingRuns) as missing:
+        collect(resolved, out)
+    assert len(missing.value.missing) == 2
+    run_experiment(resolved, out, shard=(1, 2))
+    collect(resolved, out)
+    assert (out / "kpis.parquet").read_bytes() == expected
+
+
+def test_shards_partition_the_plan():
+    specs = list(range(7))
+    slices = [specs[i::3] for i in range(3)]
+    assert sorted(sum(slices, [])) == specs
+    assert parse_shard("2/3") == (2, 3)
+    for bad in ("3/3", "x/2", "1", "-1/2"):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
 
 
 def test_a_rerun_recomputes_only_missing_runs(tmp_path):
     resolved = _resolved(tmp_path)
     out = tmp_path / "out"
     first = run_experiment(resolved, out)
-    missing = run_path(out, "baseline", 1)
-    kept = run_path(out, "cheaper-township", 0)
+    missing = run_path(out, "baseline", "base", 1)
+    kept = run_path(out, "cheaper-township", "base", 0)
     kept_mtime = kept.stat().st_mtime_ns
     missing.unlink()
     calls = []
     second = run_experiment(resolved, out, progress=lambda done, total: calls.append(done))
-    assert calls[0] == 3  # three runs were already there
+    assert calls == [3, 4]  # three runs were already there; one was computed
     assert kept.stat().st_mtime_ns == kept_mtime
     pd.testing.assert_frame_equal(first, second, check_exact=True)
 
 
-def test_no_temporary_files_are_left_behind(tmp_path):
+def test_a_half_written_file_is_never_taken_for_a_finished_run(tmp_path):
+    resolved = _resolved(tmp_path)
     out = tmp_path / "out"
-    run_experiment(_resolved(tmp_path), out)
-    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+    spec = plan(resolved)[0]
+    final = run_path(out, spec.scenario, spec.point, spec.replicate)
+    final.parent.mkdir(parents=True)
+    stale = final.with_name(f".{final.name}.tmp-99999")
+    stale.write_bytes(b"PAR1 truncated")
+    run_experiment(resolved, out)
+    assert not stale.exists()
+    assert pd.read_parquet(final)["value"].notna().any()
+
+
+def test_sigkill_mid_experiment_then_rerun_matches_an_uninterrupted_run(serial, tmp_path):
+    _, expected = serial
+    exp = tmp_path / "pool.yaml"
+    exp.write_text(textwrap.dedent(EXPERIMENT.replace("replicates: 2", "replicates: 4")))
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "ygt_abm.cli", "run", str(exp), "--out", str(out), "--workers", "1", "--no-figure"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    runs = out / "runs"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(runs.rglob("rep-*.parquet"))) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = sorted(runs.rglob("rep-*.parquet"))
+    assert 2 <= len(finished) < 8, "the kill must land mid-experiment"
+    before = {p: p.stat().st_mtime_ns for p in finished}
+    assert not (out / "kpis.parquet").exists()
+
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # finished runs were not redone
+    assert len(list(runs.rglob("rep-*.parquet"))) == 8
+    uninterrupted = tmp_path / "uninterrupted"
+    subprocess.run([*cmd[:5], "--out", str(uninterrupted), "--workers", "1", "--no-figure"], check=True,
+                   capture_output=True, timeout=300)
+    assert (out / "kpis.parquet").read_bytes() == (uninterrupted / "kpis.parquet").read_bytes()
+
+
+def test_the_runs_table_records_every_run(serial, tmp_path):
+    resolved, _ = serial
+    run_experiment(resolved, tmp_path / "out")
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert runs["run_id"].tolist() == [s.run_id for s in plan(resolved)]
+    assert {"seed", "status", "wall_seconds", "phase_choose"} <= set(runs.columns)
+    assert Path(tmp_path / "out" / "manifest.json").exists()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-import time
+import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -54,47 +54,98 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML f
 def run(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="output directory [results/<name>]")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="local worker processes")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="local worker processes [all CPUs]")] = os.cpu_count() or 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    shard: Annotated[str | None, typer.Option(help="run only job-array slice I/N (0 ≤ I < N); then `collect`")] = None,
     figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
 ) -> None:
-    """Run an experiment: writes kpis.parquet, summary.csv, manifest.json (and a figure) to --out."""
-    from ygt_abm.analysis.summary import summarize
-    from ygt_abm.experiment.runner import OutputConflict, run_experiment
+    """Run an experiment (resuming where a previous run stopped): kpis.parquet, summary.csv,
+    paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
+    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.progress import progress_for
+    from ygt_abm.experiment.runner import OutputConflict, parse_shard, run_experiment
+
+    resolved = _load(experiment)
+    try:
+        shard_of = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    target = out_dir or Path("results") / resolved.experiment.name
+    progress = progress_for(f"{resolved.experiment.name}" + (f" shard {shard}" if shard else ""))
+    try:
+        with executor_for(workers, scheduler) as executor:
+            kpis = run_experiment(resolved, target, executor=executor, shard=shard_of, progress=progress)
+    except OutputConflict as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        progress.close()
+    if kpis is None:
+        out.print(f"shard {shard} done in {target}/; merge all shards with: ygt-abm collect {experiment} --out {target}")
+        return
+    _finish(resolved, target, kpis, figure)
+
+
+@app.command()
+def collect(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory [results/<name>]")] = None,
+    figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
+) -> None:
+    """Merge the runs of all shards into kpis.parquet and the summaries (fails if runs are missing)."""
+    from ygt_abm.experiment.runner import MissingRuns, OutputConflict
+    from ygt_abm.experiment.runner import collect as collect_runs
 
     resolved = _load(experiment)
     target = out_dir or Path("results") / resolved.experiment.name
-    started = time.monotonic()
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        elapsed = time.monotonic() - started
-        eta = elapsed / done * (total - done) if done else float("nan")
-        if interactive or done in (0, total) or done % max(1, total // 10) == 0:
-            err.print(f"[{done}/{total} runs] {elapsed:6.1f}s elapsed, ~{eta:6.1f}s left", highlight=False)
-
     try:
-        kpis = run_experiment(resolved, target, workers=workers, progress=progress)
-    except OutputConflict as exc:
-        err.print(str(exc), markup=False)
+        kpis = collect_runs(resolved, target)
+    except (MissingRuns, OutputConflict) as exc:
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    _finish(resolved, target, kpis, figure)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
+) -> None:
+    """The JSON schema of experiment files, for editors that check YAML."""
+    from ygt_abm.config.schema import experiment_schema
+
+    text = json.dumps(experiment_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+def _finish(resolved, target: Path, kpis, figure: bool) -> None:
+    from ygt_abm.analysis.summary import paired_differences, summarize
+
     summary = summarize(kpis)
     summary.to_csv(target / "summary.csv", index=False, float_format="%.6g")
+    reference = resolved.experiment.reference_scenario
+    if len(resolved.scenario_names) > 1:
+        paired_differences(kpis, reference).to_csv(target / "paired_differences.csv", index=False,
+                                                   float_format="%.6g")
     if figure:
         from ygt_abm.figures.indicators import plot_main_indicators
 
         plot_main_indicators(kpis, target / "figures" / "main_indicators.png")
     _print_last_year(summary)
-    out.print(f"results in {target}/ (kpis.parquet, summary.csv, manifest.json"
-              f"{', figures/' if figure else ''})")
+    out.print(f"results in {target}/")
 
 
 def _print_last_year(summary) -> None:
-    last = summary[summary["year"] == summary["year"].max()]
+    last = summary[(summary["year"] == summary["year"].max()) & (summary["point"] == summary["point"].iloc[0])]
     metrics = ["primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
                "visits_per_capita", "admissions_per_capita", "village_doctors"]
     scenarios = list(dict.fromkeys(last["scenario"]))
     for county, rows in last.groupby("county", sort=False):
-        table = Table(title=f"{county}, year {int(last['year'].max())}: mean [95% interval] across replicates")
+        table = Table(title=f"{county}, year {int(last['year'].max())}, point {last['point'].iloc[0]}: "
+                      "mean [95% interval] across replicates")
         table.add_column("indicator")
         for scenario in scenarios:
             table.add_column(scenario, justify="right")

@@ -74,8 +74,24 @@ class Scenario(Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
 
 
+class Samples(Strict):
+    """Parameter samples for sensitivity analysis: ``n`` points inside ``bounds``."""
+
+    method: Literal["latin_hypercube", "uniform"] = "latin_hypercube"
+    n: int = Field(ge=1, le=100_000)
+    bounds: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high]")
+
+    @field_validator("bounds")
+    @classmethod
+    def _ordered_bounds(cls, bounds: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for name, (low, high) in bounds.items():
+            if not low < high:
+                raise ValueError(f"{name}: expected [low, high] with low < high")
+        return bounds
+
+
 class Experiment(Strict):
-    """One experiment file: a world, scenarios, replicates and years."""
+    """One experiment file: a world, scenarios, replicates, years, and optional sweep or samples."""
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
     description: str = ""
@@ -87,14 +103,29 @@ class Experiment(Strict):
     world: World = Field(default_factory=SyntheticWorld)
     parameters: dict[str, Any] = Field(default_factory=dict, description="overrides of the defaults, all scenarios")
     scenarios: list[Scenario] = Field(min_length=1)
+    reference: str | None = Field(None, description="scenario the others are compared with (default: the first)")
+    sweep: dict[str, list[Any]] = Field(
+        default_factory=dict, description="dotted parameter → values; every combination is a sweep point")
+    samples: Samples | None = None
 
     @model_validator(mode="after")
-    def _unique_scenarios(self) -> "Experiment":
+    def _consistent(self) -> "Experiment":
         names = [s.name for s in self.scenarios]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
+        if self.reference is not None and self.reference not in names:
+            raise ValueError(f"reference {self.reference!r} is not a scenario (expected one of: {', '.join(names)})")
+        if self.sweep and self.samples:
+            raise ValueError("give either sweep or samples, not both")
+        empty = [k for k, v in self.sweep.items() if not v]
+        if empty:
+            raise ValueError(f"sweep values must not be empty: {', '.join(empty)}")
         return self
+
+    @property
+    def reference_scenario(self) -> str:
+        return self.reference or self.scenarios[0].name
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -108,13 +139,26 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-class ResolvedExperiment:
-    """A validated experiment with each scenario's full parameter set."""
+def nested(dotted: str, value: Any) -> dict[str, Any]:
+    """``"a.b.c", v`` → ``{"a": {"b": {"c": v}}}``."""
+    out: Any = value
+    for part in reversed(dotted.split(".")):
+        out = {part: out}
+    return out
 
-    def __init__(self, experiment: Experiment, parameters: dict[str, ModelParameters], path: Path | None) -> None:
+
+class ResolvedExperiment:
+    """A validated experiment: its sweep points and the full parameters of every (scenario, point)."""
+
+    def __init__(self, experiment: Experiment, parameters: dict[tuple[str, str], ModelParameters],
+                 points: list, path: Path | None) -> None:
         self.experiment = experiment
-        self.parameters = parameters
+        self.points = points
+        self._parameters = parameters
         self.path = path
+
+    def parameters(self, scenario: str, point: str = "base") -> ModelParameters:
+        return self._parameters[(scenario, point)]
 
     @property
     def scenario_names(self) -> list[str]:

@@ -12,8 +12,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from ygt_abm.config.design import design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
 from ygt_abm.config.params import ModelParameters
+
+DEFAULTS = ModelParameters().model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ def validate_model(model: type[BaseModel], data: Any, file: str, node: Any = Non
 
 
 def load_experiment(path: str | Path) -> ResolvedExperiment:
-    """Read and validate an experiment file and every scenario's parameters; all problems at once."""
+    """Read and validate an experiment file and the parameters of every (scenario, sweep point);
+    report all problems at once."""
     path = Path(path)
     doc = read_yaml(path)
     file = str(path)
@@ -112,25 +116,61 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
         raise ConfigError([Problem(file, 1, "(top level)", "expected a mapping of experiment settings")])
     experiment = validate_model(Experiment, doc, file)
     experiment = _resolve_world_paths(experiment, path.parent)
+    points = design_points(experiment)
+    design_node = doc.get("sweep") or (doc.get("samples") or CommentedMap()).get("bounds") or CommentedMap()
+    design_prefix = ("sweep",) if experiment.sweep else ("samples", "bounds")
 
     problems: list[Problem] = []
     base = doc.get("parameters") or CommentedMap()
-    resolved: dict[str, ModelParameters] = {}
+    resolved: dict[tuple[str, str], ModelParameters] = {}
     for index, scenario in enumerate(experiment.scenarios):
         scenario_node = doc["scenarios"][index]
         override = scenario_node.get("overrides") or CommentedMap()
-        try:
-            resolved[scenario.name] = ModelParameters.model_validate(deep_merge(_plain(base), _plain(override)))
-        except ValidationError as exc:
-            problems += problems_from(exc, file, [
-                (override, ("scenarios", index, "overrides")),
-                (base, ("parameters",)),
-                (scenario_node, ("scenarios", index)),  # checks spanning all parameters
-            ])
+        # Laid over the defaults, so an override may name a single element (e.g. one level's ratio).
+        merged = deep_merge(deep_merge(DEFAULTS, _plain(base)), _plain(override))
+        for dotted in points[0].values:
+            if _has_path(_plain(override), dotted.split(".")):
+                line, _ = _line_of(design_node, (dotted,))
+                problems.append(Problem(file, line or 1, _dotted(design_prefix + (dotted,)),
+                                        f"also set by scenario {scenario.name!r}; vary it in one place only"))
+        for point in points:
+            try:
+                resolved[(scenario.name, point.name)] = ModelParameters.model_validate(
+                    deep_merge(merged, point.overrides()))
+            except ValidationError as exc:
+                design = _design_problems(exc, file, design_node, design_prefix, point)
+                problems += design or problems_from(exc, file, [
+                    (override, ("scenarios", index, "overrides")),
+                    (base, ("parameters",)),
+                    (scenario_node, ("scenarios", index)),  # checks spanning all parameters
+                ])
     problems += _check_world_files(experiment, file, doc)
     if problems:
         raise ConfigError(_unique(problems))
-    return ResolvedExperiment(experiment, resolved, path)
+    return ResolvedExperiment(experiment, resolved, points, path)
+
+
+def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, point) -> list[Problem]:
+    """Errors in a sweep point belong to the sweep entry whose dotted name covers the error."""
+    problems = []
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"])
+        dotted = next((d for d in point.values if loc == d or loc.startswith(d + ".") or d.startswith(loc)),
+                      None)
+        if dotted is None:
+            continue  # not caused by the design: the caller reports it with the scenario
+        line, _ = _line_of(node, (dotted,))
+        problems.append(Problem(file, line or 1, _dotted(prefix + (dotted,)),
+                                f"{_message(error)} (value {point.values[dotted]!r})"))
+    return problems
+
+
+def _has_path(data: Any, parts: list[str]) -> bool:
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
 
 
 def _plain(node: Any) -> Any:

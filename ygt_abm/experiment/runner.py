@@ -1,8 +1,11 @@
-"""Run an experiment: every (scenario, replicate) is one run, a pure function of (config, seed, replicate).
+"""Run an experiment: every (scenario, sweep point, replicate) is one run, a pure function of
+(config, seed, replicate).
 
-Replicate r of every scenario uses the same streams (seed, r), so scenarios are compared on common
-random numbers. Each run writes its own table atomically; a rerun skips runs whose file exists, so an
-interrupted experiment resumes where it stopped. Runs go through any ``concurrent.futures`` executor.
+Seeds: run (s, p, r) uses the streams of ``SeedSequence(root, spawn_key=(r, …))``: the same for every
+scenario and point, so comparisons are paired on common random numbers, and independent of run order,
+executor, worker count and sharding. Each run writes its own table atomically; a rerun skips runs whose
+file exists, so an interrupted experiment resumes where it stopped. ``collect`` merges the runs in plan
+order, so the merged files are byte-identical however the runs were executed.
 """
 
 from __future__ import annotations
@@ -10,17 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
-from ygt_abm.model import CountyModel
+from ygt_abm.model import PHASES, CountyModel
 from ygt_abm.results.store import (
-    KPI_COLUMNS, git_commit, package_versions, run_path, write_json, write_table,
+    KPI_COLUMNS, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
+    write_json, write_table,
 )
 from ygt_abm.world import build_world
 
@@ -29,18 +32,51 @@ class OutputConflict(Exception):
     """The output directory holds results of a different experiment configuration."""
 
 
+class MissingRuns(Exception):
+    """Some runs have no result yet (e.g. shards still running)."""
+
+    def __init__(self, missing: list["RunSpec"]) -> None:
+        self.missing = missing
+        shown = ", ".join(s.run_id for s in missing[:5]) + (" …" if len(missing) > 5 else "")
+        super().__init__(f"{len(missing)} runs have no result yet: {shown}")
+
+
 @dataclass(frozen=True)
 class RunSpec:
     scenario: str
+    point: str
     replicate: int
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.scenario}/{self.point}/r{self.replicate:04d}"
+
+
+def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
+    """Every run of the experiment in a fixed order: scenario, then point, then replicate."""
+    exp = resolved.experiment
+    return [RunSpec(s.name, p.name, r) for s in exp.scenarios for p in resolved.points for r in range(exp.replicates)]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` → (I, N) with 0 ≤ I < N (job-array index I of N)."""
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard expects I/N (e.g. 0/4), got {text!r}") from None
+    if not (count >= 1 and 0 <= index < count):
+        raise ValueError(f"--shard {text}: expected 0 ≤ I < N")
+    return index, count
 
 
 def config_digest(resolved: ResolvedExperiment) -> str:
     """Fingerprint of everything that determines the results (not of file paths or descriptions)."""
     exp = resolved.experiment
     payload = {
-        "seed": exp.seed, "years": exp.years, "warmup_years": exp.warmup_years, "world": exp.world.model_dump(mode="json"),
-        "parameters": {k: v.model_dump(mode="json") for k, v in resolved.parameters.items()},
+        "seed": exp.seed, "years": exp.years, "warmup_years": exp.warmup_years,
+        "world": exp.world.model_dump(mode="json"),
+        "parameters": {f"{s}/{p}": resolved.parameters(s, p).model_dump(mode="json")
+                       for s in resolved.scenario_names for p in (pt.name for pt in resolved.points)},
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -50,62 +86,87 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     exp = resolved.experiment
     start = time.perf_counter()
     region = build_world(exp.world, exp.seed)
-    model = CountyModel(region, resolved.parameters[spec.scenario], seed=exp.seed, replicate=spec.replicate,
-                        scenario=spec.scenario)
+    model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
+                        replicate=spec.replicate, scenario=spec.scenario)
     table = model.run(exp.years, exp.warmup_years)
     table.insert(0, "replicate", spec.replicate)
+    table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
     timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()}}
     return table[KPI_COLUMNS], timing
 
 
-def _run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> dict:
+def run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> RunSpec:
+    """One run, stored: timing first, then the result (whose existence marks the run finished)."""
     table, timing = run_once(resolved, spec)
-    write_table(table, run_path(out, spec.scenario, spec.replicate))
-    return {"scenario": spec.scenario, "replicate": spec.replicate, **timing}
+    path = run_path(out, spec.scenario, spec.point, spec.replicate)
+    write_json(timing, timing_path(path))
+    write_table(table, path)
+    return spec
 
 
-def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
-    exp = resolved.experiment
-    return [RunSpec(s.name, r) for s in exp.scenarios for r in range(exp.replicates)]
+def missing_runs(specs: list[RunSpec], out: Path) -> list[RunSpec]:
+    return [s for s in specs if not run_path(out, s.scenario, s.point, s.replicate).exists()]
 
 
-def run_experiment(resolved: ResolvedExperiment, out: Path, workers: int = 1, executor: Executor | None = None,
-                   progress=None) -> pd.DataFrame:
-    """Run every missing run, then merge all runs into ``out/kpis.parquet`` with ``out/manifest.json``.
+def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None,
+                   shard: tuple[int, int] | None = None, progress=None) -> pd.DataFrame | None:
+    """Run every missing run (of one shard, if given) through ``executor`` (None: in this process).
 
-    ``progress(done, total)`` is called after each finished run."""
+    Without a shard, the runs are then merged (see ``collect``) and the merged table returned. ``progress``
+    is called as ``progress(done, total)``. Returns None for a shard: merge with ``collect`` later."""
     out = Path(out)
-    digest = config_digest(resolved)
-    _claim_output(out, digest)
+    _claim_output(out, config_digest(resolved))
+    remove_stale_temporaries(out)
     specs = plan(resolved)
-    todo = [s for s in specs if not run_path(out, s.scenario, s.replicate).exists()]
+    if shard is not None:
+        specs = specs[shard[0]::shard[1]]
+    todo = missing_runs(specs, out)
     done = len(specs) - len(todo)
     if progress:
         progress(done, len(specs))
-    timings = []
-    if todo:
-        own = executor is None and workers > 1
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if own else executor
-        try:
-            if pool is None:
-                results = (_run_and_store(resolved, s, out) for s in todo)
-            else:
-                results = pool.map(_run_and_store, [resolved] * len(todo), todo, [out] * len(todo))
-            for timing in results:
-                timings.append(timing)
-                done += 1
-                if progress:
-                    progress(done, len(specs))
-        finally:
-            if own:
-                pool.shutdown()
-    kpis = pd.concat([pd.read_parquet(run_path(out, s.scenario, s.replicate)) for s in specs], ignore_index=True)
+    if executor is None:
+        for spec in todo:
+            run_and_store(resolved, spec, out)
+            done += 1
+            if progress:
+                progress(done, len(specs))
+    else:
+        futures = [executor.submit(run_and_store, resolved, spec, out) for spec in todo]
+        for future in as_completed(futures):
+            future.result()
+            done += 1
+            if progress:
+                progress(done, len(specs))
+    return None if shard is not None else collect(resolved, out)
+
+
+def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
+    """Merge all runs (in plan order) into ``kpis.parquet``, with ``runs.parquet`` and ``manifest.json``."""
+    out = Path(out)
+    if (out / "runs" / "config.sha256").exists():
+        _claim_output(out, config_digest(resolved))
+    specs = plan(resolved)
+    missing = missing_runs(specs, out)
+    if missing:
+        raise MissingRuns(missing)
+    paths = [run_path(out, s.scenario, s.point, s.replicate) for s in specs]
+    kpis = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     write_table(kpis, out / "kpis.parquet")
-    write_json(_manifest(resolved, digest, specs), out / "manifest.json")
-    if timings:
-        write_table(pd.DataFrame(timings), out / "timings" / f"batch-{int(time.time() * 1e3)}.parquet")
+    write_table(_runs_table(resolved, specs, paths), out / "runs.parquet")
+    write_json(_manifest(resolved, specs), out / "manifest.json")
     return kpis
+
+
+def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[Path]) -> pd.DataFrame:
+    rows = []
+    for spec, path in zip(specs, paths):
+        timing = read_json(timing_path(path)) if timing_path(path).exists() else {}
+        rows.append({"run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point,
+                     "replicate": spec.replicate, "seed": resolved.experiment.seed, "status": "done",
+                     "wall_seconds": timing.get("wall_seconds", float("nan")),
+                     **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in PHASES}})
+    return pd.DataFrame(rows)
 
 
 def _claim_output(out: Path, digest: str) -> None:
@@ -120,22 +181,25 @@ def _claim_output(out: Path, digest: str) -> None:
     stamp.write_text(digest + "\n")
 
 
-def _manifest(resolved: ResolvedExperiment, digest: str, specs: list[RunSpec]) -> dict:
+def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
     exp = resolved.experiment
-    here = Path(__file__).resolve().parent
     return {
         "experiment": exp.name,
         "config_file": str(resolved.path) if resolved.path else None,
-        "config_sha256": digest,
+        "config_sha256": config_digest(resolved),
         "config": exp.model_dump(mode="json"),
-        "parameters": {k: v.model_dump(mode="json") for k, v in resolved.parameters.items()},
+        "reference_scenario": exp.reference_scenario,
+        "points": {p.name: p.values for p in resolved.points},
+        "parameters": {f"{s}/{p.name}": resolved.parameters(s, p.name).model_dump(mode="json")
+                       for s in resolved.scenario_names for p in resolved.points},
         "seeds": {
             "root": exp.seed,
-            "runs": [{"scenario": s.scenario, "replicate": s.replicate, "stream_key": [exp.seed, s.replicate]}
+            "runs": [{"run_id": s.run_id, "replicate": s.replicate, "stream_key": [exp.seed, s.replicate]}
                      for s in specs],
-            "note": "run streams: SeedSequence(root, spawn_key=(replicate, crc32(stream name)[, week])); "
-                    "the world: SeedSequence(root, spawn_key=(0, crc32('world')))",
+            "note": "run streams: SeedSequence(root, spawn_key=(replicate, crc32(stream name)[, week])), the "
+                    "same for every scenario and point (common random numbers); the world: "
+                    "SeedSequence(root, spawn_key=(0, crc32('world'))); samples: spawn_key=(0, crc32('samples'))",
         },
         "versions": package_versions(),
-        "git_commit": git_commit(here),
+        "git_commit": git_commit(Path(__file__).resolve().parent),
     }

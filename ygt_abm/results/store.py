@@ -1,5 +1,6 @@
 """A result store that loses nothing: each run's table is written to a temporary file and renamed into
-place, so a file that exists is a finished run and a killed run leaves no half-written result."""
+place, so a file that exists is a finished run and a killed run leaves no half-written result under a
+finished run's name. Paths are deterministic in the run's address (scenario, point, replicate)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,36 @@ from typing import Any
 
 import pandas as pd
 
-KPI_COLUMNS = ["scenario", "replicate", "county", "year", "metric", "value"]
+KPI_COLUMNS = ["scenario", "point", "replicate", "county", "year", "metric", "value"]
 PACKAGES = ("ygt_abm", "mesa", "numpy", "pandas", "pyarrow", "networkx", "pydantic", "ruamel.yaml", "seaborn")
+TMP_MARK = ".tmp-"
 
 
-def run_path(out: Path, scenario: str, replicate: int) -> Path:
-    return out / "runs" / scenario / f"rep-{replicate:04d}.parquet"
+def run_path(out: Path, scenario: str, point: str, replicate: int) -> Path:
+    return Path(out) / "runs" / scenario / point / f"rep-{replicate:04d}.parquet"
+
+
+def timing_path(result: Path) -> Path:
+    return result.with_suffix(".timing.json")
 
 
 def write_atomic(path: Path, write) -> None:
     """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
     try:
         write(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(out: Path) -> int:
+    """Delete temporary files left by killed runs; they were never results."""
+    stale = [p for p in (Path(out) / "runs").rglob(f".*{TMP_MARK}*")] if (Path(out) / "runs").exists() else []
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return len(stale)
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
@@ -39,6 +53,10 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 def write_json(data: Any, path: Path) -> None:
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def git_commit(where: Path) -> str:

@@ -1,0 +1,33 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from ygt_abm.analysis.summary import paired_differences, summarize, t_quantile
+
+
+def _kpis() -> pd.DataFrame:
+    rows = []
+    for scenario, shift in (("baseline", 0.0), ("reform", 0.1)):
+        for r, noise in enumerate((0.0, 0.02, -0.02, 0.04)):
+            rows.append({"scenario": scenario, "point": "base", "replicate": r, "county": "C", "year": 1,
+                         "metric": "primary_care_visit_share", "value": 0.5 + noise + shift})
+    return pd.DataFrame(rows)
+
+
+def test_summary_gives_mean_and_t_interval():
+    s = summarize(_kpis()).set_index("scenario")
+    assert s.loc["baseline", "mean"] == pytest.approx(0.51)
+    sd = np.std([0.0, 0.02, -0.02, 0.04], ddof=1)
+    assert s.loc["baseline", "ci_high"] - s.loc["baseline", "mean"] == pytest.approx(3.182 * sd / 2)
+
+
+def test_paired_differences_remove_the_shared_noise():
+    d = paired_differences(_kpis(), "baseline")
+    assert d["scenario"].tolist() == ["reform"] and d["reference"].tolist() == ["baseline"]
+    assert d["mean"].iloc[0] == pytest.approx(0.1)
+    assert d["ci_high"].iloc[0] - d["ci_low"].iloc[0] == pytest.approx(0.0, abs=1e-12)  # same seeds, same noise
+
+
+def test_t_quantiles_are_conservative_between_rows():
+    assert t_quantile(1) == 12.706 and t_quantile(19) == 2.131 and t_quantile(500) == 1.96
+    assert np.isnan(t_quantile(0))

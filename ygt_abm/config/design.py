@@ -1,0 +1,55 @@
+"""Sweep points: the cartesian grid of a ``sweep``, or the ``samples`` of a sensitivity design.
+
+Every point is a named set of parameter values (dotted names) laid over each scenario's parameters.
+Samples are drawn from the experiment's root seed, so the design is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ygt_abm.config.experiment import Experiment, deep_merge, nested
+from ygt_abm.streams import Streams
+
+BASE = "base"
+
+
+@dataclass(frozen=True)
+class Point:
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def overrides(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for dotted, value in self.values.items():
+            merged = deep_merge(merged, nested(dotted, value))
+        return merged
+
+
+def design_points(experiment: Experiment) -> list[Point]:
+    """``[base]`` without sweep or samples; else one point per grid combination or sample."""
+    if experiment.sweep:
+        names = list(experiment.sweep)
+        combos = itertools.product(*(experiment.sweep[n] for n in names))
+        return [Point(f"g{i:04d}", dict(zip(names, combo))) for i, combo in enumerate(combos)]
+    if experiment.samples:
+        s = experiment.samples
+        names = list(s.bounds)
+        unit = _unit_samples(s.method, s.n, len(names), Streams(experiment.seed).get("samples"))
+        low = np.array([s.bounds[n][0] for n in names])
+        high = np.array([s.bounds[n][1] for n in names])
+        values = low + unit * (high - low)
+        return [Point(f"s{i:04d}", {n: float(v) for n, v in zip(names, row)}) for i, row in enumerate(values)]
+    return [Point(BASE)]
+
+
+def _unit_samples(method: str, n: int, dims: int, rng: np.random.Generator) -> np.ndarray:
+    if method == "uniform":
+        return rng.random((n, dims))
+    # Latin hypercube: one sample in each of n equal strata per dimension, strata shuffled per dimension.
+    strata = np.column_stack([rng.permutation(n) for _ in range(dims)])
+    return (strata + rng.random((n, dims))) / n
