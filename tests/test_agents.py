@@ -34,7 +34,7 @@ def test_village_doctors_dwindle_because_their_posts_are_hard_to_fill(small_regi
     start = model.village_doctor_count().sum()
     rng = np.random.default_rng(0)
     for _ in range(5):
-        yearly_careers(model, model.params.workforce, model.levers.doctor_pay, rng)
+        yearly_careers(model, model.params.workforce, model.doctor_pay(), model.levers, rng)
     model._restaff()
     yearly_loss = 1 - (model.village_doctor_count().sum() / start) ** (1 / 5)
     assert 0.02 < yearly_loss < 0.08  # bulletins: −3–6% a year
@@ -44,7 +44,7 @@ def test_lower_pay_makes_more_doctors_quit(small_region):
     quits = []
     for pay_factor in (1.0, 0.5):
         model = CountyModel(small_region, seed=3)
-        events = yearly_careers(model, model.params.workforce, model.levers.doctor_pay * pay_factor,
+        events = yearly_careers(model, model.params.workforce, model.doctor_pay() * pay_factor, model.levers,
                                 np.random.default_rng(1))
         quits.append(events["quit"])
     assert quits[1] > 1.5 * quits[0]

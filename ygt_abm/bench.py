@@ -1,18 +1,44 @@
-"""A quick benchmark of one synthetic county (the full suite with a per-agent reference is issue #5)."""
+"""Benchmarks: one synthetic county (``benchmark``) and the suite of sizes with the per-agent reference.
+
+``benchmark(population, years, seed)`` times one county in the current process (``ygt-abm bench``).
+``run_suite(...)`` runs ``benchmark`` once per size, each in a fresh child process (``spawn``), so the
+peak memory of one size does not contaminate the next, and measures once how much faster the vectorised
+step is than the per-agent ``ReferenceModel`` (``ygt_abm.reference``) per resident-week.
+``format_suite(rows)`` renders the results and the performance targets as a plain-text table.
+
+    python -m ygt_abm.bench --sizes 100000,500000,1000000 --years 10
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import multiprocessing
+import platform
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable
 
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.model import CountyModel
+from ygt_abm.model import PHASES, CountyModel
 from ygt_abm.world import build_world
+
+#: The targets of the performance issue.
+TARGET_SPEEDUP = 50.0  # vectorised ÷ reference speed per resident-week, at 100k residents
+TARGET_1M_10Y_SECONDS = 60.0  # 1,000,000 residents × 10 simulated years
+TARGET_1M_PEAK_MB = 1.5 * 1024  # 1.5 GiB peak resident memory at 1,000,000 residents
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | int]:
     """Build and run one county; report wall times, throughput, phase times and peak memory."""
+    rss_before = _peak_rss_mb()
     start = time.perf_counter()
     region = build_world(SyntheticWorld(population=population), seed)
     model = CountyModel(region, ModelParameters(), seed=seed)
@@ -28,7 +54,147 @@ def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | i
         "seconds_per_year": (ran - built) / years,
         "resident_steps_per_second": model.population.size * weeks / (ran - built),
         "population_bytes_per_resident": model.population.nbytes() / model.population.size,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_before_build_mb": rss_before,
+        "peak_rss_mb": _peak_rss_mb(),
     }
     report.update({f"phase_{k}_seconds": v for k, v in model.phase_seconds.items()})
     return report
+
+
+def reference_comparison(population: int, weeks: int, seed: int = 1) -> dict[str, float | int]:
+    """Seconds per resident-week of the per-agent reference (``weeks`` weeks) and of the vectorised model
+    (``max(weeks, 26)`` weeks, before any year end), from the same initial state, and their ratio."""
+    from ygt_abm.reference import ReferenceModel
+
+    region = build_world(SyntheticWorld(population=population), seed)
+    start = time.perf_counter()
+    reference = ReferenceModel(region, ModelParameters(), seed=seed)
+    built = time.perf_counter()
+    for _ in range(weeks):
+        reference.step()
+    ran = time.perf_counter()
+    reference_rss = _peak_rss_mb()
+    n = reference.population.size
+    del reference
+    vectorised = CountyModel(region, ModelParameters(), seed=seed)
+    vec_weeks = max(weeks, 26)
+    vec_start = time.perf_counter()
+    for _ in range(vec_weeks):
+        vectorised.step()
+    vec_seconds = time.perf_counter() - vec_start
+    ref_per = (ran - built) / (n * weeks)
+    vec_per = vec_seconds / (n * vec_weeks)
+    return {
+        "reference_population": n,
+        "reference_weeks": weeks,
+        "reference_build_seconds": built - start,
+        "reference_seconds_per_resident_week": ref_per,
+        "reference_peak_rss_mb": reference_rss,
+        "vectorised_weeks_at_reference": vec_weeks,
+        "vectorised_seconds_per_resident_week_at_reference": vec_per,
+        "speedup_vs_reference": ref_per / vec_per,
+    }
+
+
+def _in_fresh_process(function: Callable[..., dict], *args: Any) -> dict:
+    """``function(*args)`` in a new spawned interpreter: its peak RSS is its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def run_suite(sizes=(100_000, 500_000, 1_000_000), years: int = 10, seed: int = 1,
+              reference_population: int = 100_000, reference_weeks: int = 4) -> list[dict]:
+    """One row per size: ``benchmark`` fields (seconds per year, resident-steps per second, peak RSS,
+    bytes per resident, seconds per phase over the run) plus the reference comparison, which is measured
+    once at ``reference_population`` residents and repeated in every row."""
+    comparison = _in_fresh_process(reference_comparison, reference_population, reference_weeks, seed)
+    rows = []
+    for size in sizes:
+        row = _in_fresh_process(benchmark, int(size), years, seed)
+        row["seconds_per_resident_week"] = row["run_seconds"] / (row["residents"] * years * 52)
+        row["peak_rss_bytes_per_resident"] = (row["peak_rss_mb"] - row["rss_before_build_mb"]) * 2**20 / row["residents"]
+        row.update(comparison)
+        rows.append(row)
+    return rows
+
+
+def targets(rows: list[dict]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each target of the issue; met is None when not measured."""
+    out: list[tuple[str, str, bool | None]] = []
+    if rows:
+        r = rows[0]
+        out.append((f"≥{TARGET_SPEEDUP:.0f}× faster than the reference at {r['reference_population']:,} residents",
+                    f"{r['speedup_vs_reference']:.1f}×", r["speedup_vs_reference"] >= TARGET_SPEEDUP))
+    big = [r for r in rows if r["residents"] == 1_000_000]
+    if big:
+        r = big[0]
+        ten_years = r["seconds_per_year"] * 10
+        out.append((f"1,000,000 residents × 10 years ≤ {TARGET_1M_10Y_SECONDS:.0f} s",
+                    f"{ten_years:.1f} s" + ("" if r["years"] == 10 else f" (from {r['years']} years)"),
+                    ten_years <= TARGET_1M_10Y_SECONDS))
+        out.append((f"peak memory ≤ {TARGET_1M_PEAK_MB / 1024:.1f} GiB at 1,000,000 residents",
+                    f"{r['peak_rss_mb']:,.0f} MiB", r["peak_rss_mb"] <= TARGET_1M_PEAK_MB))
+    else:
+        out.append(("1,000,000 residents: time and memory targets", "not measured", None))
+    return out
+
+
+def format_suite(rows: list[dict]) -> str:
+    """A readable plain-text report: one column per size, then the reference comparison and targets."""
+    if not rows:
+        return "(no results)"
+    lines = [f"{'residents':34s}" + "".join(f"{r['residents']:>14,}" for r in rows)]
+
+    def line(label: str, key: str, fmt: str) -> None:
+        lines.append(f"{label:34s}" + "".join(f"{format(r[key], fmt):>14s}" for r in rows))
+
+    line("simulated years", "years", "d")
+    line("build seconds", "build_seconds", ",.2f")
+    line("run seconds", "run_seconds", ",.1f")
+    line("seconds per simulated year", "seconds_per_year", ",.2f")
+    line("resident-steps per second", "resident_steps_per_second", ",.3g")
+    line("peak RSS, MiB", "peak_rss_mb", ",.0f")
+    line("RSS before building, MiB", "rss_before_build_mb", ",.0f")
+    line("peak RSS growth, bytes/resident", "peak_rss_bytes_per_resident", ",.0f")
+    line("population arrays, bytes/resident", "population_bytes_per_resident", ".1f")
+    lines.append("phase seconds, whole run:")
+    for phase in PHASES:
+        line(f"  {phase}", f"phase_{phase}_seconds", ",.2f")
+    r = rows[0]
+    lines += [
+        "",
+        f"reference (per-agent Mesa) at {r['reference_population']:,} residents, {r['reference_weeks']} weeks: "
+        f"{r['reference_seconds_per_resident_week'] * 1e6:.2f} µs per resident-week "
+        f"(build {r['reference_build_seconds']:.1f} s, peak RSS {r['reference_peak_rss_mb']:,.0f} MiB)",
+        f"vectorised at {r['reference_population']:,} residents, {r['vectorised_weeks_at_reference']} weeks: "
+        f"{r['vectorised_seconds_per_resident_week_at_reference'] * 1e6:.3f} µs per resident-week",
+        f"speed-up of the vectorised model: {r['speedup_vs_reference']:.1f}×",
+        "",
+        "targets:",
+    ]
+    for name, measured, met in targets(rows):
+        lines.append(f"  {'MET    ' if met else 'not met' if met is not None else '   ?   '}  {name}: {measured}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ygt_abm.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,500000,1000000", help="comma-separated residents per county")
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reference-population", type=int, default=100_000)
+    parser.add_argument("--reference-weeks", type=int, default=4)
+    parser.add_argument("--json", help="also write the rows to this JSON file")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    rows = run_suite(sizes, args.years, args.seed, args.reference_population, args.reference_weeks)
+    print(f"python {platform.python_version()}, {platform.machine()}, "
+          f"{multiprocessing.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(format_suite(rows))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(rows, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ from ygt_abm.behaviour.illness import SERIOUS
 from ygt_abm.levers import PolicyLevers
 
 OUTPATIENT, INPATIENT = 0, 1
+TOWNSHIP, COUNTY, CITY = 1, 2, 3
 
 
 def contact_kind(level: np.ndarray, episode_type: np.ndarray) -> np.ndarray:
@@ -18,14 +19,32 @@ def contact_kind(level: np.ndarray, episode_type: np.ndarray) -> np.ndarray:
     return ((episode_type == SERIOUS) & (level >= 1)).astype(np.int8)
 
 
-def price_and_reimbursement(levers: PolicyLevers, level: np.ndarray, kind: np.ndarray, insured: np.ndarray,
+def price_and_reimbursement(levers: PolicyLevers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                            insured: np.ndarray, referred: np.ndarray | None = None,
+                            severity: np.ndarray | None = None,
                             deductible_waived: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(price, fund payment) per contact. The fund pays ``ratio × (price − deductible)`` for insured
-    residents; the out-of-pocket cost is ``price − fund payment``."""
+    """(price, fund payment) per contact under the county's levers.
+
+    The fund pays ``ratio × (price − deductible)`` for insured residents; out of pocket is the rest.
+    Township-treatable admissions at the county hospital are priced and paid as at the township where
+    同病同付 applies; a referred hospital contact is discounted (results recognised, fee waived); city care
+    without referral loses reimbursement points where a white list applies."""
+    n = len(level)
+    referred = np.zeros(n, dtype=bool) if referred is None else referred
     inpatient = kind == INPATIENT
-    price = np.where(inpatient, levers.inpatient_price[level], levers.outpatient_price[level])
-    ratio = np.where(inpatient, levers.inpatient_reimbursement[level], levers.outpatient_reimbursement[level])
-    deductible = np.where(inpatient, levers.inpatient_deductible[level], 0.0)
+    same = np.zeros(n, dtype=bool)
+    if severity is not None:
+        same = inpatient & (level == COUNTY) & (severity < levers.same_payment_severity[county])
+    priced = np.where(same, TOWNSHIP, level)
+    price = np.where(inpatient, levers.inpatient_price[county, priced], levers.outpatient_price[county, priced])
+    ratio = np.where(inpatient, levers.inpatient_reimbursement[county, priced],
+                     levers.outpatient_reimbursement[county, priced])
+    deductible = np.where(inpatient, levers.inpatient_deductible[county, priced], 0.0)
+    hospital = referred & (level >= COUNTY)
+    discounted = price * (1.0 - levers.referred_price_discount[county]) - levers.referred_fee_waiver[county]
+    price = np.where(hospital, np.maximum(discounted, 0.0), price)
+    cut = np.where(~referred & (level == CITY), levers.unreferred_city_reimbursement_cut[county], 0.0)
+    ratio = np.maximum(ratio - cut, 0.0)
     if deductible_waived is not None:
         deductible = np.where(deductible_waived, 0.0, deductible)
     fund = np.where(insured, ratio * np.maximum(price - deductible, 0.0), 0.0)
@@ -33,14 +52,17 @@ def price_and_reimbursement(levers: PolicyLevers, level: np.ndarray, kind: np.nd
 
 
 def expected_oop(levers: PolicyLevers) -> np.ndarray:
-    """Out-of-pocket cost residents expect, by (level, episode type, insured), for the choice model."""
-    table = np.zeros((4, 4, 2))
-    levels = np.arange(4)
-    for t in range(4):
-        kind = contact_kind(levels, np.full(4, t))
-        for insured in (0, 1):
-            price, fund = price_and_reimbursement(levers, levels, kind, np.full(4, bool(insured)))
-            table[:, t, insured] = price - fund
+    """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
+    insured): what the choice model weighs."""
+    n_c = levers.outpatient_price.shape[0]
+    level = np.tile(np.arange(4), 4 * 2)
+    etype = np.repeat(np.tile(np.arange(4), 2), 4)
+    insured = np.repeat([False, True], 16)
+    kind = contact_kind(level, etype)
+    table = np.zeros((n_c, 4, 4, 2))
+    for c in range(n_c):
+        price, fund = price_and_reimbursement(levers, np.full(32, c), level, kind, insured)
+        table[c, level, etype, insured.astype(int)] = price - fund
     return table
 
 
@@ -68,3 +90,10 @@ class InsuranceFund:
     def reset(self) -> None:
         self.contributions[:] = 0
         self.spending[:] = 0
+
+
+def settle_global_budget(budget, contributions: float, spending: float) -> float:
+    """The community's share of a year's budget result (positive: kept surplus; negative: borne deficit)."""
+    allowance = contributions * (1.0 - budget.reserve_share)
+    result = allowance - spending
+    return result * (budget.retained_share if result >= 0 else budget.overspend_share)

@@ -1,41 +1,125 @@
 """Policy levers: the one object interventions write to and behaviour reads policy from.
 
 Behaviour code never knows which document or intervention set a value; it only reads these arrays.
-Every lever starts at the baseline parameters (no reform).
+Every lever starts at the baseline (no reform) and is rebuilt each simulated year from the baseline by
+the interventions active that year, so an intervention's end year simply stops its writes. Levers are
+per county (C) or per facility (F), so an intervention aimed at one county never touches another.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ygt_abm.config.params import ModelParameters
 
 
+@dataclass(frozen=True)
+class Secondment:
+    """Doctors of ``from_level`` facilities posted to every ``to_level`` facility of a county (下沉 /
+    组团式帮扶). ``presence`` is the share of their working time spent at the posting (the rest at
+    home); the most skilled available doctors go first."""
+
+    county: int
+    from_level: int
+    to_level: int
+    per_facility: int
+    presence: float
+    only_facilities: tuple[int, ...] = ()  # restrict to these target facilities (empty: all of the level)
+
+
+@dataclass(frozen=True)
+class GlobalBudget:
+    """医保总额付费: the county's fund pays the community a yearly budget (contributions less a reserve);
+    out-of-county spending comes out of it; a surplus is kept as income and a deficit partly borne."""
+
+    reserve_share: float  # held back for risk and critical illness before the budget is set
+    retained_share: float  # share of the surplus the community keeps (结余留用)
+    overspend_share: float  # share of a deficit the community bears (超支分担; 1 = 超支不补)
+    lead_hospital_max_share: float  # at most this share of the kept surplus goes to the county hospitals
+    bonus_share: float  # share of a facility's kept surplus paid out as staff bonuses
+
+
 @dataclass
 class PolicyLevers:
-    outpatient_price: np.ndarray  # (level,) yuan per visit
-    inpatient_price: np.ndarray  # (level,) yuan per admission
-    outpatient_reimbursement: np.ndarray  # (level,) share the fund pays (差别化支付)
-    inpatient_reimbursement: np.ndarray  # (level,)
-    inpatient_deductible: np.ndarray  # (level,) yuan per admission (起付线)
-    continuous_deductible: bool  # referred within the county pays the deductible once (起付线连续计算)
-    referral_down_rate: float  # share of hospital admissions referred down after treatment (下转)
-    doctor_pay: np.ndarray  # (level,) yearly pay, yuan
-    capability_bonus: np.ndarray  # (facility, episode type): capability added by policy
+    # --- money: prices and reimbursement, (county, level) ------------------------------------------
+    outpatient_price: np.ndarray
+    inpatient_price: np.ndarray
+    outpatient_reimbursement: np.ndarray  # 差别化支付
+    inpatient_reimbursement: np.ndarray
+    inpatient_deductible: np.ndarray  # 起付线
+    continuous_deductible: np.ndarray  # (C,) bool: a referred admission pays no second deductible (起付线连续计算)
+    same_payment_severity: np.ndarray  # (C,) township-treatable admissions (severity below it) are priced
+    #                                    and paid at the county hospital as at the township (同病同价同付); 0 off
+    referred_fee_waiver: np.ndarray  # (C,) yuan off a referred patient's hospital contact (免挂号费)
+    referred_price_discount: np.ndarray  # (C,) share off a referred contact: tests not repeated (结果互认)
+    unreferred_city_reimbursement_cut: np.ndarray  # (C,) points off city reimbursement without referral (白名单)
+    capitation_per_chronic: np.ndarray  # (C,) yuan a year per managed chronic patient to primary care (按人头付费)
+    global_budget: list[GlobalBudget | None]  # (C,)
+    # --- access and pathway ------------------------------------------------------------------------
+    reserved_share: np.ndarray  # (F,) capacity held back for referred patients (号源预留)
+    referral_priority: np.ndarray  # (C,) bool: referred patients are served first (优先接诊/住院)
+    bypass_penalty: np.ndarray  # (C,) utility cost for a contracted resident going above the township unreferred (首诊)
+    signup_target: np.ndarray  # (C,) family-doctor contract share to reach; NaN: no drive (家庭医生签约)
+    signup_key_only: np.ndarray  # (C,) bool: the target counts key populations (65+, chronic) only
+    county_admission_limit: np.ndarray  # (C,) share of unreferred township-treatable admissions the county hospital turns back
+    treatable_severity: float  # severity below which a serious case is township-treatable (病种目录)
+    referral_down_rate: np.ndarray  # (C,) hospital admissions referred down after treatment (下转)
+    # --- supply ------------------------------------------------------------------------------------
+    capability_bonus: np.ndarray  # (F, episode type)
+    extra_outpatient_capacity: np.ndarray  # (F,) visits a week (circuit clinics, specialty departments)
+    extra_beds: np.ndarray  # (F,)
+    secondments: list[Secondment] = field(default_factory=list)
+    # --- workforce and pay ---------------------------------------------------------------------------
+    pay_factor: np.ndarray = None  # (C, level) doctors' pay ÷ reference pay
+    vacancy_fill_factor: np.ndarray = None  # (C, level) × the yearly vacancy fill rate
+    recruit_skill_bonus: np.ndarray = None  # (C, level) skill of new recruits above the usual draw
+    village_retirement_factor: np.ndarray = None  # (C,) × the over-age village doctors' leaving hazard
+    # --- health --------------------------------------------------------------------------------------
+    chronic_complication_reduction: np.ndarray = None  # (C,) share of chronic patients' serious onsets prevented
+    chronic_primary_bonus: np.ndarray = None  # (C,) utility of primary care for chronic follow-ups (管理)
+    self_care_shift: np.ndarray = None  # (C,) utility added to self-care for minor illness (健康素养)
+    city_bypass_shift: np.ndarray = None  # (C,) utility added to city care for minor illness
 
     @classmethod
-    def baseline(cls, params: ModelParameters, n_facilities: int) -> "PolicyLevers":
-        f = params.finance
+    def baseline(cls, params: ModelParameters, n_counties: int, n_facilities: int) -> "PolicyLevers":
+        f, fac = params.finance, params.facilities
+
+        def per_county(values: np.ndarray) -> np.ndarray:
+            return np.tile(values, (n_counties, 1))
+
+        zeros_c = np.zeros(n_counties)
         return cls(
-            outpatient_price=params.facilities.outpatient_price.array(),
-            inpatient_price=params.facilities.inpatient_price.array(),
-            outpatient_reimbursement=f.outpatient_reimbursement.array(),
-            inpatient_reimbursement=f.inpatient_reimbursement.array(),
-            inpatient_deductible=f.inpatient_deductible.array(),
-            continuous_deductible=False,
-            referral_down_rate=params.care.referral_down_after_admission,
-            doctor_pay=params.workforce.reference_pay.array(),
+            outpatient_price=per_county(fac.outpatient_price.array()),
+            inpatient_price=per_county(fac.inpatient_price.array()),
+            outpatient_reimbursement=per_county(f.outpatient_reimbursement.array()),
+            inpatient_reimbursement=per_county(f.inpatient_reimbursement.array()),
+            inpatient_deductible=per_county(f.inpatient_deductible.array()),
+            continuous_deductible=np.zeros(n_counties, dtype=bool),
+            same_payment_severity=zeros_c.copy(),
+            referred_fee_waiver=zeros_c.copy(),
+            referred_price_discount=zeros_c.copy(),
+            unreferred_city_reimbursement_cut=zeros_c.copy(),
+            capitation_per_chronic=zeros_c.copy(),
+            global_budget=[None] * n_counties,
+            reserved_share=np.zeros(n_facilities),
+            referral_priority=np.zeros(n_counties, dtype=bool),
+            bypass_penalty=zeros_c.copy(),
+            signup_target=np.full(n_counties, np.nan),
+            signup_key_only=np.zeros(n_counties, dtype=bool),
+            county_admission_limit=zeros_c.copy(),
+            treatable_severity=params.care.township_treatable_severity,
+            referral_down_rate=np.full(n_counties, params.care.referral_down_after_admission),
             capability_bonus=np.zeros((n_facilities, 4)),
+            extra_outpatient_capacity=np.zeros(n_facilities),
+            extra_beds=np.zeros(n_facilities),
+            pay_factor=np.ones((n_counties, 4)),
+            vacancy_fill_factor=np.ones((n_counties, 4)),
+            recruit_skill_bonus=np.zeros((n_counties, 4)),
+            village_retirement_factor=np.ones(n_counties),
+            chronic_complication_reduction=zeros_c.copy(),
+            chronic_primary_bonus=zeros_c.copy(),
+            self_care_shift=zeros_c.copy(),
+            city_bypass_shift=zeros_c.copy(),
         )

@@ -33,6 +33,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
     "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
     "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
+    "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "
+                                   "family-doctor contract ÷ those residents"),
     "chronic_managed_rate": ("慢病规范管理率", "chronic patients with ≥4 follow-ups at primary care in the year "
                              "(国家基本公共卫生服务规范) ÷ chronic patients"),
     "village_doctors": ("村医人数", "doctors posted at village clinics at year end (count)"),
@@ -60,7 +62,7 @@ class YearCounters:
     @classmethod
     def zeros(cls, n_counties: int) -> "YearCounters":
         shapes = {"visits": (n_counties, 4), "admissions": (n_counties, 4),
-                  "episodes": (n_counties, 4), "outcomes": (n_counties, 4)}
+                  "episodes": (n_counties, 4), "outcomes": (n_counties, 5)}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
 
     def reset(self) -> None:
@@ -79,6 +81,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
     n = len(c.oop)
     residents = np.bincount(population.county, minlength=n).astype(float)
     chronic = population.has_chronic
+    key = population.key_population
     chronic_n = np.bincount(population.county[chronic], minlength=n)
     managed = np.bincount(population.county[chronic & (population.primary_followups >= MANAGED_FOLLOWUPS)],
                           minlength=n)
@@ -96,6 +99,9 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "oop_per_episode": _share(c.oop, c.care_episodes),
         "family_doctor_signup_rate": _share(
             np.bincount(population.county[population.family_doctor], minlength=n).astype(float), residents),
+        "key_population_signup_rate": _share(
+            np.bincount(population.county[key & population.family_doctor], minlength=n).astype(float),
+            np.bincount(population.county[key], minlength=n).astype(float)),
         "chronic_managed_rate": _share(managed.astype(float), chronic_n.astype(float)),
         "village_doctors": village_doctors.astype(float),
         "fund_balance_per_capita": _share(fund.balance(), residents),

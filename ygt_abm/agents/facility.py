@@ -27,7 +27,8 @@ class FacilityState:
     outpatient_capacity: np.ndarray  # visits a week
     admission_capacity: np.ndarray  # admissions a week
     load: np.ndarray  # last week's outpatient demand ÷ capacity
-    wait_days: np.ndarray  # expected outpatient wait
+    wait_days: np.ndarray  # expected outpatient wait of a self-referred patient
+    referred_wait_days: np.ndarray  # … of a referred patient (shorter where slots are reserved)
     visits: np.ndarray  # this year
     admissions: np.ndarray  # this year
     revenue_fund: np.ndarray  # this year, yuan
@@ -57,7 +58,8 @@ class FacilityState:
         z = np.zeros(n)
         return cls(level=level, county=region.facility_county.copy(), beds=beds, posts=posts, doctors=z.copy(),
                    mean_skill=z + 0.5, capability=np.zeros((n, 4)), outpatient_capacity=z.copy(),
-                   admission_capacity=z.copy(), load=z.copy(), wait_days=z.copy(), visits=z.copy(),
+                   admission_capacity=z.copy(), load=z.copy(), wait_days=z.copy(), referred_wait_days=z.copy(),
+                   visits=z.copy(),
                    admissions=z.copy(), revenue_fund=z.copy(), revenue_oop=z.copy())
 
     def reset_year(self) -> None:
@@ -111,9 +113,11 @@ class Facility(mesa.Agent):
 
     @property
     def prices(self) -> tuple[float, float]:
-        """(outpatient, inpatient) price in yuan, as policy currently sets them."""
-        lv = self._state.level[self.index]
-        return float(self.model.levers.outpatient_price[lv]), float(self.model.levers.inpatient_price[lv])
+        """(outpatient, inpatient) list price in yuan, as policy currently sets them (city hospitals:
+        as the first county's residents are charged)."""
+        lv, county = self._state.level[self.index], max(self.county, 0)
+        levers = self.model.levers
+        return float(levers.outpatient_price[county, lv]), float(levers.inpatient_price[county, lv])
 
     @property
     def revenue(self) -> float:
@@ -124,21 +128,30 @@ class Facility(mesa.Agent):
         return f"Facility({self.name!r}, {self.kind}, doctors={self.doctors})"
 
 
-def staff_facilities(state: FacilityState, doctors: list, params: ModelParameters, capability_bonus: np.ndarray,
-                     ) -> None:
-    """Recompute doctors, skill, capacity and capability of every facility from its posted doctors."""
+def staff_facilities(state: FacilityState, doctors: list, params: ModelParameters, levers,
+                     effort: np.ndarray | None = None) -> None:
+    """Recompute doctors, skill, capacity and capability of every facility from the doctors working there
+    (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest)
+    and from the supply levers (capability bonus, extra capacity and beds)."""
     n = len(state.level)
     posting = np.fromiter((d.posting for d in doctors), dtype=np.int64, count=len(doctors))
+    employer = np.fromiter((d.employer for d in doctors), dtype=np.int64, count=len(doctors))
+    presence = np.fromiter((d.presence for d in doctors), dtype=np.float64, count=len(doctors))
     skill = np.fromiter((d.skill for d in doctors), dtype=np.float64, count=len(doctors))
-    state.doctors[:] = np.bincount(posting, minlength=n)
-    skill_sum = np.bincount(posting, weights=skill, minlength=n)
-    state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1), 0.5)
+    away = 1.0 - presence
+    state.doctors[:] = np.bincount(posting, weights=presence, minlength=n) + np.bincount(employer, weights=away,
+                                                                                        minlength=n)
+    skill_sum = np.bincount(posting, weights=skill * presence, minlength=n) + np.bincount(
+        employer, weights=skill * away, minlength=n)
+    state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1e-9), 0.5)
     fp, care = params.facilities, params.care
     lvl = state.level
-    state.outpatient_capacity[:] = state.doctors * fp.visits_per_doctor_week.array()[lvl]
+    state.outpatient_capacity[:] = state.doctors * fp.visits_per_doctor_week.array()[lvl] \
+        + levers.extra_outpatient_capacity
     throughput = 7.0 / fp.length_of_stay_days.array()[lvl] * fp.max_bed_occupancy
-    state.admission_capacity[:] = np.where(state.doctors > 0, state.beds * throughput, 0.0)
+    beds = state.beds + levers.extra_beds
+    state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0)
     base = care.capability()[lvl]
-    state.capability[:] = np.clip(
-        base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + capability_bonus, 0.0, 1.0)
-    state.capability[base <= 0] = 0.0  # out of scope stays out of scope
+    bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
+    state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
+    state.capability[(base <= 0) & (levers.capability_bonus <= 0)] = 0.0  # out of scope unless policy adds it

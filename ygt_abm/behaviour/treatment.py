@@ -24,3 +24,17 @@ def ration(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray) -> 
 def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
     """Chance that care succeeds: logistic in how far capability exceeds the illness's severity."""
     return 1.0 / (1.0 + np.exp(-slope * (capability - severity)))
+
+
+def ration_with_reserve(slot: np.ndarray, priority: np.ndarray, referred: np.ndarray, general: np.ndarray,
+                        reserved: np.ndarray) -> np.ndarray:
+    """Rationing when part of each facility's capacity is held back for referred patients (号源预留).
+
+    Referred requests first take reserved slots; what is left of them then competes with self-referred
+    requests for the general slots (in ``priority`` order). Self-referred patients never get a reserved
+    slot. ``general`` and ``reserved`` (remaining slots per slot id) are decremented in place."""
+    first = ration(np.where(referred, slot, -1), priority, reserved)
+    reserved -= np.bincount(slot[first], minlength=len(reserved))
+    second = ration(np.where(first, -1, slot), priority, general)
+    general -= np.bincount(slot[second], minlength=len(general))
+    return first | second

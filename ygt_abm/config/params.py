@@ -232,6 +232,10 @@ class CareParams(Strict):
     referral_down_after_admission: float = assumed(
         0.03, "share of hospital admissions referred down to the township for follow-up before reform", ge=0, le=1,
     )
+    township_treatable_severity: float = assumed(
+        0.45, "serious cases below this severity are ones a township health centre can treat (the documents' "
+        "township disease catalogues); at base capability 0.5 their success chance is over 60%", ge=0, le=1,
+    )
     usual_provider_switch: float = assumed(0.15, "chance a successful episode makes its level the usual one", ge=0, le=1)
     max_rounds: int = assumed(4, "choice→rationing→treatment rounds per episode per week", ge=1, le=8)
 
@@ -304,6 +308,17 @@ class WorkforceParams(Strict):
         ShareByLevel(**_lvl(0.08, 0.6, 0.9, 1.0)),
         "share of vacancies filled each year; village posts are hard to fill, so village doctors fall ≈3–6% a "
         "year as bulletins report",
+    )
+    fill_pay_elasticity: float = assumed(1.0, "vacancy fill rate ∝ (pay / reference pay) to this power", ge=0)
+    effort_weight: float = assumed(
+        0.1, "capability gained per unit of pay above reference (performance pay buys effort)", ge=0, le=1,
+    )
+    public_health_per_capita: float = sourced(
+        89.0, "basic public-health service funding per resident, 2023 national standard (NHC/MoF notice 2023)", ge=0,
+    )
+    village_public_health_share: float = sourced(
+        0.40, "share of basic public-health tasks done by village clinics before reform: ≈40% (NHC guidance); XC "
+        "三(四) raises it to ≥45% (2020) and 50% (2021)", ge=0, le=1,
     )
     recruit_age: AmountByLevel = assumed(AmountByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
 
