@@ -92,8 +92,14 @@ class InsuranceFund:
         self.spending[:] = 0
 
 
-def settle_global_budget(budget, contributions: float, spending: float) -> float:
+def settle_global_budget(budget, contributions: float, spending: float, past_spending: list[float]) -> float:
     """The community's share of a year's budget result (positive: kept surplus; negative: borne deficit)."""
-    allowance = contributions * (1.0 - budget.reserve_share)
+    if budget.basis == "history":
+        if not past_spending:
+            return 0.0
+        basis = float(np.mean(past_spending[-3:]))
+    else:
+        basis = contributions
+    allowance = basis * (1.0 - budget.reserve_share)
     result = allowance - spending
     return result * (budget.retained_share if result >= 0 else budget.overspend_share)

@@ -31,9 +31,12 @@ class Secondment:
 
 @dataclass(frozen=True)
 class GlobalBudget:
-    """医保总额付费: the county's fund pays the community a yearly budget (contributions less a reserve);
-    out-of-county spending comes out of it; a surplus is kept as income and a deficit partly borne."""
+    """医保总额付费: the county's fund pays the community a yearly budget; out-of-county spending comes out
+    of it; a surplus is kept as income and a deficit partly borne. The budget is the county's mean
+    spending of the previous three years (``history``) or this year's contributions (``contributions``),
+    less a reserve."""
 
+    basis: str  # "history" | "contributions"
     reserve_share: float  # held back for risk and critical illness before the budget is set
     retained_share: float  # share of the surplus the community keeps (结余留用)
     overspend_share: float  # share of a deficit the community bears (超支分担; 1 = 超支不补)

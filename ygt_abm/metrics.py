@@ -22,6 +22,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "in_county_visit_rate": ("县域就诊率", "visits at facilities inside the county ÷ all visits of its residents"),
     "primary_care_visit_share": ("基层就诊率", "visits at village clinics and township health centres ÷ all visits "
                                  "of the county's residents (denominator: all visits, in and out of the county)"),
+    "primary_care_share_of_in_county_visits": ("县域内基层就诊率", "visits at village clinics and township "
+                                               "health centres ÷ visits inside the county (denominator: in-county)"),
     "in_county_inpatient_share": ("县域内住院率", "admissions inside the county ÷ all admissions of its residents"),
     "in_county_fund_share": ("县域内基金支出比例", "insurance spending inside the county ÷ all insurance spending on "
                              "its residents"),
@@ -89,6 +91,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
     return {
         "in_county_visit_rate": _share(visits - c.visits[:, CITY], visits),
         "primary_care_visit_share": _share(c.visits[:, PRIMARY].sum(1), visits),
+        "primary_care_share_of_in_county_visits": _share(c.visits[:, PRIMARY].sum(1), visits - c.visits[:, CITY]),
         "in_county_inpatient_share": _share(admits - c.admissions[:, CITY], admits),
         "in_county_fund_share": _share(paid - spending[:, CITY], paid),
         "primary_care_fund_share": _share(spending[:, PRIMARY].sum(1), paid),

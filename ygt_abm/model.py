@@ -82,6 +82,7 @@ class CountyModel(mesa.Model):
         n_c, n_f = region.n_counties, region.n_facilities
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.budget_bonus = np.ones((n_c, 4))  # pay multiplier earned from last year's budget surplus
+        self.spending_history: list[np.ndarray] = []  # fund spending per county, every year so far
         self.facilities = FacilityState.create(region, params)
         self.facility_agents = [Facility(self, i, name) for i, name in enumerate(region.facility_names)]
         hire_initial_doctors(self, self.facilities.posts, self.facilities.level, params.workforce,
@@ -473,7 +474,8 @@ class CountyModel(mesa.Model):
         for c, budget in enumerate(self.levers.global_budget):
             if budget is None:
                 continue
-            result = settle_global_budget(budget, self.fund.contributions[c], self.fund.spending[c].sum())
+            past = [year_spending[c] for year_spending in self.spending_history[:-1]]
+            result = settle_global_budget(budget, self.fund.contributions[c], self.fund.spending[c].sum(), past)
             lead = budget.lead_hospital_max_share
             shares = {COUNTY: lead, TOWNSHIP: (1 - lead) * 0.7, VILLAGE: (1 - lead) * 0.3}
             for level, share in shares.items():
@@ -491,6 +493,7 @@ class CountyModel(mesa.Model):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
                                      "value": float(values[metric][ci])})
+        self.spending_history.append(self.fund.spending.sum(axis=1).copy())
         self._settle_budgets()
         events = yearly_careers(self, self.params.workforce, self.doctor_pay(), self.levers,
                                 self.streams.yearly("careers", year + self.warmup_years))

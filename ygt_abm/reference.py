@@ -24,6 +24,11 @@ Simplifications (deliberate):
   built). Compare with ``CountyModel`` over at most one year, i.e. before its first career step.
 - Own-outcome learning happens right after treatment, not at the end of the week; this changes
   nothing, since a resident never returns to a level already tried in the same episode.
+- Baseline policy only: ``ReferenceModel`` takes no interventions, so it reads just the levers that act
+  at baseline, per county (prices, reimbursement ratios, deductibles, continuous deductible, referral-down
+  rate). Reform-only levers (reserved slots and referred patients' waits, referral priority, referral
+  discounts, same payment, city cut, bypass penalty, admission limits, prevention, utility shifts,
+  secondments, capitation, global budgets) are not implemented, nor is the yearly lever rebuild.
 - One seeded ``numpy`` Generator (also Mesa's ``rng=``) instead of named per-decision streams: runs are
   statistically, not numerically, comparable with ``CountyModel`` (no common random numbers).
 - Omitted: facility revenue and yearly facility counters, the (level, type) tallies, the weekly
@@ -92,10 +97,10 @@ class Resident(mesa.Agent):
             return
         m.remaining[inpatient][fid] -= 1
         self.contact = True
-        self.pay(fid, lvl, inpatient, m.levers.continuous_deductible and self.paid_deductible and lvl < CITY)
+        self.pay(fid, lvl, inpatient, m.continuous[self.county] and self.paid_deductible and lvl < CITY)
         self.paid_deductible |= bool(inpatient) and lvl < CITY
         (m.counters.admissions if inpatient else m.counters.visits)[self.county, lvl] += 1
-        in_scope = m.base_capability[lvl][t] > 0
+        in_scope = m.capability[fid][t] > 0
         p = 1.0 / (1.0 + math.exp(-m.slope * (m.capability[fid][t] - self.severity)))
         success = in_scope and m.rng.random() < p
         if in_scope:  # learn from one's own outcome; tell the village
@@ -129,7 +134,7 @@ class Resident(mesa.Agent):
             if lvl < self.min_level or fid in self.excluded or m.room[inpatient][fid] < 1:
                 continue
             v = (m.asc[t][lvl] + m.b_quality[t] * self.belief[lvl] + m.b_time[t] * hours
-                 + m.b_cost[t] * m.oop[lvl][t][self.insured] / 100.0
+                 + m.b_cost[t] * m.oop[self.county][lvl][t][self.insured] / 100.0
                  + (0.0 if inpatient else m.b_wait[t] * m.wait_days[fid])
                  + m.usual * (lvl == self.usual_level) + m.fd * (self.family_doctor and lvl <= TOWNSHIP))
             names.append((fid, lvl))
@@ -150,9 +155,9 @@ class Resident(mesa.Agent):
     def pay(self, fid: int, lvl: int, inpatient: int, waived: bool) -> None:
         """Fund pays ratio × (price − deductible) for the insured; the rest is out of pocket."""
         m = self.model
-        price = m.price[inpatient][lvl]
-        deductible = 0.0 if waived else m.deductible[inpatient][lvl]
-        fund = m.ratio[inpatient][lvl] * max(price - deductible, 0.0) if self.insured else 0.0
+        price = m.price[inpatient][self.county][lvl]
+        deductible = 0.0 if waived else m.deductible[inpatient][self.county][lvl]
+        fund = m.ratio[inpatient][self.county][lvl] * max(price - deductible, 0.0) if self.insured else 0.0
         m.fund.spending[self.county, lvl] += fund
         m.counters.oop[self.county] += price - fund
 
@@ -161,7 +166,7 @@ class Resident(mesa.Agent):
         m = self.model
         if m.rng.random() < m.switch:
             self.usual_level = lvl
-        if inpatient and lvl >= COUNTY and m.rng.random() < m.levers.referral_down_rate:
+        if inpatient and lvl >= COUNTY and m.rng.random() < m.down_rate[self.county]:
             thc = m.thc_of_village[self.village]
             if m.remaining[0][thc] >= 1:
                 m.remaining[0][thc] -= 1
@@ -201,14 +206,14 @@ class ReferenceModel(mesa.Model):
         self.usual, self.fd = params.choice.usual_provider, params.choice.family_doctor
         care = params.care
         self.max_rounds, self.slope, self.switch = care.max_rounds, care.success_slope, care.usual_provider_switch
-        self.base_capability = care.capability().tolist()
         self.capability = fac.capability.tolist()
         self.own_rate, self.wom_rate = params.beliefs.own_experience_rate, params.beliefs.word_of_mouth_rate
         lv = self.levers
-        self.price = [lv.outpatient_price.tolist(), lv.inpatient_price.tolist()]
+        self.price = [lv.outpatient_price.tolist(), lv.inpatient_price.tolist()]  # [inpatient][county][level]
         self.ratio = [lv.outpatient_reimbursement.tolist(), lv.inpatient_reimbursement.tolist()]
-        self.deductible = [[0.0] * 4, lv.inpatient_deductible.tolist()]
-        self.oop = expected_oop(lv).tolist()  # (level, type, insured), as residents expect it
+        self.deductible = [(0 * lv.inpatient_deductible).tolist(), lv.inpatient_deductible.tolist()]
+        self.continuous, self.down_rate = lv.continuous_deductible.tolist(), lv.referral_down_rate.tolist()
+        self.oop = expected_oop(lv).tolist()  # [county][level][type][insured], as residents expect it
         self.choice_sets = [[(int(f), int(fac.level[f]), float(mins) / 60.0)
                              for f, mins in zip(region.options[v], region.option_minutes[v]) if f >= 0]
                             for v in range(region.n_villages)]

@@ -69,8 +69,15 @@ World = Annotated[SyntheticWorld | CsvWorld, Field(discriminator="kind")]
 
 
 class Scenario(Strict):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=120)
     description: str = ""
+    policy: str | None = Field(None, description="policy package: a name in configs/policies/ or a .yaml path")
+    interventions: list[dict[str, Any]] = Field(default_factory=list, description="interventions added to the "
+                                                "package's (each: type, start_year, source, parameters…)")
+    exclude: list[str] = Field(default_factory=list, description="intervention types of the package left out")
+    only: list[str] | None = Field(None, description="keep only these intervention types")
+    decompose: bool = Field(False, description="also run the package with each lever removed in turn, and "
+                            "each lever alone")
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
 
 
@@ -107,6 +114,8 @@ class Experiment(Strict):
     sweep: dict[str, list[Any]] = Field(
         default_factory=dict, description="dotted parameter → values; every combination is a sweep point")
     samples: Samples | None = None
+    record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
+                                  "(episodes whose chosen level moved down) can be counted against the reference")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Experiment":
@@ -151,14 +160,21 @@ class ResolvedExperiment:
     """A validated experiment: its sweep points and the full parameters of every (scenario, point)."""
 
     def __init__(self, experiment: Experiment, parameters: dict[tuple[str, str], ModelParameters],
-                 points: list, path: Path | None) -> None:
+                 points: list, path: Path | None, interventions: dict[str, list[dict[str, Any]]] | None = None,
+                 packages: dict[str, Any] | None = None) -> None:
         self.experiment = experiment
         self.points = points
         self._parameters = parameters
         self.path = path
+        self.interventions = interventions or {s.name: [] for s in experiment.scenarios}
+        self.packages = packages or {}
 
     def parameters(self, scenario: str, point: str = "base") -> ModelParameters:
         return self._parameters[(scenario, point)]
+
+    def package(self, scenario: str):
+        """The policy package of a scenario (None without one)."""
+        return self.packages.get(scenario)
 
     @property
     def scenario_names(self) -> list[str]:

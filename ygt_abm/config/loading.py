@@ -145,9 +145,70 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
                     (scenario_node, ("scenarios", index)),  # checks spanning all parameters
                 ])
     problems += _check_world_files(experiment, file, doc)
+    interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems)
     if problems:
         raise ConfigError(_unique(problems))
-    return ResolvedExperiment(experiment, resolved, points, path)
+    experiment, resolved, interventions, packages = _decompose(experiment, resolved, interventions, packages)
+    return ResolvedExperiment(experiment, resolved, points, path, interventions, packages)
+
+
+def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base_dir: Path,
+                      problems: list[Problem]) -> tuple[dict, dict]:
+    """Each scenario's final intervention list (package ∪ inline, less excluded) and its package."""
+    from ygt_abm.config.policy import load_policy, resolve_policy, validate_interventions
+
+    interventions, packages = {}, {}
+    for index, scenario in enumerate(experiment.scenarios):
+        node = doc["scenarios"][index]
+        package = None
+        if scenario.policy:
+            policy_path = resolve_policy(scenario.policy, base_dir)
+            if not policy_path.is_file():
+                line, _ = _line_of(node, ("policy",))
+                problems.append(Problem(file, line or 1, f"scenarios[{index}].policy",
+                                        f"no policy package {scenario.policy!r} (looked for {policy_path})"))
+            else:
+                try:
+                    package = load_policy(policy_path)
+                except ConfigError as exc:
+                    problems += exc.problems
+        problems += validate_interventions(scenario.interventions, file, node.get("interventions"),
+                                           ("scenarios", index, "interventions"))
+        entries = (package.interventions if package else []) + [_plain(e) for e in scenario.interventions]
+        types = [e.get("type") for e in entries]
+        for key in ("exclude", "only"):
+            for j, kind in enumerate(getattr(scenario, key) or []):
+                if kind not in types:
+                    line, _ = _line_of(node, (key, j))
+                    problems.append(Problem(file, line or 1, f"scenarios[{index}].{key}[{j}]",
+                                            f"{kind!r} is not an intervention of this scenario ({', '.join(types)})"))
+        entries = [e for e in entries if e.get("type") not in scenario.exclude
+                   and (scenario.only is None or e.get("type") in scenario.only)]
+        interventions[scenario.name] = entries
+        packages[scenario.name] = package
+    return interventions, packages
+
+
+def _decompose(experiment: Experiment, resolved: dict, interventions: dict, packages: dict):
+    """Expand ``decompose: true`` scenarios into ``<name>--without-<type>`` and ``<name>--only-<type>``."""
+    scenarios = []
+    for scenario in experiment.scenarios:
+        scenarios.append(scenario)
+        if not scenario.decompose:
+            continue
+        types = list(dict.fromkeys(e["type"] for e in interventions[scenario.name]))
+        for mode in ("without", "only"):
+            for kind in types:
+                name = f"{scenario.name}--{mode}-{kind}"
+                kept = [e for e in interventions[scenario.name] if (e["type"] != kind) == (mode == "without")]
+                scenarios.append(scenario.model_copy(update={"name": name, "decompose": False,
+                                                             "description": f"{scenario.name}, {mode} {kind}"}))
+                interventions[name] = kept
+                packages[name] = packages[scenario.name]
+                for (s_name, point), params in list(resolved.items()):
+                    if s_name == scenario.name:
+                        resolved[(name, point)] = params
+    return experiment.model_copy(update={"scenarios": scenarios}), resolved, interventions, packages
 
 
 def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, point) -> list[Problem]:

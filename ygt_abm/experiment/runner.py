@@ -17,12 +17,14 @@ from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.model import PHASES, CountyModel
+from ygt_abm.interventions import build
 from ygt_abm.results.store import (
-    KPI_COLUMNS, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
+    KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
     write_json, write_table,
 )
 from ygt_abm.world import build_world
@@ -77,6 +79,8 @@ def config_digest(resolved: ResolvedExperiment) -> str:
         "world": exp.world.model_dump(mode="json"),
         "parameters": {f"{s}/{p}": resolved.parameters(s, p).model_dump(mode="json")
                        for s in resolved.scenario_names for p in (pt.name for pt in resolved.points)},
+        "interventions": resolved.interventions,
+        "record_episodes": exp.record_episodes,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -86,13 +90,19 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     exp = resolved.experiment
     start = time.perf_counter()
     region = build_world(exp.world, exp.seed)
+    interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
-                        replicate=spec.replicate, scenario=spec.scenario)
+                        replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
+                        record_episodes=exp.record_episodes)
     table = model.run(exp.years, exp.warmup_years)
+    timing_extra = {}
+    if exp.record_episodes:
+        timing_extra["episodes"] = episode_table(model.episode_levels)
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
-    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()}}
+    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()},
+              **timing_extra}
     return table[KPI_COLUMNS], timing
 
 
@@ -100,9 +110,21 @@ def run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> Run
     """One run, stored: timing first, then the result (whose existence marks the run finished)."""
     table, timing = run_once(resolved, spec)
     path = run_path(out, spec.scenario, spec.point, spec.replicate)
+    episodes = timing.pop("episodes", None)
+    if episodes is not None:
+        write_table(episodes, episodes_path(path))
     write_json(timing, timing_path(path))
     write_table(table, path)
     return spec
+
+
+def episode_table(weekly_levels: list) -> pd.DataFrame:
+    """Every recorded episode's first-contact code in onset order, with its simulated year."""
+    if not weekly_levels:
+        return pd.DataFrame({"year": pd.Series(dtype="uint8"), "first_level": pd.Series(dtype="uint8")})
+    lengths = [len(w) for w in weekly_levels]
+    year = np.repeat(np.arange(len(lengths)) // 52 + 1, lengths).astype(np.uint8)
+    return pd.DataFrame({"year": year, "first_level": np.concatenate(weekly_levels).astype(np.uint8)})
 
 
 def missing_runs(specs: list[RunSpec], out: Path) -> list[RunSpec]:
@@ -189,6 +211,7 @@ def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
         "config_sha256": config_digest(resolved),
         "config": exp.model_dump(mode="json"),
         "reference_scenario": exp.reference_scenario,
+        "interventions": resolved.interventions,
         "points": {p.name: p.values for p in resolved.points},
         "parameters": {f"{s}/{p.name}": resolved.parameters(s, p.name).model_dump(mode="json")
                        for s in resolved.scenario_names for p in resolved.points},

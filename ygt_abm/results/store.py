@@ -27,6 +27,10 @@ def timing_path(result: Path) -> Path:
     return result.with_suffix(".timing.json")
 
 
+def episodes_path(result: Path) -> Path:
+    return result.with_suffix(".episodes.parquet")
+
+
 def write_atomic(path: Path, write) -> None:
     """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,102 @@
+"""Policy packages: a document's interventions with its numbers and clauses, and its headline targets.
+
+A package lives in ``configs/policies/<name>.yaml``. Every intervention entry is checked against the
+registered intervention's parameters (unknown keys and out-of-range values are errors naming the file,
+line and parameter).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from ygt_abm.config.loading import ConfigError, Problem, _dotted, _line_of, problems_from, read_yaml, validate_model
+from ygt_abm.config.params import Strict
+from ygt_abm.metrics import INDICATORS
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "configs" / "policies"
+
+
+class Target(Strict):
+    """A headline target of the document, as data."""
+
+    indicator: str
+    value: float
+    comparison: Literal["at_least", "at_most", "about"] = "at_least"
+    tolerance: float = Field(0.02, ge=0, le=1, description="half-width for 'about'")
+    year: int = Field(ge=1990, le=2100, description="calendar year by which it is to be reached")
+    clause: str = Field(min_length=1)
+    note: str = ""
+
+    def met(self, value: float) -> bool:
+        if self.comparison == "at_least":
+            return value >= self.value
+        if self.comparison == "at_most":
+            return value <= self.value
+        return abs(value - self.value) <= self.tolerance
+
+
+class PolicyPackage(Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    document: str = Field(description="file under shared/seeds/, or 'none' for the baseline")
+    issued: str = ""
+    scope: str = ""
+    base_year: int = Field(ge=1990, le=2100, description="calendar year of simulated year 1")
+    description: str = ""
+    interventions: list[dict[str, Any]] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def simulated_year(self, calendar_year: int) -> int:
+        return calendar_year - self.base_year + 1
+
+
+def validate_interventions(entries: list, file: str, node: Any, prefix: tuple) -> list[Problem]:
+    """Check each intervention entry against its registered parameters; problems carry file and line."""
+    from ygt_abm.interventions import REGISTRY
+
+    problems = []
+    for i, entry in enumerate(entries):
+        item = node[i] if node is not None and i < len(node) else None
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if kind not in REGISTRY:
+            line, _ = _line_of(item, ("type",)) if item is not None else (None, 0)
+            problems.append(Problem(file, line or 1, _dotted(prefix + (i, "type")),
+                                    f"unknown intervention {kind!r}; expected one of: {', '.join(sorted(REGISTRY))}"))
+            continue
+        try:
+            REGISTRY[kind].Params.model_validate(entry)
+        except ValidationError as exc:
+            problems += problems_from(exc, file, [(item, prefix + (i,))])
+    return problems
+
+
+def resolve_policy(name: str, base_dir: Path) -> Path:
+    """A package named ``name`` (in ``configs/policies``) or a path to a YAML file (relative to ``base_dir``)."""
+    if name.endswith((".yaml", ".yml")):
+        return (base_dir / name).resolve()
+    for folder in (base_dir / "configs" / "policies", base_dir.parent / "configs" / "policies", POLICY_DIR):
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    return POLICY_DIR / f"{name}.yaml"
+
+
+def load_policy(path: str | Path) -> PolicyPackage:
+    """Read and validate a policy package, its interventions and its targets; all problems at once."""
+    path = Path(path)
+    doc = read_yaml(path)
+    file = str(path)
+    package = validate_model(PolicyPackage, doc, file)
+    problems = validate_interventions(package.interventions, file, doc.get("interventions"), ("interventions",))
+    for i, target in enumerate(package.targets):
+        if target.indicator not in INDICATORS:
+            line, _ = _line_of(doc["targets"][i], ("indicator",))
+            problems.append(Problem(file, line or 1, f"targets[{i}].indicator",
+                                    f"unknown indicator {target.indicator!r}; expected one of: {', '.join(INDICATORS)}"))
+    if problems:
+        raise ConfigError(problems)
+    return package

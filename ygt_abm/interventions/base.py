@@ -1,0 +1,117 @@
+"""One lifecycle for every intervention: defaults → strict parameter check (unknown keys and out-of-range
+values are errors) → ``init(model)`` → each year it is active ``apply(model, levers, year)`` (and
+``step_week``) → ``finalize(model)``.
+
+An intervention acts only by writing ``PolicyLevers``; the engine turns levers into behaviour (doctors
+move, slots are held back, money changes pay). Its docstring states the mechanism: what it changes and
+the causal path to patient flows. Configs name it by its registry key: ``type: reserved_referral_slots``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ygt_abm.config.params import Strict
+
+REGISTRY: dict[str, type["Intervention"]] = {}
+VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
+
+
+class InterventionParams(Strict):
+    """Parameters every intervention has."""
+
+    type: str
+    start_year: int = Field(1, ge=1, le=100, description="first simulated year it is in force (1 = first recorded)")
+    end_year: int | None = Field(None, ge=1, le=100, description="last year in force (None: to the end)")
+    counties: list[str] | None = Field(None, description="county names it targets (None: every county)")
+    source: str = Field(min_length=3, description="document and clause, e.g. 'anhui-2024 §17'")
+    assumption: str = Field("", description="what is assumed where the document gives no number")
+
+    @model_validator(mode="after")
+    def _years(self) -> "InterventionParams":
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise ValueError("end_year must not be before start_year")
+        return self
+
+
+class Intervention:
+    """Base class; subclasses set ``name``, ``Params`` and implement ``apply``."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type[InterventionParams]]
+
+    def __init__(self, params: InterventionParams) -> None:
+        self.p = params
+        self.county_ids: np.ndarray = np.array([], dtype=int)
+
+    # lifecycle ------------------------------------------------------------------------------------
+    def init(self, model) -> None:
+        names = model.region.county_names
+        if self.p.counties is None:
+            self.county_ids = np.arange(len(names))
+        else:
+            unknown = [c for c in self.p.counties if c not in names]
+            if unknown:
+                raise ValueError(f"{self.name}: unknown counties {unknown}; the world has {names}")
+            self.county_ids = np.array([names.index(c) for c in self.p.counties], dtype=int)
+
+    def active(self, year: int) -> bool:
+        return year >= self.p.start_year and (self.p.end_year is None or year <= self.p.end_year)
+
+    def apply(self, model, levers, year: int) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def step_week(self, model) -> None:
+        """Weekly hook; most levers are set yearly."""
+
+    def finalize(self, model) -> None:
+        """End-of-run hook."""
+
+    # helpers for subclasses ---------------------------------------------------------------------------
+    def facilities(self, model, level: int) -> np.ndarray:
+        """Facilities of ``level`` in the targeted counties."""
+        fac = model.facilities
+        return np.flatnonzero((fac.level == level) & np.isin(fac.county, self.county_ids))
+
+    def lead_hospitals(self, model) -> np.ndarray:
+        """Each targeted county's lead hospital (牵头医院): its county hospital with the most beds."""
+        fac = model.facilities
+        leads = []
+        for c in self.county_ids:
+            hospitals = np.flatnonzero((fac.level == COUNTY) & (fac.county == c))
+            leads.append(hospitals[np.argmax(fac.beds[hospitals])])
+        return np.array(leads, dtype=int)
+
+
+def register(cls: type[Intervention]) -> type[Intervention]:
+    """Class decorator: make an intervention available to configs under ``cls.name``."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"intervention {cls.name!r} registered twice")
+    if not (cls.__doc__ or "").strip():
+        raise ValueError(f"intervention {cls.name!r} must document its mechanism")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def build(spec: dict[str, Any]) -> Intervention:
+    """An intervention from its config mapping (already validated by ``validate_spec``)."""
+    cls = REGISTRY[spec["type"]]
+    return cls(cls.Params.model_validate(spec))
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every registered intervention with its parameters, defaults and descriptions."""
+    out = []
+    for name, cls in sorted(REGISTRY.items()):
+        params = []
+        for field_name, field in cls.Params.model_fields.items():
+            if field_name in InterventionParams.model_fields:
+                continue
+            default = None if field.is_required() else field.get_default(call_default_factory=True)
+            params.append({"name": field_name, "default": default, "required": field.is_required(),
+                           "description": field.description or ""})
+        out.append({"type": name, "mechanism": " ".join((cls.__doc__ or "").split()), "parameters": params})
+    return out

@@ -1,0 +1,92 @@
+"""Provider incentives and money. policy-levers.md §4."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ygt_abm.interventions.base import COUNTY, TOWNSHIP, VILLAGE, Intervention, InterventionParams, register
+from ygt_abm.levers import GlobalBudget as BudgetLever
+
+
+@register
+class GlobalBudget(Intervention):
+    """Global budget with surplus retention and overspending shared (医保总额付费, 结余留用, 超支分担; XC 四(二)
+    结余留用、超支不补; ZJ §(十六); AH §5 §8 lead hospital ≤60% of the surplus; NX 三(一)7).
+
+    Each year the county's fund pays the community a budget; out-of-county spending comes out of it. The
+    community keeps ``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead
+    hospital takes at most ``lead_hospital_max_share`` of it, the township and village levels the rest; and
+    ``bonus_share`` of each level's result is paid to its doctors the next year. Mechanism: keeping care
+    cheap and in the county raises doctors' income, which lowers quitting, eases hiring and buys effort
+    (capability) — above all at the township and village levels.
+
+    The budget is ``basis: history`` (the county's mean spending of the previous three years) or
+    ``contributions`` (this year's contributions less ``reserve_share``, as XC describes). The baseline
+    fund of the model spends more than residents contribute (docs/model.md), so ``contributions`` would
+    impose a deficit the documents do not intend; packages use ``history`` and say so."""
+
+    name = "global_budget"
+
+    class Params(InterventionParams):
+        basis: Literal["history", "contributions"] = "history"
+        reserve_share: float = Field(0.0, ge=0, le=0.5)
+        retained_share: float = Field(1.0, ge=0, le=1)
+        overspend_share: float = Field(0.5, ge=0, le=1)
+        lead_hospital_max_share: float = Field(0.6, ge=0, le=1)
+        bonus_share: float = Field(0.6, ge=0, le=1)
+
+    def apply(self, model, levers, year):
+        for c in self.county_ids:
+            levers.global_budget[c] = BudgetLever(self.p.basis, self.p.reserve_share, self.p.retained_share,
+                                                  self.p.overspend_share, self.p.lead_hospital_max_share,
+                                                  self.p.bonus_share)
+
+
+@register
+class GrassrootsPerformancePay(Intervention):
+    """Grassroots funding and performance pay (公益一类保障、公益二类绩效; GD §(七), XC 四(四), ZJ §(十四),
+    AH §21 §22, NX 四(四)).
+
+    Township (and village) doctors' pay rises by ``pay_increase``. Mechanism: quitting falls and vacancies
+    fill faster as pay rises, and effort rises with performance pay, so the township keeps more, better
+    doctors, and its capacity and capability grow."""
+
+    name = "grassroots_performance_pay"
+
+    class Params(InterventionParams):
+        pay_increase: float = Field(ge=0, le=3)
+        include_village: bool = False
+
+    def apply(self, model, levers, year):
+        c = self.county_ids
+        levers.pay_factor[c, TOWNSHIP] *= 1.0 + self.p.pay_increase
+        if self.p.include_village:
+            levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.pay_increase
+
+
+@register
+class PayParityPromotion(Intervention):
+    """Pay parity and promotion rules (XC 四(三) 四(四): GP income ≥ county-hospital peers, years of
+    grassroots service for promotion, rural GPs can reach associate-senior titles; AH §22; NX 四(二)).
+
+    With ``parity`` township doctors earn at least the county hospital's pay; with ``promotion_rule`` the
+    township's vacancies fill ``fill_factor`` times faster (doctors must serve there to be promoted).
+    Mechanism: retention and recruitment at the township, hence its capacity and capability."""
+
+    name = "pay_parity_promotion"
+
+    class Params(InterventionParams):
+        parity: bool = True
+        promotion_rule: bool = False
+        fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
+
+    def apply(self, model, levers, year):
+        c = self.county_ids
+        ref = model.params.workforce.reference_pay.array()
+        if self.p.parity:
+            parity = ref[COUNTY] * levers.pay_factor[c, COUNTY] / ref[TOWNSHIP]
+            levers.pay_factor[c, TOWNSHIP] = levers.pay_factor[c, TOWNSHIP].clip(min=parity)
+        if self.p.promotion_rule:
+            levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor

@@ -1,0 +1,125 @@
+"""Demand side: what the patient pays (and what the provider is paid). policy-levers.md §2."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ygt_abm.config.params import LEVELS
+from ygt_abm.interventions.base import Intervention, InterventionParams, register
+
+LevelChange = dict[str, float]
+
+
+def _by_level(change: LevelChange) -> np.ndarray:
+    unknown = set(change) - set(LEVELS)
+    if unknown:
+        raise ValueError(f"unknown levels {sorted(unknown)}; expected some of {LEVELS}")
+    return np.array([change.get(level, 0.0) for level in LEVELS])
+
+
+@register
+class ReimbursementGap(Intervention):
+    """Reimbursement gap between levels (差别化支付; ZJ §(十六), AH §23 合理拉开支付比例, NX 四(四)).
+
+    Adds ``outpatient_change`` / ``inpatient_change`` (points of the reimbursement ratio) and
+    ``deductible_change`` (yuan) by level. Mechanism: out-of-pocket cost enters the care-seeking logit, so a
+    higher ratio at the township and a lower one outside the county move choices down and in."""
+
+    name = "reimbursement_gap"
+
+    class Params(InterventionParams):
+        outpatient_change: LevelChange = Field(default_factory=dict)
+        inpatient_change: LevelChange = Field(default_factory=dict)
+        deductible_change: LevelChange = Field(default_factory=dict)
+
+    def init(self, model):
+        super().init(model)
+        for change in (self.p.outpatient_change, self.p.inpatient_change, self.p.deductible_change):
+            _by_level(change)
+
+    def apply(self, model, levers, year):
+        c = self.county_ids
+        levers.outpatient_reimbursement[c] = np.clip(
+            levers.outpatient_reimbursement[c] + _by_level(self.p.outpatient_change), 0.0, 1.0)
+        levers.inpatient_reimbursement[c] = np.clip(
+            levers.inpatient_reimbursement[c] + _by_level(self.p.inpatient_change), 0.0, 1.0)
+        levers.inpatient_deductible[c] = np.maximum(
+            levers.inpatient_deductible[c] + _by_level(self.p.deductible_change), 0.0)
+
+
+@register
+class ContinuousDeductible(Intervention):
+    """Continuous deductible on referral (起付线连续计算; GD §(四), ZJ §(十六), AH §23, NX 四(四)).
+
+    Mechanism: a patient referred within the county pays the admission deductible once, so a referral up
+    after a township admission costs less out of pocket and is not avoided (or replaced by going straight
+    to the county hospital)."""
+
+    name = "continuous_deductible"
+
+    class Params(InterventionParams):
+        pass
+
+    def apply(self, model, levers, year):
+        levers.continuous_deductible[self.county_ids] = True
+
+
+@register
+class SameDiseaseSamePayment(Intervention):
+    """Same disease, same price, same payment (同病同价同付; ZJ §(十六) across levels; NX 四(四) county–township).
+
+    Admissions the township can treat (severity below ``severity_threshold``) are priced and reimbursed at
+    the county hospital as at the township centre. Mechanism: the county hospital earns no more for a case
+    the township could treat, removing its revenue reason to keep such cases; patients pay the same at
+    both levels. Which way patient flows move is for the model to show."""
+
+    name = "same_disease_same_payment"
+
+    class Params(InterventionParams):
+        severity_threshold: float | None = Field(None, ge=0, le=1, description="default: the treatable "
+                                                 "severity of the township disease catalogue (care parameters)")
+
+    def apply(self, model, levers, year):
+        threshold = self.p.severity_threshold
+        levers.same_payment_severity[self.county_ids] = levers.treatable_severity if threshold is None else threshold
+
+
+@register
+class ReferredPatientWaiverPriority(Intervention):
+    """Fee waivers and priority for referred patients (一免三优先; NX 四(一): registration fee waived,
+    priority for visit, test and admission; XC 三(七) priority).
+
+    Mechanism: a referred patient's hospital contact costs ``fee_waived`` yuan less, and referred patients
+    are served before self-referred ones when capacity is short (shorter waits), so being referred by the
+    family doctor beats going straight to the hospital."""
+
+    name = "referred_patient_waiver_priority"
+
+    class Params(InterventionParams):
+        fee_waived: float = Field(10.0, ge=0, le=1000, description="ASSUMPTION: a registration fee, yuan")
+        priority: bool = True
+
+    def apply(self, model, levers, year):
+        levers.referred_fee_waiver[self.county_ids] = self.p.fee_waived
+        levers.referral_priority[self.county_ids] = self.p.priority
+
+
+@register
+class ChronicCapitation(Intervention):
+    """Chronic-disease capitation (慢病按人头付费; AH §6, surplus tilted to grassroots).
+
+    The fund pays primary care ``per_head`` yuan a year for each managed chronic patient, and primary teams
+    reach out to their chronic patients (``outreach_utility`` for primary chronic follow-ups). Mechanism:
+    primary care earns from keeping chronic patients managed, so more follow-ups happen at the village and
+    township, and the primary-care share of the fund rises."""
+
+    name = "chronic_capitation"
+
+    class Params(InterventionParams):
+        per_head: float = Field(ge=0, le=10_000, description="yuan per managed chronic patient a year")
+        outreach_utility: float = Field(0.2, ge=0, le=3)
+
+    def apply(self, model, levers, year):
+        levers.capitation_per_chronic[self.county_ids] = self.p.per_head
+        levers.chronic_primary_bonus[self.county_ids] += self.p.outreach_utility

@@ -1,0 +1,75 @@
+"""Workforce. policy-levers.md §5."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ygt_abm.interventions.base import TOWNSHIP, VILLAGE, Intervention, InterventionParams, register
+
+
+@register
+class VillageDoctorsHiredByTownship(Intervention):
+    """乡聘村用: licensed village doctors become township employees posted to their villages, with employee
+    pension and a county subsidy (XC 三(四) 四(三) pilot in 襄城县; AH §3 §11; NX 三(一)2).
+
+    Village doctors' pay rises by ``pay_increase`` (pension contributions and subsidy) and village posts
+    fill ``fill_factor`` times faster. Mechanism: fewer village doctors leave and more are replaced, so
+    village clinics stay open, near-home care survives and patients do not drift up."""
+
+    name = "village_doctors_hired_by_township"
+
+    class Params(InterventionParams):
+        pay_increase: float = Field(0.2, ge=0, le=3, description="ASSUMPTION: pension + subsidy")
+        fill_factor: float = Field(2.0, ge=1, le=20, description="ASSUMPTION")
+
+    def apply(self, model, levers, year):
+        c = self.county_ids
+        levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.pay_increase
+        levers.vacancy_fill_factor[c, VILLAGE] *= self.p.fill_factor
+
+
+@register
+class VillagePublicHealthTasks(Intervention):
+    """Public-health tasks paid to village clinics (XC 三(四): ≥45% of basic public-health tasks in 2020,
+    50% from 2021, paid by results; AH §21).
+
+    The village clinics' share of the basic public-health budget (``public_health_per_capita`` per resident)
+    rises from the baseline share to ``share``; the extra money is spread over the county's village
+    doctors as pay. Mechanism: village doctors earn more, so fewer leave and more posts are filled."""
+
+    name = "village_public_health_tasks"
+
+    class Params(InterventionParams):
+        share: float = Field(ge=0, le=1)
+
+    def apply(self, model, levers, year):
+        wp = model.params.workforce
+        extra = max(self.p.share - wp.village_public_health_share, 0.0) * wp.public_health_per_capita
+        doctors = model.village_doctor_count()
+        residents = np.bincount(model.population.county, minlength=len(doctors))
+        for c in self.county_ids:
+            per_doctor = extra * residents[c] / max(doctors[c], 1.0)
+            levers.pay_factor[c, VILLAGE] *= 1.0 + per_doctor / wp.reference_pay.village
+
+
+@register
+class IntegratedHiring(Intervention):
+    """Integrated county–township hiring with rotation (县乡村人才一体化, 县招乡用; ZJ §(十五): new hires sign
+    with the lead hospital, work 5 years at the county hospital, then serve at grassroots; AH §22 编共体).
+
+    Township vacancies fill ``fill_factor`` times faster (the county recruits for them) and new township
+    doctors arrive with ``training_years`` × ``skill_per_year`` more skill. Mechanism: the township is
+    staffed by better-trained doctors, raising capacity and capability."""
+
+    name = "integrated_hiring"
+
+    class Params(InterventionParams):
+        fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
+        training_years: float = Field(5.0, ge=0, le=10)
+        skill_per_year: float = Field(0.01, ge=0, le=0.1, description="ASSUMPTION")
+
+    def apply(self, model, levers, year):
+        c = self.county_ids
+        levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor
+        levers.recruit_skill_bonus[c, TOWNSHIP] += self.p.training_years * self.p.skill_per_year
