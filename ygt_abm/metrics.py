@@ -31,7 +31,10 @@ INDICATORS: dict[str, tuple[str, str]] = {
                                 "centres ÷ all insurance spending on its residents"),
     "visits_per_capita": ("人均就诊次数", "visits ÷ residents"),
     "admissions_per_capita": ("住院率", "admissions ÷ residents"),
-    "referrals_up": ("上转人次", "referrals to a higher level after failed or out-of-scope care (count)"),
+    "referrals_up": ("上转人次", "formal referrals to a higher level by the treating doctor after failed or "
+                     "out-of-scope care (count)"),
+    "self_referrals_up": ("自行上转", "moves to a higher level after failed or out-of-scope care without a "
+                          "referral (count)"),
     "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
     "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
     "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
@@ -56,7 +59,8 @@ class YearCounters:
     oop: np.ndarray  # (county,)
     care_episodes: np.ndarray  # (county,) episodes with ≥1 contact
     unmet: np.ndarray  # (county,)
-    referrals_up: np.ndarray  # (county,)
+    referrals_up: np.ndarray  # (county,) formal referrals
+    self_referrals_up: np.ndarray  # (county,)
     referrals_down: np.ndarray  # (county,)
     episodes: np.ndarray  # (county, type) episodes started
     outcomes: np.ndarray  # (county, outcome) episodes ended
@@ -98,6 +102,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "visits_per_capita": _share(visits, residents),
         "admissions_per_capita": _share(admits, residents),
         "referrals_up": c.referrals_up.copy(),
+        "self_referrals_up": c.self_referrals_up.copy(),
         "referrals_down": c.referrals_down.copy(),
         "oop_per_episode": _share(c.oop, c.care_episodes),
         "family_doctor_signup_rate": _share(

@@ -223,6 +223,7 @@ class CountyModel(mesa.Model):
             u_priority = self.streams.weekly("priority", wk).random((n, n_rounds))
             u_treat = self.streams.weekly("treatment", wk).random((n, n_rounds))
             u_after = self.streams.weekly("aftercare", wk).random((n, 3))
+            u_refer = self.streams.weekly("referral", wk).random((n, n_rounds))
             # A running fingerprint of every onset: equal across scenarios that share a seed.
             self.onset_digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
                 res.tobytes(), self.onset_digest)))
@@ -281,6 +282,8 @@ class CountyModel(mesa.Model):
             with self._phase("treat"):
                 self._count(self.counters.visits, county[act], lvl, ck == 0)
                 self._count(self.counters.admissions, county[act], lvl, ck == INPATIENT)
+                fac.visits += np.bincount(fid[ck == 0], minlength=n_fac)
+                fac.admissions += np.bincount(fid[ck == INPATIENT], minlength=n_fac)
                 t = kind[act]
                 np.add.at(self.contacts_by_level_type, (lvl, t), 1)
                 in_scope = fac.capability[fid, t] > 0
@@ -298,10 +301,16 @@ class CountyModel(mesa.Model):
                                 general, reserved)
                 failed = ~success
                 up = failed & (lvl < CITY)
-                self.counters.referrals_up += np.bincount(county[act[up]], minlength=len(self.counters.oop))
+                care = self.params.care
+                formal_share = np.where(pop.family_doctor[res[act]], care.formal_referral_share_contracted,
+                                        care.formal_referral_share)
+                formal = up & (u_refer[act, rnd] < formal_share)
+                n_c = len(self.counters.oop)
+                self.counters.referrals_up += np.bincount(county[act[formal]], minlength=n_c)
+                self.counters.self_referrals_up += np.bincount(county[act[up & ~formal]], minlength=n_c)
                 np.add.at(self.referrals_by_level_type, (lvl[up], t[up]), 1)
                 ep.min_level[act[up]] = lvl[up] + 1
-                ep.referred[act[up]] = True
+                ep.referred[act[formal]] = True
                 ep.end(act[failed & ~up], UNRESOLVED)
 
         with self._phase("learn"):
@@ -406,6 +415,7 @@ class CountyModel(mesa.Model):
         self.counters.referrals_down += np.bincount(county[cand], minlength=n_c)
         one = np.full(len(cand), TOWNSHIP)
         self._count(self.counters.visits, county[cand], one, np.ones(len(cand), dtype=bool))
+        self.facilities.visits += np.bincount(thc, minlength=len(self.facilities.level))
         self._pay(cand, res, county, thc, one, np.zeros(len(cand), dtype=np.int8), np.zeros(len(cand), dtype=bool),
                   np.zeros(len(res), dtype=np.float32), None)
 

@@ -232,6 +232,14 @@ class CareParams(Strict):
     referral_down_after_admission: float = assumed(
         0.03, "share of hospital admissions referred down to the township for follow-up before reform", ge=0, le=1,
     )
+    formal_referral_share: float = assumed(
+        0.15, "share of moves up after failed or out-of-scope care that are formal referrals by the treating "
+        "doctor; the rest are self-referrals (formal upward referrals are a small part of hospital visits)",
+        ge=0, le=1,
+    )
+    formal_referral_share_contracted: float = assumed(
+        0.5, "the same for residents with a family-doctor contract: their family doctor refers them", ge=0, le=1,
+    )
     township_treatable_severity: float = assumed(
         0.45, "serious cases below this severity are ones a township health centre can treat (the documents' "
         "township disease catalogues); at base capability 0.5 their success chance is over 60%", ge=0, le=1,

@@ -1,0 +1,302 @@
+"""Every intervention moves its proximate target in the documented direction (same world, same seed, so
+the only difference is the policy); a no-op reproduces the baseline byte for byte; an intervention aimed at
+one county leaves another untouched; bad parameters are clear errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ygt_abm.config import ModelParameters, SyntheticWorld
+from ygt_abm.interventions import REGISTRY, build, catalogue
+from ygt_abm.model import PREVENTED, CountyModel
+from ygt_abm.world import build_world
+
+VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
+SERIOUS, CHRONIC = 2, 1
+SRC = {"source": "test"}
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(SyntheticWorld(population=12_000, townships=4), seed=21)
+
+
+def pair(world, spec: dict, weeks: int = 26, params: ModelParameters | None = None, seed: int = 5):
+    """Baseline and policy models stepped ``weeks`` on the same seed."""
+    base = CountyModel(world, params, seed=seed)
+    policy = CountyModel(world, params, seed=seed, interventions=[build({**SRC, **spec})])
+    for _ in range(weeks):
+        base.step()
+        policy.step()
+    return base, policy
+
+
+def at_level(model, values, level):
+    return values[model.facilities.level == level]
+
+
+def share(model, level):
+    v = model.counters.visits.sum(0)
+    return v[level] / v.sum()
+
+
+def scarce(**extra) -> ModelParameters:
+    data = {"workforce": {"county_doctors_per_1000": 0.7}}  # county hospitals crowded, not overwhelmed
+    data.update(extra)
+    return ModelParameters.model_validate(data)
+
+
+# --- supply -------------------------------------------------------------------------------------------
+
+def test_doctor_dispatch_moves_county_doctors_to_the_townships(world):
+    base, pol = pair(world, {"type": "doctor_dispatch", "doctors_per_township": 2, "year_round": True}, weeks=1)
+    f_base, f_pol = base.facilities, pol.facilities
+    assert at_level(pol, f_pol.doctors, TOWNSHIP).sum() == pytest.approx(at_level(base, f_base.doctors, TOWNSHIP).sum() + 8)
+    assert at_level(pol, f_pol.doctors, COUNTY).sum() == pytest.approx(at_level(base, f_base.doctors, COUNTY).sum() - 8)
+    assert at_level(pol, f_pol.capability[:, SERIOUS], TOWNSHIP).mean() > at_level(base, f_base.capability[:, SERIOUS], TOWNSHIP).mean()
+
+
+def test_prescribing_suspension_makes_a_dispatched_doctor_full_time(world):
+    _, part = pair(world, {"type": "doctor_dispatch", "rotation_months": 12}, weeks=1)
+    _, full = pair(world, {"type": "doctor_dispatch", "rotation_months": 12, "suspend_home_prescribing": True}, weeks=1)
+    _, short = pair(world, {"type": "doctor_dispatch", "rotation_months": 3, "suspend_home_prescribing": True}, weeks=1)
+    thc = lambda m: at_level(m, m.facilities.doctors, TOWNSHIP).sum()  # noqa: E731
+    assert thc(full) > thc(part) == pytest.approx(thc(short))
+
+
+def test_city_experts_raise_the_lead_hospitals_skill(world):
+    base, pol = pair(world, {"type": "city_experts", "experts": 5, "months": 12}, weeks=1)
+    lead = np.flatnonzero(base.facilities.level == COUNTY)[0]
+    assert pol.facilities.mean_skill[lead] > base.facilities.mean_skill[lead]
+    assert pol.facilities.capability[lead, SERIOUS] > base.facilities.capability[lead, SERIOUS]
+
+
+def test_county_hospital_upgrade_keeps_more_admissions_in_the_county(world):
+    base, pol = pair(world, {"type": "county_hospital_upgrade", "capability_gain": 0.15}, weeks=50)
+    inside = lambda m: 1 - m.counters.admissions[:, CITY].sum() / m.counters.admissions.sum()  # noqa: E731
+    assert inside(pol) > inside(base)
+    assert pol.counters.referrals_up.sum() < base.counters.referrals_up.sum()
+
+
+def test_township_subcentres_admit_more_patients(world):
+    spec = {"type": "township_subcentres", "count": 2, "capability_gain": 0.25}
+    base, pol = pair(world, spec, weeks=50)
+    subs = build({**SRC, **spec})
+    subs.init(pol)
+    chosen = subs.chosen(pol)
+    assert len(chosen) == 2
+    assert (pol.facilities.capability[chosen, SERIOUS] > base.facilities.capability[chosen, SERIOUS]).all()
+    assert pol.facilities.admissions[chosen].sum() > base.facilities.admissions[chosen].sum()
+
+
+def test_specialty_departments_add_township_capacity_and_visits(world):
+    base, pol = pair(world, {"type": "grassroots_specialty_departments", "share": 1.0, "capability_gain": 0.1}, weeks=26)
+    assert at_level(pol, pol.facilities.outpatient_capacity, TOWNSHIP).sum() > \
+        at_level(base, base.facilities.outpatient_capacity, TOWNSHIP).sum()
+    assert share(pol, TOWNSHIP) > share(base, TOWNSHIP)
+
+
+def test_shared_diagnostics_reduce_failures_at_primary_care(world):
+    base, pol = pair(world, {"type": "shared_diagnostics", "capability_gain": 0.1}, weeks=26)
+    assert pol.counters.referrals_up.sum() < base.counters.referrals_up.sum()
+
+
+def test_circuit_clinics_add_capacity_in_the_most_remote_villages(world):
+    base, pol = pair(world, {"type": "circuit_clinics", "coverage": 0.25}, weeks=1)
+    added = pol.facilities.outpatient_capacity - base.facilities.outpatient_capacity
+    covered = np.flatnonzero(added > 0)
+    assert len(covered) == round(0.25 * (base.facilities.level == VILLAGE).sum())
+    minutes = world.option_minutes[world.facility_village[covered], 1]
+    others = world.option_minutes[:, 1][~np.isin(np.arange(world.n_villages), world.facility_village[covered])]
+    assert minutes.min() >= others.max()
+
+
+def test_unified_drug_catalogue_strengthens_chronic_care_at_village_clinics(world):
+    base, pol = pair(world, {"type": "unified_drug_catalogue", "capability_gain": 0.1}, weeks=1)
+    assert (at_level(pol, pol.facilities.capability[:, CHRONIC], VILLAGE)
+            > at_level(base, base.facilities.capability[:, CHRONIC], VILLAGE)).mean() > 0.9
+
+
+# --- payment -----------------------------------------------------------------------------------------
+
+def test_a_higher_township_reimbursement_raises_the_township_share(world):
+    base, pol = pair(world, {"type": "reimbursement_gap", "outpatient_change": {"township": 0.25}}, weeks=26)
+    assert share(pol, TOWNSHIP) > share(base, TOWNSHIP)
+
+
+def test_continuous_deductible_lowers_out_of_pocket_cost_of_the_same_care(world):
+    base, pol = pair(world, {"type": "continuous_deductible"}, weeks=26)
+    assert np.array_equal(pol.counters.admissions, base.counters.admissions)  # choices unchanged
+    assert pol.counters.oop.sum() < base.counters.oop.sum()
+
+
+def test_same_payment_lowers_county_revenue_for_township_treatable_cases(world):
+    base, pol = pair(world, {"type": "same_disease_same_payment", "severity_threshold": 0.6}, weeks=26)
+    revenue = lambda m: at_level(m, m.facilities.revenue_fund + m.facilities.revenue_oop, COUNTY).sum()  # noqa: E731
+    admitted = lambda m: at_level(m, m.facilities.admissions, COUNTY).sum()  # noqa: E731
+    assert revenue(pol) / admitted(pol) < revenue(base) / admitted(base)
+
+
+def test_waiver_and_priority_make_referred_care_cheaper_and_faster(world):
+    params = scarce()
+    base, pol = pair(world, {"type": "referred_patient_waiver_priority", "fee_waived": 50}, weeks=10, params=params)
+    county = pol.facilities.level == COUNTY
+    assert (pol.facilities.referred_wait_days[county] <= base.facilities.referred_wait_days[county]).all()
+    assert (pol.facilities.referred_wait_days[county] < pol.facilities.wait_days[county]).any()
+    assert pol.counters.oop.sum() < base.counters.oop.sum()
+
+
+def test_chronic_capitation_raises_the_primary_care_share_of_the_fund(world):
+    base, pol = pair(world, {"type": "chronic_capitation", "per_head": 300}, weeks=52)
+    get = lambda m: m.indicators().set_index("metric").loc["primary_care_fund_share", "value"]  # noqa: E731
+    assert get(pol) > get(base)
+
+
+# --- pathway -----------------------------------------------------------------------------------------
+
+def test_reserved_slots_shorten_referred_waits_and_lengthen_self_referred_ones(world):
+    params = scarce()
+    base, pol = pair(world, {"type": "reserved_referral_slots", "share": 0.3}, weeks=10, params=params)
+    lead = np.flatnonzero(base.facilities.level == COUNTY)[np.argmax(base.facilities.beds[base.facilities.level == COUNTY])]
+    assert pol.facilities.referred_wait_days[lead] < base.facilities.referred_wait_days[lead]
+    assert pol.facilities.wait_days[lead] > base.facilities.wait_days[lead]
+
+
+def test_family_doctor_contracting_reaches_its_target(world):
+    base, pol = pair(world, {"type": "family_doctor_contracting", "target": 0.7, "key_populations_only": True},
+                     weeks=1)
+    key = pol.population.key_population
+    assert pol.population.family_doctor[key].mean() == pytest.approx(0.7, abs=0.03)
+    assert base.population.family_doctor[key].mean() < 0.68
+
+
+def test_first_contact_keeps_contracted_residents_at_primary_care(world):
+    base, pol = pair(world, {"type": "family_doctor_contracting", "target": 0.0, "first_contact": True,
+                             "bypass_penalty": 2.0}, weeks=26)
+    assert share(pol, COUNTY) + share(pol, CITY) < share(base, COUNTY) + share(base, CITY)
+
+
+def test_referral_management_steers_treatable_admissions_to_the_township(world):
+    base, pol = pair(world, {"type": "referral_management", "county_admission_limit": 0.8,
+                             "unreferred_city_reimbursement_cut": 0.3}, weeks=26)
+    assert pol.counters.admissions[:, TOWNSHIP].sum() > base.counters.admissions[:, TOWNSHIP].sum()
+    assert pol.counters.visits[:, CITY].sum() < base.counters.visits[:, CITY].sum()
+
+
+# --- incentives and workforce ------------------------------------------------------------------------------
+
+def test_a_global_budget_turns_the_countys_result_into_doctors_pay(world):
+    base, pol = pair(world, {"type": "global_budget", "overspend_share": 1.0}, weeks=52 * 3)
+    assert (base.budget_bonus == 1).all()
+    assert not np.allclose(pol.budget_bonus[0, :3], 1.0)
+    history = pol.spending_history
+    surplus = np.mean(history[-4:-1], axis=0)[0] - history[-1][0]
+    assert np.sign(pol.budget_bonus[0, TOWNSHIP] - 1) == np.sign(surplus)
+
+
+def test_performance_pay_raises_township_pay_and_effort(world):
+    base, pol = pair(world, {"type": "grassroots_performance_pay", "pay_increase": 0.5}, weeks=1)
+    assert pol.doctor_pay()[0, TOWNSHIP] == pytest.approx(1.5 * base.doctor_pay()[0, TOWNSHIP])
+    assert at_level(pol, pol.facilities.capability[:, 0], TOWNSHIP).mean() > \
+        at_level(base, base.facilities.capability[:, 0], TOWNSHIP).mean()
+
+
+def test_village_public_health_tasks_pay_village_doctors_for_the_extra_share(world):
+    base, pol = pair(world, {"type": "village_public_health_tasks", "share": 0.5}, weeks=1)
+    wp = base.params.workforce
+    extra = (0.5 - wp.village_public_health_share) * wp.public_health_per_capita * base.population.size
+    per_doctor = extra / base.village_doctor_count()[0]
+    assert pol.doctor_pay()[0, VILLAGE] == pytest.approx(base.doctor_pay()[0, VILLAGE] + per_doctor)
+
+
+def test_pay_parity_lifts_township_pay_to_the_county_level(world):
+    _, pol = pair(world, {"type": "pay_parity_promotion"}, weeks=1)
+    assert pol.doctor_pay()[0, TOWNSHIP] >= pol.doctor_pay()[0, COUNTY]
+
+
+@pytest.mark.parametrize("spec, level", [
+    ({"type": "village_doctors_hired_by_township", "fill_factor": 4.0}, VILLAGE),
+    ({"type": "integrated_hiring", "fill_factor": 3.0}, TOWNSHIP),
+    ({"type": "pay_parity_promotion", "promotion_rule": True, "fill_factor": 3.0}, TOWNSHIP),
+])
+def test_workforce_levers_keep_more_doctors(world, spec, level):
+    base, pol = pair(world, spec, weeks=52 * 3)
+    assert at_level(pol, pol.facilities.doctors, level).sum() > at_level(base, base.facilities.doctors, level).sum()
+
+
+# --- health --------------------------------------------------------------------------------------------------
+
+def test_chronic_management_raises_the_managed_rate_and_prevents_complications(world):
+    base, pol = pair(world, {"type": "chronic_disease_management", "followup_utility": 1.0}, weeks=52)
+    get = lambda m: m.indicators().set_index("metric").loc["chronic_managed_rate", "value"]  # noqa: E731
+    assert get(pol) > get(base)
+    assert pol.records and base.counters is not None
+    prevented = sum(r["value"] for r in pol.records if r["metric"] == "admissions_per_capita")
+    assert prevented < sum(r["value"] for r in base.records if r["metric"] == "admissions_per_capita")
+
+
+def test_health_literacy_means_fewer_visits_for_minor_illness(world):
+    base, pol = pair(world, {"type": "health_literacy", "baseline": 0.2, "target": 0.4}, weeks=26)
+    assert pol.counters.visits.sum() < base.counters.visits.sum()
+    assert pol.counters.visits[:, CITY].sum() <= base.counters.visits[:, CITY].sum()
+
+
+# --- properties of all interventions ------------------------------------------------------------------------
+
+def test_every_registered_intervention_is_tested_here():
+    import inspect
+    import sys
+
+    text = inspect.getsource(sys.modules[__name__])
+    missing = [name for name in REGISTRY if f'"{name}"' not in text]
+    assert not missing, f"no test for {missing}"
+
+
+def test_every_intervention_documents_its_mechanism_and_requires_a_source():
+    for entry in catalogue():
+        assert len(entry["mechanism"]) > 150, entry["type"]
+        assert "Mechanism" in entry["mechanism"], entry["type"]
+    for cls in REGISTRY.values():
+        assert cls.Params.model_fields["source"].is_required()
+
+
+def test_a_no_op_intervention_reproduces_the_baseline_byte_for_byte(world):
+    base = CountyModel(world, seed=9).run(1)
+    noop = CountyModel(world, seed=9, interventions=[build({"type": "reimbursement_gap", **SRC})]).run(1)
+    assert base.to_parquet() == noop.to_parquet()
+
+
+def test_an_intervention_aimed_at_one_county_leaves_the_other_identical(two_county_region):
+    spec = {"type": "reimbursement_gap", "outpatient_change": {"township": 0.2, "county": -0.2},
+            "counties": ["County 1"], **SRC}
+    base = CountyModel(two_county_region, seed=4).run(1)
+    pol = CountyModel(two_county_region, seed=4, interventions=[build(spec)]).run(1)
+    other = lambda df: df[df["county"] == "County 2"].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(other(base), other(pol), check_exact=True)
+    target = lambda df: df[df["county"] == "County 1"]["value"].to_numpy()  # noqa: E731
+    assert not np.array_equal(target(base), target(pol))
+
+
+def test_an_unknown_county_is_an_error(world):
+    with pytest.raises(ValueError, match="unknown counties"):
+        CountyModel(world, seed=1, interventions=[build({"type": "continuous_deductible", "counties": ["Nowhere"], **SRC})])
+
+
+def test_interventions_start_and_end_when_configured(world):
+    spec = {"type": "reimbursement_gap", "outpatient_change": {"township": 0.2}, "start_year": 2, "end_year": 2, **SRC}
+    model = CountyModel(world, seed=1, interventions=[build(spec)])
+    ratios = []
+    for _ in range(3 * 52):
+        model.step()
+        if model.week % 52 == 1:
+            ratios.append(model.levers.outpatient_reimbursement[0, TOWNSHIP])
+    assert ratios == pytest.approx([0.7, 0.9, 0.7])
+
+
+def test_prevented_onsets_end_as_prevented(world):
+    model = CountyModel(world, seed=3, interventions=[build({"type": "chronic_disease_management",
+                                                             "complication_reduction": 0.9, **SRC})])
+    for _ in range(8):
+        model.step()
+    assert model.counters.outcomes[:, PREVENTED].sum() > 0
+    assert model.counters.episodes.sum() == model.counters.outcomes.sum()
