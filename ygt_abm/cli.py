@@ -124,19 +124,10 @@ def schema(
 
 
 def _finish(resolved, target: Path, kpis, figure: bool) -> None:
-    from ygt_abm.analysis.summary import paired_differences, summarize
+    from ygt_abm.experiment.report import write_reports
 
-    summary = summarize(kpis)
-    summary.to_csv(target / "summary.csv", index=False, float_format="%.6g")
-    reference = resolved.experiment.reference_scenario
-    if len(resolved.scenario_names) > 1:
-        paired_differences(kpis, reference).to_csv(target / "paired_differences.csv", index=False,
-                                                   float_format="%.6g")
-    if figure:
-        from ygt_abm.figures.indicators import plot_main_indicators
-
-        plot_main_indicators(kpis, target / "figures" / "main_indicators.png")
-    _print_last_year(summary)
+    summary = write_reports(resolved, target, kpis, figure)
+    _print_last_year(summary[~summary["scenario"].str.contains("--", regex=False)])
     out.print(f"results in {target}/")
 
 
@@ -190,6 +181,25 @@ def indicators() -> None:
     for name, (term, definition) in INDICATORS.items():
         table.add_row(name, term, definition)
     out.print(table)
+
+
+@app.command()
+def interventions() -> None:
+    """Every registered intervention: its mechanism, parameters and defaults."""
+    from ygt_abm.interventions import catalogue
+
+    for entry in catalogue():
+        out.rule(f"[bold]{entry['type']}")
+        out.print(entry["mechanism"], highlight=False)
+        table = Table(show_header=True, box=None)
+        for col in ("parameter", "default", "description"):
+            table.add_column(col, overflow="fold")
+        table.add_row("start_year / end_year", "1 / —", "years in force (1 = first recorded year)")
+        table.add_row("counties", "all", "county names targeted")
+        table.add_row("source", "(required)", "document and clause")
+        for p in entry["parameters"]:
+            table.add_row(p["name"], "(required)" if p["required"] else str(p["default"]), p["description"])
+        out.print(table)
 
 
 @app.command()

@@ -9,8 +9,8 @@ table); then, for up to ``care.max_rounds`` rounds, the residents with an open e
 ``shuffle_do("seek_care")``: one at a time, in plain Python, each chooses by the same logit (level constant,
 perceived quality, travel hours, expected out-of-pocket cost, expected wait, usual provider, family
 doctor, self-care), queues for a slot, pays (same reimbursement rules), is treated (same success
-probability), learns from the outcome and is referred up (failure or out of scope) or down (after an
-admission). Every 4 weeks residents hear their village's outcomes (word of mouth, as in ``CountyModel``).
+probability), learns from the outcome and moves up (failure or out of scope; a formal referral or a
+self-referral, with the same shares) or is referred down (after an admission). Every 4 weeks residents hear their village's outcomes (word of mouth, as in ``CountyModel``).
 
 Rounds are synchronous as in ``CountyModel``: a resident chooses among the options that had room at the
 start of the round; slots then go first come, first served in the round's random activation order
@@ -25,7 +25,7 @@ Simplifications (deliberate):
 - Own-outcome learning happens right after treatment, not at the end of the week; this changes
   nothing, since a resident never returns to a level already tried in the same episode.
 - Baseline policy only: ``ReferenceModel`` takes no interventions, so it reads just the levers that act
-  at baseline, per county (prices, reimbursement ratios, deductibles, continuous deductible, referral-down
+  at baseline (a formal referral therefore changes nothing but the count), per county (prices, reimbursement ratios, deductibles, continuous deductible, referral-down
   rate). Reform-only levers (reserved slots and referred patients' waits, referral priority, referral
   discounts, same payment, city cut, bypass penalty, admission limits, prevention, utility shifts,
   secondments, capitation, global budgets) are not implemented, nor is the yearly lever rebuild.
@@ -113,7 +113,8 @@ class Resident(mesa.Agent):
             return self.end(RESOLVED)
         if lvl == CITY:
             return self.end(UNRESOLVED)
-        m.counters.referrals_up[self.county] += 1
+        formal = m.rng.random() < (m.formal_contracted if self.family_doctor else m.formal_share)
+        (m.counters.referrals_up if formal else m.counters.self_referrals_up)[self.county] += 1
         self.min_level = lvl + 1
 
     def end(self, outcome: int) -> None:
@@ -206,6 +207,7 @@ class ReferenceModel(mesa.Model):
         self.usual, self.fd = params.choice.usual_provider, params.choice.family_doctor
         care = params.care
         self.max_rounds, self.slope, self.switch = care.max_rounds, care.success_slope, care.usual_provider_switch
+        self.formal_share, self.formal_contracted = care.formal_referral_share, care.formal_referral_share_contracted
         self.capability = fac.capability.tolist()
         self.own_rate, self.wom_rate = params.beliefs.own_experience_rate, params.beliefs.word_of_mouth_rate
         lv = self.levers

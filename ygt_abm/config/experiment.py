@@ -115,7 +115,8 @@ class Experiment(Strict):
         default_factory=dict, description="dotted parameter → values; every combination is a sweep point")
     samples: Samples | None = None
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
-                                  "(episodes whose chosen level moved down) can be counted against the reference")
+                                  "(episodes whose chosen level moved down) can be counted against the reference; "
+                                  "not for decomposition variants")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Experiment":

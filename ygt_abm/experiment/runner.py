@@ -93,10 +93,10 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
                         replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
-                        record_episodes=exp.record_episodes)
+                        record_episodes=exp.record_episodes and "--" not in spec.scenario)
     table = model.run(exp.years, exp.warmup_years)
     timing_extra = {}
-    if exp.record_episodes:
+    if model.record_episodes:
         timing_extra["episodes"] = episode_table(model.episode_levels)
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)

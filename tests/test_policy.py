@@ -1,0 +1,66 @@
+"""Policy packages: every shipped package validates and runs; bad intervention parameters are errors
+naming the file, line and parameter."""
+
+from pathlib import Path
+
+import pytest
+
+from ygt_abm.config import ConfigError, ModelParameters
+from ygt_abm.config.policy import POLICY_DIR, load_policy
+from ygt_abm.interventions import build
+from ygt_abm.model import CountyModel
+
+PACKAGES = sorted(POLICY_DIR.glob("*.yaml"))
+EXPECTED = {"baseline", "guangdong-2022", "henan-xuchang-2020", "zhejiang-2026", "anhui-2024", "hunan-nanxian-2024"}
+
+
+def test_the_six_packages_are_shipped():
+    assert {p.stem for p in PACKAGES} == EXPECTED
+
+
+@pytest.mark.parametrize("path", PACKAGES, ids=lambda p: p.stem)
+def test_every_package_validates_cites_its_document_and_runs(path, small_region):
+    package = load_policy(path)
+    assert package.name == path.stem
+    for entry in package.interventions:
+        assert package.name.split("-")[0] in entry["source"] or package.name == "baseline"
+    if package.name != "baseline":
+        assert package.document.startswith(package.name) and package.document.endswith(".zh.txt")
+        assert package.targets, "a document package states its headline targets"
+    model = CountyModel(small_region, ModelParameters(), seed=1, interventions=[build(e) for e in package.interventions])
+    frame = model.run(1)
+    assert frame["value"].notna().any()
+
+
+def _write(tmp_path, body: str) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\ntitle: Bad\ndocument: none\nbase_year: 2024\ninterventions:\n" + body)
+    return path
+
+
+@pytest.mark.parametrize("body, line, field, words", [
+    ("  - type: reserved_referral_slots\n    share: 0.3\n    sauce: x\n    source: s §1\n", 8,
+     "interventions[0].sauce", "unknown key"),
+    ("  - type: reserved_referral_slots\n    share: 1.5\n    source: s §1\n", 7,
+     "interventions[0].share", "less than or equal to 0.9"),
+    ("  - type: reserved_slots\n    source: s §1\n", 6, "interventions[0].type", "unknown intervention"),
+    ("  - type: reserved_referral_slots\n    share: 0.3\n", 6, "interventions[0].source", "required"),
+    ("  - type: continuous_deductible\n    source: s §1\n    start_year: 3\n    end_year: 2\n", 6,
+     "interventions[0]", "end_year"),
+])
+def test_bad_intervention_parameters_name_file_line_and_parameter(tmp_path, body, line, field, words):
+    path = _write(tmp_path, body)
+    with pytest.raises(ConfigError) as info:
+        load_policy(path)
+    problem = info.value.problems[0]
+    assert (problem.file, problem.line, problem.field) == (str(path), line, field)
+    assert words in problem.message
+
+
+def test_an_unknown_target_indicator_is_an_error(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\ntitle: P\ndocument: none\nbase_year: 2024\ntargets:\n"
+                    "  - {indicator: happiness, value: 1, year: 2025, clause: x}\n")
+    with pytest.raises(ConfigError) as info:
+        load_policy(path)
+    assert info.value.problems[0].field == "targets[0].indicator"

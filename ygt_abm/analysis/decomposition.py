@@ -1,0 +1,52 @@
+"""Decomposition of a package's effect into its levers: each lever alone (lever − baseline) and each
+lever removed in turn (package − package without the lever), paired by replicate.
+
+Scenario names follow the experiment loader's expansion: ``<package>--only-<lever>`` and
+``<package>--without-<lever>``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ygt_abm.analysis.summary import _interval
+
+PAIR_KEYS = ["point", "replicate", "county", "year", "metric"]
+
+
+def paired_between(kpis: pd.DataFrame, scenario: str, other: str) -> pd.DataFrame:
+    """``scenario − other`` per replicate (same seeds): mean and 95% interval by point, county, year, metric."""
+    a = kpis[kpis["scenario"] == scenario]
+    b = kpis[kpis["scenario"] == other]
+    merged = a.merge(b, on=PAIR_KEYS, suffixes=("", "_other"))
+    merged["difference"] = merged["value"] - merged["value_other"]
+    return _interval(merged, "difference", ["point", "county", "year", "metric"])
+
+
+def decomposition_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """One row per (package, lever, point, county, year, metric): effect alone, contribution within the
+    package (loss when removed), and the full package's effect, each with a 95% interval."""
+    names = set(kpis["scenario"])
+    rows = []
+    for name in sorted(names):
+        if "--only-" not in name:
+            continue
+        package, lever = name.split("--only-", 1)
+        without = f"{package}--without-{lever}"
+        if package not in names or without not in names:
+            continue
+        parts = {
+            "alone": paired_between(kpis, name, reference),
+            "contribution": paired_between(kpis, package, without),
+            "package": paired_between(kpis, package, reference),
+        }
+        merged = None
+        for label, frame in parts.items():
+            frame = frame.rename(columns={c: f"{label}_{c}" for c in ("mean", "sd", "n", "ci_low", "ci_high")})
+            merged = frame if merged is None else merged.merge(frame, on=["point", "county", "year", "metric"])
+        rows.append(merged.assign(package=package, lever=lever))
+    if not rows:
+        return pd.DataFrame()
+    out = pd.concat(rows, ignore_index=True)
+    front = ["package", "lever", "point", "county", "year", "metric"]
+    return out[front + [c for c in out.columns if c not in front]]
