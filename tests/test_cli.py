@@ -142,3 +142,12 @@ def test_every_kind_of_bad_experiment_file_exits_2_with_file_and_line(tmp_path, 
     prefix = f"{exp}:" if field == "yaml" else f"{exp}:{line}: "
     assert any(x.startswith(prefix) and f": {field}: " in x for x in lines), lines
     assert not (tmp_path / "out").exists()
+
+
+def test_the_intervention_document_is_current():
+    from pathlib import Path
+
+    generated = runner.invoke(app, ["interventions", "--markdown"]).output
+    documented = (Path(__file__).parent.parent / "docs" / "interventions.md").read_text(encoding="utf-8")
+    assert generated == documented, "regenerate: ygt-abm interventions --markdown > docs/interventions.md"
+    assert generated.count("\n## `") == 24
