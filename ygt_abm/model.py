@@ -93,6 +93,7 @@ class CountyModel(mesa.Model):
         pop = self.population
         self._onset_group = (2 * pop.age_band + pop.has_chronic).astype(np.int8)
         self._onset_table = weekly_onset_table(params.illness)
+        self._onset_total = self._onset_table[self._onset_group, -1].astype(np.float32)  # P(any onset) a week
         self.fund = InsuranceFund.empty(n_c)
         self.counters = YearCounters.zeros(n_c)
         self._insured_per_county = np.bincount(pop.county[pop.insured], minlength=n_c).astype(float)
@@ -185,6 +186,7 @@ class CountyModel(mesa.Model):
         apply_secondments(self, self.levers.secondments)
         self._restaff()
         self._oop = expected_oop(self.levers)
+        self._build_utility_table()
 
     def _sign_up_family_doctors(self) -> None:
         """Move each county's contract share toward ``signup_target`` (new contracts only; none lapse).
@@ -216,7 +218,8 @@ class CountyModel(mesa.Model):
         wk, n_rounds = self.week, self.params.care.max_rounds
         before = self._weekly_snapshot()
         with self._phase("onset"):
-            res, kind = draw_onsets(self._onset_group, self._onset_table, self.streams.weekly("onset", wk))
+            res, kind = draw_onsets(self._onset_group, self._onset_table, self.streams.weekly("onset", wk),
+                                    self._onset_total)
             severity = draw_severity(kind, self.params.illness, self.streams.weekly("severity", wk))
             n = len(res)
             u_choice = self.streams.weekly("choice", wk).random((n, n_rounds))
@@ -239,7 +242,7 @@ class CountyModel(mesa.Model):
         with self._phase("choose"):
             village = pop.village[res]
             options = r.options[village]
-            level = np.where(options >= 0, fac.level[np.maximum(options, 0)], 0).astype(np.int64)
+            level = self._option_level[village]
             static_u = self._static_utility(res, county, kind, options, level, village)
 
         n_fac = len(fac.level)
@@ -266,7 +269,8 @@ class CountyModel(mesa.Model):
             with self._phase("ration"):
                 referred = ep.referred[act]
                 slot = fid + n_fac * ck.astype(np.int64)
-                np.add.at(demand, (referred.astype(np.int64)[ck == 0], fid[ck == 0]), 1)
+                out = ck == 0
+                demand += np.bincount(referred[out] * n_fac + fid[out], minlength=2 * n_fac).reshape(2, n_fac)
                 turned = self._turned_back(act, county, lvl, ck, referred, severity, u_after[:, 2])
                 priority = u_priority[act, rnd] - lev.referral_priority[county[act]] * referred
                 served = ration_with_reserve(np.where(turned, -1, slot), priority, referred, general, reserved)
@@ -285,17 +289,20 @@ class CountyModel(mesa.Model):
                 fac.visits += np.bincount(fid[ck == 0], minlength=n_fac)
                 fac.admissions += np.bincount(fid[ck == INPATIENT], minlength=n_fac)
                 t = kind[act]
-                np.add.at(self.contacts_by_level_type, (lvl, t), 1)
+                self.contacts_by_level_type += np.bincount(lvl * 4 + t, minlength=16).reshape(4, 4)
                 in_scope = fac.capability[fid, t] > 0
                 p = success_probability(fac.capability[fid, t], severity[act], self.params.care.success_slope)
                 success = in_scope & (u_treat[act, rnd] < p)
                 primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
-                np.add.at(pop.primary_followups, res[act[primary_chronic]], 1)
+                pop.primary_followups[res[act[primary_chronic]]] += 1  # one episode per resident a week
                 exp_res.append(res[act[in_scope]])
                 exp_level.append(lvl[in_scope])
                 exp_ok.append(success[in_scope].astype(np.float64))
-                np.add.at(self._heard_trials, (village[act[in_scope]], lvl[in_scope]), 1)
-                np.add.at(self._heard_success, (village[act[in_scope]], lvl[in_scope]), success[in_scope])
+                heard = village[act[in_scope]] * 4 + lvl[in_scope]
+                size = self._heard_trials.size
+                self._heard_trials += np.bincount(heard, minlength=size).reshape(self._heard_trials.shape)
+                self._heard_success += np.bincount(heard, weights=success[in_scope],
+                                                   minlength=size).reshape(self._heard_success.shape)
                 ep.end(act[success], RESOLVED)
                 self._aftercare(act[success], res, county, village, lvl[success], ck[success], u_after,
                                 general, reserved)
@@ -308,7 +315,7 @@ class CountyModel(mesa.Model):
                 n_c = len(self.counters.oop)
                 self.counters.referrals_up += np.bincount(county[act[formal]], minlength=n_c)
                 self.counters.self_referrals_up += np.bincount(county[act[up & ~formal]], minlength=n_c)
-                np.add.at(self.referrals_by_level_type, (lvl[up], t[up]), 1)
+                self.referrals_by_level_type += np.bincount(lvl[up] * 4 + t[up], minlength=16).reshape(4, 4)
                 ep.min_level[act[up]] = lvl[up] + 1
                 ep.referred[act[formal]] = True
                 ep.end(act[failed & ~up], UNRESOLVED)
@@ -346,20 +353,37 @@ class CountyModel(mesa.Model):
             with self._phase("year_end"):
                 self._year_end()
 
+    def _build_utility_table(self) -> None:
+        """Utility terms that depend only on (episode type, insured, village, option), for this year's
+        levers: level constant, travel time, expected out-of-pocket cost and policy shifts. A small table
+        (types × 2 × villages × options), so the weekly step does one gather instead of many products."""
+        r, lev = self.region, self.levers
+        options = r.options
+        level = np.where(options >= 0, r.facility_level[np.maximum(options, 0)], 0).astype(np.int64)
+        county = r.village_county.astype(np.int64)
+        hours = np.where(options >= 0, r.option_minutes, 0.0) / 60.0
+        table = np.zeros((4, 2, r.n_villages, options.shape[1]))
+        for t in range(4):
+            bonus = np.zeros_like(hours)
+            if t == CHRONIC:
+                bonus = lev.chronic_primary_bonus[county][:, None] * (level <= TOWNSHIP)
+            elif t == MINOR:
+                bonus = lev.city_bypass_shift[county][:, None] * (level == CITY)
+            for insured in (0, 1):
+                oop = self._oop[county[:, None], level, t, insured]
+                table[t, insured] = (self._asc[t, level] + self._beta_time[t] * hours
+                                     + self._beta_cost[t] * oop / 100.0 + bonus)
+        self._utility_table = table.astype(np.float32)  # float32: half the memory traffic per week
+        self._option_level = level
+
     def _static_utility(self, res, county, kind, options, level, village) -> np.ndarray:
         """Parts of each option's utility that do not change within the week (E × K)."""
-        pop, c, lev = self.population, self.params.choice, self.levers
+        pop, c = self.population, self.params.choice
         belief = np.take_along_axis(pop.belief[res], level, axis=1)
-        minutes = self.region.option_minutes[village]
-        oop = self._oop[county[:, None], level, kind[:, None], pop.insured[res].astype(np.int64)[:, None]]
-        u = (self._asc[kind[:, None], level]
-             + self._beta_quality[kind][:, None] * belief
-             + self._beta_time[kind][:, None] * np.where(options >= 0, minutes, 0.0) / 60.0
-             + self._beta_cost[kind][:, None] * oop / 100.0
-             + c.usual_provider * (level == pop.usual_level[res][:, None])
-             + c.family_doctor * (pop.family_doctor[res][:, None] & (level <= TOWNSHIP))
-             + (lev.chronic_primary_bonus[county] * (kind == CHRONIC))[:, None] * (level <= TOWNSHIP)
-             + (lev.city_bypass_shift[county] * (kind == MINOR))[:, None] * (level == CITY))
+        u = self._utility_table[kind, pop.insured[res].astype(np.int64), village]
+        u += self._beta_quality[kind].astype(np.float32)[:, None] * belief
+        u += np.float32(c.usual_provider) * (level == pop.usual_level[res][:, None])
+        u += np.float32(c.family_doctor) * (pop.family_doctor[res][:, None] & (level <= TOWNSHIP))
         return u
 
     def _choose_round(self, act, res, county, kind, options, level, static_u, ep, general, reserved,
@@ -369,19 +393,26 @@ class CountyModel(mesa.Model):
         n_fac = len(fac.level)
         opt, lvl, t = options[act], level[act], kind[act]
         referred = ep.referred[act]
-        fid = np.maximum(opt, 0) + n_fac * (contact_kind(lvl, t[:, None]) == INPATIENT)
-        room = general[fid] + np.where(referred[:, None], reserved[fid], 0.0) >= 1
-        bit = (ep.excluded[act][:, None] >> np.arange(opt.shape[1])) & 1
-        feasible = (opt >= 0) & room & (bit == 0) & (lvl >= ep.min_level[act][:, None])
-        inpatient = fid >= n_fac
+        any_referred = referred.any()
         at = np.maximum(opt, 0)
-        waits = np.where(referred[:, None], fac.referred_wait_days[at], fac.wait_days[at])
-        wait = np.where(inpatient, 0.0, waits) * self._beta_wait[t][:, None]
+        slot = at + n_fac * (contact_kind(lvl, t[:, None]) == INPATIENT)
+        room = general[slot]
+        if any_referred and reserved.any():
+            room = room + np.where(referred[:, None], reserved[slot], 0.0)
+        feasible = (opt >= 0) & (room >= 1) & (lvl >= ep.min_level[act][:, None])
+        excluded = ep.excluded[act]
+        if excluded.any():
+            feasible &= ((excluded[:, None] >> np.arange(opt.shape[1])) & 1) == 0
+        waits = fac.wait_days[at]
+        if any_referred:
+            waits = np.where(referred[:, None], fac.referred_wait_days[at], waits)
+        util = static_u[act] + (np.where(slot >= n_fac, 0.0, waits) * self._beta_wait[t][:, None]).astype(np.float32)
         c = county[act]
-        bypass = lev.bypass_penalty[c][:, None] * (self.population.family_doctor[res[act]][:, None]
-                                                   & ~referred[:, None] & (lvl >= COUNTY))
-        util = np.where(feasible, static_u[act] + wait - bypass, -np.inf)
-        self_care = self._self_care[t] + lev.self_care_shift[c] * (t == MINOR)
+        if lev.bypass_penalty.any():
+            util -= (lev.bypass_penalty[c][:, None] * (self.population.family_doctor[res[act]][:, None]
+                                                       & ~referred[:, None] & (lvl >= COUNTY))).astype(np.float32)
+        util[~feasible] = -np.inf
+        self_care = (self._self_care[t] + lev.self_care_shift[c] * (t == MINOR)).astype(np.float32)
         return choose(np.column_stack([self_care, util]), u[act])
 
     def _turned_back(self, act, county, lvl, ck, referred, severity, u_gate) -> np.ndarray:

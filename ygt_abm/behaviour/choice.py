@@ -24,9 +24,11 @@ def choice_probabilities(utility: np.ndarray) -> np.ndarray:
 
 
 def choose(utility: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Index of the chosen column per row (−1 where nothing is feasible)."""
-    p = choice_probabilities(utility)
-    cum = np.cumsum(p, axis=1)
+    """Index of the chosen column per row (−1 where nothing is feasible): the first column whose
+    cumulative (unnormalised) weight exceeds ``u`` times the row's total."""
+    top = np.max(utility, axis=1, keepdims=True)
+    weight = np.exp(utility - np.where(np.isfinite(top), top, 0.0))
+    cum = np.cumsum(weight, axis=1)
     pick = (cum <= u[:, None] * cum[:, -1:]).sum(axis=1)
     pick = np.minimum(pick, utility.shape[1] - 1)
     pick[cum[:, -1] <= 0] = -1

@@ -35,10 +35,13 @@ def weekly_onset_table(params: IllnessParams) -> np.ndarray:
     return table
 
 
-def draw_onsets(group: np.ndarray, table: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(resident indices, episode types) of this week's new episodes, in resident order."""
+def draw_onsets(group: np.ndarray, table: np.ndarray, rng: np.random.Generator,
+                total: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(resident indices, episode types) of this week's new episodes, in resident order.
+
+    ``total`` (each resident's weekly onset probability, ``table[group, -1]``) may be precomputed."""
     u = rng.random(len(group), dtype=np.float32)
-    sick = np.flatnonzero(u < table[group, -1])
+    sick = np.flatnonzero(u < (table[group, -1] if total is None else total))
     cum = table[group[sick]]
     kind = (u[sick, None] >= cum).sum(axis=1).astype(np.int8)
     return sick.astype(np.int64), kind
