@@ -36,11 +36,17 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def typical_county(population: int) -> SyntheticWorld:
+    """A county of ``population`` with townships in proportion (16 per 300,000 residents, the default),
+    so villages keep their typical size instead of crowding a big county into 16 townships."""
+    return SyntheticWorld(population=population, townships=max(1, round(16 * population / 300_000)))
+
+
 def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | int]:
     """Build and run one county; report wall times, throughput, phase times and peak memory."""
     rss_before = _peak_rss_mb()
     start = time.perf_counter()
-    region = build_world(SyntheticWorld(population=population), seed)
+    region = build_world(typical_county(population), seed)
     model = CountyModel(region, ModelParameters(), seed=seed)
     built = time.perf_counter()
     model.run(years)
@@ -66,7 +72,7 @@ def reference_comparison(population: int, weeks: int, seed: int = 1) -> dict[str
     (``max(weeks, 26)`` weeks, before any year end), from the same initial state, and their ratio."""
     from ygt_abm.reference import ReferenceModel
 
-    region = build_world(SyntheticWorld(population=population), seed)
+    region = build_world(typical_county(population), seed)
     start = time.perf_counter()
     reference = ReferenceModel(region, ModelParameters(), seed=seed)
     built = time.perf_counter()
@@ -112,7 +118,8 @@ def run_suite(sizes=(100_000, 500_000, 1_000_000), years: int = 10, seed: int = 
     for size in sizes:
         row = _in_fresh_process(benchmark, int(size), years, seed)
         row["seconds_per_resident_week"] = row["run_seconds"] / (row["residents"] * years * 52)
-        row["peak_rss_bytes_per_resident"] = (row["peak_rss_mb"] - row["rss_before_build_mb"]) * 2**20 / row["residents"]
+        growth = row["peak_rss_mb"] - row["rss_before_build_mb"]
+        row["peak_rss_bytes_per_resident"] = growth * 2**20 / row["residents"]
         row.update(comparison)
         rows.append(row)
     return rows

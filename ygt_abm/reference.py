@@ -10,7 +10,8 @@ table); then, for up to ``care.max_rounds`` rounds, the residents with an open e
 perceived quality, travel hours, expected out-of-pocket cost, expected wait, usual provider, family
 doctor, self-care), queues for a slot, pays (same reimbursement rules), is treated (same success
 probability), learns from the outcome and moves up (failure or out of scope; a formal referral or a
-self-referral, with the same shares) or is referred down (after an admission). Every 4 weeks residents hear their village's outcomes (word of mouth, as in ``CountyModel``).
+self-referral, with the same shares) or is referred down (after an admission). Every 4 weeks residents
+hear their village's outcomes (word of mouth, as in ``CountyModel``).
 
 Rounds are synchronous as in ``CountyModel``: a resident chooses among the options that had room at the
 start of the round; slots then go first come, first served in the round's random activation order
@@ -24,11 +25,12 @@ Simplifications (deliberate):
   built). Compare with ``CountyModel`` over at most one year, i.e. before its first career step.
 - Own-outcome learning happens right after treatment, not at the end of the week; this changes
   nothing, since a resident never returns to a level already tried in the same episode.
-- Baseline policy only: ``ReferenceModel`` takes no interventions, so it reads just the levers that act
-  at baseline (a formal referral therefore changes nothing but the count), per county (prices, reimbursement ratios, deductibles, continuous deductible, referral-down
-  rate). Reform-only levers (reserved slots and referred patients' waits, referral priority, referral
-  discounts, same payment, city cut, bypass penalty, admission limits, prevention, utility shifts,
-  secondments, capitation, global budgets) are not implemented, nor is the yearly lever rebuild.
+- Baseline policy only: ``ReferenceModel`` takes no interventions, so it reads only the levers that act at
+  baseline, per county: prices, reimbursement ratios, deductibles, continuous deductible, referral-down
+  rate (a formal referral therefore changes only the count). Reform-only levers (reserved slots and
+  referred patients' waits, referral priority, referral discounts, same payment, city cut, bypass
+  penalty, admission limits, prevention, utility shifts, secondments, capitation, global budgets) are not
+  implemented, nor is the yearly lever rebuild.
 - One seeded ``numpy`` Generator (also Mesa's ``rng=``) instead of named per-decision streams: runs are
   statistically, not numerically, comparable with ``CountyModel`` (no common random numbers).
 - Omitted: facility revenue and yearly facility counters, the (level, type) tallies, the weekly

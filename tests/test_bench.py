@@ -1,0 +1,64 @@
+"""The benchmark suite at toy size: every field is reported (no timing assertions)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ygt_abm.bench import benchmark, format_suite, main, run_suite, targets
+from ygt_abm.model import PHASES
+
+CLI_FIELDS = ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choose_seconds")
+SUITE_FIELDS = (
+    "residents", "years", "build_seconds", "run_seconds", "seconds_per_year", "resident_steps_per_second",
+    "seconds_per_resident_week", "peak_rss_mb", "rss_before_build_mb", "peak_rss_bytes_per_resident",
+    "population_bytes_per_resident", *(f"phase_{p}_seconds" for p in PHASES),
+    "reference_population", "reference_weeks", "reference_build_seconds", "reference_seconds_per_resident_week",
+    "reference_peak_rss_mb", "vectorised_weeks_at_reference", "vectorised_seconds_per_resident_week_at_reference",
+    "speedup_vs_reference",
+)
+
+
+@pytest.fixture(scope="module")
+def toy_suite():
+    return run_suite(sizes=(2000,), years=1, reference_population=1000, reference_weeks=1)
+
+
+def test_benchmark_keeps_the_fields_the_cli_prints():
+    report = benchmark(1500, 1, seed=2)
+    for field in CLI_FIELDS:
+        assert field in report
+
+
+def test_the_suite_reports_every_field_for_every_size(toy_suite):
+    assert len(toy_suite) == 1
+    row = toy_suite[0]
+    missing = [f for f in SUITE_FIELDS if f not in row]
+    assert not missing
+    for field in SUITE_FIELDS:
+        assert isinstance(row[field], (int, float)) and math.isfinite(row[field]), field
+    assert row["residents"] == 2000 and row["years"] == 1
+    assert row["reference_population"] == 1000 and row["reference_weeks"] == 1
+    assert row["peak_rss_mb"] > 0 and row["speedup_vs_reference"] > 0
+    assert row["population_bytes_per_resident"] > 0
+    assert sum(row[f"phase_{p}_seconds"] for p in PHASES) <= row["run_seconds"] * 1.01
+
+
+def test_the_report_shows_sizes_phases_reference_and_targets(toy_suite):
+    text = format_suite(toy_suite)
+    for label in ("residents", "seconds per simulated year", "resident-steps per second", "peak RSS",
+                  "bytes/resident", "choose", "year_end", "reference (per-agent Mesa)", "speed-up", "targets:"):
+        assert label in text
+    assert "2,000" in text
+    names = [name for name, _, _ in targets(toy_suite)]
+    assert any("faster than the reference" in n for n in names)
+    assert any("1,000,000" in n for n in names)  # reported as not measured at toy size
+
+
+def test_the_module_runs_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "rows.json"
+    main(["--sizes", "1500", "--years", "1", "--reference-population", "500", "--reference-weeks", "1",
+          "--json", str(out)])
+    assert "speed-up of the vectorised model" in capsys.readouterr().out
+    assert out.exists()
