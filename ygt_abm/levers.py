@@ -8,7 +8,7 @@ per county (C) or per facility (F), so an intervention aimed at one county never
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -73,17 +73,17 @@ class PolicyLevers:
     capability_bonus: np.ndarray  # (F, episode type)
     extra_outpatient_capacity: np.ndarray  # (F,) visits a week (circuit clinics, specialty departments)
     extra_beds: np.ndarray  # (F,)
-    secondments: list[Secondment] = field(default_factory=list)
+    secondments: list[Secondment]  # doctors posted away from their employer (下沉, 组团式帮扶)
     # --- workforce and pay ---------------------------------------------------------------------------
-    pay_factor: np.ndarray = None  # (C, level) doctors' pay ÷ reference pay
-    vacancy_fill_factor: np.ndarray = None  # (C, level) × the yearly vacancy fill rate
-    recruit_skill_bonus: np.ndarray = None  # (C, level) skill of new recruits above the usual draw
-    village_retirement_factor: np.ndarray = None  # (C,) × the over-age village doctors' leaving hazard
+    pay_factor: np.ndarray  # (C, level) doctors' pay ÷ reference pay
+    vacancy_fill_factor: np.ndarray  # (C, level) × the yearly vacancy fill rate
+    recruit_skill_bonus: np.ndarray  # (C, level) skill of new recruits above the usual draw
+    village_retirement_factor: np.ndarray  # (C,) × the over-age village doctors' leaving hazard
     # --- health --------------------------------------------------------------------------------------
-    chronic_complication_reduction: np.ndarray = None  # (C,) share of chronic patients' serious onsets prevented
-    chronic_primary_bonus: np.ndarray = None  # (C,) utility of primary care for chronic follow-ups (管理)
-    self_care_shift: np.ndarray = None  # (C,) utility added to self-care for minor illness (健康素养)
-    city_bypass_shift: np.ndarray = None  # (C,) utility added to city care for minor illness
+    chronic_complication_reduction: np.ndarray  # (C,) share of chronic patients' serious onsets prevented
+    chronic_primary_bonus: np.ndarray  # (C,) utility of primary care for chronic follow-ups (管理)
+    self_care_shift: np.ndarray  # (C,) utility added to self-care for minor illness (健康素养)
+    city_bypass_shift: np.ndarray  # (C,) utility added to city care for minor illness
 
     @classmethod
     def baseline(cls, params: ModelParameters, n_counties: int, n_facilities: int) -> "PolicyLevers":
@@ -117,6 +117,7 @@ class PolicyLevers:
             capability_bonus=np.zeros((n_facilities, 4)),
             extra_outpatient_capacity=np.zeros(n_facilities),
             extra_beds=np.zeros(n_facilities),
+            secondments=[],
             pay_factor=np.ones((n_counties, 4)),
             vacancy_fill_factor=np.ones((n_counties, 4)),
             recruit_skill_bonus=np.zeros((n_counties, 4)),

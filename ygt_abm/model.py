@@ -305,7 +305,7 @@ class CountyModel(mesa.Model):
                                                    minlength=size).reshape(self._heard_success.shape)
                 ep.end(act[success], RESOLVED)
                 self._aftercare(act[success], res, county, village, lvl[success], ck[success], u_after,
-                                general, reserved)
+                                general, reserved, severity)
                 failed = ~success
                 up = failed & (lvl < CITY)
                 care = self.params.care
@@ -431,7 +431,7 @@ class CountyModel(mesa.Model):
         self.facilities.revenue_fund += np.bincount(fid, weights=fund, minlength=n_fac)
         self.facilities.revenue_oop += np.bincount(fid, weights=oop, minlength=n_fac)
 
-    def _aftercare(self, done, res, county, village, lvl, ck, u_after, general, reserved) -> None:
+    def _aftercare(self, done, res, county, village, lvl, ck, u_after, general, reserved, severity) -> None:
         """After a successful episode: referral down from hospital admissions (下转) to the home township
         health centre for a follow-up visit, and perhaps a new usual provider."""
         pop = self.population
@@ -447,8 +447,8 @@ class CountyModel(mesa.Model):
         one = np.full(len(cand), TOWNSHIP)
         self._count(self.counters.visits, county[cand], one, np.ones(len(cand), dtype=bool))
         self.facilities.visits += np.bincount(thc, minlength=len(self.facilities.level))
-        self._pay(cand, res, county, thc, one, np.zeros(len(cand), dtype=np.int8), np.zeros(len(cand), dtype=bool),
-                  np.zeros(len(res), dtype=np.float32), None)
+        self._pay(cand, res, county, thc, one, np.zeros(len(cand), dtype=np.int8), np.ones(len(cand), dtype=bool),
+                  severity, None)
 
     def _update_waits(self, demand: np.ndarray, capacity: np.ndarray, reserved: np.ndarray) -> None:
         """Expected waits for next week: self-referred patients queue for the general slots; referred
