@@ -137,13 +137,19 @@ def test_same_payment_lowers_county_revenue_for_township_treatable_cases(world):
     assert revenue(pol) / admitted(pol) < revenue(base) / admitted(base)
 
 
-def test_waiver_and_priority_make_referred_care_cheaper_and_faster(world):
+def test_the_fee_waiver_makes_the_same_referred_care_cheaper(world):
+    base, pol = pair(world, {"type": "referred_patient_waiver_priority", "fee_waived": 50, "priority": False},
+                     weeks=10)
+    assert np.array_equal(pol.counters.visits, base.counters.visits)  # choices unchanged: unreferred costs
+    assert pol.counters.oop.sum() < base.counters.oop.sum()
+
+
+def test_priority_serves_referred_patients_first(world):
     params = scarce()
-    base, pol = pair(world, {"type": "referred_patient_waiver_priority", "fee_waived": 50}, weeks=10, params=params)
+    base, pol = pair(world, {"type": "referred_patient_waiver_priority", "fee_waived": 0}, weeks=10, params=params)
     county = pol.facilities.level == COUNTY
     assert (pol.facilities.referred_wait_days[county] <= base.facilities.referred_wait_days[county]).all()
     assert (pol.facilities.referred_wait_days[county] < pol.facilities.wait_days[county]).any()
-    assert pol.counters.oop.sum() < base.counters.oop.sum()
 
 
 def test_chronic_capitation_raises_the_primary_care_share_of_the_fund(world):

@@ -222,11 +222,10 @@ class CountyModel(mesa.Model):
                                     self._onset_total)
             severity = draw_severity(kind, self.params.illness, self.streams.weekly("severity", wk))
             n = len(res)
-            u_choice = self.streams.weekly("choice", wk).random((n, n_rounds))
-            u_priority = self.streams.weekly("priority", wk).random((n, n_rounds))
-            u_treat = self.streams.weekly("treatment", wk).random((n, n_rounds))
+            # One generator per decision for the week; each round that runs draws one block of n
+            # uniforms from each, so a round means the same draws in every scenario (common random numbers).
+            draws = {name: self.streams.weekly(name, wk) for name in ("choice", "priority", "treatment", "referral")}
             u_after = self.streams.weekly("aftercare", wk).random((n, 3))
-            u_refer = self.streams.weekly("referral", wk).random((n, n_rounds))
             # A running fingerprint of every onset: equal across scenarios that share a seed.
             self.onset_digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
                 res.tobytes(), self.onset_digest)))
@@ -244,6 +243,7 @@ class CountyModel(mesa.Model):
             options = r.options[village]
             level = self._option_level[village]
             static_u = self._static_utility(res, county, kind, options, level, village)
+            slots = np.maximum(options, 0) + len(fac.level) * (contact_kind(level, kind[:, None]) == INPATIENT)
 
         n_fac = len(fac.level)
         capacity = np.concatenate([fac.outpatient_capacity, fac.admission_capacity])
@@ -255,9 +255,11 @@ class CountyModel(mesa.Model):
             act = np.flatnonzero(ep.active)
             if len(act) == 0:
                 break
+            u_choice, u_priority, u_treat, u_refer = (draws[k].random(n, dtype=np.float32)
+                                                      for k in ("choice", "priority", "treatment", "referral"))
             with self._phase("choose"):
-                pick = self._choose_round(act, res, county, kind, options, level, static_u, ep, general,
-                                          reserved, u_choice[:, rnd])
+                pick = self._choose_round(act, res, county, kind, options, level, static_u, slots, ep, general,
+                                          reserved, u_choice)
                 stop = pick <= 0
                 ended = act[stop]
                 ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(pick[stop] == 0, SELF_CARE, UNMET)))
@@ -272,7 +274,7 @@ class CountyModel(mesa.Model):
                 out = ck == 0
                 demand += np.bincount(referred[out] * n_fac + fid[out], minlength=2 * n_fac).reshape(2, n_fac)
                 turned = self._turned_back(act, county, lvl, ck, referred, severity, u_after[:, 2])
-                priority = u_priority[act, rnd] - lev.referral_priority[county[act]] * referred
+                priority = u_priority[act] - lev.referral_priority[county[act]] * referred
                 served = ration_with_reserve(np.where(turned, -1, slot), priority, referred, general, reserved)
                 ep.excluded[act[~served]] |= (1 << k[~served]).astype(ep.excluded.dtype)
                 act, fid, lvl, ck, referred = act[served], fid[served], lvl[served], ck[served], referred[served]
@@ -292,7 +294,7 @@ class CountyModel(mesa.Model):
                 self.contacts_by_level_type += np.bincount(lvl * 4 + t, minlength=16).reshape(4, 4)
                 in_scope = fac.capability[fid, t] > 0
                 p = success_probability(fac.capability[fid, t], severity[act], self.params.care.success_slope)
-                success = in_scope & (u_treat[act, rnd] < p)
+                success = in_scope & (u_treat[act] < p)
                 primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
                 pop.primary_followups[res[act[primary_chronic]]] += 1  # one episode per resident a week
                 exp_res.append(res[act[in_scope]])
@@ -311,7 +313,7 @@ class CountyModel(mesa.Model):
                 care = self.params.care
                 formal_share = np.where(pop.family_doctor[res[act]], care.formal_referral_share_contracted,
                                         care.formal_referral_share)
-                formal = up & (u_refer[act, rnd] < formal_share)
+                formal = up & (u_refer[act] < formal_share)
                 n_c = len(self.counters.oop)
                 self.counters.referrals_up += np.bincount(county[act[formal]], minlength=n_c)
                 self.counters.self_referrals_up += np.bincount(county[act[up & ~formal]], minlength=n_c)
@@ -323,8 +325,9 @@ class CountyModel(mesa.Model):
         with self._phase("learn"):
             ep.end(np.flatnonzero(ep.active), np.where(ep.contact[ep.active], UNRESOLVED, UNMET))
             if exp_res:
+                # A resident meets a level at most once a week (after a failure the episode moves up).
                 learn_from_outcomes(pop.belief, np.concatenate(exp_res), np.concatenate(exp_level),
-                                    np.concatenate(exp_ok), self.params.beliefs.own_experience_rate)
+                                    np.concatenate(exp_ok), self.params.beliefs.own_experience_rate, unique=True)
             if (wk + 1) % self.params.beliefs.word_of_mouth_weeks == 0:
                 word_of_mouth(pop.belief, pop.village, self._heard_success, self._heard_trials,
                               self.params.beliefs.word_of_mouth_rate)
@@ -386,34 +389,42 @@ class CountyModel(mesa.Model):
         u += np.float32(c.family_doctor) * (pop.family_doctor[res][:, None] & (level <= TOWNSHIP))
         return u
 
-    def _choose_round(self, act, res, county, kind, options, level, static_u, ep, general, reserved,
+    def _choose_round(self, act, res, county, kind, options, level, static_u, slots, ep, general, reserved,
                       u) -> np.ndarray:
-        """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible."""
+        """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible. ``slots`` is the
+        week's (episode × option) capacity slot: facility id, plus the facility count for admissions."""
         fac, lev = self.facilities, self.levers
         n_fac = len(fac.level)
-        opt, lvl, t = options[act], level[act], kind[act]
-        referred = ep.referred[act]
+        whole = len(act) == len(kind)  # the first round: no copies needed
+
+        def pick(a):
+            return a if whole else a[act]
+
+        opt, lvl, t, slot = pick(options), pick(level), pick(kind), pick(slots)
+        referred = pick(ep.referred)
         any_referred = referred.any()
-        at = np.maximum(opt, 0)
-        slot = at + n_fac * (contact_kind(lvl, t[:, None]) == INPATIENT)
         room = general[slot]
         if any_referred and reserved.any():
             room = room + np.where(referred[:, None], reserved[slot], 0.0)
-        feasible = (opt >= 0) & (room >= 1) & (lvl >= ep.min_level[act][:, None])
-        excluded = ep.excluded[act]
+        feasible = (opt >= 0) & (room >= 1)
+        min_level = pick(ep.min_level)
+        if min_level.any():
+            feasible &= lvl >= min_level[:, None]
+        excluded = pick(ep.excluded)
         if excluded.any():
             feasible &= ((excluded[:, None] >> np.arange(opt.shape[1])) & 1) == 0
+        at = slot % n_fac
         waits = fac.wait_days[at]
         if any_referred:
             waits = np.where(referred[:, None], fac.referred_wait_days[at], waits)
-        util = static_u[act] + (np.where(slot >= n_fac, 0.0, waits) * self._beta_wait[t][:, None]).astype(np.float32)
-        c = county[act]
+        util = pick(static_u) + (np.where(slot >= n_fac, 0.0, waits) * self._beta_wait[t][:, None]).astype(np.float32)
+        c = pick(county)
         if lev.bypass_penalty.any():
-            util -= (lev.bypass_penalty[c][:, None] * (self.population.family_doctor[res[act]][:, None]
+            util -= (lev.bypass_penalty[c][:, None] * (self.population.family_doctor[pick(res)][:, None]
                                                        & ~referred[:, None] & (lvl >= COUNTY))).astype(np.float32)
         util[~feasible] = -np.inf
         self_care = (self._self_care[t] + lev.self_care_shift[c] * (t == MINOR)).astype(np.float32)
-        return choose(np.column_stack([self_care, util]), u[act])
+        return choose(np.column_stack([self_care, util]), pick(u))
 
     def _turned_back(self, act, county, lvl, ck, referred, severity, u_gate) -> np.ndarray:
         """County hospitals turn back unreferred township-treatable admissions (病种目录 / 收治限制)."""

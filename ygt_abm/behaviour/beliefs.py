@@ -10,17 +10,21 @@ import numpy as np
 
 
 def learn_from_outcomes(belief: np.ndarray, resident: np.ndarray, level: np.ndarray, outcome: np.ndarray,
-                        rate: float) -> None:
+                        rate: float, unique: bool = False) -> None:
     """belief[i, level] += rate × (outcome − belief[i, level]) for each experience (in place).
 
-    Several experiences of one resident at one level in a week are averaged before the update."""
+    Several experiences of one resident at one level in a week are averaged before the update; a caller
+    that knows every (resident, level) pair is unique says ``unique=True`` and skips the grouping."""
     if len(resident) == 0:
         return
     n_levels = belief.shape[1]
     key = resident * n_levels + level
+    flat = belief.reshape(-1)
+    if unique:
+        flat[key] += (rate * (outcome - flat[key])).astype(belief.dtype)
+        return
     uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
     mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
-    flat = belief.reshape(-1)
     flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)
 
 
