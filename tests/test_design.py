@@ -92,3 +92,11 @@ def test_sweep_and_samples_together_or_a_bad_reference_are_rejected(tmp_path):
     with pytest.raises(ConfigError) as info:
         _load(tmp_path, "samples: {n: 2, bounds: {choice.family_doctor: [1, 0]}}\n")
     assert "low < high" in info.value.problems[0].message
+
+
+def test_double_dashes_are_reserved_for_decomposition_variants(tmp_path):
+    path = tmp_path / "dash.yaml"
+    path.write_text(HEAD.replace("name: reform", "name: reform--only-x"))
+    with pytest.raises(ConfigError) as info:
+        load_experiment(path)
+    assert "reserved for decomposition" in info.value.problems[0].message

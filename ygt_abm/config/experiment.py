@@ -124,6 +124,9 @@ class Experiment(Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
+        reserved = [n for n in names if "--" in n]
+        if reserved:
+            raise ValueError(f"'--' in a scenario name is reserved for decomposition variants: {', '.join(reserved)}")
         if self.reference is not None and self.reference not in names:
             raise ValueError(f"reference {self.reference!r} is not a scenario (expected one of: {', '.join(names)})")
         if self.sweep and self.samples:
