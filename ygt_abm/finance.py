@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ygt_abm.behaviour.illness import SERIOUS
+from ygt_abm.config.params import CITY, COUNTY, TOWNSHIP
 from ygt_abm.levers import PolicyLevers
 
 OUTPATIENT, INPATIENT = 0, 1
-TOWNSHIP, COUNTY, CITY = 1, 2, 3
 
 
 def contact_kind(level: np.ndarray, episode_type: np.ndarray) -> np.ndarray:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from ygt_abm.config.params import CITY, TOWNSHIP, VILLAGE
 from ygt_abm.finance import InsuranceFund
 from ygt_abm.population import Population
 
-CITY = 3
-PRIMARY = (0, 1)
+PRIMARY = (VILLAGE, TOWNSHIP)
 
 #: name → (Chinese term, definition). The order is the output order.
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -46,8 +46,6 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "fund_balance_per_capita": ("基金结余", "(contributions − insurance spending) ÷ residents, yuan"),
     "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
 }
-
-MANAGED_FOLLOWUPS = 4
 
 
 @dataclass
@@ -89,8 +87,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
     chronic = population.has_chronic
     key = population.key_population
     chronic_n = np.bincount(population.county[chronic], minlength=n)
-    managed = np.bincount(population.county[chronic & (population.primary_followups >= MANAGED_FOLLOWUPS)],
-                          minlength=n)
+    managed = np.bincount(population.county[population.managed_chronic], minlength=n)
     visits, admits, paid = c.visits.sum(1), c.admissions.sum(1), spending.sum(1)
     return {
         "in_county_visit_rate": _share(visits - c.visits[:, CITY], visits),

@@ -37,7 +37,7 @@ from ygt_abm.behaviour.illness import (
     CHRONIC, MINOR, SERIOUS, WEEKS_PER_YEAR, draw_onsets, draw_severity, weekly_onset_table,
 )
 from ygt_abm.behaviour.treatment import ration, ration_with_reserve, success_probability
-from ygt_abm.config.params import EPISODE_TYPES, ModelParameters
+from ygt_abm.config.params import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE, ModelParameters
 from ygt_abm.finance import (
     INPATIENT, InsuranceFund, contact_kind, expected_oop, price_and_reimbursement, settle_global_budget,
 )
@@ -50,7 +50,6 @@ from ygt_abm.world.geography import Region
 PHASES = ("year_start", "onset", "choose", "ration", "treat", "pay", "learn", "record", "year_end")
 SELF_CARE, RESOLVED, UNRESOLVED, UNMET, PREVENTED = range(5)
 OUTCOMES = ("self_care", "resolved", "unresolved", "unmet", "prevented")
-VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
 #: first-contact codes of recorded episodes beyond the four levels
 FIRST_SELF_CARE, FIRST_NONE, FIRST_PREVENTED = 8, 9, 10
 
@@ -230,7 +229,7 @@ class CountyModel(mesa.Model):
             self.onset_digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
                 res.tobytes(), self.onset_digest)))
             county = pop.county[res].astype(np.int64)
-            ep = _Episodes(n, r.options.shape[1])
+            ep = _Episodes(n)
             prevent = lev.chronic_complication_reduction[county]
             if prevent.any():
                 u_prevent = self.streams.weekly("prevention", wk).random(n)
@@ -510,7 +509,7 @@ class CountyModel(mesa.Model):
         if not per_head.any():
             return
         pop = self.population
-        managed = np.flatnonzero(pop.has_chronic & (pop.primary_followups >= 4))
+        managed = np.flatnonzero(pop.managed_chronic)
         county = pop.county[managed].astype(np.int64)
         amount = per_head[county]
         thc = self._thc_of_village[pop.village[managed]]
@@ -589,7 +588,7 @@ class CountyModel(mesa.Model):
 class _Episodes:
     """Per-week state of every episode: where it may still go and how it ended."""
 
-    def __init__(self, n: int, width: int) -> None:
+    def __init__(self, n: int) -> None:
         self.active = np.ones(n, dtype=bool)
         self.outcome = np.full(n, -1, dtype=np.int64)
         self.contact = np.zeros(n, dtype=bool)

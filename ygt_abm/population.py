@@ -15,6 +15,9 @@ from ygt_abm.world.geography import Region
 
 N_LEVELS = 4
 NO_USUAL_PROVIDER = -1
+#: follow-ups at primary care in a year that make a chronic patient "managed" (慢病规范管理): at least four
+#: face-to-face follow-ups a year (国家基本公共卫生服务规范, 3rd ed., 2017)
+MANAGED_FOLLOWUPS = 4
 
 
 @dataclass
@@ -36,6 +39,11 @@ class Population:
     @property
     def has_chronic(self) -> np.ndarray:
         return self.chronic > 0
+
+    @property
+    def managed_chronic(self) -> np.ndarray:
+        """Chronic patients with enough primary-care follow-ups this year to count as managed."""
+        return self.has_chronic & (self.primary_followups >= MANAGED_FOLLOWUPS)
 
     @property
     def key_population(self) -> np.ndarray:

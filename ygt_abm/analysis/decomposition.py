@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ygt_abm.analysis.summary import _interval
+from ygt_abm.analysis.summary import interval
 
 PAIR_KEYS = ["point", "replicate", "county", "year", "metric"]
 
@@ -20,7 +20,7 @@ def paired_between(kpis: pd.DataFrame, scenario: str, other: str) -> pd.DataFram
     b = kpis[kpis["scenario"] == other]
     merged = a.merge(b, on=PAIR_KEYS, suffixes=("", "_other"))
     merged["difference"] = merged["value"] - merged["value_other"]
-    return _interval(merged, "difference", ["point", "county", "year", "metric"])
+    return interval(merged, "difference", ["point", "county", "year", "metric"])
 
 
 def decomposition_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:

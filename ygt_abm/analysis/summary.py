@@ -22,7 +22,7 @@ def t_quantile(dof: int) -> float:
     return _T975[max(k for k in _T975 if k <= dof)]
 
 
-def _interval(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
+def interval(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
     out = frame.groupby(keys, sort=False)[value].agg(mean="mean", sd="std", n="count").reset_index()
     half = out["n"].map(lambda n: t_quantile(int(n) - 1)) * out["sd"] / np.sqrt(out["n"])
     out["ci_low"] = out["mean"] - half
@@ -32,7 +32,7 @@ def _interval(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
 
 def summarize(kpis: pd.DataFrame) -> pd.DataFrame:
     """Mean, standard deviation, replicates and 95% t-interval of every indicator."""
-    return _interval(kpis, "value", KEYS)
+    return interval(kpis, "value", KEYS)
 
 
 def paired_differences(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
@@ -41,6 +41,6 @@ def paired_differences(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     other = kpis[kpis["scenario"] != reference]
     paired = other.merge(ref, on=["point", "replicate", "county", "year", "metric"], suffixes=("", "_reference"))
     paired["difference"] = paired["value"] - paired["value_reference"]
-    out = _interval(paired, "difference", KEYS)
+    out = interval(paired, "difference", KEYS)
     out.insert(1, "reference", reference)
     return out

@@ -52,7 +52,7 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError([Problem(str(path), line, "yaml", f"{exc.problem or exc.context}")]) from None
 
 
-def _line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
+def line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
     """(1-based line of the deepest part of ``path`` found under ``node``, how many parts were found).
 
     Parts that are not keys (pydantic's union tags, a key that is missing) are skipped."""
@@ -69,7 +69,7 @@ def _line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
     return line, found
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def dotted(path: tuple[Any, ...]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -91,10 +91,10 @@ def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
-        located = [_line_of(node, loc) for node, _ in roots]
+        located = [line_of(node, loc) for node, _ in roots]
         best = max(range(len(roots)), key=lambda i: (located[i][1], -i))  # most of the path; earlier root on ties
         line = located[best][0]
-        problems.append(Problem(file, line or 1, _dotted(roots[best][1] + loc), _message(error)))
+        problems.append(Problem(file, line or 1, dotted(roots[best][1] + loc), _message(error)))
     return problems
 
 
@@ -128,10 +128,10 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
         override = scenario_node.get("overrides") or CommentedMap()
         # Laid over the defaults, so an override may name a single element (e.g. one level's ratio).
         merged = deep_merge(deep_merge(DEFAULTS, _plain(base)), _plain(override))
-        for dotted in points[0].values:
-            if _has_path(_plain(override), dotted.split(".")):
-                line, _ = _line_of(design_node, (dotted,))
-                problems.append(Problem(file, line or 1, _dotted(design_prefix + (dotted,)),
+        for varied in points[0].values:
+            if _has_path(_plain(override), varied.split(".")):
+                line, _ = line_of(design_node, (varied,))
+                problems.append(Problem(file, line or 1, dotted(design_prefix + (varied,)),
                                         f"also set by scenario {scenario.name!r}; vary it in one place only"))
         for point in points:
             try:
@@ -164,7 +164,7 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
         if scenario.policy:
             policy_path = resolve_policy(scenario.policy, base_dir)
             if not policy_path.is_file():
-                line, _ = _line_of(node, ("policy",))
+                line, _ = line_of(node, ("policy",))
                 problems.append(Problem(file, line or 1, f"scenarios[{index}].policy",
                                         f"no policy package {scenario.policy!r} (looked for {policy_path})"))
             else:
@@ -179,7 +179,7 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
         for key in ("exclude", "only"):
             for j, kind in enumerate(getattr(scenario, key) or []):
                 if kind not in types:
-                    line, _ = _line_of(node, (key, j))
+                    line, _ = line_of(node, (key, j))
                     problems.append(Problem(file, line or 1, f"scenarios[{index}].{key}[{j}]",
                                             f"{kind!r} is not an intervention of this scenario ({', '.join(types)})"))
         entries = [e for e in entries if e.get("type") not in scenario.exclude
@@ -216,13 +216,13 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
     problems = []
     for error in exc.errors():
         loc = ".".join(str(p) for p in error["loc"])
-        dotted = next((d for d in point.values if loc == d or loc.startswith(d + ".") or d.startswith(loc)),
+        varied = next((d for d in point.values if loc == d or loc.startswith(d + ".") or d.startswith(loc)),
                       None)
-        if dotted is None:
+        if varied is None:
             continue  # not caused by the design: the caller reports it with the scenario
-        line, _ = _line_of(node, (dotted,))
-        problems.append(Problem(file, line or 1, _dotted(prefix + (dotted,)),
-                                f"{_message(error)} (value {point.values[dotted]!r})"))
+        line, _ = line_of(node, (varied,))
+        problems.append(Problem(file, line or 1, dotted(prefix + (varied,)),
+                                f"{_message(error)} (value {point.values[varied]!r})"))
     return problems
 
 
@@ -273,7 +273,7 @@ def _check_world_files(experiment: Experiment, file: str, doc: CommentedMap) -> 
                    (("world", "counties", i, "facilities"), county.facilities)]
     for loc, target in wanted:
         if not Path(target).is_file():
-            line, _ = _line_of(doc, loc)
+            line, _ = line_of(doc, loc)
             line = line or 1
-            problems.append(Problem(file, line, _dotted(loc), f"file not found: {target}"))
+            problems.append(Problem(file, line, dotted(loc), f"file not found: {target}"))
     return problems

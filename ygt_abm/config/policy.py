@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from ygt_abm.config.loading import ConfigError, Problem, _dotted, _line_of, problems_from, read_yaml, validate_model
+from ygt_abm.config.loading import ConfigError, Problem, dotted, line_of, problems_from, read_yaml, validate_model
 from ygt_abm.config.params import Strict
 from ygt_abm.metrics import INDICATORS
 
@@ -63,8 +63,8 @@ def validate_interventions(entries: list, file: str, node: Any, prefix: tuple) -
         item = node[i] if node is not None and i < len(node) else None
         kind = entry.get("type") if isinstance(entry, dict) else None
         if kind not in REGISTRY:
-            line, _ = _line_of(item, ("type",)) if item is not None else (None, 0)
-            problems.append(Problem(file, line or 1, _dotted(prefix + (i, "type")),
+            line, _ = line_of(item, ("type",)) if item is not None else (None, 0)
+            problems.append(Problem(file, line or 1, dotted(prefix + (i, "type")),
                                     f"unknown intervention {kind!r}; expected one of: {', '.join(sorted(REGISTRY))}"))
             continue
         try:
@@ -94,7 +94,7 @@ def load_policy(path: str | Path) -> PolicyPackage:
     problems = validate_interventions(package.interventions, file, doc.get("interventions"), ("interventions",))
     for i, target in enumerate(package.targets):
         if target.indicator not in INDICATORS:
-            line, _ = _line_of(doc["targets"][i], ("indicator",))
+            line, _ = line_of(doc["targets"][i], ("indicator",))
             problems.append(Problem(file, line or 1, f"targets[{i}].indicator",
                                     f"unknown indicator {target.indicator!r}; expected one of: {', '.join(INDICATORS)}"))
     if problems:

@@ -9,7 +9,7 @@ import pandas as pd
 from ygt_abm.analysis.attainment import attainment_table
 from ygt_abm.analysis.backflow import backflow_table
 from ygt_abm.analysis.decomposition import decomposition_table
-from ygt_abm.analysis.summary import _interval, paired_differences, summarize
+from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.runner import plan
 from ygt_abm.results.store import episodes_path, run_path
@@ -32,7 +32,7 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
         load = lambda s, p, r: pd.read_parquet(episodes_path(run_path(out, s, p, r)))  # noqa: E731
         table = backflow_table(load, runs, reference)
         table.to_csv(out / "backflow.csv", index=False)
-        _interval(table, "value", ["scenario", "point", "year", "measure"]).to_csv(
+        interval(table, "value", ["scenario", "point", "year", "measure"]).to_csv(
             out / "backflow_summary.csv", index=False, float_format=FLOAT)
     decomposition = decomposition_table(kpis, reference)
     if not decomposition.empty:

@@ -85,8 +85,8 @@ def config_digest(resolved: ResolvedExperiment) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame, dict]:
-    """Simulate one run; returns its indicator table and timings."""
+def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    """Simulate one run; returns its indicator table, its timings and (if recorded) its episode table."""
     exp = resolved.experiment
     start = time.perf_counter()
     region = build_world(exp.world, exp.seed)
@@ -95,22 +95,18 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
                         replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
                         record_episodes=exp.record_episodes and "--" not in spec.scenario)
     table = model.run(exp.years, exp.warmup_years)
-    timing_extra = {}
-    if model.record_episodes:
-        timing_extra["episodes"] = episode_table(model.episode_levels)
+    episodes = episode_table(model.episode_levels) if model.record_episodes else None
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
-    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()},
-              **timing_extra}
-    return table[KPI_COLUMNS], timing
+    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()}}
+    return table[KPI_COLUMNS], timing, episodes
 
 
 def run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> RunSpec:
     """One run, stored: timing first, then the result (whose existence marks the run finished)."""
-    table, timing = run_once(resolved, spec)
+    table, timing, episodes = run_once(resolved, spec)
     path = run_path(out, spec.scenario, spec.point, spec.replicate)
-    episodes = timing.pop("episodes", None)
     if episodes is not None:
         write_table(episodes, episodes_path(path))
     write_json(timing, timing_path(path))

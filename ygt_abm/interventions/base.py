@@ -14,10 +14,9 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from ygt_abm.config.params import Strict
+from ygt_abm.config.params import CITY, COUNTY, TOWNSHIP, VILLAGE, Strict  # noqa: F401 - for the lever modules
 
 REGISTRY: dict[str, type["Intervention"]] = {}
-VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
 
 
 class InterventionParams(Strict):
