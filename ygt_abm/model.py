@@ -32,7 +32,7 @@ import pandas as pd
 from ygt_abm.agents.doctor import Doctor, apply_secondments, hire_initial_doctors, yearly_careers
 from ygt_abm.agents.facility import Facility, FacilityState, staff_facilities
 from ygt_abm.behaviour.beliefs import learn_from_outcomes, word_of_mouth
-from ygt_abm.behaviour.choice import choose, wait_days
+from ygt_abm.behaviour.choice import pick, round_utility, static_utility, wait_days
 from ygt_abm.behaviour.illness import (
     CHRONIC, MINOR, SERIOUS, WEEKS_PER_YEAR, draw_onsets, draw_severity, weekly_onset_table,
 )
@@ -241,7 +241,7 @@ class CountyModel(mesa.Model):
             village = pop.village[res]
             options = r.options[village]
             level = self._option_level[village]
-            static_u = self._static_utility(res, county, kind, options, level, village)
+            static_u = self._static_utility(res, kind, level, village)
             slots = np.maximum(options, 0) + len(fac.level) * (contact_kind(level, kind[:, None]) == INPATIENT)
 
         n_fac = len(fac.level)
@@ -378,52 +378,23 @@ class CountyModel(mesa.Model):
         self._utility_table = table.astype(np.float32)  # float32: half the memory traffic per week
         self._option_level = level
 
-    def _static_utility(self, res, county, kind, options, level, village) -> np.ndarray:
+    def _static_utility(self, res, kind, level, village) -> np.ndarray:
         """Parts of each option's utility that do not change within the week (E × K)."""
         pop, c = self.population, self.params.choice
-        belief = np.take_along_axis(pop.belief[res], level, axis=1)
-        u = self._utility_table[kind, pop.insured[res].astype(np.int64), village]
-        u += self._beta_quality[kind].astype(np.float32)[:, None] * belief
-        u += np.float32(c.usual_provider) * (level == pop.usual_level[res][:, None])
-        u += np.float32(c.family_doctor) * (pop.family_doctor[res][:, None] & (level <= TOWNSHIP))
-        return u
+        return static_utility(self._utility_table, res, kind, village, level, pop.insured, pop.belief,
+                              pop.usual_level, pop.family_doctor, self._beta_quality,
+                              np.float32(c.usual_provider), np.float32(c.family_doctor))
 
     def _choose_round(self, act, res, county, kind, options, level, static_u, slots, ep, general, reserved,
                       u) -> np.ndarray:
         """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible. ``slots`` is the
         week's (episode × option) capacity slot: facility id, plus the facility count for admissions."""
         fac, lev = self.facilities, self.levers
-        n_fac = len(fac.level)
-        whole = len(act) == len(kind)  # the first round: no copies needed
-
-        def pick(a):
-            return a if whole else a[act]
-
-        opt, lvl, t, slot = pick(options), pick(level), pick(kind), pick(slots)
-        referred = pick(ep.referred)
-        any_referred = referred.any()
-        room = general[slot]
-        if any_referred and reserved.any():
-            room = room + np.where(referred[:, None], reserved[slot], 0.0)
-        feasible = (opt >= 0) & (room >= 1)
-        min_level = pick(ep.min_level)
-        if min_level.any():
-            feasible &= lvl >= min_level[:, None]
-        excluded = pick(ep.excluded)
-        if excluded.any():
-            feasible &= ((excluded[:, None] >> np.arange(opt.shape[1])) & 1) == 0
-        at = slot % n_fac
-        waits = fac.wait_days[at]
-        if any_referred:
-            waits = np.where(referred[:, None], fac.referred_wait_days[at], waits)
-        util = pick(static_u) + (np.where(slot >= n_fac, 0.0, waits) * self._beta_wait[t][:, None]).astype(np.float32)
-        c = pick(county)
-        if lev.bypass_penalty.any():
-            util -= (lev.bypass_penalty[c][:, None] * (self.population.family_doctor[pick(res)][:, None]
-                                                       & ~referred[:, None] & (lvl >= COUNTY))).astype(np.float32)
-        util[~feasible] = -np.inf
-        self_care = (self._self_care[t] + lev.self_care_shift[c] * (t == MINOR)).astype(np.float32)
-        return choose(np.column_stack([self_care, util]), pick(u))
+        shifted = round_utility(act, res, options, level, slots, static_u, kind, county, ep.referred, ep.min_level,
+                                ep.excluded, self.population.family_doctor, general, reserved, fac.wait_days,
+                                fac.referred_wait_days, self._beta_wait, lev.bypass_penalty, self._self_care,
+                                lev.self_care_shift)
+        return pick(np.exp(shifted), u[act])
 
     def _turned_back(self, act, county, lvl, ck, referred, severity, u_gate) -> np.ndarray:
         """County hospitals turn back unreferred township-treatable admissions (病种目录 / 收治限制)."""
