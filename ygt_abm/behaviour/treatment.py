@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
 def ration(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Which requests are served: at each facility, the ``capacity`` requests of lowest ``priority``.
+    """Which requests are served: at each facility, the ``capacity`` requests of lowest ``priority``
+    (ties: lowest index first).
 
     ``facility`` is −1 for requests that need no slot. Capacity is never exceeded."""
-    served = np.zeros(len(facility), dtype=bool)
-    asks = np.flatnonzero(facility >= 0)
-    if len(asks) == 0:
-        return served
-    # One sort on a combined key (facility, then priority in [-1, 1)) is faster than a lexsort.
-    key = facility[asks] * 4.0 + (priority[asks] + 1.0)
-    order = asks[np.argsort(key, kind="stable")]
-    fac = facility[order]
-    starts = np.r_[0, np.flatnonzero(fac[1:] != fac[:-1]) + 1]
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    served[order] = rank < np.floor(capacity[fac])
-    return served
-
-
-def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
-    """Chance that care succeeds: logistic in how far capability exceeds the illness's severity."""
-    return 1.0 / (1.0 + np.exp(-slope * (capability - severity)))
+    everyone = np.ones(len(facility), dtype=bool)
+    return _serve(facility, _priority_key(facility, priority), capacity.copy(), everyone)
 
 
 def ration_with_reserve(slot: np.ndarray, priority: np.ndarray, referred: np.ndarray, general: np.ndarray,
@@ -35,8 +22,56 @@ def ration_with_reserve(slot: np.ndarray, priority: np.ndarray, referred: np.nda
     Referred requests first take reserved slots; what is left of them then competes with self-referred
     requests for the general slots (in ``priority`` order). Self-referred patients never get a reserved
     slot. ``general`` and ``reserved`` (remaining slots per slot id) are decremented in place."""
-    first = ration(np.where(referred, slot, -1), priority, reserved)
-    reserved -= np.bincount(slot[first], minlength=len(reserved))
-    second = ration(np.where(first, -1, slot), priority, general)
-    general -= np.bincount(slot[second], minlength=len(general))
-    return first | second
+    key = _priority_key(slot, priority)
+    first = _serve(slot, key, reserved, referred)
+    return first | _serve(slot, key, general, ~first)
+
+
+def _priority_key(facility: np.ndarray, priority: np.ndarray) -> np.ndarray:
+    # The order of requests within a facility: priority, in [-1, 1), offset by the facility.
+    return facility * 4.0 + (priority + 1.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _serve(facility: np.ndarray, key: np.ndarray, capacity: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Serve the eligible requests (facility ≥ 0) up to ⌊capacity⌋ per facility, lowest ``key`` first,
+    and take the served slots off ``capacity`` (in place). Only facilities asked for more than they have
+    need sorting; everyone else is served."""
+    n = len(facility)
+    limit = np.floor(capacity)
+    asked = np.zeros(len(capacity), dtype=np.int64)
+    for i in range(n):
+        if eligible[i] and facility[i] >= 0:
+            asked[facility[i]] += 1
+    served = np.zeros(n, dtype=np.bool_)
+    taken = np.zeros(len(capacity), dtype=np.int64)
+    contested = 0
+    for i in range(n):
+        f = facility[i]
+        if eligible[i] and f >= 0:
+            if asked[f] <= limit[f]:
+                served[i] = True
+                taken[f] += 1
+            else:
+                contested += 1
+    if contested:
+        queue = np.empty(contested, dtype=np.int64)
+        j = 0
+        for i in range(n):
+            f = facility[i]
+            if eligible[i] and f >= 0 and asked[f] > limit[f]:
+                queue[j] = i
+                j += 1
+        for i in queue[np.argsort(key[queue], kind="mergesort")]:
+            f = facility[i]
+            if taken[f] < limit[f]:
+                served[i] = True
+                taken[f] += 1
+    for f in range(len(capacity)):
+        capacity[f] -= taken[f]
+    return served
+
+
+def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
+    """Chance that care succeeds: logistic in how far capability exceeds the illness's severity."""
+    return 1.0 / (1.0 + np.exp(-slope * (capability - severity)))
