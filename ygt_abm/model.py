@@ -239,10 +239,7 @@ class CountyModel(mesa.Model):
 
         with self._phase("choose"):
             village = pop.village[res]
-            options = r.options[village]
-            level = self._option_level[village]
-            static_u = self._static_utility(res, kind, level, village)
-            slots = np.maximum(options, 0) + len(fac.level) * (contact_kind(level, kind[:, None]) == INPATIENT)
+            static_u = self._static_utility(res, kind, village)
 
         n_fac = len(fac.level)
         capacity = np.concatenate([fac.outpatient_capacity, fac.admission_capacity])
@@ -257,15 +254,15 @@ class CountyModel(mesa.Model):
             u_choice, u_priority, u_treat, u_refer = (draws[k].random(n, dtype=np.float32)
                                                       for k in ("choice", "priority", "treatment", "referral"))
             with self._phase("choose"):
-                pick = self._choose_round(act, res, county, kind, options, level, static_u, slots, ep, general,
-                                          reserved, u_choice)
+                pick = self._choose_round(act, res, village, county, kind, static_u, ep, general, reserved,
+                                          u_choice)
                 stop = pick <= 0
                 ended = act[stop]
                 ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(pick[stop] == 0, SELF_CARE, UNMET)))
                 ep.first_level[ended[(pick[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
                 act, k = act[~stop], pick[~stop] - 1
-                fid = options[act, k]
-                lvl = level[act, k]
+                fid = r.options[village[act], k]
+                lvl = self._option_level[village[act], k]
                 ck = contact_kind(lvl, kind[act])
             with self._phase("ration"):
                 referred = ep.referred[act]
@@ -377,21 +374,24 @@ class CountyModel(mesa.Model):
                                      + self._beta_cost[t] * oop / 100.0 + bonus)
         self._utility_table = table.astype(np.float32)  # float32: half the memory traffic per week
         self._option_level = level
+        # The capacity slot each (episode type, village, option) takes: facility id, + facility count
+        # for an admission (a separate pool of beds).
+        kinds = contact_kind(level[None], np.arange(4)[:, None, None])
+        self._option_slot = np.maximum(options, 0)[None] + r.n_facilities * (kinds == INPATIENT).astype(np.int64)
 
-    def _static_utility(self, res, kind, level, village) -> np.ndarray:
+    def _static_utility(self, res, kind, village) -> np.ndarray:
         """Parts of each option's utility that do not change within the week (E × K)."""
         pop, c = self.population, self.params.choice
-        return static_utility(self._utility_table, res, kind, village, level, pop.insured, pop.belief,
+        return static_utility(self._utility_table, res, kind, village, self._option_level, pop.insured, pop.belief,
                               pop.usual_level, pop.family_doctor, self._beta_quality,
                               np.float32(c.usual_provider), np.float32(c.family_doctor))
 
-    def _choose_round(self, act, res, county, kind, options, level, static_u, slots, ep, general, reserved,
-                      u) -> np.ndarray:
-        """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible. ``slots`` is the
-        week's (episode × option) capacity slot: facility id, plus the facility count for admissions."""
+    def _choose_round(self, act, res, village, county, kind, static_u, ep, general, reserved, u) -> np.ndarray:
+        """Pick per active episode: 0 self-care, k+1 option k, −1 nothing feasible."""
         fac, lev = self.facilities, self.levers
-        shifted = round_utility(act, res, options, level, slots, static_u, kind, county, ep.referred, ep.min_level,
-                                ep.excluded, self.population.family_doctor, general, reserved, fac.wait_days,
+        shifted = round_utility(act, res, village, kind, county, self.region.options, self._option_level,
+                                self._option_slot, static_u, ep.referred, ep.min_level, ep.excluded,
+                                self.population.family_doctor, general, reserved, fac.wait_days,
                                 fac.referred_wait_days, self._beta_wait, lev.bypass_penalty, self._self_care,
                                 lev.self_care_shift)
         return pick(np.exp(shifted), u[act])

@@ -63,20 +63,21 @@ def pick(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def static_utility(table: np.ndarray, res: np.ndarray, kind: np.ndarray, village: np.ndarray,
-                   level: np.ndarray, insured: np.ndarray, belief: np.ndarray, usual_level: np.ndarray,
+                   option_level: np.ndarray, insured: np.ndarray, belief: np.ndarray, usual_level: np.ndarray,
                    family_doctor: np.ndarray, beta_quality: np.ndarray, usual_bonus: np.float32,
                    family_doctor_bonus: np.float32) -> np.ndarray:
     """(episode × option) utility terms fixed for the week, float32: the yearly table (type, insured,
     village, option), perceived quality of the option's level, the usual provider's and the family
-    doctor's pull toward primary care. Episode ``i`` is resident ``res[i]``; ``insured``, ``belief``,
-    ``usual_level`` and ``family_doctor`` are the population's arrays."""
-    n, width = level.shape
+    doctor's pull toward primary care. Episode ``i`` is resident ``res[i]`` of village ``village[i]``;
+    ``insured``, ``belief``, ``usual_level`` and ``family_doctor`` are the population's arrays, and
+    ``option_level`` the level of each village's options."""
+    n, width = len(res), option_level.shape[1]
     out = np.empty((n, width), dtype=np.float32)
     for i in range(n):
         t, v, r = kind[i], village[i], res[i]
         quality = np.float32(beta_quality[t])
         for k in range(width):
-            lvl = level[i, k]
+            lvl = option_level[v, k]
             x = table[t, np.int64(insured[r]), v, k] + quality * belief[r, lvl]
             if lvl == usual_level[r]:
                 x += usual_bonus
@@ -87,38 +88,40 @@ def static_utility(table: np.ndarray, res: np.ndarray, kind: np.ndarray, village
 
 
 @numba.njit(cache=True, nogil=True)
-def round_utility(act: np.ndarray, res: np.ndarray, options: np.ndarray, level: np.ndarray, slots: np.ndarray,
-                  static_u: np.ndarray, kind: np.ndarray, county: np.ndarray, referred: np.ndarray,
-                  min_level: np.ndarray, excluded: np.ndarray, family_doctor: np.ndarray,
+def round_utility(act: np.ndarray, res: np.ndarray, village: np.ndarray, kind: np.ndarray, county: np.ndarray,
+                  options: np.ndarray, option_level: np.ndarray, option_slot: np.ndarray, static_u: np.ndarray,
+                  referred: np.ndarray, min_level: np.ndarray, excluded: np.ndarray, family_doctor: np.ndarray,
                   general: np.ndarray, reserved: np.ndarray, wait_days: np.ndarray,
                   referred_wait_days: np.ndarray, beta_wait: np.ndarray, bypass_penalty: np.ndarray,
                   self_care: np.ndarray, self_care_shift: np.ndarray) -> np.ndarray:
     """Logit utilities, shifted by each row's maximum, of the active episodes ``act`` in one round:
-    column 0 self-care, then every option; −inf where an option is padding, has no slot left for the
-    episode (referred patients may also use reserved slots), is below the level it was referred to,
-    or already refused it. Waits apply to outpatient slots (slot < facility count); the family-doctor
-    bypass penalty to unreferred contracted residents at county level and above. MINOR is type 0.
-    ``family_doctor`` is the population's array; the others are per episode."""
+    column 0 self-care, then every option of the episode's village; −inf where an option is padding,
+    has no slot left for the episode (referred patients may also use reserved slots), is below the level
+    it was referred to, or already refused it. ``option_slot[type, village, k]`` is the capacity slot an
+    episode of that type would take (facility id, + facility count for an admission); waits apply to
+    outpatient slots. The family-doctor bypass penalty applies to unreferred contracted residents at
+    county level and above. MINOR is type 0. ``family_doctor`` is the population's array, ``options``,
+    ``option_level`` and ``option_slot`` are per village, the others per episode."""
     n_fac = len(wait_days)
     width = options.shape[1]
     out = np.empty((len(act), width + 1), dtype=np.float32)
     for row in range(len(act)):
         i = act[row]
-        t, c, ref = kind[i], county[i], referred[i]
+        t, c, v, ref = kind[i], county[i], village[i], referred[i]
         shift = self_care_shift[c] if t == 0 else 0.0
         top = out[row, 0] = np.float32(self_care[t] + shift)
         for k in range(width):
-            slot = slots[i, k]
+            slot = option_slot[t, v, k]
             room = general[slot] + (reserved[slot] if ref else 0.0)
-            if (options[i, k] < 0 or room < 1 or level[i, k] < min_level[i]
-                    or (excluded[i] >> k) & 1):
+            lvl = option_level[v, k]
+            if options[v, k] < 0 or room < 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
                 out[row, k + 1] = -np.inf
                 continue
             wait = 0.0
             if slot < n_fac:
                 wait = referred_wait_days[slot] if ref else wait_days[slot]
             x = static_u[i, k] + np.float32(wait * beta_wait[t])
-            if bypass_penalty[c] != 0.0 and family_doctor[res[i]] and not ref and level[i, k] >= 2:
+            if bypass_penalty[c] != 0.0 and family_doctor[res[i]] and not ref and lvl >= 2:
                 x -= np.float32(bypass_penalty[c])
             out[row, k + 1] = x
             top = max(top, x)
