@@ -6,6 +6,7 @@ monthly rate), so a real change in quality takes years to show in patient flows.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -32,12 +33,20 @@ def word_of_mouth(belief: np.ndarray, village: np.ndarray, successes: np.ndarray
                   rate: float) -> None:
     """Pull every resident's belief toward the village's recent success rate at each level (in place).
 
-    ``successes`` and ``trials`` are (villages, levels) counts since the last exchange."""
-    for level in range(belief.shape[1]):
-        heard = trials[:, level] > 0
-        if not heard.any():
-            continue
-        village_rate = np.where(heard, successes[:, level] / np.maximum(trials[:, level], 1), 0.0)
-        weight = (rate * heard)[village]
-        col = belief[:, level]
-        col += (weight * (village_rate[village] - col)).astype(belief.dtype)
+    ``successes`` and ``trials`` are (villages, levels) counts since the last exchange; a village that
+    heard nothing of a level keeps its residents' beliefs about it."""
+    heard = trials > 0
+    village_rate = np.where(heard, successes / np.maximum(trials, 1), 0.0)
+    _pull_toward(belief, village, village_rate, heard, rate)
+
+
+@numba.njit(cache=True, nogil=True)
+def _pull_toward(belief: np.ndarray, village: np.ndarray, village_rate: np.ndarray, heard: np.ndarray,
+                 rate: float) -> None:
+    # float32 beliefs move by a float64 step rounded to float32, as the array expression
+    # ``col += (rate * (village_rate[village] - col)).astype(np.float32)`` would.
+    for i in range(len(village)):
+        v = village[i]
+        for level in range(belief.shape[1]):
+            if heard[v, level]:
+                belief[i, level] += np.float32(rate * (village_rate[v, level] - belief[i, level]))
