@@ -14,6 +14,7 @@ import pytest
 
 from ygt_abm.config import load_experiment
 from ygt_abm.experiment.executors import executor_for
+from ygt_abm.experiment.report import write_reports
 from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
 from ygt_abm.results.store import run_path
 
@@ -148,3 +149,31 @@ def test_the_runs_table_records_every_run(serial, tmp_path):
     assert runs["run_id"].tolist() == [s.run_id for s in plan(resolved)]
     assert {"seed", "status", "wall_seconds", "phase_choose"} <= set(runs.columns)
     assert Path(tmp_path / "out" / "manifest.json").exists()
+
+
+SPLIT = EXPERIMENT.replace("world: {kind: synthetic, population: 3000, townships: 2}", """\
+world: {kind: synthetic, counties: 3, population: 2000, townships: 1}
+split_counties: true
+record_episodes: true""")
+
+
+def test_split_counties_are_runs_of_their_own_spread_over_dask_workers(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    resolved = _resolved(tmp_path, SPLIT)
+    specs = plan(resolved)
+    assert len(specs) == 2 * 2 * 3 and {s.county for s in specs} == {0, 1, 2}
+    kpis = run_experiment(resolved, tmp_path / "serial")
+    runs = kpis.groupby(["scenario", "replicate"])["county"].nunique()
+    assert (runs == 3).all()
+    # Counties run alone draw their own random numbers: their indicators differ.
+    year1 = kpis[(kpis.metric == "visits_per_capita") & (kpis.replicate == 0) & (kpis.scenario == "baseline")]
+    assert year1["value"].nunique() == 3
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  scheduler_port=0) as cluster:
+        with executor_for(scheduler=cluster.scheduler_address) as executor:
+            run_experiment(resolved, tmp_path / "dask", executor=executor)
+    assert pd.read_parquet(tmp_path / "dask" / "runs.parquet")["worker"].nunique() == 2  # spread over both
+    assert (tmp_path / "dask" / "kpis.parquet").read_bytes() == (tmp_path / "serial" / "kpis.parquet").read_bytes()
+    write_reports(resolved, tmp_path / "serial", kpis, figure=False)
+    backflow = pd.read_csv(tmp_path / "serial" / "backflow.csv")
+    assert set(backflow["scenario"]) == {"cheaper-township"} and len(backflow) > 0

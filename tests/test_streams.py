@@ -17,3 +17,11 @@ def test_names_weeks_replicates_and_seeds_are_independent_streams():
 def test_stable_hash_does_not_depend_on_the_process():
     assert stable_hash("onset") == 535587711  # crc32: the same in every process and release
     assert stable_hash("onset") != stable_hash("choice")
+
+
+def test_a_county_run_alone_has_streams_of_its_own_shared_by_every_scenario():
+    whole = Streams(1, 0).weekly("onset", 3).random(4)
+    county0 = Streams(1, 0, county=0).weekly("onset", 3).random(4)
+    county1 = Streams(1, 0, county=1).weekly("onset", 3).random(4)
+    assert not (county0 == whole).any() and not (county0 == county1).any()
+    assert (Streams(1, 0, county=1).weekly("onset", 3).random(4) == county1).all()

@@ -1,7 +1,10 @@
 import networkx as nx
 import numpy as np
+import pytest
 
+from ygt_abm.agents.facility import FacilityState
 from ygt_abm.config import SyntheticWorld
+from ygt_abm.config.params import ModelParameters
 from ygt_abm.world import build_world
 from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
 
@@ -60,3 +63,34 @@ def test_remoteness_lengthens_every_trip():
     near = build_world(SyntheticWorld(population=5000), 3)
     far = build_world(SyntheticWorld(population=5000, remoteness=2.0), 3)
     assert np.allclose(far.option_minutes, 2 * near.option_minutes)
+
+
+def test_a_county_laid_out_alone_keeps_its_villages_roads_and_share_of_the_city():
+    config = SyntheticWorld(counties=3, population=6_000, townships=2)
+    whole = build_world(config, seed=5)
+    shares = []
+    for county in range(3):
+        alone = build_world(config, seed=5, county=county)
+        mine = whole.village_county == county
+        assert alone.county_names == [whole.county_names[county]] and alone.alone_of == county
+        assert alone.village_names == [n for n, m in zip(whole.village_names, mine) if m]
+        assert (alone.village_population == whole.village_population[mine]).all()
+        # The same road times to every option, city hospitals included.
+        assert np.allclose(alone.option_minutes, whole.option_minutes[mine])
+        assert (alone.facility_level[alone.options] == whole.facility_level[whole.options[mine]]).all()
+        shares.append(alone.city_share)
+    assert whole.alone_of is None and whole.city_share == 1.0
+    assert sum(shares) == pytest.approx(1.0)
+    assert shares == pytest.approx(list(whole.county_population() / whole.population))
+
+
+def test_a_county_alone_gets_its_share_of_city_beds_and_doctors():
+    config = SyntheticWorld(counties=4, population=5_000, townships=2)
+    params = ModelParameters()
+    alone = FacilityState.create(build_world(config, seed=2, county=1), params)
+    whole = FacilityState.create(build_world(config, seed=2), params)
+    share = build_world(config, seed=2, county=1).city_share
+    assert alone.beds[alone.level == CITY_HOSPITAL] == pytest.approx(whole.beds[whole.level == CITY_HOSPITAL] * share)
+    assert alone.posts[alone.level == CITY_HOSPITAL] == pytest.approx(whole.posts[whole.level == CITY_HOSPITAL] * share)
+    county = alone.level < CITY_HOSPITAL
+    assert alone.posts[county] == pytest.approx(whole.posts[(whole.county == 1) & (whole.level < CITY_HOSPITAL)])

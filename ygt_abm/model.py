@@ -60,7 +60,7 @@ class CountyModel(mesa.Model):
     def __init__(self, region: Region, params: ModelParameters | None = None, seed: int = 0,
                  replicate: int = 0, scenario: str = "baseline", interventions: list | None = None,
                  record_episodes: bool = False) -> None:
-        self.streams = Streams(seed, replicate)
+        self.streams = Streams(seed, replicate, region.alone_of)
         super().__init__(rng=self.streams.get("mesa"))
         self.region = region
         self.params = params = params or ModelParameters()

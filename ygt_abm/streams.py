@@ -19,17 +19,25 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-class Streams:
-    """Factory of named, reproducible random generators for one run."""
+#: Marks the spawn-key word that names a county run on its own, apart from any stream-name hash.
+_COUNTY_WORD = 0xC0C0_0000
 
-    def __init__(self, seed: int, replicate: int = 0) -> None:
-        if seed < 0 or replicate < 0:
-            raise ValueError("seed and replicate must be non-negative integers")
+
+class Streams:
+    """Factory of named, reproducible random generators for one run.
+
+    ``county``: the run is county ``county`` of a larger region, run on its own; its streams are then
+    its own, so counties run in parallel are independent, while every scenario still shares them."""
+
+    def __init__(self, seed: int, replicate: int = 0, county: int | None = None) -> None:
+        if seed < 0 or replicate < 0 or (county is not None and county < 0):
+            raise ValueError("seed, replicate and county must be non-negative integers")
         self.seed = int(seed)
         self.replicate = int(replicate)
+        self._prefix = (self.replicate,) if county is None else (self.replicate, _COUNTY_WORD + int(county))
 
     def _sequence(self, name: str, *key: int) -> np.random.SeedSequence:
-        return np.random.SeedSequence(self.seed, spawn_key=(self.replicate, stable_hash(name), *key))
+        return np.random.SeedSequence(self.seed, spawn_key=(*self._prefix, stable_hash(name), *key))
 
     def get(self, name: str) -> np.random.Generator:
         """A generator for a decision taken once per run (e.g. ``"population"``)."""

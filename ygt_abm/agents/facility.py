@@ -55,6 +55,9 @@ class FacilityState:
              / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
              wp.city_doctors])
         posts = np.where(np.isnan(region.facility_doctors), posts, region.facility_doctors)
+        # A county run on its own gets its population's share of the city hospitals.
+        beds = np.where(level == 3, beds * region.city_share, beds)
+        posts = np.where(level == 3, posts * region.city_share, posts)
         z = np.zeros(n)
         return cls(level=level, county=region.facility_county.copy(), beds=beds, posts=posts, doctors=z.copy(),
                    mean_skill=z + 0.5, capability=np.zeros((n, 4)), outpatient_capacity=z.copy(),

@@ -117,6 +117,9 @@ class Experiment(Strict):
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
                                   "(episodes whose chosen level moved down) can be counted against the reference; "
                                   "not for decomposition variants")
+    split_counties: bool = Field(False, description="run every county of the region as a run of its own (spread "
+                                 "over workers: province scale), with its population's share of the city "
+                                 "hospitals; counties then do not compete for city beds week by week")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Experiment":

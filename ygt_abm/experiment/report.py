@@ -11,8 +11,7 @@ from ygt_abm.analysis.backflow import backflow_table
 from ygt_abm.analysis.decomposition import decomposition_table
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
-from ygt_abm.experiment.runner import plan
-from ygt_abm.results.store import episodes_path, run_path
+from ygt_abm.experiment.runner import plan, run_episodes
 
 FLOAT = "%.6g"
 
@@ -28,9 +27,8 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     if len(resolved.scenario_names) > 1:
         paired_differences(kpis, reference).to_csv(out / "paired_differences.csv", index=False, float_format=FLOAT)
     if exp.record_episodes and len(resolved.scenario_names) > 1:
-        runs = [(s.scenario, s.point, s.replicate) for s in plan(resolved) if "--" not in s.scenario]
-        load = lambda s, p, r: pd.read_parquet(episodes_path(run_path(out, s, p, r)))  # noqa: E731
-        table = backflow_table(load, runs, reference)
+        runs = list(dict.fromkeys((s.scenario, s.point, s.replicate) for s in plan(resolved) if "--" not in s.scenario))
+        table = backflow_table(lambda s, p, r: run_episodes(out, resolved, s, p, r), runs, reference)
         table.to_csv(out / "backflow.csv", index=False)
         interval(table, "value", ["scenario", "point", "year", "measure"]).to_csv(
             out / "backflow_summary.csv", index=False, float_format=FLOAT)

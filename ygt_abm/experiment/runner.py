@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import resource
+import socket
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from ygt_abm.results.store import (
     KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
     write_json, write_table,
 )
-from ygt_abm.world import build_world
+from ygt_abm.world import build_world, county_count
 
 
 class OutputConflict(Exception):
@@ -48,16 +51,31 @@ class RunSpec:
     scenario: str
     point: str
     replicate: int
+    county: int | None = None  # with ``split_counties``: the county this run simulates on its own
 
     @property
     def run_id(self) -> str:
-        return f"{self.scenario}/{self.point}/r{self.replicate:04d}"
+        county = "" if self.county is None else f"/c{self.county:04d}"
+        return f"{self.scenario}/{self.point}/r{self.replicate:04d}{county}"
+
+    def path(self, out: Path) -> Path:
+        return run_path(out, self.scenario, self.point, self.replicate, self.county)
 
 
 def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
-    """Every run of the experiment in a fixed order: scenario, then point, then replicate."""
+    """Every run of the experiment in a fixed order: scenario, then point, then replicate (then county,
+    when counties are split into runs of their own)."""
     exp = resolved.experiment
-    return [RunSpec(s.name, p.name, r) for s in exp.scenarios for p in resolved.points for r in range(exp.replicates)]
+    counties = list(range(county_count(exp.world))) if exp.split_counties else [None]
+    return [RunSpec(s.name, p.name, r, c) for s in exp.scenarios for p in resolved.points
+            for r in range(exp.replicates) for c in counties]
+
+
+def run_episodes(out: Path, resolved: ResolvedExperiment, scenario: str, point: str, replicate: int) -> pd.DataFrame:
+    """The episode table of one (scenario, point, replicate): its counties' tables in county order when
+    counties were run on their own (the same order in every scenario, so episodes stay paired)."""
+    specs = [s for s in plan(resolved) if (s.scenario, s.point, s.replicate) == (scenario, point, replicate)]
+    return pd.concat([pd.read_parquet(episodes_path(s.path(out))) for s in specs], ignore_index=True)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -81,6 +99,7 @@ def config_digest(resolved: ResolvedExperiment) -> str:
                        for s in resolved.scenario_names for p in (pt.name for pt in resolved.points)},
         "interventions": resolved.interventions,
         "record_episodes": exp.record_episodes,
+        "split_counties": exp.split_counties,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -89,7 +108,7 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     """Simulate one run; returns its indicator table, its timings and (if recorded) its episode table."""
     exp = resolved.experiment
     start = time.perf_counter()
-    region = build_world(exp.world, exp.seed)
+    region = build_world(exp.world, exp.seed, spec.county)
     interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
                         replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
@@ -99,14 +118,16 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
-    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()}}
+    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()},
+              "worker": f"{socket.gethostname()}:{os.getpid()}",
+              "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     return table[KPI_COLUMNS], timing, episodes
 
 
 def run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> RunSpec:
     """One run, stored: timing first, then the result (whose existence marks the run finished)."""
     table, timing, episodes = run_once(resolved, spec)
-    path = run_path(out, spec.scenario, spec.point, spec.replicate)
+    path = spec.path(out)
     if episodes is not None:
         write_table(episodes, episodes_path(path))
     write_json(timing, timing_path(path))
@@ -124,7 +145,7 @@ def episode_table(weekly_levels: list) -> pd.DataFrame:
 
 
 def missing_runs(specs: list[RunSpec], out: Path) -> list[RunSpec]:
-    return [s for s in specs if not run_path(out, s.scenario, s.point, s.replicate).exists()]
+    return [s for s in specs if not s.path(out).exists()]
 
 
 def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None,
@@ -168,7 +189,7 @@ def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     missing = missing_runs(specs, out)
     if missing:
         raise MissingRuns(missing)
-    paths = [run_path(out, s.scenario, s.point, s.replicate) for s in specs]
+    paths = [s.path(out) for s in specs]
     kpis = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     write_table(kpis, out / "kpis.parquet")
     write_table(_runs_table(resolved, specs, paths), out / "runs.parquet")
@@ -183,6 +204,8 @@ def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[
         rows.append({"run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point,
                      "replicate": spec.replicate, "seed": resolved.experiment.seed, "status": "done",
                      "wall_seconds": timing.get("wall_seconds", float("nan")),
+                     "worker": timing.get("worker", ""),
+                     "worker_peak_rss_mb": timing.get("worker_peak_rss_mb", float("nan")),
                      **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in PHASES}})
     return pd.DataFrame(rows)
 
@@ -213,10 +236,12 @@ def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
                        for s in resolved.scenario_names for p in resolved.points},
         "seeds": {
             "root": exp.seed,
-            "runs": [{"run_id": s.run_id, "replicate": s.replicate, "stream_key": [exp.seed, s.replicate]}
+            "runs": [{"run_id": s.run_id, "replicate": s.replicate,
+                      "stream_key": [exp.seed, s.replicate, *([] if s.county is None else [s.county])]}
                      for s in specs],
-            "note": "run streams: SeedSequence(root, spawn_key=(replicate, crc32(stream name)[, week])), the "
-                    "same for every scenario and point (common random numbers); the world: "
+            "note": "run streams: SeedSequence(root, spawn_key=(replicate[, 0xC0C00000 + county], crc32(stream "
+                    "name)[, week])), the same for every scenario and point (common random numbers); the county "
+                    "word only when counties run on their own; the world: "
                     "SeedSequence(root, spawn_key=(0, crc32('world'))); samples: spawn_key=(0, crc32('samples'))",
         },
         "versions": package_versions(),

@@ -19,8 +19,10 @@ PACKAGES = ("ygt_abm", "mesa", "numpy", "pandas", "pyarrow", "networkx", "pydant
 TMP_MARK = ".tmp-"
 
 
-def run_path(out: Path, scenario: str, point: str, replicate: int) -> Path:
-    return Path(out) / "runs" / scenario / point / f"rep-{replicate:04d}.parquet"
+def run_path(out: Path, scenario: str, point: str, replicate: int, county: int | None = None) -> Path:
+    """Where one run's indicator table is stored (``county``: a county run on its own)."""
+    part = "" if county is None else f"-county-{county:04d}"
+    return Path(out) / "runs" / scenario / point / f"rep-{replicate:04d}{part}.parquet"
 
 
 def timing_path(result: Path) -> Path:

@@ -48,8 +48,9 @@ class _Facility:
     doctors: float
 
 
-def load_csv_region(world: CsvWorld) -> Region:
-    """Build the region described by ``world``'s CSV files; raise ``ConfigError`` listing every problem."""
+def load_csv_region(world: CsvWorld, alone: int | None = None) -> Region:
+    """Build the region described by ``world``'s CSV files; raise ``ConfigError`` listing every problem.
+    ``alone``: county ``alone`` of that region on its own (see ``build_region``)."""
     problems: list[Problem] = []
     counties = [_read_county(county, problems) for county in world.counties]
     cities = _read_facilities(world.city_hospitals, ("city_hospital",), problems, township_required=False)
@@ -74,7 +75,7 @@ def load_csv_region(world: CsvWorld) -> Region:
         towns = list(town_index)
         thc = {f.township: f for f in facilities if f.kind == "township_health_centre"}
         thcs = [thc[t] for t in towns]
-        thc_names += [f.name for f in thcs]
+        thc_names.append([f.name for f in thcs])
         layouts.append(CountyLayout(
             name=config.name,
             township_names=towns,
@@ -89,10 +90,11 @@ def load_csv_region(world: CsvWorld) -> Region:
         ))
     roads = Roads(world.village_road_kmh, world.county_road_kmh, world.highway_kmh, world.detour_factor,
                   world.access_minutes, remoteness=1.0)
-    region = build_region(layouts, [site(c) for c in cities], roads)
+    region = build_region(layouts, [site(c) for c in cities], roads, alone)
     # build_region names health centres after their township; keep the names the files give instead.
+    names = thc_names[alone] if alone is not None else [name for county in thc_names for name in county]
     for fid in np.flatnonzero(region.facility_level == TOWNSHIP_HEALTH_CENTRE):
-        region.facility_names[fid] = thc_names[region.facility_township[fid]]
+        region.facility_names[fid] = names[region.facility_township[fid]]
     region.meta["source"] = "csv"
     region.meta["projection"] = {"kind": "equirectangular", "lon0": float(lon0), "lat0": float(lat0)}
     return region

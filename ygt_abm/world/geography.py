@@ -81,6 +81,10 @@ class Region:
     options: np.ndarray  # (V, K) facility ids a village's residents can choose; -1 pads
     option_minutes: np.ndarray  # (V, K) road minutes; inf pads
     meta: dict = field(default_factory=dict)
+    #: Set when one county of a larger region is laid out on its own (``build_region(..., alone=c)``):
+    #: its index in that region, and its population's share of the city hospitals' capacity.
+    alone_of: int | None = None
+    city_share: float = 1.0
 
     @property
     def n_villages(self) -> int:
@@ -107,10 +111,21 @@ class Region:
         return float(self.village_population[nearest <= minutes].sum() / self.village_population.sum())
 
 
-def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads) -> Region:
-    """Lay counties and city hospitals on one road graph and compute every village's choice set."""
+def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads, alone: int | None = None) -> Region:
+    """Lay counties and city hospitals on one road graph and compute every village's choice set.
+
+    ``alone=c`` lays out county ``c`` only, with the city hospitals it shares with the others (same
+    places, same road times), of which it gets its population's share of beds and doctors: a county
+    that can be run on its own, in parallel with the others (counties then no longer compete for city
+    beds week by week, only in proportion)."""
     if not counties or not cities:
         raise ValueError("a region needs at least one county and one city hospital")
+    if alone is not None:
+        population = [layout.village_population.sum() for layout in counties]
+        region = build_region([counties[alone]], cities, roads)
+        region.alone_of = alone
+        region.city_share = float(population[alone] / sum(population))
+        return region
     g = nx.Graph()
     for c, site in enumerate(cities):
         g.add_node(("city", c), kind="city", x=site.x_km, y=site.y_km, name=site.name)

@@ -8,9 +8,10 @@ from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
 
 
-def synthetic_region(config: SyntheticWorld, rng: np.random.Generator) -> Region:
+def synthetic_region(config: SyntheticWorld, rng: np.random.Generator, alone: int | None = None) -> Region:
     """Counties placed around shared city hospitals. Township 0 is the county seat town (城关镇); the
-    first village of every township is its seat, where the township health centre stands."""
+    first village of every township is its seat, where the township health centre stands. ``alone``:
+    county ``alone`` of that region on its own (see ``build_region``)."""
     cities = [Site(f"City hospital {c + 1}", 0.0 + 5.0 * c, 0.0) for c in range(config.city_hospitals)]
     layouts = []
     for ci in range(config.counties):
@@ -20,7 +21,7 @@ def synthetic_region(config: SyntheticWorld, rng: np.random.Generator) -> Region
         layouts.append(_county(config, f"County {ci + 1}", seat, rng))
     roads = Roads(config.village_road_kmh, config.county_road_kmh, config.highway_kmh, config.detour_factor,
                   config.access_minutes, config.remoteness)
-    region = build_region(layouts, cities, roads)
+    region = build_region(layouts, cities, roads, alone)
     region.meta["generator"] = config.model_dump()
     return region
 
