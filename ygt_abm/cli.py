@@ -37,13 +37,17 @@ def _report(exc: ConfigError) -> None:
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML files")]) -> None:
     """Check experiment files; print file:line: field: problem for each problem, exit 2 if any."""
+    from ygt_abm.experiment.runner import plan
+    from ygt_abm.world import county_count
+
     failed = False
     for path in files:
         try:
             resolved = load_experiment(path)
             exp = resolved.experiment
+            counties = f" × {county_count(exp.world)} counties run alone" if exp.split_counties else ""
             typer.echo(f"{path}: ok ({len(resolved.scenario_names)} scenarios × {len(resolved.points)} points × "
-                       f"{exp.replicates} replicates = {len(resolved.scenario_names) * len(resolved.points) * exp.replicates}"
+                       f"{exp.replicates} replicates{counties} = {len(plan(resolved))}"
                        f" runs of {exp.warmup_years}+{exp.years} years)")
         except ConfigError as exc:
             failed = True
