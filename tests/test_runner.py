@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ygt_abm.config import load_experiment
-from ygt_abm.experiment.executors import executor_for
+from ygt_abm.experiment.executors import executor_for, restore_malloc_thresholds
 from ygt_abm.experiment.report import write_reports
 from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
 from ygt_abm.results.store import run_path
@@ -61,7 +61,14 @@ def test_a_dask_cluster_gives_byte_identical_results(serial, tmp_path):
                                   scheduler_port=0) as cluster:
         with executor_for(scheduler=cluster.scheduler_address) as executor:
             run_experiment(resolved, tmp_path / "dask", executor=executor)
+        with distributed.Client(cluster) as client:  # every worker got the allocator fix
+            plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert all("ygt-abm-fast-allocator" in names for names in plugins.values()) and len(plugins) == 2
     assert (tmp_path / "dask" / "kpis.parquet").read_bytes() == expected
+
+
+def test_the_allocator_fix_applies_on_linux():
+    assert restore_malloc_thresholds() == sys.platform.startswith("linux")
 
 
 def test_two_shards_collected_give_byte_identical_results(serial, tmp_path):

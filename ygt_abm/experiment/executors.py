@@ -3,10 +3,32 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters (malloc.h)
+
+
+def restore_malloc_thresholds() -> bool:
+    """Give glibc's allocator back its fast thresholds in a process started with ``MALLOC_TRIM_THRESHOLD_``.
+
+    Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, to return memory to the system
+    sooner. Setting it switches off glibc's adaptive mmap threshold, so every numpy temporary above
+    128 KiB becomes a fresh ``mmap`` of zeroed pages: the weekly step ran 1.7–2.3× slower in a Dask
+    worker than in a plain process (docs/performance.md). These are the values the adaptive thresholds
+    reach for large temporaries. Returns whether they were set (glibc only)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20) and libc.mallopt(_M_TRIM_THRESHOLD, 64 * 2**20))
+    except (OSError, AttributeError):  # not glibc
+        return False
 
 
 @contextmanager
@@ -19,9 +41,24 @@ def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Exe
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise RuntimeError("a Dask scheduler needs the 'dask' extra: pip install 'ygt_abm[dask]'") from exc
         with Client(scheduler) as client:
+            client.register_plugin(_fast_allocator_plugin())  # on every worker, present and future
             yield client.get_executor()
     elif workers > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             yield pool
     else:
         yield None
+
+
+def _fast_allocator_plugin():
+    from distributed import WorkerPlugin
+
+    class FastAllocator(WorkerPlugin):
+        """Runs ``restore_malloc_thresholds`` in each Dask worker process."""
+
+        name = "ygt-abm-fast-allocator"
+
+        def setup(self, worker) -> None:
+            restore_malloc_thresholds()
+
+    return FastAllocator()
