@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from ygt_abm.behaviour.illness import SERIOUS
@@ -30,24 +31,44 @@ def price_and_reimbursement(levers: PolicyLevers, county: np.ndarray, level: np.
     同病同付 applies; a referred hospital contact is discounted (results recognised, fee waived); city care
     without referral loses reimbursement points where a white list applies."""
     n = len(level)
-    referred = np.zeros(n, dtype=bool) if referred is None else referred
-    inpatient = kind == INPATIENT
-    same = np.zeros(n, dtype=bool)
-    if severity is not None:
-        same = inpatient & (level == COUNTY) & (severity < levers.same_payment_severity[county])
-    priced = np.where(same, TOWNSHIP, level)
-    price = np.where(inpatient, levers.inpatient_price[county, priced], levers.outpatient_price[county, priced])
-    ratio = np.where(inpatient, levers.inpatient_reimbursement[county, priced],
-                     levers.outpatient_reimbursement[county, priced])
-    deductible = np.where(inpatient, levers.inpatient_deductible[county, priced], 0.0)
-    hospital = referred & (level >= COUNTY)
-    discounted = price * (1.0 - levers.referred_price_discount[county]) - levers.referred_fee_waiver[county]
-    price = np.where(hospital, np.maximum(discounted, 0.0), price)
-    cut = np.where(~referred & (level == CITY), levers.unreferred_city_reimbursement_cut[county], 0.0)
-    ratio = np.maximum(ratio - cut, 0.0)
-    if deductible_waived is not None:
-        deductible = np.where(deductible_waived, 0.0, deductible)
-    fund = np.where(insured, ratio * np.maximum(price - deductible, 0.0), 0.0)
+    return _price_and_fund(
+        county, level, kind, insured,
+        np.zeros(n, dtype=bool) if referred is None else referred,
+        np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
+        np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived,
+        levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
+        levers.inpatient_reimbursement, levers.inpatient_deductible, levers.same_payment_severity,
+        levers.referred_price_discount, levers.referred_fee_waiver, levers.unreferred_city_reimbursement_cut)
+
+
+@numba.njit(cache=True, nogil=True)
+def _price_and_fund(county, level, kind, insured, referred, severity, waived, outpatient_price, inpatient_price,
+                    outpatient_reimbursement, inpatient_reimbursement, inpatient_deductible, same_payment_severity,
+                    referred_price_discount, referred_fee_waiver, unreferred_city_cut):
+    # ``a if a >= 0.0 else 0.0`` is numpy's maximum(a, 0.0), so results match the array formulas bit for bit.
+    n = len(level)
+    price, fund = np.empty(n), np.empty(n)
+    for i in range(n):
+        c, lvl, inpatient = county[i], level[i], kind[i] == INPATIENT
+        priced = lvl
+        if inpatient and lvl == COUNTY and severity[i] < same_payment_severity[c]:
+            priced = TOWNSHIP
+        if inpatient:
+            p, ratio, deductible = inpatient_price[c, priced], inpatient_reimbursement[c, priced], \
+                inpatient_deductible[c, priced]
+        else:
+            p, ratio, deductible = outpatient_price[c, priced], outpatient_reimbursement[c, priced], 0.0
+        if referred[i] and lvl >= COUNTY:
+            discounted = p * (1.0 - referred_price_discount[c]) - referred_fee_waiver[c]
+            p = discounted if discounted >= 0.0 else 0.0
+        if not referred[i] and lvl == CITY:
+            ratio = ratio - unreferred_city_cut[c]
+        ratio = ratio if ratio >= 0.0 else 0.0
+        if waived[i]:
+            deductible = 0.0
+        covered = p - deductible
+        price[i] = p
+        fund[i] = ratio * (covered if covered >= 0.0 else 0.0) if insured[i] else 0.0
     return price, fund
 
 
