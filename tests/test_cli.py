@@ -106,6 +106,15 @@ def test_bench_reports_its_fields_at_toy_size():
         assert field in result.output
 
 
+def test_bench_runs_the_whole_suite_with_the_reference(tmp_path):
+    rows = tmp_path / "rows.json"
+    result = runner.invoke(app, ["bench", "--suite", "2000", "--years", "1", "--reference-population", "1000",
+                                 "--json", str(rows)])
+    assert result.exit_code == 0, result.output
+    assert "speed-up of the vectorised model" in result.output and "targets:" in result.output
+    assert [row["residents"] for row in json.loads(rows.read_text())] == [2000]
+
+
 def test_the_parameter_document_is_current():
     from pathlib import Path
 

@@ -205,13 +205,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference-weeks", type=int, default=4)
     parser.add_argument("--json", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
-    sizes = tuple(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
-    rows = run_suite(sizes, args.years, args.seed, args.reference_population, args.reference_weeks)
+    print_suite(args.sizes, args.years, args.seed, args.reference_population, args.reference_weeks, args.json)
+
+
+def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population: int = 100_000,
+                reference_weeks: int = 4, json_path: str | None = None) -> None:
+    """Run the suite for ``sizes`` ("100000,500000,…"), print the machine, the table and the targets,
+    and optionally write the rows as JSON."""
+    counts = tuple(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
+    rows = run_suite(counts, years, seed, reference_population, reference_weeks)
     print(f"python {platform.python_version()}, {platform.machine()}, "
           f"{multiprocessing.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}")
     print(format_suite(rows))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
 
 

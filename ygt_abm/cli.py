@@ -224,10 +224,20 @@ def bench(
     population: Annotated[int, typer.Option(help="residents in one county")] = 500_000,
     years: Annotated[int, typer.Option(help="simulated years")] = 10,
     seed: Annotated[int, typer.Option()] = 1,
+    suite: Annotated[str | None, typer.Option(
+        help="comma-separated sizes, e.g. 100000,500000,1000000: the whole suite (each size in a fresh "
+             "process, the per-agent reference at 100,000, the targets) instead of one county")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="with --suite: also write the rows here")] = None,
+    reference_population: Annotated[int, typer.Option(help="with --suite: residents of the reference "
+                                                           "comparison (the targets are defined at 100,000)")] = 100_000,
 ) -> None:
-    """Time one county: seconds per simulated year, resident-steps per second, time per phase."""
-    from ygt_abm.bench import benchmark
+    """Time one county (seconds per simulated year, resident-steps per second, time per phase), or the
+    benchmark suite with --suite."""
+    from ygt_abm.bench import benchmark, print_suite
 
+    if suite:
+        print_suite(suite, years, seed, reference_population, json_path=str(json_path) if json_path else None)
+        return
     report = benchmark(population, years, seed)
     for key, value in report.items():
         out.print(f"{key:32s} {value:,.4g}" if isinstance(value, float) else f"{key:32s} {value}")
