@@ -283,6 +283,19 @@ def test_an_intervention_aimed_at_one_county_leaves_the_other_identical(two_coun
     assert not np.array_equal(target(base), target(pol))
 
 
+def test_a_county_run_alone_ignores_levers_aimed_at_its_neighbours():
+    config = SyntheticWorld(counties=2, population=3000, townships=1)
+    spec = {"type": "reimbursement_gap", "outpatient_change": {"township": 0.2, "county": -0.2},
+            "counties": ["County 1"], **SRC}
+    for county, changed in ((0, True), (1, False)):
+        alone = build_world(config, seed=4, county=county)
+        base = CountyModel(alone, seed=4).run(1)
+        pol = CountyModel(alone, seed=4, interventions=[build(spec)]).run(1)
+        assert base.equals(pol) is not changed
+    with pytest.raises(ValueError, match="unknown counties"):
+        CountyModel(alone, seed=1, interventions=[build({**spec, "counties": ["Nowhere"]})])
+
+
 def test_an_unknown_county_is_an_error(world):
     with pytest.raises(ValueError, match="unknown counties"):
         CountyModel(world, seed=1, interventions=[build({"type": "continuous_deductible", "counties": ["Nowhere"], **SRC})])

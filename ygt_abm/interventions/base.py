@@ -52,10 +52,12 @@ class Intervention:
         if self.p.counties is None:
             self.county_ids = np.arange(len(names))
         else:
-            unknown = [c for c in self.p.counties if c not in names]
+            # A county run on its own knows its region's other counties: aimed at them, this does nothing here.
+            known = model.region.region_county_names or names
+            unknown = [c for c in self.p.counties if c not in known]
             if unknown:
-                raise ValueError(f"{self.name}: unknown counties {unknown}; the world has {names}")
-            self.county_ids = np.array([names.index(c) for c in self.p.counties], dtype=int)
+                raise ValueError(f"{self.name}: unknown counties {unknown}; the world has {known}")
+            self.county_ids = np.array([names.index(c) for c in self.p.counties if c in names], dtype=int)
 
     def active(self, year: int) -> bool:
         return year >= self.p.start_year and (self.p.end_year is None or year <= self.p.end_year)

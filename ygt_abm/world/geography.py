@@ -82,8 +82,10 @@ class Region:
     option_minutes: np.ndarray  # (V, K) road minutes; inf pads
     meta: dict = field(default_factory=dict)
     #: Set when one county of a larger region is laid out on its own (``build_region(..., alone=c)``):
-    #: its index in that region, and its population's share of the city hospitals' capacity.
+    #: its index in that region, the region's county names, and its population's share of the city
+    #: hospitals' capacity.
     alone_of: int | None = None
+    region_county_names: list[str] | None = None
     city_share: float = 1.0
 
     @property
@@ -124,6 +126,7 @@ def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads,
         population = [layout.village_population.sum() for layout in counties]
         region = build_region([counties[alone]], cities, roads)
         region.alone_of = alone
+        region.region_county_names = [layout.name for layout in counties]
         region.city_share = float(population[alone] / sum(population))
         return region
     g = nx.Graph()
