@@ -2,9 +2,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from ygt_abm.agents.facility import FacilityState
 from ygt_abm.config import SyntheticWorld
+from ygt_abm.agents.facility import FacilityState
 from ygt_abm.config.params import ModelParameters
+from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world
 from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
 
@@ -84,13 +85,19 @@ def test_a_county_laid_out_alone_keeps_its_villages_roads_and_share_of_the_city(
     assert shares == pytest.approx(list(whole.county_population() / whole.population))
 
 
-def test_a_county_alone_gets_its_share_of_city_beds_and_doctors():
-    config = SyntheticWorld(counties=4, population=5_000, townships=2)
-    params = ModelParameters()
-    alone = FacilityState.create(build_world(config, seed=2, county=1), params)
-    whole = FacilityState.create(build_world(config, seed=2), params)
-    share = build_world(config, seed=2, county=1).city_share
-    assert alone.beds[alone.level == CITY_HOSPITAL] == pytest.approx(whole.beds[whole.level == CITY_HOSPITAL] * share)
-    assert alone.posts[alone.level == CITY_HOSPITAL] == pytest.approx(whole.posts[whole.level == CITY_HOSPITAL] * share)
-    county = alone.level < CITY_HOSPITAL
-    assert alone.posts[county] == pytest.approx(whole.posts[(whole.county == 1) & (whole.level < CITY_HOSPITAL)])
+def test_a_county_alone_gets_its_share_of_city_capacity_but_the_whole_staff():
+    config = SyntheticWorld(counties=40, population=400, townships=1, villages_per_township=(2, 3))
+    whole = CountyModel(build_world(config, seed=2), ModelParameters(), seed=2).facilities
+    alone_region = build_world(config, seed=2, county=7)
+    alone = CountyModel(alone_region, ModelParameters(), seed=2).facilities
+    city_w, city_a = whole.level == CITY_HOSPITAL, alone.level == CITY_HOSPITAL
+    assert (alone.doctors[city_a] == whole.doctors[city_w]).all()  # all 300 city doctors, not 300 / 40
+    share = alone_region.city_share
+    assert 0 < share < 0.05
+    assert alone.outpatient_capacity[city_a] == pytest.approx(whole.outpatient_capacity[city_w] * share)
+    assert alone.admission_capacity[city_a] == pytest.approx(whole.admission_capacity[city_w] * share)
+    # The county's own establishment is what it would be in the whole region.
+    posts_w = FacilityState.create(build_world(config, seed=2), ModelParameters())
+    posts_a = FacilityState.create(alone_region, ModelParameters())
+    county = posts_a.level < CITY_HOSPITAL
+    assert posts_a.posts[county] == pytest.approx(posts_w.posts[(posts_w.county == 7) & (posts_w.level < CITY_HOSPITAL)])

@@ -33,6 +33,9 @@ class FacilityState:
     admissions: np.ndarray  # this year
     revenue_fund: np.ndarray  # this year, yuan
     revenue_oop: np.ndarray  # this year, yuan
+    #: Share of each facility's capacity open to the region's residents: 1, except the city hospitals of
+    #: a county run on its own, which serve it in proportion to its population (``Region.city_share``).
+    capacity_share: np.ndarray
 
     @classmethod
     def create(cls, region: Region, params: ModelParameters) -> "FacilityState":
@@ -55,15 +58,15 @@ class FacilityState:
              / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
              wp.city_doctors])
         posts = np.where(np.isnan(region.facility_doctors), posts, region.facility_doctors)
-        # A county run on its own gets its population's share of the city hospitals.
-        beds = np.where(level == 3, beds * region.city_share, beds)
-        posts = np.where(level == 3, posts * region.city_share, posts)
         z = np.zeros(n)
         return cls(level=level, county=region.facility_county.copy(), beds=beds, posts=posts, doctors=z.copy(),
                    mean_skill=z + 0.5, capability=np.zeros((n, 4)), outpatient_capacity=z.copy(),
                    admission_capacity=z.copy(), load=z.copy(), wait_days=z.copy(), referred_wait_days=z.copy(),
                    visits=z.copy(),
-                   admissions=z.copy(), revenue_fund=z.copy(), revenue_oop=z.copy())
+                   admissions=z.copy(), revenue_fund=z.copy(), revenue_oop=z.copy(),
+                   # Capacity, not doctors, is shared out: a county's slice of a city hospital keeps
+                   # the whole hospital's staff dynamics (a few doctors each would make it lumpy).
+                   capacity_share=np.where(level == 3, region.city_share, 1.0))
 
     def reset_year(self) -> None:
         for a in (self.visits, self.admissions, self.revenue_fund, self.revenue_oop):
@@ -149,11 +152,11 @@ def staff_facilities(state: FacilityState, doctors: list, params: ModelParameter
     state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1e-9), 0.5)
     fp, care = params.facilities, params.care
     lvl = state.level
-    state.outpatient_capacity[:] = state.doctors * fp.visits_per_doctor_week.array()[lvl] \
-        + levers.extra_outpatient_capacity
+    state.outpatient_capacity[:] = (state.doctors * fp.visits_per_doctor_week.array()[lvl]
+                                    + levers.extra_outpatient_capacity) * state.capacity_share
     throughput = 7.0 / fp.length_of_stay_days.array()[lvl] * fp.max_bed_occupancy
     beds = state.beds + levers.extra_beds
-    state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0)
+    state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0) * state.capacity_share
     base = care.capability()[lvl]
     bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
     state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
