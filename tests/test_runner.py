@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from ygt_abm.config import load_experiment
-from ygt_abm.experiment.executors import executor_for, restore_malloc_thresholds
+from ygt_abm.experiment.executors import executor_for
 from ygt_abm.experiment.report import write_reports
 from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
-from ygt_abm.results.store import run_path
+from ygt_abm.analysis.backflow import compare_episodes
+from ygt_abm.results.store import episodes_path, run_path
 
 EXPERIMENT = """\
 name: pool
@@ -68,7 +69,10 @@ def test_a_dask_cluster_gives_byte_identical_results(serial, tmp_path):
 
 
 def test_the_allocator_fix_applies_on_linux():
-    assert restore_malloc_thresholds() == sys.platform.startswith("linux")
+    # In a child process: the fix changes the allocator of the process it runs in.
+    code = "from ygt_abm.experiment.executors import set_fast_malloc_thresholds as f; print(f())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(sys.platform.startswith("linux"))
 
 
 def test_two_shards_collected_give_byte_identical_results(serial, tmp_path):
@@ -183,4 +187,11 @@ def test_split_counties_are_runs_of_their_own_spread_over_dask_workers(tmp_path)
     assert (tmp_path / "dask" / "kpis.parquet").read_bytes() == (tmp_path / "serial" / "kpis.parquet").read_bytes()
     write_reports(resolved, tmp_path / "serial", kpis, figure=False)
     backflow = pd.read_csv(tmp_path / "serial" / "backflow.csv")
-    assert set(backflow["scenario"]) == {"cheaper-township"} and len(backflow) > 0
+    assert set(backflow["scenario"]) == {"cheaper-township"}
+    # Each county's episodes are paired with the same county's under the reference, then added up.
+    episodes = lambda s, r, c: pd.read_parquet(episodes_path(run_path(tmp_path / "serial", s, "base", r, c)))  # noqa: E731
+    for r in (0, 1):
+        expected = sum(compare_episodes(episodes("cheaper-township", r, c), episodes("baseline", r, c))["moved_down"].sum()
+                       for c in range(3))
+        moved = backflow[(backflow.replicate == r) & (backflow.measure == "moved_down")]["value"].sum()
+        assert moved == expected > 0

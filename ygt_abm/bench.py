@@ -15,13 +15,13 @@ import argparse
 import json
 import multiprocessing
 import platform
-import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable
 
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ModelParameters
+from ygt_abm.experiment.executors import peak_rss_mb
 from ygt_abm.model import PHASES, CountyModel
 from ygt_abm.world import build_world
 
@@ -29,11 +29,6 @@ from ygt_abm.world import build_world
 TARGET_SPEEDUP = 50.0  # vectorised ÷ reference speed per resident-week, at 100k residents
 TARGET_1M_10Y_SECONDS = 60.0  # 1,000,000 residents × 10 simulated years
 TARGET_1M_PEAK_MB = 1.5 * 1024  # 1.5 GiB peak resident memory at 1,000,000 residents
-
-
-def _peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def typical_county(population: int) -> SyntheticWorld:
@@ -44,7 +39,7 @@ def typical_county(population: int) -> SyntheticWorld:
 
 def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | int]:
     """Build and run one county; report wall times, throughput, phase times and peak memory."""
-    rss_before = _peak_rss_mb()
+    rss_before = peak_rss_mb()
     start = time.perf_counter()
     region = build_world(typical_county(population), seed)
     model = CountyModel(region, ModelParameters(), seed=seed)
@@ -61,7 +56,7 @@ def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | i
         "resident_steps_per_second": model.population.size * weeks / (ran - built),
         "population_bytes_per_resident": model.population.nbytes() / model.population.size,
         "rss_before_build_mb": rss_before,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
     report.update({f"phase_{k}_seconds": v for k, v in model.phase_seconds.items()})
     return report
@@ -88,7 +83,7 @@ def reference_comparison(population: int, weeks: int, seed: int = 1) -> dict[str
     for _ in range(weeks):
         reference.step()
     ran = time.perf_counter()
-    reference_rss = _peak_rss_mb()
+    reference_rss = peak_rss_mb()
     n = reference.population.size
     del reference
     kernels = load_compiled_kernels(seed)

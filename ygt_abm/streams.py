@@ -34,7 +34,12 @@ class Streams:
             raise ValueError("seed, replicate and county must be non-negative integers")
         self.seed = int(seed)
         self.replicate = int(replicate)
-        self._prefix = (self.replicate,) if county is None else (self.replicate, _COUNTY_WORD + int(county))
+        self._prefix = (self.replicate,) if county is None else (self.replicate, self.county_word(county))
+
+    @staticmethod
+    def county_word(county: int) -> int:
+        """The spawn-key word of a county run on its own (after the replicate)."""
+        return _COUNTY_WORD + int(county)
 
     def _sequence(self, name: str, *key: int) -> np.random.SeedSequence:
         return np.random.SeedSequence(self.seed, spawn_key=(*self._prefix, stable_hash(name), *key))

@@ -33,12 +33,17 @@ def compare_episodes(scenario: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
 
 def backflow_table(load, runs: list[tuple[str, str, int]], reference: str) -> pd.DataFrame:
     """Long table (scenario, point, replicate, year, measure, value) for every non-reference run.
-    ``load(scenario, point, replicate)`` returns a run's episode table."""
+    ``load(scenario, point, replicate)`` yields the run's episode tables: one, or one per county when
+    counties ran on their own, in the same county order for every scenario. Counties are compared
+    pairwise and their counts added, so only two tables are in memory at a time."""
     rows = []
     for scenario, point, replicate in runs:
         if scenario == reference:
             continue
-        counts = compare_episodes(load(scenario, point, replicate), load(reference, point, replicate))
+        parts = [compare_episodes(mine, theirs)
+                 for mine, theirs in zip(load(scenario, point, replicate), load(reference, point, replicate),
+                                         strict=True)]
+        counts = pd.concat(parts).groupby("year", sort=True).sum().reset_index()
         long = counts.melt(id_vars="year", var_name="measure", value_name="value")
         rows.append(long.assign(scenario=scenario, point=point, replicate=replicate))
     if not rows:

@@ -14,14 +14,25 @@ from multiprocessing import get_context
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters (malloc.h)
 
 
-def restore_malloc_thresholds() -> bool:
-    """Give glibc's allocator back its fast thresholds in a process started with ``MALLOC_TRIM_THRESHOLD_``.
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MiB (NaN where the platform cannot say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def set_fast_malloc_thresholds() -> bool:
+    """Fix glibc's mmap and trim thresholds at 32 and 64 MiB in this process.
 
     Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, to return memory to the system
     sooner. Setting it switches off glibc's adaptive mmap threshold, so every numpy temporary above
     128 KiB becomes a fresh ``mmap`` of zeroed pages: the weekly step ran 1.7–2.3× slower in a Dask
-    worker than in a plain process (docs/performance.md). These are the values the adaptive thresholds
-    reach for large temporaries. Returns whether they were set (glibc only)."""
+    worker than in a plain process (docs/performance.md). 32 MiB is the most the adaptive mmap threshold
+    would grow to, and the trim threshold is twice it, as glibc keeps them. Returns whether they were
+    set (glibc only)."""
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -54,11 +65,11 @@ def _fast_allocator_plugin():
     from distributed import WorkerPlugin
 
     class FastAllocator(WorkerPlugin):
-        """Runs ``restore_malloc_thresholds`` in each Dask worker process."""
+        """Runs ``set_fast_malloc_thresholds`` in each Dask worker process."""
 
         name = "ygt-abm-fast-allocator"
 
         def setup(self, worker) -> None:
-            restore_malloc_thresholds()
+            set_fast_malloc_thresholds()
 
     return FastAllocator()

@@ -1,8 +1,9 @@
 """Run an experiment: every (scenario, sweep point, replicate) is one run, a pure function of
-(config, seed, replicate).
+(config, seed, replicate); with ``split_counties``, every (scenario, point, replicate, county).
 
-Seeds: run (s, p, r) uses the streams of ``SeedSequence(root, spawn_key=(r, …))``: the same for every
-scenario and point, so comparisons are paired on common random numbers, and independent of run order,
+Seeds: run (s, p, r) uses the streams of ``SeedSequence(root, spawn_key=(r, …))``, and county c of a
+split region those of ``spawn_key=(r, Streams.county_word(c), …)``: the same for every scenario and
+point, so comparisons are paired on common random numbers, and independent of run order,
 executor, worker count and sharding. Each run writes its own table atomically; a rerun skips runs whose
 file exists, so an interrupted experiment resumes where it stopped. ``collect`` merges the runs in plan
 order, so the merged files are byte-identical however the runs were executed.
@@ -13,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
 import socket
 import time
+from collections.abc import Iterator
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,14 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.experiment.executors import peak_rss_mb
 from ygt_abm.model import PHASES, CountyModel
 from ygt_abm.interventions import build
 from ygt_abm.results.store import (
     KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
     write_json, write_table,
 )
+from ygt_abm.streams import Streams
 from ygt_abm.world import build_world, county_count
 
 
@@ -71,11 +74,13 @@ def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
             for r in range(exp.replicates) for c in counties]
 
 
-def run_episodes(out: Path, resolved: ResolvedExperiment, scenario: str, point: str, replicate: int) -> pd.DataFrame:
-    """The episode table of one (scenario, point, replicate): its counties' tables in county order when
-    counties were run on their own (the same order in every scenario, so episodes stay paired)."""
-    specs = [s for s in plan(resolved) if (s.scenario, s.point, s.replicate) == (scenario, point, replicate)]
-    return pd.concat([pd.read_parquet(episodes_path(s.path(out))) for s in specs], ignore_index=True)
+def run_episodes(out: Path, resolved: ResolvedExperiment, scenario: str, point: str,
+                 replicate: int) -> Iterator[pd.DataFrame]:
+    """The episode tables of one (scenario, point, replicate), read one at a time: one table, or one per
+    county in county order when counties were run on their own (the same order in every scenario)."""
+    for spec in plan(resolved):
+        if (spec.scenario, spec.point, spec.replicate) == (scenario, point, replicate):
+            yield pd.read_parquet(episodes_path(spec.path(out)))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -120,7 +125,7 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     table.insert(0, "scenario", spec.scenario)
     timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()},
               "worker": f"{socket.gethostname()}:{os.getpid()}",
-              "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+              "worker_peak_rss_mb": peak_rss_mb()}
     return table[KPI_COLUMNS], timing, episodes
 
 
@@ -202,7 +207,8 @@ def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[
     for spec, path in zip(specs, paths):
         timing = read_json(timing_path(path)) if timing_path(path).exists() else {}
         rows.append({"run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point,
-                     "replicate": spec.replicate, "seed": resolved.experiment.seed, "status": "done",
+                     "replicate": spec.replicate, "county": -1 if spec.county is None else spec.county,  # -1: all
+                     "seed": resolved.experiment.seed, "status": "done",
                      "wall_seconds": timing.get("wall_seconds", float("nan")),
                      "worker": timing.get("worker", ""),
                      "worker_peak_rss_mb": timing.get("worker_peak_rss_mb", float("nan")),
@@ -237,7 +243,8 @@ def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
         "seeds": {
             "root": exp.seed,
             "runs": [{"run_id": s.run_id, "replicate": s.replicate,
-                      "stream_key": [exp.seed, s.replicate, *([] if s.county is None else [s.county])]}
+                      "stream_key": [exp.seed, s.replicate,
+                                     *([] if s.county is None else [Streams.county_word(s.county)])]}
                      for s in specs],
             "note": "run streams: SeedSequence(root, spawn_key=(replicate[, 0xC0C00000 + county], crc32(stream "
                     "name)[, week])), the same for every scenario and point (common random numbers); the county "
