@@ -41,11 +41,16 @@ def price_and_reimbursement(levers: PolicyLevers, county: np.ndarray, level: np.
         levers.referred_price_discount, levers.referred_fee_waiver, levers.unreferred_city_reimbursement_cut)
 
 
+@numba.njit(cache=True, inline="always")
+def _at_least_zero(x: float) -> float:
+    # numpy's maximum(x, 0.0) exactly: NaN stays NaN, -0.0 stays -0.0.
+    return x if x >= 0.0 or x != x else 0.0
+
+
 @numba.njit(cache=True, nogil=True)
 def _price_and_fund(county, level, kind, insured, referred, severity, waived, outpatient_price, inpatient_price,
                     outpatient_reimbursement, inpatient_reimbursement, inpatient_deductible, same_payment_severity,
                     referred_price_discount, referred_fee_waiver, unreferred_city_cut):
-    # ``a if a >= 0.0 else 0.0`` is numpy's maximum(a, 0.0), so results match the array formulas bit for bit.
     n = len(level)
     price, fund = np.empty(n), np.empty(n)
     for i in range(n):
@@ -60,15 +65,15 @@ def _price_and_fund(county, level, kind, insured, referred, severity, waived, ou
             p, ratio, deductible = outpatient_price[c, priced], outpatient_reimbursement[c, priced], 0.0
         if referred[i] and lvl >= COUNTY:
             discounted = p * (1.0 - referred_price_discount[c]) - referred_fee_waiver[c]
-            p = discounted if discounted >= 0.0 else 0.0
+            p = _at_least_zero(discounted)
         if not referred[i] and lvl == CITY:
             ratio = ratio - unreferred_city_cut[c]
-        ratio = ratio if ratio >= 0.0 else 0.0
+        ratio = _at_least_zero(ratio)
         if waived[i]:
             deductible = 0.0
         covered = p - deductible
         price[i] = p
-        fund[i] = ratio * (covered if covered >= 0.0 else 0.0) if insured[i] else 0.0
+        fund[i] = ratio * _at_least_zero(covered) if insured[i] else 0.0
     return price, fund
 
 

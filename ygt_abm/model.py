@@ -254,13 +254,13 @@ class CountyModel(mesa.Model):
             u_choice, u_priority, u_treat, u_refer = (draws[k].random(n, dtype=np.float32)
                                                       for k in ("choice", "priority", "treatment", "referral"))
             with self._phase("choose"):
-                pick = self._choose_round(act, res, village, county, kind, static_u, ep, general, reserved,
-                                          u_choice)
-                stop = pick <= 0
+                chosen = self._choose_round(act, res, village, county, kind, static_u, ep, general, reserved,
+                                            u_choice)
+                stop = chosen <= 0
                 ended = act[stop]
-                ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(pick[stop] == 0, SELF_CARE, UNMET)))
-                ep.first_level[ended[(pick[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
-                act, k = act[~stop], pick[~stop] - 1
+                ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(chosen[stop] == 0, SELF_CARE, UNMET)))
+                ep.first_level[ended[(chosen[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
+                act, k = act[~stop], chosen[~stop] - 1
                 fid = r.options[village[act], k]
                 lvl = self._option_level[village[act], k]
                 ck = contact_kind(lvl, kind[act])

@@ -8,13 +8,16 @@ uniform under two policies picks "nearby" options (common random numbers).
 The per-episode loops are compiled with numba (``static_utility``, ``round_utility``, ``pick``): they
 do in one pass what numpy did in a dozen temporary (episode × option) arrays. They keep numpy's float32
 arithmetic operation for operation, and the exponential stays numpy's, so results are byte-identical to
-the array formulation (``choose``), which remains the readable specification.
+the array formulas they replaced (tests/test_choice.py keeps those formulas as the specification).
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+
+from ygt_abm.behaviour.illness import MINOR
+from ygt_abm.config.params import COUNTY, TOWNSHIP
 
 SELF_CARE = -1
 
@@ -81,7 +84,7 @@ def static_utility(table: np.ndarray, res: np.ndarray, kind: np.ndarray, village
             x = table[t, np.int64(insured[r]), v, k] + quality * belief[r, lvl]
             if lvl == usual_level[r]:
                 x += usual_bonus
-            if family_doctor[r] and lvl <= 1:
+            if family_doctor[r] and lvl <= TOWNSHIP:
                 x += family_doctor_bonus
             out[i, k] = x
     return out
@@ -100,7 +103,7 @@ def round_utility(act: np.ndarray, res: np.ndarray, village: np.ndarray, kind: n
     it was referred to, or already refused it. ``option_slot[type, village, k]`` is the capacity slot an
     episode of that type would take (facility id, + facility count for an admission); waits apply to
     outpatient slots. The family-doctor bypass penalty applies to unreferred contracted residents at
-    county level and above. MINOR is type 0. ``family_doctor`` is the population's array, ``options``,
+    county level and above. ``family_doctor`` is the population's array, ``options``,
     ``option_level`` and ``option_slot`` are per village, the others per episode."""
     n_fac = len(wait_days)
     width = options.shape[1]
@@ -108,20 +111,20 @@ def round_utility(act: np.ndarray, res: np.ndarray, village: np.ndarray, kind: n
     for row in range(len(act)):
         i = act[row]
         t, c, v, ref = kind[i], county[i], village[i], referred[i]
-        shift = self_care_shift[c] if t == 0 else 0.0
+        shift = self_care_shift[c] if t == MINOR else 0.0
         top = out[row, 0] = np.float32(self_care[t] + shift)
         for k in range(width):
             slot = option_slot[t, v, k]
             room = general[slot] + (reserved[slot] if ref else 0.0)
             lvl = option_level[v, k]
-            if options[v, k] < 0 or room < 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
+            if options[v, k] < 0 or not room >= 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
                 out[row, k + 1] = -np.inf
                 continue
             wait = 0.0
             if slot < n_fac:
                 wait = referred_wait_days[slot] if ref else wait_days[slot]
             x = static_u[i, k] + np.float32(wait * beta_wait[t])
-            if bypass_penalty[c] != 0.0 and family_doctor[res[i]] and not ref and lvl >= 2:
+            if bypass_penalty[c] != 0.0 and family_doctor[res[i]] and not ref and lvl >= COUNTY:
                 x -= np.float32(bypass_penalty[c])
             out[row, k + 1] = x
             top = max(top, x)

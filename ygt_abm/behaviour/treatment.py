@@ -45,21 +45,24 @@ def _serve(facility: np.ndarray, key: np.ndarray, capacity: np.ndarray, eligible
             asked[facility[i]] += 1
     served = np.zeros(n, dtype=np.bool_)
     taken = np.zeros(len(capacity), dtype=np.int64)
-    contested = 0
+    contested = np.zeros(len(capacity), dtype=np.bool_)  # asked for more than it has (or a NaN capacity)
+    for f in range(len(capacity)):
+        contested[f] = not (asked[f] <= limit[f])
+    n_queue = 0
     for i in range(n):
         f = facility[i]
         if eligible[i] and f >= 0:
-            if asked[f] <= limit[f]:
+            if contested[f]:
+                n_queue += 1
+            else:
                 served[i] = True
                 taken[f] += 1
-            else:
-                contested += 1
-    if contested:
-        queue = np.empty(contested, dtype=np.int64)
+    if n_queue:
+        queue = np.empty(n_queue, dtype=np.int64)
         j = 0
         for i in range(n):
             f = facility[i]
-            if eligible[i] and f >= 0 and asked[f] > limit[f]:
+            if eligible[i] and f >= 0 and contested[f]:
                 queue[j] = i
                 j += 1
         for i in queue[np.argsort(key[queue], kind="mergesort")]:
