@@ -28,3 +28,20 @@ def test_word_of_mouth_reaches_only_villages_that_heard_something():
     assert belief[:2, 3] == pytest.approx([0.5 + 0.1 * (0.25 - 0.5)] * 2)
     assert belief[2:, :] == pytest.approx(np.full((2, 4), 0.5))
     assert belief[:2, :3] == pytest.approx(np.full((2, 3), 0.5))
+
+
+def test_word_of_mouth_is_the_per_level_array_rule_bit_for_bit():
+    rng = np.random.default_rng(2)
+    villages, n = 30, 5000
+    belief = rng.random((n, 4), dtype=np.float32)
+    village = rng.integers(0, villages, n).astype(np.int32)
+    trials = rng.integers(0, 4, (villages, 4)).astype(float)
+    successes = np.floor(trials * rng.random((villages, 4)))
+    original, expected = belief.copy(), belief.copy()
+    for level in range(4):  # the array formulation the compiled loop replaced
+        heard = trials[:, level] > 0
+        rate_v = np.where(heard, successes[:, level] / np.maximum(trials[:, level], 1), 0.0)
+        col = expected[:, level]
+        col += ((0.05 * heard)[village] * (rate_v[village] - col)).astype(np.float32)
+    word_of_mouth(belief, village, successes, trials, 0.05)
+    assert belief.tobytes() == expected.tobytes() and not np.array_equal(belief, original)

@@ -83,4 +83,22 @@ def test_the_compiled_choice_round_computes_the_array_rule_bit_for_bit():
     assert np.isneginf(compiled).any() and np.isfinite(compiled).any()
     assert compiled.tobytes() == _round_utility_as_arrays(**args).tobytes()
     u = rng.random(len(args["act"]), dtype=np.float32)
-    assert (pick(np.exp(compiled), u) == choose(compiled, u)).all()
+    assert (pick(np.exp(compiled), u) == _pick_as_arrays(np.exp(compiled), u)).all()
+
+
+def _pick_as_arrays(weight, u):
+    """The specification of ``pick``: cumulative weights against ``u`` × the row total."""
+    cum = np.cumsum(weight, axis=1)
+    chosen = np.minimum((cum <= u[:, None] * cum[:, -1:]).sum(axis=1), weight.shape[1] - 1)
+    chosen[cum[:, -1] <= 0] = -1
+    return chosen
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_pick_is_the_cumulative_rule(dtype):
+    rng = np.random.default_rng(5)
+    utility = rng.normal(0, 2, (5000, 7)).astype(dtype)
+    utility[rng.random(utility.shape) < 0.3] = -np.inf
+    weight = np.exp(utility - np.max(utility, axis=1, keepdims=True).clip(-1e30))
+    u = rng.random(5000).astype(dtype)
+    assert (pick(weight, u) == _pick_as_arrays(weight, u)).all()

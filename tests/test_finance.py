@@ -41,3 +41,36 @@ def test_fund_balance_is_contributions_minus_spending():
     fund.pay(np.array([0, 1, 1]), np.array([0, 3, 3]), np.array([50.0, 100.0, 25.0]))
     assert fund.spending[1, 3] == 125.0
     assert fund.balance().tolist() == [9950.0, 19875.0]
+
+
+def _price_and_fund_as_arrays(levers, county, level, kind, insured, referred, severity, waived):
+    """The specification of ``price_and_reimbursement``: the array formulas the compiled loop replaced."""
+    inpatient = kind == INPATIENT
+    same = inpatient & (level == 2) & (severity < levers.same_payment_severity[county])
+    priced = np.where(same, 1, level)
+    price = np.where(inpatient, levers.inpatient_price[county, priced], levers.outpatient_price[county, priced])
+    ratio = np.where(inpatient, levers.inpatient_reimbursement[county, priced],
+                     levers.outpatient_reimbursement[county, priced])
+    deductible = np.where(inpatient, levers.inpatient_deductible[county, priced], 0.0)
+    discounted = price * (1.0 - levers.referred_price_discount[county]) - levers.referred_fee_waiver[county]
+    price = np.where(referred & (level >= 2), np.maximum(discounted, 0.0), price)
+    cut = np.where(~referred & (level == 3), levers.unreferred_city_reimbursement_cut[county], 0.0)
+    ratio = np.maximum(ratio - cut, 0.0)
+    deductible = np.where(waived, 0.0, deductible)
+    return price, np.where(insured, ratio * np.maximum(price - deductible, 0.0), 0.0)
+
+
+def test_prices_and_payments_are_the_array_rule_bit_for_bit():
+    rng = np.random.default_rng(8)
+    lev = PolicyLevers.baseline(ModelParameters(), n_counties=3, n_facilities=5)
+    lev.same_payment_severity[:] = [0.0, 0.4, 0.7]
+    lev.referred_price_discount[:] = [0.0, 0.1, 0.3]
+    lev.referred_fee_waiver[:] = [0.0, 20.0, 5000.0]  # a waiver above the price: the price floors at 0
+    lev.unreferred_city_reimbursement_cut[:] = [0.0, 0.2, 0.9]
+    n = 4000
+    args = (rng.integers(0, 3, n), rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.random(n) < 0.9,
+            rng.random(n) < 0.4, rng.random(n, dtype=np.float32), rng.random(n) < 0.3)
+    price, fund = price_and_reimbursement(lev, *args[:4], referred=args[4], severity=args[5], deductible_waived=args[6])
+    expected_price, expected_fund = _price_and_fund_as_arrays(lev, *args)
+    assert price.tobytes() == expected_price.tobytes() and fund.tobytes() == expected_fund.tobytes()
+    assert (price == 0).any() and (fund == 0).any() and (fund > 0).any()
