@@ -68,19 +68,24 @@ class RunSpec:
 def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
     """Every run of the experiment in a fixed order: scenario, then point, then replicate (then county,
     when counties are split into runs of their own)."""
-    exp = resolved.experiment
-    counties = list(range(county_count(exp.world))) if exp.split_counties else [None]
+    exp, counties = resolved.experiment, _counties(resolved)
     return [RunSpec(s.name, p.name, r, c) for s in exp.scenarios for p in resolved.points
             for r in range(exp.replicates) for c in counties]
+
+
+def _counties(resolved: ResolvedExperiment) -> list[int | None]:
+    """The runs one (scenario, point, replicate) is made of: each county when counties run on their own,
+    else one run of the whole region (None)."""
+    exp = resolved.experiment
+    return list(range(county_count(exp.world))) if exp.split_counties else [None]
 
 
 def run_episodes(out: Path, resolved: ResolvedExperiment, scenario: str, point: str,
                  replicate: int) -> Iterator[pd.DataFrame]:
     """The episode tables of one (scenario, point, replicate), read one at a time: one table, or one per
     county in county order when counties were run on their own (the same order in every scenario)."""
-    for spec in plan(resolved):
-        if (spec.scenario, spec.point, spec.replicate) == (scenario, point, replicate):
-            yield pd.read_parquet(episodes_path(spec.path(out)))
+    for county in _counties(resolved):
+        yield pd.read_parquet(episodes_path(RunSpec(scenario, point, replicate, county).path(out)))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
