@@ -166,12 +166,8 @@ def params(
         for name, value, source in parameter_table():
             typer.echo(f"| `{name}` | {value} | {source.replace('|', '/')} |")
         return
-    table = Table(show_lines=False)
-    for col in ("parameter", "default", "source"):
-        table.add_column(col, overflow="fold")
-    for name, value, source in parameter_table():
-        table.add_row(name, str(value), source)
-    out.print(table)
+    out.print(_table(("parameter", "default", "source"),
+                     [(name, str(value), source) for name, value, source in parameter_table()]))
 
 
 @app.command()
@@ -179,12 +175,8 @@ def indicators() -> None:
     """The indicators every run reports, with their definitions."""
     from ygt_abm.metrics import INDICATORS
 
-    table = Table()
-    for col in ("indicator", "term", "definition"):
-        table.add_column(col, overflow="fold")
-    for name, (term, definition) in INDICATORS.items():
-        table.add_row(name, term, definition)
-    out.print(table)
+    out.print(_table(("indicator", "term", "definition"),
+                     [(name, term, definition) for name, (term, definition) in INDICATORS.items()]))
 
 
 @app.command()
@@ -208,15 +200,11 @@ def interventions(
     for entry in catalogue():
         out.rule(f"[bold]{entry['type']}")
         out.print(entry["mechanism"], highlight=False)
-        table = Table(show_header=True, box=None)
-        for col in ("parameter", "default", "description"):
-            table.add_column(col, overflow="fold")
-        table.add_row("start_year / end_year", "1 / —", "years in force (1 = first recorded year)")
-        table.add_row("counties", "all", "county names targeted")
-        table.add_row("source", "(required)", "document and clause")
-        for p in entry["parameters"]:
-            table.add_row(p["name"], "(required)" if p["required"] else str(p["default"]), p["description"])
-        out.print(table)
+        common = [("start_year / end_year", "1 / —", "years in force (1 = first recorded year)"),
+                  ("counties", "all", "county names targeted"), ("source", "(required)", "document and clause")]
+        own = [(p["name"], "(required)" if p["required"] else str(p["default"]), p["description"])
+               for p in entry["parameters"]]
+        out.print(_table(("parameter", "default", "description"), common + own, box=None))
 
 
 @app.command()
@@ -241,6 +229,16 @@ def bench(
     report = benchmark(population, years, seed)
     for key, value in report.items():
         out.print(f"{key:32s} {value:,.4g}" if isinstance(value, float) else f"{key:32s} {value}")
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], **style) -> Table:
+    """A rich table whose long cells wrap instead of being cut."""
+    table = Table(**style)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 if __name__ == "__main__":
