@@ -100,6 +100,12 @@ class CountyModel(mesa.Model):
         self._heard_success = np.zeros((region.n_villages, 4))
         self._heard_trials = np.zeros((region.n_villages, 4))
         self._thc_of_village = self._township_centre_of_village()
+        options = region.options
+        self._option_level = np.where(options >= 0, region.facility_level[np.maximum(options, 0)], 0).astype(np.int64)
+        # The capacity slot each (episode type, village, option) takes: facility id, + facility count
+        # for an admission (a separate pool of beds).
+        kinds = contact_kind(self._option_level[None], np.arange(4)[:, None, None])
+        self._option_slot = np.maximum(options, 0)[None] + region.n_facilities * (kinds == INPATIENT).astype(np.int64)
         self._coefficients()
         for intervention in self.interventions:
             intervention.init(self)
@@ -356,9 +362,8 @@ class CountyModel(mesa.Model):
         """Utility terms that depend only on (episode type, insured, village, option), for this year's
         levers: level constant, travel time, expected out-of-pocket cost and policy shifts. A small table
         (types × 2 × villages × options), so the weekly step does one gather instead of many products."""
-        r, lev = self.region, self.levers
+        r, lev, level = self.region, self.levers, self._option_level
         options = r.options
-        level = np.where(options >= 0, r.facility_level[np.maximum(options, 0)], 0).astype(np.int64)
         county = r.village_county.astype(np.int64)
         hours = np.where(options >= 0, r.option_minutes, 0.0) / 60.0
         table = np.zeros((4, 2, r.n_villages, options.shape[1]))
@@ -373,11 +378,6 @@ class CountyModel(mesa.Model):
                 table[t, insured] = (self._asc[t, level] + self._beta_time[t] * hours
                                      + self._beta_cost[t] * oop / 100.0 + bonus)
         self._utility_table = table.astype(np.float32)  # float32: half the memory traffic per week
-        self._option_level = level
-        # The capacity slot each (episode type, village, option) takes: facility id, + facility count
-        # for an admission (a separate pool of beds).
-        kinds = contact_kind(level[None], np.arange(4)[:, None, None])
-        self._option_slot = np.maximum(options, 0)[None] + r.n_facilities * (kinds == INPATIENT).astype(np.int64)
 
     def _static_utility(self, res, kind, village) -> np.ndarray:
         """Parts of each option's utility that do not change within the week (E × K)."""
