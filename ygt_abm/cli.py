@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ygt_abm.config.loading import ConfigError, load_experiment
+from ygt_abm.vocabulary import is_variant
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate county medical communities (县域医共体) and measure patient backflow.")
@@ -131,7 +132,7 @@ def _finish(resolved, target: Path, kpis, figure: bool) -> None:
     from ygt_abm.experiment.report import write_reports
 
     summary = write_reports(resolved, target, kpis, figure)
-    _print_last_year(summary[~summary["scenario"].str.contains("--", regex=False)])
+    _print_last_year(summary[~summary["scenario"].map(is_variant)])
     out.print(f"results in {target}/")
 
 
@@ -173,7 +174,7 @@ def params(
 @app.command()
 def indicators() -> None:
     """The indicators every run reports, with their definitions."""
-    from ygt_abm.metrics import INDICATORS
+    from ygt_abm.vocabulary import INDICATORS
 
     out.print(_table(("indicator", "term", "definition"),
                      [(name, term, definition) for name, (term, definition) in INDICATORS.items()]))

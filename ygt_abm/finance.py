@@ -8,7 +8,7 @@ import numba
 import numpy as np
 
 from ygt_abm.behaviour.illness import SERIOUS
-from ygt_abm.config.params import CITY, COUNTY, TOWNSHIP
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP
 from ygt_abm.levers import PolicyLevers
 
 OUTPATIENT, INPATIENT = 0, 1

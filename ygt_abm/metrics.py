@@ -11,41 +11,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ygt_abm.config.params import CITY, TOWNSHIP, VILLAGE
 from ygt_abm.finance import InsuranceFund
 from ygt_abm.population import Population
+from ygt_abm.vocabulary import CITY, INDICATORS, N_LEVELS, N_EPISODE_TYPES, OUTCOMES, PRIMARY_CARE as PRIMARY
 
-PRIMARY = (VILLAGE, TOWNSHIP)
-
-#: name → (Chinese term, definition). The order is the output order.
-INDICATORS: dict[str, tuple[str, str]] = {
-    "in_county_visit_rate": ("县域就诊率", "visits at facilities inside the county ÷ all visits of its residents"),
-    "primary_care_visit_share": ("基层就诊率", "visits at village clinics and township health centres ÷ all visits "
-                                 "of the county's residents (denominator: all visits, in and out of the county)"),
-    "primary_care_share_of_in_county_visits": ("县域内基层就诊率", "visits at village clinics and township "
-                                               "health centres ÷ visits inside the county (denominator: in-county)"),
-    "in_county_inpatient_share": ("县域内住院率", "admissions inside the county ÷ all admissions of its residents"),
-    "in_county_fund_share": ("县域内基金支出比例", "insurance spending inside the county ÷ all insurance spending on "
-                             "its residents"),
-    "primary_care_fund_share": ("基层医保基金占比", "insurance spending at village clinics and township health "
-                                "centres ÷ all insurance spending on its residents"),
-    "visits_per_capita": ("人均就诊次数", "visits ÷ residents"),
-    "admissions_per_capita": ("住院率", "admissions ÷ residents"),
-    "referrals_up": ("上转人次", "formal referrals to a higher level by the treating doctor after failed or "
-                     "out-of-scope care (count)"),
-    "self_referrals_up": ("自行上转", "moves to a higher level after failed or out-of-scope care without a "
-                          "referral (count)"),
-    "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
-    "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
-    "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
-    "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "
-                                   "family-doctor contract ÷ those residents"),
-    "chronic_managed_rate": ("慢病规范管理率", "chronic patients with ≥4 follow-ups at primary care in the year "
-                             "(国家基本公共卫生服务规范) ÷ chronic patients"),
-    "village_doctors": ("村医人数", "doctors posted at village clinics at year end (count)"),
-    "fund_balance_per_capita": ("基金结余", "(contributions − insurance spending) ÷ residents, yuan"),
-    "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
-}
+__all__ = ["INDICATORS", "YearCounters", "county_indicators"]
 
 
 @dataclass
@@ -65,8 +35,8 @@ class YearCounters:
 
     @classmethod
     def zeros(cls, n_counties: int) -> "YearCounters":
-        shapes = {"visits": (n_counties, 4), "admissions": (n_counties, 4),
-                  "episodes": (n_counties, 4), "outcomes": (n_counties, 5)}
+        shapes = {"visits": (n_counties, N_LEVELS), "admissions": (n_counties, N_LEVELS),
+                  "episodes": (n_counties, N_EPISODE_TYPES), "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
 
     def reset(self) -> None:

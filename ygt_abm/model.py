@@ -37,7 +37,8 @@ from ygt_abm.behaviour.illness import (
     CHRONIC, MINOR, SERIOUS, WEEKS_PER_YEAR, draw_onsets, draw_severity, weekly_onset_table,
 )
 from ygt_abm.behaviour.treatment import ration, ration_with_reserve, success_probability
-from ygt_abm.config.params import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE, ModelParameters
+from ygt_abm.config.params import ModelParameters
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE
 from ygt_abm.finance import (
     INPATIENT, InsuranceFund, contact_kind, expected_oop, price_and_reimbursement, settle_global_budget,
 )

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ygt_abm.config.params import AGE_BANDS, CONDITIONS, LEVELS, PopulationParams
+from ygt_abm.config.params import PopulationParams
+
+from ygt_abm.vocabulary import AGE_BANDS, CONDITIONS, LEVELS
 from ygt_abm.world.geography import Region
 
 N_LEVELS = 4

@@ -9,7 +9,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ygt_abm.config.params import LEVELS, WorkforceParams
+from ygt_abm.config.params import WorkforceParams
+
+from ygt_abm.vocabulary import LEVELS
 
 VILLAGE = 0
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from ygt_abm.config.params import LEVELS, ModelParameters
-from ygt_abm.world.geography import FACILITY_KINDS, Region
+from ygt_abm.config.params import ModelParameters
+from ygt_abm.vocabulary import FACILITY_KINDS, LEVELS
+from ygt_abm.world.geography import Region
 
 
 @dataclass

@@ -6,12 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ygt_abm.vocabulary import is_variant
+
 
 def attainment_table(kpis: pd.DataFrame, packages: dict) -> pd.DataFrame:
     """``packages`` maps scenario → PolicyPackage (or None). Decomposition variants are skipped."""
     rows = []
     for scenario, package in packages.items():
-        if package is None or "--" in scenario or not package.targets:
+        if package is None or is_variant(scenario) or not package.targets:
             continue
         runs = kpis[kpis["scenario"] == scenario]
         years = sorted(runs["year"].unique())

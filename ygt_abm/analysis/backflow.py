@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LEVEL_CODES = 4  # 0–3 are facility levels; larger codes: self-care, no contact, prevented
+from ygt_abm.vocabulary import N_LEVELS
+
+LEVEL_CODES = N_LEVELS  # 0–3 are facility levels; larger first-contact codes: self-care, no contact, prevented
 
 
 def compare_episodes(scenario: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ygt_abm.analysis.summary import interval
+from ygt_abm.vocabulary import parse_variant, variant_name
 
 PAIR_KEYS = ["point", "replicate", "county", "year", "metric"]
 
@@ -29,10 +30,11 @@ def decomposition_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     names = set(kpis["scenario"])
     rows = []
     for name in sorted(names):
-        if "--only-" not in name:
+        variant = parse_variant(name)
+        if variant is None or variant[1] != "only":
             continue
-        package, lever = name.split("--only-", 1)
-        without = f"{package}--without-{lever}"
+        package, _, lever = variant
+        without = variant_name(package, "without", lever)
         if package not in names or without not in names:
             continue
         parts = {

@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 from ygt_abm.behaviour.illness import MINOR
-from ygt_abm.config.params import COUNTY, TOWNSHIP
+from ygt_abm.vocabulary import COUNTY, TOWNSHIP
 
 SELF_CARE = -1
 

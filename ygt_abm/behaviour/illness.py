@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ygt_abm.config.params import AGE_BANDS, EPISODE_TYPES, IllnessParams
+from ygt_abm.config.params import IllnessParams
+
+from ygt_abm.vocabulary import AGE_BANDS, EPISODE_TYPES
 
 MINOR, CHRONIC, SERIOUS, EMERGENCY = range(len(EPISODE_TYPES))
 WEEKS_PER_YEAR = 52

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ygt_abm.config.params import ModelParameters, Strict, assumed, sourced
+from ygt_abm.vocabulary import VARIANT_SEPARATOR, is_variant
 
 
 class SyntheticWorld(Strict):
@@ -127,9 +128,9 @@ class Experiment(Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
-        reserved = [n for n in names if "--" in n]
+        reserved = [n for n in names if is_variant(n)]
         if reserved:
-            raise ValueError(f"'--' in a scenario name is reserved for decomposition variants: {', '.join(reserved)}")
+            raise ValueError(f"{VARIANT_SEPARATOR!r} in a scenario name is reserved for decomposition variants: {', '.join(reserved)}")
         if self.reference is not None and self.reference not in names:
             raise ValueError(f"reference {self.reference!r} is not a scenario (expected one of: {', '.join(names)})")
         if self.sweep and self.samples:

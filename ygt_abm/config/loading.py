@@ -15,6 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ygt_abm.config.design import design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
 from ygt_abm.config.params import ModelParameters
+from ygt_abm.vocabulary import VARIANT_KINDS, variant_name
 
 DEFAULTS = ModelParameters().model_dump(mode="json")
 
@@ -197,9 +198,9 @@ def _decompose(experiment: Experiment, resolved: dict, interventions: dict, pack
         if not scenario.decompose:
             continue
         types = list(dict.fromkeys(e["type"] for e in interventions[scenario.name]))
-        for mode in ("without", "only"):
+        for mode in VARIANT_KINDS:
             for kind in types:
-                name = f"{scenario.name}--{mode}-{kind}"
+                name = variant_name(scenario.name, mode, kind)
                 kept = [e for e in interventions[scenario.name] if (e["type"] != kind) == (mode == "without")]
                 scenarios.append(scenario.model_copy(update={"name": name, "decompose": False,
                                                              "description": f"{scenario.name}, {mode} {kind}"}))

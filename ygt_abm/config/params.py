@@ -17,11 +17,8 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
-LEVELS = ("village", "township", "county", "city")
-VILLAGE, TOWNSHIP, COUNTY, CITY = range(len(LEVELS))
-EPISODE_TYPES = ("minor", "chronic", "serious", "emergency")
-AGE_BANDS = ("age_0_14", "age_15_44", "age_45_64", "age_65_plus")
-CONDITIONS = ("hypertension", "diabetes", "copd")
+from ygt_abm.vocabulary import EPISODE_TYPES
+
 
 ASSUMPTION = "ASSUMPTION: "
 

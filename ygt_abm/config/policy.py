@@ -14,7 +14,7 @@ from pydantic import Field, ValidationError
 
 from ygt_abm.config.loading import ConfigError, Problem, dotted, line_of, problems_from, read_yaml, validate_model
 from ygt_abm.config.params import Strict
-from ygt_abm.metrics import INDICATORS
+from ygt_abm.vocabulary import INDICATORS
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "configs" / "policies"
 

@@ -12,6 +12,7 @@ from ygt_abm.analysis.decomposition import decomposition_table
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.runner import plan, run_episodes
+from ygt_abm.vocabulary import is_variant
 
 FLOAT = "%.6g"
 
@@ -27,7 +28,7 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     if len(resolved.scenario_names) > 1:
         paired_differences(kpis, reference).to_csv(out / "paired_differences.csv", index=False, float_format=FLOAT)
     if exp.record_episodes and len(resolved.scenario_names) > 1:
-        runs = list(dict.fromkeys((s.scenario, s.point, s.replicate) for s in plan(resolved) if "--" not in s.scenario))
+        runs = list(dict.fromkeys((s.scenario, s.point, s.replicate) for s in plan(resolved) if not is_variant(s.scenario)))
         table = backflow_table(lambda s, p, r: run_episodes(out, resolved, s, p, r), runs, reference)
         table.to_csv(out / "backflow.csv", index=False)
         interval(table, "value", ["scenario", "point", "year", "measure"]).to_csv(
@@ -41,6 +42,6 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     if figure:
         from ygt_abm.figures.indicators import plot_main_indicators
 
-        main = kpis[~kpis["scenario"].str.contains("--", regex=False)]  # decomposition variants stay out
+        main = kpis[~kpis["scenario"].map(is_variant)]  # decomposition variants stay out
         plot_main_indicators(main, out / "figures" / "main_indicators.png")
     return summary

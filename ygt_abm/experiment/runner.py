@@ -33,6 +33,7 @@ from ygt_abm.results.store import (
     write_json, write_table,
 )
 from ygt_abm.streams import Streams
+from ygt_abm.vocabulary import is_variant
 from ygt_abm.world import build_world, county_count
 
 
@@ -122,7 +123,7 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
                         replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
-                        record_episodes=exp.record_episodes and "--" not in spec.scenario)
+                        record_episodes=exp.record_episodes and not is_variant(spec.scenario))
     table = model.run(exp.years, exp.warmup_years)
     episodes = episode_table(model.episode_levels) if model.record_episodes else None
     table.insert(0, "replicate", spec.replicate)

@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from ygt_abm.config.params import CITY, COUNTY, TOWNSHIP, VILLAGE, Strict  # noqa: F401 - for the lever modules
+from ygt_abm.config.params import Strict
+from ygt_abm.vocabulary import COUNTY
 
 REGISTRY: dict[str, type["Intervention"]] = {}
 

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ygt_abm.interventions.base import COUNTY, TOWNSHIP, VILLAGE, Intervention, InterventionParams, register
+from ygt_abm.interventions.base import Intervention, InterventionParams, register
+from ygt_abm.vocabulary import COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.levers import GlobalBudget as BudgetLever
 
 

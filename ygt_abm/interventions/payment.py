@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ygt_abm.config.params import LEVELS
+from ygt_abm.vocabulary import LEVELS
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
 
 LevelChange = dict[str, float]

@@ -7,10 +7,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ygt_abm.config.params import EPISODE_TYPES
-from ygt_abm.interventions.base import (
-    CITY, COUNTY, TOWNSHIP, VILLAGE, Intervention, InterventionParams, register,
-)
+from ygt_abm.interventions.base import Intervention, InterventionParams, register
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE
 from ygt_abm.levers import Secondment
 
 EpisodeType = Literal["minor", "chronic", "serious", "emergency"]

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-VILLAGE_CLINIC, TOWNSHIP_HEALTH_CENTRE, COUNTY_HOSPITAL, CITY_HOSPITAL = 0, 1, 2, 3
-FACILITY_KINDS = ("village_clinic", "township_health_centre", "county_hospital", "city_hospital")
+from ygt_abm.vocabulary import CITY as CITY_HOSPITAL
+from ygt_abm.vocabulary import COUNTY as COUNTY_HOSPITAL
+from ygt_abm.vocabulary import TOWNSHIP as TOWNSHIP_HEALTH_CENTRE
+from ygt_abm.vocabulary import VILLAGE as VILLAGE_CLINIC
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,107 @@
+"""The words every layer shares: facility levels, episode types, contact kinds, outcomes, first-contact
+codes, the calendar, the indicators and the names of decomposition variants.
+
+This module imports nothing, so any layer (config included) can use it. No other module defines these
+codes again, and no literal stands for a level count or a year.
+"""
+
+# ------------------------------------------------------------------------------------------ facilities
+
+#: Facility levels, in the order of every (…, level) array: village clinic (村卫生室), township health
+#: centre (乡镇卫生院), county hospital (县级医院), city hospital outside the county (县外城市医院).
+LEVELS = ("village", "township", "county", "city")
+VILLAGE, TOWNSHIP, COUNTY, CITY = range(len(LEVELS))
+N_LEVELS = len(LEVELS)
+#: primary care (基层): the levels of 基层就诊率
+PRIMARY_CARE = (VILLAGE, TOWNSHIP)
+#: the kind of facility at each level, as CSV counties spell it
+FACILITY_KINDS = ("village_clinic", "township_health_centre", "county_hospital", "city_hospital")
+
+# ------------------------------------------------------------------------------------------ residents
+
+AGE_BANDS = ("age_0_14", "age_15_44", "age_45_64", "age_65_plus")
+OLDEST_AGE_BAND = len(AGE_BANDS) - 1
+CONDITIONS = ("hypertension", "diabetes", "copd")
+#: ``usual_level`` of a resident without a usual provider
+NO_USUAL_PROVIDER = -1
+
+# ------------------------------------------------------------------------------------------ episodes
+
+#: Episode types: minor acute illness, chronic follow-up, serious illness (needs admission), emergency.
+EPISODE_TYPES = ("minor", "chronic", "serious", "emergency")
+MINOR, CHRONIC, SERIOUS, EMERGENCY = range(len(EPISODE_TYPES))
+N_EPISODE_TYPES = len(EPISODE_TYPES)
+
+#: A contact is an outpatient or emergency visit (门急诊) or an admission (住院).
+CONTACT_KINDS = ("outpatient", "inpatient")
+OUTPATIENT, INPATIENT = range(len(CONTACT_KINDS))
+
+#: How an episode ends.
+OUTCOMES = ("self_care", "resolved", "unresolved", "unmet", "prevented")
+SELF_CARE, RESOLVED, UNRESOLVED, UNMET, PREVENTED = range(len(OUTCOMES))
+
+#: First-contact code of a recorded episode: its first level (0–3) or one of these.
+FIRST_SELF_CARE, FIRST_NONE, FIRST_PREVENTED = 8, 9, 10
+
+# ------------------------------------------------------------------------------------------ calendar
+
+WEEKS_PER_YEAR = 52
+
+# ------------------------------------------------------------------------------------------ indicators
+
+#: name → (Chinese term, definition) of every indicator; the order is the output order.
+INDICATORS: dict[str, tuple[str, str]] = {
+    "in_county_visit_rate": ("县域就诊率", "visits at facilities inside the county ÷ all visits of its residents"),
+    "primary_care_visit_share": ("基层就诊率", "visits at village clinics and township health centres ÷ all visits "
+                                 "of the county's residents (denominator: all visits, in and out of the county)"),
+    "primary_care_share_of_in_county_visits": ("县域内基层就诊率", "visits at village clinics and township "
+                                               "health centres ÷ visits inside the county (denominator: in-county)"),
+    "in_county_inpatient_share": ("县域内住院率", "admissions inside the county ÷ all admissions of its residents"),
+    "in_county_fund_share": ("县域内基金支出比例", "insurance spending inside the county ÷ all insurance spending on "
+                             "its residents"),
+    "primary_care_fund_share": ("基层医保基金占比", "insurance spending at village clinics and township health "
+                                "centres ÷ all insurance spending on its residents"),
+    "visits_per_capita": ("人均就诊次数", "visits ÷ residents"),
+    "admissions_per_capita": ("住院率", "admissions ÷ residents"),
+    "referrals_up": ("上转人次", "formal referrals to a higher level by the treating doctor after failed or "
+                     "out-of-scope care (count)"),
+    "self_referrals_up": ("自行上转", "moves to a higher level after failed or out-of-scope care without a "
+                          "referral (count)"),
+    "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
+    "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
+    "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
+    "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "
+                                   "family-doctor contract ÷ those residents"),
+    "chronic_managed_rate": ("慢病规范管理率", "chronic patients with ≥4 follow-ups at primary care in the year "
+                             "(国家基本公共卫生服务规范) ÷ chronic patients"),
+    "village_doctors": ("村医人数", "doctors posted at village clinics at year end (count)"),
+    "fund_balance_per_capita": ("基金结余", "(contributions − insurance spending) ÷ residents, yuan"),
+    "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
+}
+
+# ------------------------------------------------------------------------------------------ variants
+
+#: Separates a scenario from the lever of one of its decomposition variants; reserved in scenario names.
+VARIANT_SEPARATOR = "--"
+VARIANT_KINDS = ("without", "only")
+
+
+def variant_name(scenario: str, kind: str, lever: str) -> str:
+    """``<scenario>--without-<lever>`` (the package minus one lever) or ``<scenario>--only-<lever>``."""
+    if kind not in VARIANT_KINDS:
+        raise ValueError(f"variant kind {kind!r}; expected one of {VARIANT_KINDS}")
+    return f"{scenario}{VARIANT_SEPARATOR}{kind}-{lever}"
+
+
+def is_variant(name: str) -> bool:
+    """Whether a scenario name is a decomposition variant (not a scenario of the file's own)."""
+    return VARIANT_SEPARATOR in name
+
+
+def parse_variant(name: str) -> tuple[str, str, str] | None:
+    """(scenario, kind, lever) of a variant name, or None for a plain scenario name."""
+    scenario, sep, rest = name.partition(VARIANT_SEPARATOR)
+    kind, dash, lever = rest.partition("-")
+    if not sep or not dash or kind not in VARIANT_KINDS:
+        return None
+    return scenario, kind, lever
