@@ -17,7 +17,7 @@ import numpy as np
 
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
-from ygt_abm.vocabulary import EPISODE_TYPES, LEVELS
+from ygt_abm.vocabulary import EPISODE_TYPES, LEVELS, N_EPISODE_TYPES, N_LEVELS
 from ygt_abm.model import CountyModel
 from ygt_abm.streams import Streams  # the world of seed w, as build_world(config, w) makes it
 from ygt_abm.world.synthetic import synthetic_region
@@ -37,11 +37,14 @@ def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.
                for w in range(1, worlds + 1)]
     params = ModelParameters()
     for it in range(iterations):
-        contacts = np.zeros((4, 4))
+        contacts = np.zeros((N_LEVELS, N_EPISODE_TYPES))
         for w, region in enumerate(regions):
             model = CountyModel(region, params, seed=1000 * it + w)
-            model.run(1, warmup_years=1)
-            contacts += model.contacts_by_level_type
+            tally = model.process("treatment").contacts_by_level_type  # (level, type), whole run
+            model.warm_up(1)
+            after_warmup = tally.copy()
+            model.run(1)
+            contacts += tally - after_warmup
         for t, name in enumerate(EPISODE_TYPES):
             target = np.array([np.nan if v is None else v for v in TARGETS[name]])
             used = ~np.isnan(target)

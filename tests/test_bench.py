@@ -7,9 +7,11 @@ import math
 import pytest
 
 from ygt_abm.bench import benchmark, format_suite, main, run_suite, targets
-from ygt_abm.model import PHASES
+from ygt_abm.processes import default_processes
 
-CLI_FIELDS = ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choose_seconds")
+PHASES = [p.name for p in default_processes()]
+
+CLI_FIELDS = ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choice_seconds")
 SUITE_FIELDS = (
     "residents", "years", "build_seconds", "run_seconds", "seconds_per_year", "resident_steps_per_second",
     "seconds_per_resident_week", "peak_rss_mb", "rss_before_build_mb", "peak_rss_bytes_per_resident",
@@ -48,7 +50,7 @@ def test_the_suite_reports_every_field_for_every_size(toy_suite):
 def test_the_report_shows_sizes_phases_reference_and_targets(toy_suite):
     text = format_suite(toy_suite)
     for label in ("residents", "seconds per simulated year", "resident-steps per second", "peak RSS",
-                  "bytes/resident", "choose", "year_end", "reference (per-agent Mesa)", "speed-up", "targets:"):
+                  "bytes/resident", "choice", "settlement", "reference (per-agent Mesa)", "speed-up", "targets:"):
         assert label in text
     assert "2,000" in text
     names = [name for name, _, _ in targets(toy_suite)]

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from ygt_abm.behaviour.choice import choice_probabilities, choose, pick, round_utility, wait_days
+from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays
+from ygt_abm.processes.access import wait_days
+from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility
 
 
 def test_probabilities_are_the_analytical_logit():
@@ -36,29 +38,8 @@ def test_extreme_utilities_do_not_overflow():
 
 
 def test_waits_grow_only_once_a_facility_is_crowded():
-    w = wait_days(np.array([1.0, 1.0, 1.0]), np.array([0.5, 0.85, 1.2]), crowding_days=6.0)
+    w = wait_days(np.array([1.0, 1.0, 1.0]), np.array([0.5, 0.85, 1.2]), crowding_days=6.0, span=0.3)
     assert w.tolist() == pytest.approx([1.0, 4.0, 7.0])
-
-
-def _round_utility_as_arrays(act, res, village, kind, county, options, option_level, option_slot, static_u, referred,
-                             min_level, excluded, family_doctor, general, reserved, wait_days, referred_wait_days,
-                             beta_wait, bypass_penalty, self_care, self_care_shift):
-    """The specification of ``round_utility``: the same rule as whole-array numpy expressions."""
-    n_fac = len(wait_days)
-    v, t, c, ref = village[act], kind[act], county[act], referred[act]
-    opt, lvl, slot = options[v], option_level[v], option_slot[t, v]
-    room = general[slot] + np.where(ref[:, None], reserved[slot], 0.0)
-    feasible = ((opt >= 0) & (room >= 1) & (lvl >= min_level[act][:, None])
-                & (((excluded[act][:, None] >> np.arange(opt.shape[1])) & 1) == 0))
-    waits = np.where(ref[:, None], referred_wait_days[slot % n_fac], wait_days[slot % n_fac])
-    util = static_u[act] + (np.where(slot >= n_fac, 0.0, waits) * beta_wait[t][:, None]).astype(np.float32)
-    util -= (bypass_penalty[c][:, None] * (family_doctor[res[act]][:, None] & ~ref[:, None] & (lvl >= 2))
-             ).astype(np.float32)
-    util[~feasible] = -np.inf
-    sc = (self_care[t] + self_care_shift[c] * (t == 0)).astype(np.float32)
-    u = np.column_stack([sc, util])
-    top = np.max(u, axis=1, keepdims=True)
-    return u - np.where(np.isfinite(top), top, 0.0)
 
 
 def test_the_compiled_choice_round_computes_the_array_rule_bit_for_bit():
@@ -79,19 +60,19 @@ def test_the_compiled_choice_round_computes_the_array_rule_bit_for_bit():
         bypass_penalty=np.array([0.0, 0.7]), self_care=np.array([0.3, -0.5, -1.0, -np.inf]),
         self_care_shift=np.array([0.2, -0.1]),
     )
-    compiled = round_utility(**args)
+    a = args
+    n_res = n
+    who = Chooser(a["res"], a["kind"], a["village"], a["county"], np.zeros(n_res, dtype=bool),
+                  np.zeros((n_res, 4), dtype=np.float32), np.zeros(n_res, dtype=np.int8), a["family_doctor"])
+    room = Room(a["general"], a["reserved"], a["wait_days"], a["referred_wait_days"], a["bypass_penalty"],
+                a["self_care_shift"])
+    taste = Taste(np.zeros(4), a["beta_wait"], a["self_care"], np.float32(0), np.float32(0))
+    compiled = round_utility(a["act"], who, a["referred"], a["min_level"], a["excluded"],
+                             Options(a["options"], a["option_level"], a["option_slot"]), a["static_u"], room, taste)
     assert np.isneginf(compiled).any() and np.isfinite(compiled).any()
-    assert compiled.tobytes() == _round_utility_as_arrays(**args).tobytes()
+    assert compiled.tobytes() == round_utility_as_arrays(**args).tobytes()
     u = rng.random(len(args["act"]), dtype=np.float32)
-    assert (pick(np.exp(compiled), u) == _pick_as_arrays(np.exp(compiled), u)).all()
-
-
-def _pick_as_arrays(weight, u):
-    """The specification of ``pick``: cumulative weights against ``u`` × the row total."""
-    cum = np.cumsum(weight, axis=1)
-    chosen = np.minimum((cum <= u[:, None] * cum[:, -1:]).sum(axis=1), weight.shape[1] - 1)
-    chosen[cum[:, -1] <= 0] = -1
-    return chosen
+    assert (pick(np.exp(compiled), u) == pick_as_arrays(np.exp(compiled), u)).all()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -101,4 +82,4 @@ def test_the_compiled_pick_is_the_cumulative_rule(dtype):
     utility[rng.random(utility.shape) < 0.3] = -np.inf
     weight = np.exp(utility - np.max(utility, axis=1, keepdims=True).clip(-1e30))
     u = rng.random(5000).astype(dtype)
-    assert (pick(weight, u) == _pick_as_arrays(weight, u)).all()
+    assert (pick(weight, u) == pick_as_arrays(weight, u)).all()

@@ -102,7 +102,7 @@ def test_params_and_indicators_list_sources_and_definitions():
 def test_bench_reports_its_fields_at_toy_size():
     result = runner.invoke(app, ["bench", "--population", "2000", "--years", "1"])
     assert result.exit_code == 0, result.output
-    for field in ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choose_seconds"):
+    for field in ("seconds_per_year", "resident_steps_per_second", "peak_rss_mb", "phase_choice_seconds"):
         assert field in result.output
 
 

@@ -8,11 +8,11 @@ import pytest
 
 from ygt_abm.config import ModelParameters, SyntheticWorld
 from ygt_abm.interventions import REGISTRY, build, catalogue
-from ygt_abm.model import PREVENTED, CountyModel
+from ygt_abm.model import CountyModel
+from ygt_abm.processes.workforce import doctor_pay
+from ygt_abm.vocabulary import CHRONIC, CITY, COUNTY, PREVENTED, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
 
-VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
-SERIOUS, CHRONIC = 2, 1
 SRC = {"source": "test"}
 
 
@@ -195,14 +195,14 @@ def test_a_global_budget_turns_the_countys_result_into_doctors_pay(world):
     base, pol = pair(world, {"type": "global_budget", "overspend_share": 1.0}, weeks=52 * 3)
     assert (base.budget_bonus == 1).all()
     assert not np.allclose(pol.budget_bonus[0, :3], 1.0)
-    history = pol.spending_history
+    history = pol.process("settlement").spending_history
     surplus = np.mean(history[-4:-1], axis=0)[0] - history[-1][0]
     assert np.sign(pol.budget_bonus[0, TOWNSHIP] - 1) == np.sign(surplus)
 
 
 def test_performance_pay_raises_township_pay_and_effort(world):
     base, pol = pair(world, {"type": "grassroots_performance_pay", "pay_increase": 0.5}, weeks=1)
-    assert pol.doctor_pay()[0, TOWNSHIP] == pytest.approx(1.5 * base.doctor_pay()[0, TOWNSHIP])
+    assert doctor_pay(pol)[0, TOWNSHIP] == pytest.approx(1.5 * doctor_pay(base)[0, TOWNSHIP])
     assert at_level(pol, pol.facilities.capability[:, 0], TOWNSHIP).mean() > \
         at_level(base, base.facilities.capability[:, 0], TOWNSHIP).mean()
 
@@ -211,13 +211,13 @@ def test_village_public_health_tasks_pay_village_doctors_for_the_extra_share(wor
     base, pol = pair(world, {"type": "village_public_health_tasks", "share": 0.5}, weeks=1)
     wp = base.params.workforce
     extra = (0.5 - wp.village_public_health_share) * wp.public_health_per_capita * base.population.size
-    per_doctor = extra / base.village_doctor_count()[0]
-    assert pol.doctor_pay()[0, VILLAGE] == pytest.approx(base.doctor_pay()[0, VILLAGE] + per_doctor)
+    per_doctor = extra / base.facilities.doctors_by_county(VILLAGE, 1)[0]
+    assert doctor_pay(pol)[0, VILLAGE] == pytest.approx(doctor_pay(base)[0, VILLAGE] + per_doctor)
 
 
 def test_pay_parity_lifts_township_pay_to_the_county_level(world):
     _, pol = pair(world, {"type": "pay_parity_promotion"}, weeks=1)
-    assert pol.doctor_pay()[0, TOWNSHIP] >= pol.doctor_pay()[0, COUNTY]
+    assert doctor_pay(pol)[0, TOWNSHIP] >= doctor_pay(pol)[0, COUNTY]
 
 
 @pytest.mark.parametrize("spec, level", [
@@ -236,9 +236,9 @@ def test_chronic_management_raises_the_managed_rate_and_prevents_complications(w
     base, pol = pair(world, {"type": "chronic_disease_management", "followup_utility": 1.0}, weeks=52)
     get = lambda m: m.indicators().set_index("metric").loc["chronic_managed_rate", "value"]  # noqa: E731
     assert get(pol) > get(base)
-    assert pol.records and base.counters is not None
-    prevented = sum(r["value"] for r in pol.records if r["metric"] == "admissions_per_capita")
-    assert prevented < sum(r["value"] for r in base.records if r["metric"] == "admissions_per_capita")
+    assert pol.process("recording").records and base.counters is not None
+    prevented = sum(r["value"] for r in pol.process("recording").records if r["metric"] == "admissions_per_capita")
+    assert prevented < sum(r["value"] for r in base.process("recording").records if r["metric"] == "admissions_per_capita")
 
 
 def test_health_literacy_means_fewer_visits_for_minor_illness(world):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from ygt_abm.config.params import PopulationParams
-from ygt_abm.population import synthesize_population
+from ygt_abm.state.population import synthesize_population
 
 
 @pytest.fixture(scope="module")

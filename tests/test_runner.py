@@ -158,7 +158,7 @@ def test_the_runs_table_records_every_run(serial, tmp_path):
     run_experiment(resolved, tmp_path / "out")
     runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
     assert runs["run_id"].tolist() == [s.run_id for s in plan(resolved)]
-    assert {"seed", "status", "wall_seconds", "phase_choose"} <= set(runs.columns)
+    assert {"seed", "status", "wall_seconds", "phase_choice"} <= set(runs.columns)
     assert Path(tmp_path / "out" / "manifest.json").exists()
 
 

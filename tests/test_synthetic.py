@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ygt_abm.config import SyntheticWorld
-from ygt_abm.agents.facility import FacilityState
+from ygt_abm.state.facilities import FacilityState
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world

@@ -22,7 +22,8 @@ from typing import Any, Callable
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.experiment.executors import peak_rss_mb
-from ygt_abm.model import PHASES, CountyModel
+from ygt_abm.model import CountyModel
+from ygt_abm.processes import default_processes
 from ygt_abm.world import build_world
 
 #: The targets of the performance issue.
@@ -171,7 +172,7 @@ def format_suite(rows: list[dict]) -> str:
     line("peak RSS growth, bytes/resident", "peak_rss_bytes_per_resident", ",.0f")
     line("population arrays, bytes/resident", "population_bytes_per_resident", ".1f")
     lines.append("phase seconds, whole run:")
-    for phase in PHASES:
+    for phase in (p.name for p in default_processes()):
         line(f"  {phase}", f"phase_{phase}_seconds", ",.2f")
     r = rows[0]
     lines += [

@@ -44,14 +44,18 @@ import math
 import mesa
 import numpy as np
 
-from ygt_abm.behaviour.illness import CHRONIC, SERIOUS, WEEKS_PER_YEAR, weekly_onset_table
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.finance import InsuranceFund, expected_oop
-from ygt_abm.metrics import YearCounters, county_indicators
+from ygt_abm.processes.onset import weekly_onset_table
+from ygt_abm.processes.payment import expected_oop
+from ygt_abm.processes.recording import county_indicators
+from ygt_abm.state.counters import YearCounters
+from ygt_abm.state.fund import InsuranceFund
+from ygt_abm.vocabulary import (
+    CHRONIC, CITY, COUNTY, EPISODE_TYPES, N_LEVELS, RESOLVED, SELF_CARE, SERIOUS, TOWNSHIP, UNMET, UNRESOLVED, VILLAGE,
+    WEEKS_PER_YEAR,
+)
 from ygt_abm.world.geography import Region
 
-VILLAGE, TOWNSHIP, COUNTY, CITY = range(4)
-SELF_CARE, RESOLVED, UNRESOLVED, UNMET = range(4)
 SELF = (-1, -1)  # the choice of self-care
 
 
@@ -201,7 +205,7 @@ class ReferenceModel(mesa.Model):
         self.onset_rows = [tuple(row) for row in weekly_onset_table(params.illness).tolist()]
         self.sev_alpha = params.illness.severity_alpha.array().tolist()
         self.sev_beta = params.illness.severity_beta.array().tolist()
-        per_type = [params.choice.for_type(t) for t in range(4)]
+        per_type = [params.choice.for_type(t) for t in range(len(EPISODE_TYPES))]
         self.asc = [p.level_constant.array().tolist() for p in per_type]
         self.b_quality, self.b_time = [p.quality for p in per_type], [p.travel_hour for p in per_type]
         self.b_cost, self.b_wait = [p.cost_100_yuan for p in per_type], [p.wait_day for p in per_type]
@@ -232,7 +236,7 @@ class ReferenceModel(mesa.Model):
         self.residents = [Resident(self, i) for i in range(self.population.size)]  # index order
 
     def _no_news(self) -> list:
-        return [[[0, 0] for _ in range(4)] for _ in range(self.region.n_villages)]  # (successes, trials)
+        return [[[0, 0] for _ in range(N_LEVELS)] for _ in range(self.region.n_villages)]  # (successes, trials)
 
     def step(self) -> None:
         fac = self.facilities
@@ -250,10 +254,11 @@ class ReferenceModel(mesa.Model):
         if (self.week + 1) % self.params.beliefs.word_of_mouth_weeks == 0:
             residents.do("hear")
             self.heard = self._no_news()
-        base, crowding = self.params.facilities.base_wait_days.array(), self.params.facilities.crowding_wait_days
+        fp = self.params.facilities
+        base, crowding, span = fp.base_wait_days.array(), fp.crowding_wait_days, fp.crowding_span
         for f, (d, cap, lvl) in enumerate(zip(self.demand, fac.outpatient_capacity, fac.level)):
             load = d / max(cap, 1.0)  # expected wait next week, from this week's outpatient demand
-            self.wait_days[f] = base[lvl] + crowding * min(max((load - 0.7) / 0.3, 0.0), 1.0)
+            self.wait_days[f] = base[lvl] + crowding * min(max((load - (1.0 - span)) / span, 0.0), 1.0)
         self.week += 1
         if self.week % WEEKS_PER_YEAR == 0:
             self._year_end()

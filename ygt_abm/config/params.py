@@ -257,6 +257,10 @@ class BeliefParams(Strict):
         0.04, "monthly pull of perceived quality towards the village's recent experience", ge=0, le=1,
     )
     word_of_mouth_weeks: int = assumed(4, "weeks between word-of-mouth exchanges", ge=1, le=52)
+    prior_chronic_weight: float = assumed(
+        0.2, "weight of chronic follow-ups (per follow-up a year) in the starting belief about each level, about "
+        "the share of residents with a chronic condition", ge=0, le=1,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- facilities
@@ -286,6 +290,9 @@ class FacilityParams(Strict):
         AmountByLevel(**_lvl(0.0, 0.2, 1.0, 4.0)), "expected outpatient wait when a facility is not crowded, days",
     )
     crowding_wait_days: float = assumed(6.0, "extra days of wait as last week's load goes from 70% to 100%", ge=0)
+    crowding_span: float = assumed(
+        0.3, "waits grow over the last part of capacity: from a load of 1 − span (70%) to full load", gt=0, le=1,
+    )
 
 
 class WorkforceParams(Strict):
@@ -298,6 +305,11 @@ class WorkforceParams(Strict):
     city_doctors: float = assumed(300.0, "city-hospital physicians serving the region's residents", ge=0)
     mean_age: AmountByLevel = assumed(AmountByLevel(**_lvl(52.0, 40.0, 41.0, 42.0)), "mean doctor age; village doctors are older")
     age_sd: float = assumed(9.0, "spread of doctor ages", ge=0)
+    min_age: float = assumed(22.0, "youngest practising doctor (initial ages are clipped to min_age–max_age)", ge=16, le=40)
+    max_age: float = assumed(75.0, "oldest practising doctor at the start (village doctors work past retirement)",
+                             ge=50, le=90)
+    skill_alpha: float = assumed(5.0, "doctor skill ~ Beta(skill_alpha, skill_beta): mean 0.5, sd 0.15", gt=0)
+    skill_beta: float = assumed(5.0, "see skill_alpha", gt=0)
     retirement_age: float = assumed(60.0, "retirement age of employed doctors", ge=40, le=80)
     village_retirement_hazard: float = assumed(
         0.12, "yearly chance a village doctor over the retirement age stops practising", ge=0, le=1,
@@ -347,6 +359,22 @@ class FinanceParams(Strict):
     contribution_per_capita: float = sourced(
         1020.0, "resident scheme 2023: fiscal subsidy 640 + individual 380 yuan (NHSA/MoF notice 2023)", ge=0,
     )
+    budget_township_share: float = assumed(
+        0.7, "share of a global budget's kept result (after the lead hospital's part) that goes to township "
+        "health centres (the documents give no split)", ge=0, le=1,
+    )
+    budget_village_share: float = assumed(
+        0.3, "the same for village clinics; with budget_township_share it adds up to 1", ge=0, le=1,
+    )
+    budget_pay_floor: float = assumed(
+        0.5, "lowest pay multiplier a borne budget deficit can impose on a level's doctors", ge=0, le=1,
+    )
+
+    @model_validator(mode="after")
+    def _budget_split_adds_up(self) -> "FinanceParams":
+        if abs(self.budget_township_share + self.budget_village_share - 1.0) > 1e-9:
+            raise ValueError("budget_township_share + budget_village_share must be 1")
+        return self
 
 
 class ModelParameters(Strict):

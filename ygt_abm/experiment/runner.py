@@ -26,7 +26,8 @@ import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.executors import peak_rss_mb
-from ygt_abm.model import PHASES, CountyModel
+from ygt_abm.model import CountyModel
+from ygt_abm.processes import default_processes
 from ygt_abm.interventions import build
 from ygt_abm.results.store import (
     KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
@@ -122,10 +123,10 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     region = build_world(exp.world, exp.seed, spec.county)
     interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
-                        replicate=spec.replicate, scenario=spec.scenario, interventions=interventions,
+                        replicate=spec.replicate, interventions=interventions,
                         record_episodes=exp.record_episodes and not is_variant(spec.scenario))
     table = model.run(exp.years, exp.warmup_years)
-    episodes = episode_table(model.episode_levels) if model.record_episodes else None
+    episodes = episode_table(model.process("recording").episode_levels) if model.record_episodes else None
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
@@ -209,7 +210,7 @@ def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
 
 
 def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[Path]) -> pd.DataFrame:
-    rows = []
+    rows, phases = [], [p.name for p in default_processes()]
     for spec, path in zip(specs, paths):
         timing = read_json(timing_path(path)) if timing_path(path).exists() else {}
         rows.append({"run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point,
@@ -218,7 +219,7 @@ def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[
                      "wall_seconds": timing.get("wall_seconds", float("nan")),
                      "worker": timing.get("worker", ""),
                      "worker_peak_rss_mb": timing.get("worker_peak_rss_mb", float("nan")),
-                     **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in PHASES}})
+                     **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in phases}})
     return pd.DataFrame(rows)
 
 

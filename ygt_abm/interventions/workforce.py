@@ -47,7 +47,7 @@ class VillagePublicHealthTasks(Intervention):
     def apply(self, model, levers, year):
         wp = model.params.workforce
         extra = max(self.p.share - wp.village_public_health_share, 0.0) * wp.public_health_per_capita
-        doctors = model.village_doctor_count()
+        doctors = model.facilities.doctors_by_county(VILLAGE, model.region.n_counties)
         residents = np.bincount(model.population.county, minlength=len(doctors))
         for c in self.county_ids:
             per_doctor = extra * residents[c] / max(doctors[c], 1.0)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ygt_abm.behaviour.illness import draw_onsets, draw_severity, weekly_onset_table
+from ygt_abm.processes.onset import draw_onsets, draw_severity, weekly_onset_table
 from ygt_abm.config.params import IllnessParams
 
 

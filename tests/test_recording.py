@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
 
-from ygt_abm.finance import InsuranceFund
-from ygt_abm.metrics import INDICATORS, YearCounters, county_indicators
-from ygt_abm.population import Population
+from ygt_abm.processes.recording import county_indicators
+from ygt_abm.state.counters import YearCounters
+from ygt_abm.state.fund import InsuranceFund
+from ygt_abm.state.population import Population
+from ygt_abm.vocabulary import INDICATORS
 
 
 def _population() -> Population:

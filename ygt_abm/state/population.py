@@ -12,11 +12,9 @@ import numpy as np
 
 from ygt_abm.config.params import PopulationParams
 
-from ygt_abm.vocabulary import AGE_BANDS, CONDITIONS, LEVELS
+from ygt_abm.vocabulary import AGE_BANDS, CONDITIONS, LEVELS, N_LEVELS, NO_USUAL_PROVIDER, OLDEST_AGE_BAND
 from ygt_abm.world.geography import Region
 
-N_LEVELS = 4
-NO_USUAL_PROVIDER = -1
 #: follow-ups at primary care in a year that make a chronic patient "managed" (慢病规范管理): at least four
 #: face-to-face follow-ups a year (国家基本公共卫生服务规范, 3rd ed., 2017)
 MANAGED_FOLLOWUPS = 4
@@ -50,7 +48,7 @@ class Population:
     @property
     def key_population(self) -> np.ndarray:
         """Key populations for family-doctor targets: 65+ or living with a chronic condition."""
-        return (self.age_band == len(AGE_BANDS) - 1) | self.has_chronic
+        return (self.age_band == OLDEST_AGE_BAND) | self.has_chronic
 
     def person(self, i: int) -> "PersonView":
         return PersonView(self, int(i))
@@ -124,7 +122,7 @@ def synthesize_population(region: Region, params: PopulationParams, initial_beli
         has = rng.random(n) < prevalence.array()[age_band]
         chronic |= (has.astype(np.uint8) << bit)
     insured = rng.random(n) < params.insured_share
-    key = (age_band == len(AGE_BANDS) - 1) | (chronic > 0)
+    key = (age_band == OLDEST_AGE_BAND) | (chronic > 0)
     signup = np.where(key, params.family_doctor_signup_key, params.family_doctor_signup_other)
     family_doctor = rng.random(n) < signup
 

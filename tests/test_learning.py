@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ygt_abm.behaviour.beliefs import learn_from_outcomes, word_of_mouth
+from ygt_abm.processes.learning import learn_from_outcomes, word_of_mouth
 
 
 def test_own_outcomes_move_belief_toward_the_outcome_at_the_learning_rate():

@@ -1,18 +1,18 @@
 """Facilities: village clinics, township health centres, county hospitals, city hospitals.
 
-Their state is a struct of arrays (``FacilityState``) so the weekly step stays vectorised; each
-``Facility`` Mesa agent is a named view onto one row, for inspection, careers and the dashboard.
+Their state is a struct of arrays (``FacilityState``) so the weekly step stays vectorised;
+``FacilityView`` is a read-only look at one row, for inspection and the dashboard. Staffing (doctors,
+capacity, capability) is set by ``ygt_abm.processes.workforce``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mesa
 import numpy as np
 
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.vocabulary import FACILITY_KINDS, LEVELS
+from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, N_EPISODE_TYPES, TOWNSHIP, VILLAGE
 from ygt_abm.world.geography import Region
 
 
@@ -44,16 +44,16 @@ class FacilityState:
         level = region.facility_level.astype(np.int8)
         fp, wp = params.facilities, params.workforce
         county_pop = region.county_population()
-        hospitals_per_county = np.bincount(region.facility_county[level == 2], minlength=region.n_counties)
+        hospitals_per_county = np.bincount(region.facility_county[level == COUNTY], minlength=region.n_counties)
         beds = np.select(
-            [level == 0, level == 1, level == 2, level == 3],
+            [level == VILLAGE, level == TOWNSHIP, level == COUNTY, level == CITY],
             [0.0, fp.township_beds,
              fp.county_beds_per_1000 * county_pop[np.maximum(region.facility_county, 0)] / 1000.0
              / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
              fp.city_beds])
         beds = np.where(np.isnan(region.facility_beds), beds, region.facility_beds)
         posts = np.select(
-            [level == 0, level == 1, level == 2, level == 3],
+            [level == VILLAGE, level == TOWNSHIP, level == COUNTY, level == CITY],
             [wp.village_doctors_per_clinic, wp.township_doctors,
              wp.county_doctors_per_1000 * county_pop[np.maximum(region.facility_county, 0)] / 1000.0
              / np.maximum(hospitals_per_county[np.maximum(region.facility_county, 0)], 1),
@@ -61,30 +61,36 @@ class FacilityState:
         posts = np.where(np.isnan(region.facility_doctors), posts, region.facility_doctors)
         z = np.zeros(n)
         return cls(level=level, county=region.facility_county.copy(), beds=beds, posts=posts, doctors=z.copy(),
-                   mean_skill=z + 0.5, capability=np.zeros((n, 4)), outpatient_capacity=z.copy(),
+                   mean_skill=z + 0.5, capability=np.zeros((n, N_EPISODE_TYPES)), outpatient_capacity=z.copy(),
                    admission_capacity=z.copy(), load=z.copy(), wait_days=z.copy(), referred_wait_days=z.copy(),
                    visits=z.copy(),
                    admissions=z.copy(), revenue_fund=z.copy(), revenue_oop=z.copy(),
                    # Capacity, not doctors, is shared out: a county's slice of a city hospital keeps
                    # the whole hospital's staff dynamics (a few doctors each would make it lumpy).
-                   capacity_share=np.where(level == 3, region.city_share, 1.0))
+                   capacity_share=np.where(level == CITY, region.city_share, 1.0))
 
     def reset_year(self) -> None:
         for a in (self.visits, self.admissions, self.revenue_fund, self.revenue_oop):
             a[:] = 0
 
+    def doctors_by_county(self, level: int, n_counties: int) -> np.ndarray:
+        """Doctors working at facilities of ``level``, per county (e.g. village doctors, 村医人数)."""
+        at = self.level == level
+        return np.bincount(self.county[at], weights=self.doctors[at], minlength=n_counties)
 
-class Facility(mesa.Agent):
-    """One facility; reads and writes its row of the model's ``FacilityState``."""
 
-    def __init__(self, model: mesa.Model, index: int, name: str) -> None:
-        super().__init__(model)
-        self.index = index
-        self.name = name
+class FacilityView:
+    """A read-only look at one facility (for inspection, teaching and the dashboard)."""
+
+    def __init__(self, model, index: int) -> None:
+        if not 0 <= index < len(model.facilities.level):
+            raise IndexError(f"facility {index} does not exist")
+        self._model, self.index = model, int(index)
+        self.name = model.region.facility_names[self.index]
 
     @property
     def _state(self) -> FacilityState:
-        return self.model.facilities
+        return self._model.facilities
 
     @property
     def level(self) -> str:
@@ -103,8 +109,9 @@ class Facility(mesa.Agent):
         return float(self._state.beds[self.index])
 
     @property
-    def doctors(self) -> int:
-        return int(self._state.doctors[self.index])
+    def doctors(self) -> float:
+        """Doctors working here, counted by their share of time here."""
+        return float(self._state.doctors[self.index])
 
     @property
     def weekly_outpatient_capacity(self) -> float:
@@ -123,7 +130,7 @@ class Facility(mesa.Agent):
         """(outpatient, inpatient) list price in yuan, as policy currently sets them (city hospitals:
         as the first county's residents are charged)."""
         lv, county = self._state.level[self.index], max(self.county, 0)
-        levers = self.model.levers
+        levers = self._model.levers
         return float(levers.outpatient_price[county, lv]), float(levers.inpatient_price[county, lv])
 
     @property
@@ -132,33 +139,4 @@ class Facility(mesa.Agent):
         return float(self._state.revenue_fund[self.index] + self._state.revenue_oop[self.index])
 
     def __repr__(self) -> str:
-        return f"Facility({self.name!r}, {self.kind}, doctors={self.doctors})"
-
-
-def staff_facilities(state: FacilityState, doctors: list, params: ModelParameters, levers,
-                     effort: np.ndarray | None = None) -> None:
-    """Recompute doctors, skill, capacity and capability of every facility from the doctors working there
-    (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest)
-    and from the supply levers (capability bonus, extra capacity and beds)."""
-    n = len(state.level)
-    posting = np.fromiter((d.posting for d in doctors), dtype=np.int64, count=len(doctors))
-    employer = np.fromiter((d.employer for d in doctors), dtype=np.int64, count=len(doctors))
-    presence = np.fromiter((d.presence for d in doctors), dtype=np.float64, count=len(doctors))
-    skill = np.fromiter((d.skill for d in doctors), dtype=np.float64, count=len(doctors))
-    away = 1.0 - presence
-    state.doctors[:] = np.bincount(posting, weights=presence, minlength=n) + np.bincount(employer, weights=away,
-                                                                                        minlength=n)
-    skill_sum = np.bincount(posting, weights=skill * presence, minlength=n) + np.bincount(
-        employer, weights=skill * away, minlength=n)
-    state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1e-9), 0.5)
-    fp, care = params.facilities, params.care
-    lvl = state.level
-    state.outpatient_capacity[:] = (state.doctors * fp.visits_per_doctor_week.array()[lvl]
-                                    + levers.extra_outpatient_capacity) * state.capacity_share
-    throughput = 7.0 / fp.length_of_stay_days.array()[lvl] * fp.max_bed_occupancy
-    beds = state.beds + levers.extra_beds
-    state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0) * state.capacity_share
-    base = care.capability()[lvl]
-    bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
-    state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
-    state.capability[(base <= 0) & (levers.capability_bonus <= 0)] = 0.0  # out of scope unless policy adds it
+        return f"FacilityView({self.name!r}, {self.kind}, doctors={self.doctors:g})"

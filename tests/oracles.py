@@ -1,0 +1,66 @@
+"""Specifications the compiled kernels are tested against: plain array formulas of the same rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ygt_abm.processes.choice import pick
+
+
+def choice_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Row-wise softmax; rows that are all −inf get all-zero probabilities."""
+    top = np.max(utility, axis=1, keepdims=True)
+    finite = np.isfinite(top)
+    expu = np.exp(utility - np.where(finite, top, 0.0))
+    expu[~np.broadcast_to(finite, expu.shape)] = 0.0
+    total = expu.sum(axis=1, keepdims=True)
+    return np.divide(expu, total, out=np.zeros_like(expu), where=total > 0)
+
+
+def choose(utility: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index of the chosen column per row (−1 where nothing is feasible), through the compiled ``pick``."""
+    top = np.max(utility, axis=1, keepdims=True)
+    weight = np.exp(utility - np.where(np.isfinite(top), top, 0.0))
+    return pick(weight, u)
+
+
+def pick_as_arrays(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The specification of ``pick``: cumulative weights against ``u`` × the row total."""
+    cum = np.cumsum(weight, axis=1)
+    chosen = np.minimum((cum <= u[:, None] * cum[:, -1:]).sum(axis=1), weight.shape[1] - 1)
+    chosen[cum[:, -1] <= 0] = -1
+    return chosen
+
+
+def ration_as_arrays(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """The specification of rationing: sort every request by (facility, priority), rank within facility,
+    serve the first ⌊capacity⌋ of each facility."""
+    served = np.zeros(len(facility), dtype=bool)
+    asks = np.flatnonzero(facility >= 0)
+    order = asks[np.argsort(facility[asks] * 4.0 + (priority[asks] + 1.0), kind="stable")]
+    fac = facility[order]
+    starts = np.r_[0, np.flatnonzero(fac[1:] != fac[:-1]) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    served[order] = rank < np.floor(capacity[fac])
+    return served
+
+
+def round_utility_as_arrays(act, res, village, kind, county, options, option_level, option_slot, static_u,
+                            referred, min_level, excluded, family_doctor, general, reserved, wait_days,
+                            referred_wait_days, beta_wait, bypass_penalty, self_care, self_care_shift):
+    """The specification of ``round_utility``: the same rule as whole-array numpy expressions."""
+    n_fac = len(wait_days)
+    v, t, c, ref = village[act], kind[act], county[act], referred[act]
+    opt, lvl, slot = options[v], option_level[v], option_slot[t, v]
+    room = general[slot] + np.where(ref[:, None], reserved[slot], 0.0)
+    feasible = ((opt >= 0) & (room >= 1) & (lvl >= min_level[act][:, None])
+                & (((excluded[act][:, None] >> np.arange(opt.shape[1])) & 1) == 0))
+    waits = np.where(ref[:, None], referred_wait_days[slot % n_fac], wait_days[slot % n_fac])
+    util = static_u[act] + (np.where(slot >= n_fac, 0.0, waits) * beta_wait[t][:, None]).astype(np.float32)
+    util -= (bypass_penalty[c][:, None] * (family_doctor[res[act]][:, None] & ~ref[:, None] & (lvl >= 2))
+             ).astype(np.float32)
+    util[~feasible] = -np.inf
+    sc = (self_care[t] + self_care_shift[c] * (t == 0)).astype(np.float32)
+    u = np.column_stack([sc, util])
+    top = np.max(u, axis=1, keepdims=True)
+    return u - np.where(np.isfinite(top), top, 0.0)

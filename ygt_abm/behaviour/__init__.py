@@ -1,1 +1,0 @@
-"""Behaviour of residents, one module per behaviour: pure functions over arrays."""

@@ -1,0 +1,89 @@
+"""The unit of behaviour: a process, and the ordered loop of processes the model runs.
+
+A process owns one behaviour: its parameters (read from ``model.params``), its random draws (one named
+stream per decision), its kernels and its glue. It acts in some of five stages, by defining the method
+of that name; the model runs each stage's processes in the loop's order:
+
+* ``start_year(model)`` at the first week of every simulated year;
+* ``start_week(model, week)`` every week, before care is sought;
+* ``care_round(model, week, rnd)`` in each of up to ``care.max_rounds`` care rounds, while episodes are
+  open; at the start of a round the loop draws one uniform per episode from each stream a process
+  lists in ``round_streams``, so a round means the same draws in every scenario (common random numbers);
+* ``end_week(model, week)`` after the last round;
+* ``end_year(model)`` at the last week of every simulated year.
+
+``reads`` lists the policy levers the process reads (``docs/architecture.md`` tabulates them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+STAGES = ("start_year", "start_week", "care_round", "end_week", "end_year")
+
+
+class Process:
+    """Base class: subclasses set ``name`` and define the stage methods they act in."""
+
+    name: ClassVar[str]
+    reads: ClassVar[tuple[str, ...]] = ()
+    round_streams: ClassVar[tuple[str, ...]] = ()
+
+    def init(self, model) -> None:
+        """Build the process's own state once the model's state exists."""
+
+    def stages(self) -> tuple[str, ...]:
+        """The stages this process acts in (the methods it defines)."""
+        return tuple(s for s in STAGES if callable(getattr(type(self), s, None)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+@dataclass
+class Week:
+    """What the processes of one week share: the week's episodes, slots and experiences."""
+
+    index: int
+    streams: object
+    episodes: object = None
+    capacity: np.ndarray | None = None  # slots by slot id (outpatient, then admissions)
+    general: np.ndarray | None = None  # slots left for anyone
+    reserved: np.ndarray | None = None  # slots left for referred patients only (号源预留)
+    demand: np.ndarray | None = None  # outpatient requests (self-referred, referred) by facility
+    experiences: list = field(default_factory=list)  # (resident, level, success, village) per round
+    _draws: dict = field(default_factory=dict)
+
+    def draw(self, name: str, shape: tuple) -> np.ndarray:
+        """The week's uniforms of stream ``name`` (drawn once, then shared by whoever asks)."""
+        if name not in self._draws:
+            self._draws[name] = self.streams.weekly(name, self.index).random(shape)
+        return self._draws[name]
+
+
+class Loop:
+    """The ordered processes of a model, by stage; printing it shows what runs when."""
+
+    def __init__(self, processes: list[Process]) -> None:
+        names = [p.name for p in processes]
+        if len(set(names)) != len(names):
+            raise ValueError(f"process names must be unique: {names}")
+        self.processes = list(processes)
+        self.by_stage = {s: [p for p in processes if s in p.stages()] for s in STAGES}
+        self.round_streams = tuple(s for p in self.by_stage["care_round"] for s in p.round_streams)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(stage, process, levers it reads) in the order they run."""
+        return [(stage, p.name, ", ".join(p.reads)) for stage in STAGES for p in self.by_stage[stage]]
+
+    def __str__(self) -> str:
+        rows = self.rows()
+        width = max(len(s) for s, _, _ in rows)
+        lines = []
+        for stage, name, _ in rows:
+            prefix = f"{stage:<{width}}"
+            lines.append(f"{prefix}  {name}" + ("   (× rounds)" if stage == "care_round" else ""))
+        return "\n".join(lines)

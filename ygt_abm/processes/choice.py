@@ -1,0 +1,235 @@
+"""Care-seeking choice: a multinomial logit over the options a resident can reach, and self-care.
+
+The utility of option k (a facility of level ℓ reached from the resident's village) for an episode of
+type t is assembled here, and only here, in three layers by how often its terms change:
+
+* yearly (``utility_table``): level constant[t, ℓ] + β_time[t] × travel hours + β_cost[t] × expected
+  out-of-pocket cost / 100 (by insured) + policy shifts: chronic follow-ups at primary care
+  (``chronic_primary_bonus``, 慢病管理) and minor illness at the city hospital (``city_bypass_shift``);
+* weekly (``static_utility``): + β_quality[t] × perceived quality of ℓ, + the usual provider's pull
+  when ℓ is the usual level, + the family doctor's pull toward primary care for contracted residents;
+* each round (``round_utility``): + β_wait[t] × expected wait (a referred patient's where slots are
+  reserved), − ``bypass_penalty`` for a contracted resident going above the township unreferred (首诊);
+  options with no slot left, below the level an episode was referred to, or that refused it are out.
+  Self-care (column 0) is ``self_care[t]`` (+ ``self_care_shift`` for minor illness, 健康素养).
+
+The choice is drawn by inverting the cumulative logit probabilities with one uniform per episode (stream
+``choice``), so the same uniform under two policies picks "nearby" options (common random numbers).
+
+The per-episode loops are compiled with numba and keep numpy's float32 arithmetic operation for operation;
+the exponential stays numpy's. ``tests/oracles.py`` keeps the array formulas they replaced.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from ygt_abm.processes.access import contact_kind
+from ygt_abm.processes.base import Process
+from ygt_abm.processes.payment import expected_oop
+from ygt_abm.vocabulary import (
+    CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, SELF_CARE, TOWNSHIP, UNMET,
+    UNRESOLVED,
+)
+
+
+class Options(NamedTuple):
+    """Each village's options (by village, option k): facility id (−1 pads), its level, and the capacity
+    slot an episode of each type takes there (facility id, + facility count for an admission)."""
+
+    facility: np.ndarray  # (village, K) int
+    level: np.ndarray  # (village, K) int64
+    slot: np.ndarray  # (type, village, K) int64
+
+
+class Taste(NamedTuple):
+    """Coefficients by episode type, and the two pulls toward primary care (float32)."""
+
+    quality: np.ndarray
+    wait: np.ndarray
+    self_care: np.ndarray  # −inf: no self-care for this type
+    usual_provider: np.float32
+    family_doctor: np.float32
+
+
+class Chooser(NamedTuple):
+    """What the weekly and round kernels read of the week's episodes and of the residents."""
+
+    resident: np.ndarray
+    kind: np.ndarray
+    village: np.ndarray
+    county: np.ndarray
+    insured: np.ndarray  # residents'
+    belief: np.ndarray  # residents'
+    usual_level: np.ndarray  # residents'
+    family_doctor: np.ndarray  # residents'
+
+
+class Room(NamedTuple):
+    """Remaining slots and expected waits, by capacity slot; the policy's round-time shifts by county."""
+
+    general: np.ndarray
+    reserved: np.ndarray
+    wait_days: np.ndarray
+    referred_wait_days: np.ndarray
+    bypass_penalty: np.ndarray
+    self_care_shift: np.ndarray
+
+
+class Choice(Process):
+    """Where (or whether) each open episode seeks care this round."""
+
+    name = "choice"
+    reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
+             "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
+             "unreferred_city_reimbursement_cut", "chronic_primary_bonus", "city_bypass_shift", "bypass_penalty",
+             "self_care_shift")
+    round_streams = ("choice",)
+
+    def init(self, model) -> None:
+        r = model.region
+        level = np.where(r.options >= 0, r.facility_level[np.maximum(r.options, 0)], 0).astype(np.int64)
+        kinds = contact_kind(level[None], np.arange(N_EPISODE_TYPES)[:, None, None])
+        slot = np.maximum(r.options, 0)[None] + r.n_facilities * (kinds == INPATIENT).astype(np.int64)
+        self.options = Options(r.options, level, slot)
+        per_type = [model.params.choice.for_type(t) for t in range(N_EPISODE_TYPES)]
+        self.level_constant = np.array([p.level_constant.array() for p in per_type])  # (type, level)
+        self.beta_time = np.array([p.travel_hour for p in per_type])
+        self.beta_cost = np.array([p.cost_100_yuan for p in per_type])
+        c = model.params.choice
+        self.taste = Taste(np.array([p.quality for p in per_type]), np.array([p.wait_day for p in per_type]),
+                           np.array([-np.inf if p.self_care is None else p.self_care for p in per_type]),
+                           np.float32(c.usual_provider), np.float32(c.family_doctor))
+
+    def start_year(self, model) -> None:
+        self.table = utility_table(model.region, model.levers, self.options.level, self.level_constant,
+                                   self.beta_time, self.beta_cost)
+
+    def start_week(self, model, week) -> None:
+        pop, ep = model.population, week.episodes
+        self.chooser = Chooser(ep.resident, ep.kind, ep.village, ep.county, pop.insured, pop.belief,
+                               pop.usual_level, pop.family_doctor)
+        self.static = static_utility(self.table, self.chooser, self.options, self.taste)
+
+    def care_round(self, model, week, rnd) -> None:
+        ep, fac, lev = week.episodes, model.facilities, model.levers
+        act = np.flatnonzero(ep.active)
+        room = Room(week.general, week.reserved, fac.wait_days, fac.referred_wait_days, lev.bypass_penalty,
+                    lev.self_care_shift)
+        shifted = round_utility(act, self.chooser, ep.referred, ep.min_level, ep.excluded, self.options,
+                                self.static, room, self.taste)
+        chosen = pick(np.exp(shifted), rnd.uniforms["choice"][act])  # 0 self-care, k+1 option k, −1 nothing
+        stop = chosen <= 0
+        ended = act[stop]
+        ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(chosen[stop] == 0, SELF_CARE, UNMET)))
+        ep.first_level[ended[(chosen[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
+        rnd.act, rnd.option = act[~stop], chosen[~stop] - 1
+        rnd.facility = self.options.facility[ep.village[rnd.act], rnd.option]
+        rnd.level = self.options.level[ep.village[rnd.act], rnd.option]
+        rnd.kind = contact_kind(rnd.level, ep.kind[rnd.act])
+
+
+def utility_table(region, levers, option_level: np.ndarray, level_constant: np.ndarray, beta_time: np.ndarray,
+                  beta_cost: np.ndarray) -> np.ndarray:
+    """The yearly terms by (episode type, insured, village, option), float32: one gather a week instead
+    of many products."""
+    options = region.options
+    county = region.village_county.astype(np.int64)
+    hours = np.where(options >= 0, region.option_minutes, 0.0) / 60.0
+    oop = expected_oop(levers)
+    table = np.zeros((N_EPISODE_TYPES, 2, region.n_villages, options.shape[1]))
+    for t in range(N_EPISODE_TYPES):
+        bonus = np.zeros_like(hours)
+        if t == CHRONIC:
+            bonus = levers.chronic_primary_bonus[county][:, None] * (option_level <= TOWNSHIP)
+        elif t == MINOR:
+            bonus = levers.city_bypass_shift[county][:, None] * (option_level == CITY)
+        for insured in (0, 1):
+            cost = oop[county[:, None], option_level, t, insured]
+            table[t, insured] = (level_constant[t, option_level] + beta_time[t] * hours
+                                 + beta_cost[t] * cost / 100.0 + bonus)
+    return table.astype(np.float32)  # float32: half the memory traffic per week
+
+
+@numba.njit(cache=True, nogil=True)
+def pick(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draw per row of unnormalised logit ``weight``: the number of cumulative weights
+    ≤ ``u`` × the row total (capped at the last column), or −1 where the total is 0."""
+    n, width = weight.shape
+    out = np.empty(n, dtype=np.int64)
+    cum = np.empty(width, dtype=weight.dtype)
+    for i in range(n):
+        cum[0] = weight[i, 0]
+        for j in range(1, width):
+            cum[j] = cum[j - 1] + weight[i, j]
+        total = cum[width - 1]
+        if total <= 0:
+            out[i] = -1
+            continue
+        threshold = u[i] * total
+        count = 0
+        for j in range(width):
+            if cum[j] <= threshold:
+                count += 1
+        out[i] = min(count, width - 1)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Taste) -> np.ndarray:
+    """(episode × option) utility terms fixed for the week, float32: the yearly table, perceived
+    quality, the usual provider's and the family doctor's pull toward primary care."""
+    n, width = len(who.resident), options.level.shape[1]
+    out = np.empty((n, width), dtype=np.float32)
+    for i in range(n):
+        t, v, r = who.kind[i], who.village[i], who.resident[i]
+        quality = np.float32(taste.quality[t])
+        for k in range(width):
+            lvl = options.level[v, k]
+            x = table[t, np.int64(who.insured[r]), v, k] + quality * who.belief[r, lvl]
+            if lvl == who.usual_level[r]:
+                x += taste.usual_provider
+            if who.family_doctor[r] and lvl <= TOWNSHIP:
+                x += taste.family_doctor
+            out[i, k] = x
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def round_utility(act: np.ndarray, who: Chooser, referred: np.ndarray, min_level: np.ndarray,
+                  excluded: np.ndarray, options: Options, static_u: np.ndarray, room: Room,
+                  taste: Taste) -> np.ndarray:
+    """Logit utilities of the open episodes ``act``, shifted by each row's maximum: column 0 self-care,
+    then every option of the episode's village; −inf where an option is padding, has no slot left for the
+    episode (referred patients may also use reserved slots), is below the level it was referred to, or
+    already refused it. Waits apply to outpatient slots."""
+    n_fac = len(room.wait_days)
+    width = options.facility.shape[1]
+    out = np.empty((len(act), width + 1), dtype=np.float32)
+    for row in range(len(act)):
+        i = act[row]
+        t, c, v, ref = who.kind[i], who.county[i], who.village[i], referred[i]
+        shift = room.self_care_shift[c] if t == MINOR else 0.0
+        top = out[row, 0] = np.float32(taste.self_care[t] + shift)
+        for k in range(width):
+            slot = options.slot[t, v, k]
+            free = room.general[slot] + (room.reserved[slot] if ref else 0.0)
+            lvl = options.level[v, k]
+            if options.facility[v, k] < 0 or not free >= 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
+                out[row, k + 1] = -np.inf
+                continue
+            wait = 0.0
+            if slot < n_fac:
+                wait = room.referred_wait_days[slot] if ref else room.wait_days[slot]
+            x = static_u[i, k] + np.float32(wait * taste.wait[t])
+            if room.bypass_penalty[c] != 0.0 and who.family_doctor[who.resident[i]] and not ref and lvl >= COUNTY:
+                x -= np.float32(room.bypass_penalty[c])
+            out[row, k + 1] = x
+            top = max(top, x)
+        if np.isfinite(top):
+            for k in range(width + 1):
+                out[row, k] -= top
+    return out

@@ -1,0 +1,165 @@
+"""Payment: what each contact costs, what the insurance fund pays, what the patient pays out of pocket,
+and what facilities earn; and chronic-disease capitation (按人头付费) at the end of each year.
+
+The fund pays ``ratio × (price − deductible)`` for insured residents; out of pocket is the rest
+(差别化支付, 起付线). A referred patient's second admission deductible is waived where it is counted
+continuously (起付线连续计算); township-treatable admissions at the county hospital are priced and paid as
+at the township (同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care
+without referral loses reimbursement points (转诊白名单).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from ygt_abm.processes.access import contact_kind
+from ygt_abm.processes.base import Process
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, SERIOUS, TOWNSHIP
+
+
+class Tariff(NamedTuple):
+    """Prices and reimbursement rules by county (and level), as the levers set them this year."""
+
+    outpatient_price: np.ndarray
+    inpatient_price: np.ndarray
+    outpatient_reimbursement: np.ndarray
+    inpatient_reimbursement: np.ndarray
+    inpatient_deductible: np.ndarray
+    same_payment_severity: np.ndarray
+    referred_price_discount: np.ndarray
+    referred_fee_waiver: np.ndarray
+    unreferred_city_cut: np.ndarray
+
+    @classmethod
+    def of(cls, levers) -> "Tariff":
+        return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
+                   levers.inpatient_reimbursement, levers.inpatient_deductible, levers.same_payment_severity,
+                   levers.referred_price_discount, levers.referred_fee_waiver,
+                   levers.unreferred_city_reimbursement_cut)
+
+
+class Contacts(NamedTuple):
+    """The contacts to price, one entry each."""
+
+    county: np.ndarray
+    level: np.ndarray
+    kind: np.ndarray
+    insured: np.ndarray
+    referred: np.ndarray
+    severity: np.ndarray
+    deductible_waived: np.ndarray
+
+
+class Payment(Process):
+    """Prices, reimbursement and out-of-pocket cost of every contact; capitation at year end."""
+
+    name = "payment"
+    reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
+             "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
+             "unreferred_city_reimbursement_cut", "continuous_deductible", "capitation_per_chronic")
+
+    def start_year(self, model) -> None:
+        self.tariff = Tariff.of(model.levers)
+
+    def care_round(self, model, week, rnd) -> None:
+        ep, lev = week.episodes, model.levers
+        county = ep.county[rnd.act]
+        waived = lev.continuous_deductible[county] & ep.paid_deductible[rnd.act] & (rnd.level < CITY)
+        self.pay(model, week, rnd.act, rnd.facility, rnd.level, rnd.kind, rnd.referred, waived)
+        ep.paid_deductible[rnd.act] |= (rnd.kind == INPATIENT) & (rnd.level < CITY)
+
+    def pay(self, model, week, act, facility, level, kind, referred, waived) -> None:
+        """Price the contacts of episodes ``act`` and book the money: fund, out of pocket, facility revenue."""
+        ep = week.episodes
+        county = ep.county[act]
+        price, fund = price_contacts(self.tariff, Contacts(county, level, kind,
+                                                           model.population.insured[ep.resident[act]], referred,
+                                                           ep.severity[act], waived))
+        oop = price - fund
+        model.fund.pay(county, level, fund)
+        model.counters.add(model.counters.oop, county, oop)
+        fac = model.facilities
+        fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
+        fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+
+    def end_year(self, model) -> None:
+        """Chronic-disease capitation (按人头付费): the fund pays primary care a yearly sum per managed
+        chronic patient, to the patient's township health centre."""
+        per_head = model.levers.capitation_per_chronic
+        if not per_head.any():
+            return
+        pop = model.population
+        managed = np.flatnonzero(pop.managed_chronic)
+        county = pop.county[managed].astype(np.int64)
+        amount = per_head[county]
+        thc = model.home_centre[pop.village[managed]]
+        model.fund.pay(county, np.full(len(managed), TOWNSHIP), amount)
+        model.facilities.revenue_fund += np.bincount(thc, weights=amount, minlength=len(model.facilities.level))
+
+
+def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                            insured: np.ndarray, referred: np.ndarray | None = None,
+                            severity: np.ndarray | None = None,
+                            deductible_waived: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred
+    contact of any severity that pays its deductible."""
+    n = len(level)
+    return price_contacts(Tariff.of(levers), Contacts(
+        county, level, kind, insured,
+        np.zeros(n, dtype=bool) if referred is None else referred,
+        np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
+        np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived))
+
+
+def expected_oop(levers) -> np.ndarray:
+    """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
+    insured): what the choice model weighs."""
+    n_types = len(EPISODE_TYPES)
+    n_c = levers.outpatient_price.shape[0]
+    level = np.tile(np.arange(N_LEVELS), n_types * 2)
+    etype = np.repeat(np.tile(np.arange(n_types), 2), N_LEVELS)
+    insured = np.repeat([False, True], N_LEVELS * n_types)
+    kind = contact_kind(level, etype)
+    table = np.zeros((n_c, N_LEVELS, n_types, 2))
+    for c in range(n_c):
+        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured)
+        table[c, level, etype, insured.astype(int)] = price - fund
+    return table
+
+
+@numba.njit(cache=True, inline="always")
+def _at_least_zero(x: float) -> float:
+    # numpy's maximum(x, 0.0) exactly: NaN stays NaN, -0.0 stays -0.0.
+    return x if x >= 0.0 or x != x else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.ndarray]:
+    """(price, fund payment) per contact."""
+    n = len(contacts.level)
+    price, fund = np.empty(n), np.empty(n)
+    for i in range(n):
+        c, lvl, inpatient = contacts.county[i], contacts.level[i], contacts.kind[i] == INPATIENT
+        priced = lvl
+        if inpatient and lvl == COUNTY and contacts.severity[i] < tariff.same_payment_severity[c]:
+            priced = TOWNSHIP
+        if inpatient:
+            p, ratio, deductible = tariff.inpatient_price[c, priced], tariff.inpatient_reimbursement[c, priced], \
+                tariff.inpatient_deductible[c, priced]
+        else:
+            p, ratio, deductible = tariff.outpatient_price[c, priced], tariff.outpatient_reimbursement[c, priced], 0.0
+        if contacts.referred[i] and lvl >= COUNTY:
+            discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
+            p = _at_least_zero(discounted)
+        if not contacts.referred[i] and lvl == CITY:
+            ratio = ratio - tariff.unreferred_city_cut[c]
+        ratio = _at_least_zero(ratio)
+        if contacts.deductible_waived[i]:
+            deductible = 0.0
+        covered = p - deductible
+        price[i] = p
+        fund[i] = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
+    return price, fund

@@ -1,0 +1,19 @@
+"""Policy: this year's levers. Every lever starts at the baseline (no reform) and is rebuilt each year
+by the interventions in force that year, so an intervention's end year simply stops its writes."""
+
+from __future__ import annotations
+
+from ygt_abm.levers import PolicyLevers
+from ygt_abm.processes.base import Process
+
+
+class Policy(Process):
+    """Rebuild the levers from the baseline through this year's interventions."""
+
+    name = "policy"
+
+    def start_year(self, model) -> None:
+        model.levers = PolicyLevers.baseline(model.params, model.region.n_counties, model.region.n_facilities)
+        for intervention in model.interventions:
+            if intervention.active(model.year):
+                intervention.apply(model, model.levers, model.year)

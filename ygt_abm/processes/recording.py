@@ -1,0 +1,123 @@
+"""Recording: the week's tallies, the weekly series the dashboard reads, and at the end of each year the
+indicators the documents set targets for (``vocabulary.INDICATORS``), per county, from the counters.
+
+Visits are outpatient and emergency contacts (门急诊人次); admissions are counted separately. Every share
+uses all contacts of the county's residents as its denominator, wherever they happened (the county's own
+facilities are "inside", city hospitals "outside").
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ygt_abm.processes.base import Process
+from ygt_abm.state.counters import YearCounters
+from ygt_abm.state.fund import InsuranceFund
+from ygt_abm.state.population import Population
+from ygt_abm.vocabulary import CITY, INDICATORS, N_EPISODE_TYPES, OUTCOMES, PRIMARY_CARE, UNMET, VILLAGE
+
+PRIMARY = list(PRIMARY_CARE)
+
+
+class Recording(Process):
+    """Counts the week's episodes and outcomes, keeps the weekly series, writes the year's indicators."""
+
+    name = "recording"
+
+    def init(self, model) -> None:
+        self.records: list[dict] = []
+        self.episode_levels: list[np.ndarray] = []  # per week, first-contact code of every episode
+        self.last_week: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "week": lambda m: m.week,
+            "visits": lambda m: self.last_week.get("visits", 0.0),
+            "primary_care_visit_share": lambda m: self.last_week.get("primary_care_visit_share", np.nan),
+            "in_county_visit_rate": lambda m: self.last_week.get("in_county_visit_rate", np.nan),
+            "admissions": lambda m: self.last_week.get("admissions", 0.0),
+            "referrals_up": lambda m: self.last_week.get("referrals_up", 0.0),
+            "village_doctors": lambda m: m.facilities.doctors_by_county(VILLAGE, m.region.n_counties).sum(),
+        })
+
+    def start_week(self, model, week) -> None:
+        c = model.counters
+        self.before = c.visits.sum(0), c.admissions.sum(), c.referrals_up.sum()
+
+    def end_week(self, model, week) -> None:
+        c, ep = model.counters, week.episodes
+        n_c = len(c.oop)
+        c.episodes += np.bincount(ep.county * N_EPISODE_TYPES + ep.kind,
+                                  minlength=n_c * N_EPISODE_TYPES).reshape(n_c, N_EPISODE_TYPES)
+        c.outcomes += np.bincount(ep.county * len(OUTCOMES) + ep.outcome,
+                                  minlength=n_c * len(OUTCOMES)).reshape(n_c, len(OUTCOMES))
+        c.add(c.care_episodes, ep.county[ep.contact])
+        c.add(c.unmet, ep.county[ep.outcome == UNMET])
+        n_fac = len(model.facilities.level)
+        self.last_week_served = (week.capacity - week.general - week.reserved).reshape(2, n_fac)  # visits, admissions
+        visits = c.visits.sum(0) - self.before[0]
+        total = visits.sum()
+        self.last_week = {
+            "visits": float(total),
+            "primary_care_visit_share": float(visits[PRIMARY].sum() / total) if total else float("nan"),
+            "in_county_visit_rate": float(visits[:CITY].sum() / total) if total else float("nan"),
+            "admissions": float(c.admissions.sum() - self.before[1]),
+            "referrals_up": float(c.referrals_up.sum() - self.before[2]),
+        }
+        self.last_outcomes = ep.outcome
+        if model.record_episodes:
+            self.episode_levels.append(ep.first_level.astype(np.uint8))
+        self.datacollector.collect(model)
+
+    def end_year(self, model) -> None:
+        year = model.year
+        n_c = model.region.n_counties
+        values = county_indicators(model.counters, model.population, model.fund,
+                                   model.facilities.doctors_by_county(VILLAGE, n_c))
+        for ci, name in enumerate(model.region.county_names):
+            for metric in INDICATORS:
+                self.records.append({"county": name, "year": year, "metric": metric,
+                                     "value": float(values[metric][ci])})
+        model.counters.reset()
+        model.facilities.reset_year()
+        model.population.primary_followups[:] = 0
+
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    return np.divide(part, whole, out=np.full(part.shape, np.nan), where=whole > 0)
+
+
+def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund,
+                      village_doctors: np.ndarray) -> dict[str, np.ndarray]:
+    """Every indicator as an array over counties."""
+    spending = fund.spending
+    n = len(c.oop)
+    residents = np.bincount(population.county, minlength=n).astype(float)
+    chronic = population.has_chronic
+    key = population.key_population
+    chronic_n = np.bincount(population.county[chronic], minlength=n)
+    managed = np.bincount(population.county[population.managed_chronic], minlength=n)
+    visits, admits, paid = c.visits.sum(1), c.admissions.sum(1), spending.sum(1)
+    return {
+        "in_county_visit_rate": _share(visits - c.visits[:, CITY], visits),
+        "primary_care_visit_share": _share(c.visits[:, PRIMARY].sum(1), visits),
+        "primary_care_share_of_in_county_visits": _share(c.visits[:, PRIMARY].sum(1), visits - c.visits[:, CITY]),
+        "in_county_inpatient_share": _share(admits - c.admissions[:, CITY], admits),
+        "in_county_fund_share": _share(paid - spending[:, CITY], paid),
+        "primary_care_fund_share": _share(spending[:, PRIMARY].sum(1), paid),
+        "visits_per_capita": _share(visits, residents),
+        "admissions_per_capita": _share(admits, residents),
+        "referrals_up": c.referrals_up.copy(),
+        "self_referrals_up": c.self_referrals_up.copy(),
+        "referrals_down": c.referrals_down.copy(),
+        "oop_per_episode": _share(c.oop, c.care_episodes),
+        "family_doctor_signup_rate": _share(
+            np.bincount(population.county[population.family_doctor], minlength=n).astype(float), residents),
+        "key_population_signup_rate": _share(
+            np.bincount(population.county[key & population.family_doctor], minlength=n).astype(float),
+            np.bincount(population.county[key], minlength=n).astype(float)),
+        "chronic_managed_rate": _share(managed.astype(float), chronic_n.astype(float)),
+        "village_doctors": village_doctors.astype(float),
+        "fund_balance_per_capita": _share(fund.balance(), residents),
+        "unmet_need_share": _share(c.unmet, c.care_episodes + c.unmet),
+    }

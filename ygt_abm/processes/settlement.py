@@ -1,0 +1,62 @@
+"""Settlement: the insurance fund's year, and global budgets (医保总额付费, 结余留用, 超支分担).
+
+Where a county pays its community a global budget, the community keeps ``retained_share`` of a surplus
+(bears ``overspend_share`` of a deficit); the lead hospital takes at most its capped share, the township
+and village levels the rest (``budget_township_share`` and ``budget_village_share`` of it); and ``bonus_share`` of
+each level's result is paid to its doctors next year as a pay multiplier (never below
+``budget_pay_floor``). Then the fund's year closes and next year's contributions are collected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ygt_abm.processes.base import Process
+from ygt_abm.vocabulary import COUNTY, TOWNSHIP, VILLAGE
+
+
+class Settlement(Process):
+    """Global-budget settlement and the insurance fund's new year."""
+
+    name = "settlement"
+    reads = ("global_budget",)
+
+    def init(self, model) -> None:
+        pop = model.population
+        self.insured = np.bincount(pop.county[pop.insured], minlength=model.region.n_counties).astype(float)
+        self.spending_history: list[np.ndarray] = []  # fund spending per county, every year so far
+
+    def end_year(self, model) -> None:
+        fund, finance = model.fund, model.params.finance
+        self.spending_history.append(fund.spending.sum(axis=1).copy())
+        model.budget_bonus[:] = 1.0
+        fac, ref = model.facilities, model.params.workforce.reference_pay.array()
+        for c, budget in enumerate(model.levers.global_budget):
+            if budget is None:
+                continue
+            past = [year_spending[c] for year_spending in self.spending_history[:-1]]
+            result = settle_global_budget(budget, fund.contributions[c], fund.spending[c].sum(), past)
+            lead = budget.lead_hospital_max_share
+            shares = {COUNTY: lead, TOWNSHIP: (1 - lead) * finance.budget_township_share,
+                      VILLAGE: (1 - lead) * finance.budget_village_share}
+            for level, share in shares.items():
+                doctors = fac.doctors[(fac.county == c) & (fac.level == level)].sum()
+                if doctors <= 0:
+                    continue
+                per_doctor = result * share * budget.bonus_share / doctors
+                model.budget_bonus[c, level] = max(finance.budget_pay_floor, 1.0 + per_doctor / ref[level])
+        fund.reset()
+        fund.collect(self.insured, finance.contribution_per_capita)
+
+
+def settle_global_budget(budget, contributions: float, spending: float, past_spending: list[float]) -> float:
+    """The community's share of a year's budget result (positive: kept surplus; negative: borne deficit)."""
+    if budget.basis == "history":
+        if not past_spending:
+            return 0.0
+        basis = float(np.mean(past_spending[-3:]))
+    else:
+        basis = contributions
+    allowance = basis * (1.0 - budget.reserve_share)
+    result = allowance - spending
+    return result * (budget.retained_share if result >= 0 else budget.overspend_share)

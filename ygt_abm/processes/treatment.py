@@ -1,0 +1,69 @@
+"""Treatment and referral up: whether care succeeds, and where a failed episode goes next.
+
+Care succeeds with a probability logistic in how far the facility's capability for the episode type
+exceeds the illness's severity (stream ``treatment``). An episode out of the facility's scope, or whose
+care failed, moves up a level: a formal referral by the treating doctor (上转; stream ``referral``,
+more often for residents with a family doctor) or a self-referral; at the city hospital it ends
+unresolved. Episodes still open after the last round end unresolved (if they had care) or unmet.
+Chronic follow-ups at primary care count toward the year's managed chronic patients (慢病规范管理).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ygt_abm.processes.base import Process
+from ygt_abm.vocabulary import (
+    CHRONIC, CITY, INPATIENT, N_EPISODE_TYPES, N_LEVELS, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
+)
+
+
+class Treatment(Process):
+    """Counts each contact, decides its success, and refers failures up."""
+
+    name = "treatment"
+    round_streams = ("treatment", "referral")
+
+    def init(self, model) -> None:
+        self.contacts_by_level_type = np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64)  # whole run, for calibration
+
+    def care_round(self, model, week, rnd) -> None:
+        ep, fac, pop, counters = week.episodes, model.facilities, model.population, model.counters
+        care, n_fac = model.params.care, len(fac.level)
+        act, lvl, fid, kind = rnd.act, rnd.level, rnd.facility, rnd.kind
+        county, t = ep.county[act], ep.kind[act]
+        counters.add_by_level(counters.visits, county, lvl, kind == OUTPATIENT)
+        counters.add_by_level(counters.admissions, county, lvl, kind == INPATIENT)
+        fac.visits += np.bincount(fid[kind == OUTPATIENT], minlength=n_fac)
+        fac.admissions += np.bincount(fid[kind == INPATIENT], minlength=n_fac)
+        self.contacts_by_level_type += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=self.contacts_by_level_type.size
+                                                   ).reshape(self.contacts_by_level_type.shape)
+        in_scope = fac.capability[fid, t] > 0
+        p = success_probability(fac.capability[fid, t], ep.severity[act], care.success_slope)
+        success = in_scope & (rnd.uniforms["treatment"][act] < p)
+        primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
+        pop.primary_followups[ep.resident[act[primary_chronic]]] += 1  # one episode per resident a week
+        week.experiences.append((ep.resident[act[in_scope]], lvl[in_scope], success[in_scope].astype(np.float64),
+                                 ep.village[act[in_scope]]))
+        ep.end(act[success], RESOLVED)
+        rnd.resolved = np.flatnonzero(success)
+
+        failed = ~success
+        up = failed & (lvl < CITY)
+        formal_share = np.where(pop.family_doctor[ep.resident[act]], care.formal_referral_share_contracted,
+                                care.formal_referral_share)
+        formal = up & (rnd.uniforms["referral"][act] < formal_share)
+        counters.add(counters.referrals_up, county[formal])
+        counters.add(counters.self_referrals_up, county[up & ~formal])
+        ep.min_level[act[up]] = lvl[up] + 1
+        ep.referred[act[formal]] = True
+        ep.end(act[failed & ~up], UNRESOLVED)
+
+    def end_week(self, model, week) -> None:
+        ep = week.episodes
+        ep.end(np.flatnonzero(ep.active), np.where(ep.contact[ep.active], UNRESOLVED, UNMET))
+
+
+def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
+    """Chance that care succeeds: logistic in how far capability exceeds the illness's severity."""
+    return 1.0 / (1.0 + np.exp(-slope * (capability - severity)))

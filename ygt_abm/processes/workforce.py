@@ -1,0 +1,148 @@
+"""Workforce: who works where this year, and careers.
+
+At the start of every year doctors are posted as the secondment levers say (下沉, 组团式帮扶; the most
+skilled of the sending level go first) and facilities are restaffed: doctors, skill, capacity and
+capability follow the postings and the supply levers. At the end of every year doctors age, retire, quit
+(more often when pay is below the reference), train, and vacancies are filled (faster as pay rises and as
+levers ease hiring: 乡聘村用, 县招乡用); over-age village doctors leave at a hazard of their own.
+Pay is reference pay × the policy's pay factor × the budget bonus of the last settlement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ygt_abm.processes.base import Process
+from ygt_abm.state.doctors import Doctors
+from ygt_abm.state.facilities import FacilityState
+from ygt_abm.vocabulary import CITY, VILLAGE
+
+
+class Workforce(Process):
+    """Postings and restaffing at year start; careers and recruitment at year end."""
+
+    name = "workforce"
+    reads = ("secondments", "pay_factor", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
+             "vacancy_fill_factor", "recruit_skill_bonus", "village_retirement_factor")
+
+    def init(self, model) -> None:
+        hire_initial_doctors(model.doctors, model.facilities, model.params.workforce, model.streams.get("doctors"))
+        restaff(model)
+
+    def start_year(self, model) -> None:
+        apply_secondments(model.doctors, model.facilities, model.levers.secondments)
+        restaff(model)
+
+    def end_year(self, model) -> None:
+        yearly_careers(model.doctors, model.facilities, model.params.workforce, doctor_pay(model), model.levers,
+                       model.streams.yearly("careers", model.years_done))
+        restaff(model)
+
+
+def doctor_pay(model) -> np.ndarray:
+    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus."""
+    return model.params.workforce.reference_pay.array()[None, :] * model.levers.pay_factor * model.budget_bonus
+
+
+def restaff(model) -> None:
+    """Staff every facility from the doctors posted there; performance pay above the reference buys effort."""
+    fac, ref = model.facilities, model.params.workforce.reference_pay.array()
+    ratio = doctor_pay(model) / ref[None, :]
+    effort = model.params.workforce.effort_weight * (ratio[np.maximum(fac.county, 0), fac.level] - 1.0)
+    effort[fac.county < 0] = 0.0  # city hospitals are outside every county's policy
+    staff_facilities(fac, model.doctors, model.params, model.levers, effort)
+
+
+def hire_initial_doctors(doctors: Doctors, state: FacilityState, params, rng: np.random.Generator) -> None:
+    """Fill every post at the start: fractional posts are filled with that probability."""
+    posts = state.posts
+    count = np.floor(posts).astype(np.int64) + (rng.random(len(posts)) < posts % 1)
+    employer = np.repeat(np.arange(len(posts)), count)
+    lvl = state.level[employer].astype(np.int64)
+    age = np.clip(rng.normal(params.mean_age.array()[lvl], params.age_sd), params.min_age, params.max_age)
+    skill = rng.beta(params.skill_alpha, params.skill_beta, len(employer))
+    doctors.hire(lvl, employer, age, skill, params.reference_pay.array()[lvl])
+    state.posts[:] = count  # establishment = the posts actually filled at start
+
+
+def yearly_careers(doctors: Doctors, state: FacilityState, params, pay: np.ndarray, levers,
+                   rng: np.random.Generator) -> dict[str, int]:
+    """One year of careers: ageing, retirement, quitting, training, then recruitment into vacancies.
+
+    ``pay`` is (county, level) yearly pay. Draws are three per doctor, in hiring order."""
+    county_of = np.maximum(state.county, 0)  # city hospitals: county 0's pay (they are outside policy)
+    u = rng.random((len(doctors), 3))
+    quit_base, ref, train = params.quit_rate.array(), params.reference_pay.array(), params.training_rate.array()
+    c, lvl = county_of[doctors.employer], doctors.level
+    doctors.age = doctors.age + 1.0
+    doctors.pay = pay[c, lvl].astype(np.float64)
+    hazard = params.village_retirement_hazard * levers.village_retirement_factor[c]
+    retired = (doctors.age >= params.retirement_age) & ((lvl != VILLAGE) | (u[:, 0] < hazard))
+    quit_chance = quit_base[lvl] * (ref[lvl] / np.maximum(doctors.pay, 1.0)) ** params.quit_pay_elasticity
+    quit = ~retired & (u[:, 1] < quit_chance)
+    trained = ~retired & ~quit & (u[:, 2] < train[lvl])
+    doctors.skill = np.where(trained, np.minimum(1.0, doctors.skill + params.training_skill_gain), doctors.skill)
+    doctors.keep(~retired & ~quit)
+
+    staffed = np.bincount(doctors.employer, minlength=len(state.level))
+    vacancies = np.maximum(np.round(state.posts).astype(np.int64) - staffed, 0)
+    level = state.level
+    pay_ratio = pay[county_of, level] / ref[level]
+    rate = params.vacancy_fill_rate.array()[level] * levers.vacancy_fill_factor[county_of, level] \
+        * pay_ratio ** params.fill_pay_elasticity
+    fill = rng.binomial(vacancies, np.clip(rate, 0.0, 1.0))
+    employer = np.repeat(np.arange(len(fill)), fill)
+    skill = rng.beta(params.skill_alpha, params.skill_beta, len(employer))
+    new_level, new_county = level[employer].astype(np.int64), county_of[employer]
+    doctors.hire(new_level, employer, params.recruit_age.array()[new_level],
+                 np.minimum(1.0, skill + levers.recruit_skill_bonus[new_county, new_level]),
+                 pay[new_county, new_level])
+    return {"retired": int(retired.sum()), "quit": int(quit.sum()), "trained": int(trained.sum()),
+            "recruited": int(len(employer))}
+
+
+def apply_secondments(doctors: Doctors, state: FacilityState, secondments: list) -> int:
+    """Post doctors according to the secondment levers; returns how many moved.
+
+    Everyone first returns to their employer; then, secondment by secondment, the most skilled doctors of
+    the sending level (of the same county; city hospitals send to any county) go to each target facility."""
+    doctors.posting, doctors.presence = doctors.employer.copy(), np.ones(len(doctors))
+    order = np.lexsort((doctors.uid, -doctors.skill))
+    moved = 0
+    for sec in secondments:
+        targets = list(sec.only_facilities) or np.flatnonzero(
+            (state.level == sec.to_level) & (state.county == sec.county)).tolist()
+        eligible = ((doctors.level == sec.from_level) & (doctors.posting == doctors.employer)
+                    & ((sec.from_level == CITY) | (state.county[doctors.employer] == sec.county)))
+        pool = order[eligible[order]]
+        for target in targets:
+            chosen = pool[:sec.per_facility]
+            doctors.posting[chosen], doctors.presence[chosen] = int(target), float(sec.presence)
+            moved += len(chosen)
+            pool = pool[sec.per_facility:]
+    return moved
+
+
+def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, effort: np.ndarray | None = None) -> None:
+    """Recompute doctors, skill, capacity and capability of every facility from the doctors working there
+    (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest)
+    and from the supply levers (capability bonus, extra capacity and beds)."""
+    n = len(state.level)
+    posting, employer, presence, skill = doctors.posting, doctors.employer, doctors.presence, doctors.skill
+    away = 1.0 - presence
+    state.doctors[:] = np.bincount(posting, weights=presence, minlength=n) + np.bincount(employer, weights=away,
+                                                                                        minlength=n)
+    skill_sum = np.bincount(posting, weights=skill * presence, minlength=n) + np.bincount(
+        employer, weights=skill * away, minlength=n)
+    state.mean_skill[:] = np.where(state.doctors > 0, skill_sum / np.maximum(state.doctors, 1e-9), 0.5)
+    fp, care = params.facilities, params.care
+    lvl = state.level
+    state.outpatient_capacity[:] = (state.doctors * fp.visits_per_doctor_week.array()[lvl]
+                                    + levers.extra_outpatient_capacity) * state.capacity_share
+    throughput = 7.0 / fp.length_of_stay_days.array()[lvl] * fp.max_bed_occupancy
+    beds = state.beds + levers.extra_beds
+    state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0) * state.capacity_share
+    base = care.capability()[lvl]
+    bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
+    state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
+    state.capability[(base <= 0) & (levers.capability_bonus <= 0)] = 0.0  # out of scope unless policy adds it

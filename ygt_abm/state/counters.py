@@ -1,0 +1,41 @@
+"""Tallies of one year, by home county of the resident: what the indicators are computed from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from ygt_abm.vocabulary import N_EPISODE_TYPES, N_LEVELS, OUTCOMES
+
+
+@dataclass
+class YearCounters:
+    visits: np.ndarray  # (county, level)
+    admissions: np.ndarray  # (county, level)
+    oop: np.ndarray  # (county,)
+    care_episodes: np.ndarray  # (county,) episodes with ≥1 contact
+    unmet: np.ndarray  # (county,)
+    referrals_up: np.ndarray  # (county,) formal referrals
+    self_referrals_up: np.ndarray  # (county,)
+    referrals_down: np.ndarray  # (county,)
+    episodes: np.ndarray  # (county, type) episodes started
+    outcomes: np.ndarray  # (county, outcome) episodes ended
+
+    @classmethod
+    def zeros(cls, n_counties: int) -> "YearCounters":
+        shapes = {"visits": (n_counties, N_LEVELS), "admissions": (n_counties, N_LEVELS),
+                  "episodes": (n_counties, N_EPISODE_TYPES), "outcomes": (n_counties, len(OUTCOMES))}
+        return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
+
+    def reset(self) -> None:
+        for f in fields(self):
+            getattr(self, f.name)[:] = 0
+
+    def add_by_level(self, table: np.ndarray, county: np.ndarray, level: np.ndarray, mask: np.ndarray) -> None:
+        """table[county, level] += 1 for every masked contact (``table`` is visits or admissions)."""
+        table += np.bincount(county[mask] * N_LEVELS + level[mask], minlength=table.size).reshape(table.shape)
+
+    def add(self, table: np.ndarray, county: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """table[county] += 1 (or += weight) for every entry (``table`` is a per-county counter)."""
+        table += np.bincount(county, weights=weights, minlength=len(table))
