@@ -5,29 +5,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 
-is_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; }
-
-find_python() {
-    local c
-    for c in python3.14 python3.13 python3.12 python3 python; do
-        if command -v "$c" >/dev/null 2>&1 && is_ok "$(command -v "$c")"; then command -v "$c"; return 0; fi
-    done
-    if command -v pyenv >/dev/null 2>&1; then
-        local v
-        for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])(\.[0-9]+)?$' | sort -rV); do
-            c="$(pyenv prefix "$v" 2>/dev/null)/bin/python3"
-            if [ -x "$c" ] && is_ok "$c"; then echo "$c"; return 0; fi
-        done
-    fi
-    return 1
-}
+# shellcheck source=find_python.sh
+source "$root/scripts/find_python.sh"
 
 if [ ! -x "$venv/bin/python" ] || ! is_ok "$venv/bin/python"; then
-    py="$(find_python)" || {
-        echo "ygt_abm needs Python >= 3.12, and none was found on PATH or under pyenv." >&2
-        echo "Install Python 3.12 or newer (e.g. 'pyenv install 3.12') and run this again." >&2
-        exit 1
-    }
+    py="$(find_python)" || no_python
     echo "setup: creating .venv with $py ($("$py" --version))"
     rm -rf "$venv"
     "$py" -m venv "$venv"

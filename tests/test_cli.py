@@ -160,3 +160,19 @@ def test_the_intervention_document_is_current():
     documented = (Path(__file__).parent.parent / "docs" / "interventions.md").read_text(encoding="utf-8")
     assert generated == documented, "regenerate: ygt-abm interventions --markdown > docs/interventions.md"
     assert generated.count("\n## `") == 24
+
+
+def test_example_county_copies_the_installed_county_into_a_new_folder_ready_to_run(tmp_path):
+    dest = tmp_path / "county"
+    result = runner.invoke(app, ["example-county", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "README.md", "city_hospitals.csv", "experiment.yaml", "facilities.csv", "villages.csv"]
+    result = runner.invoke(app, ["validate", str(dest / "experiment.yaml")])
+    assert result.exit_code == 0, result.output
+    from ygt_abm.config.loading import load_experiment
+    from ygt_abm.world.csv_loader import load_csv_region
+
+    assert load_csv_region(load_experiment(dest / "experiment.yaml").experiment.world).population == 20_000
+    again = runner.invoke(app, ["example-county", str(dest)])
+    assert again.exit_code == 1 and "already exists" in again.output

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ygt_abm.config import ConfigError, ModelParameters
-from ygt_abm.config.policy import POLICY_DIR, load_policy
+from ygt_abm.config.policy import POLICY_DIR, load_policy, resolve_policy
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
 
@@ -30,6 +30,26 @@ def test_every_package_validates_cites_its_document_and_runs(path, small_region)
     model = CountyModel(small_region, ModelParameters(), seed=1, interventions=[build(e) for e in package.interventions])
     frame = model.run(1)
     assert frame["value"].notna().any()
+
+
+def test_a_name_finds_the_package_shipped_inside_ygt_abm_from_any_folder(tmp_path):
+    path = resolve_policy("anhui-2024", tmp_path)
+    assert path == POLICY_DIR / "anhui-2024.yaml" and path.is_file()
+    assert POLICY_DIR.parent.name == "ygt_abm"
+    assert load_policy(path).name == "anhui-2024"
+
+
+def test_a_projects_own_configs_policies_wins_and_a_yaml_name_is_a_relative_path(tmp_path):
+    own = tmp_path / "configs" / "policies" / "anhui-2024.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text("name: anhui-2024\ntitle: Mine\ndocument: none\nbase_year: 2024\n")
+    experiments = tmp_path / "experiments"
+    experiments.mkdir()
+    assert resolve_policy("anhui-2024", tmp_path) == own
+    assert resolve_policy("anhui-2024", experiments) == own
+    assert resolve_policy("../configs/policies/anhui-2024.yaml", experiments) == own.resolve()
+    assert load_policy(own).title == "Mine"
+    assert not resolve_policy("no-such-package", tmp_path).exists()
 
 
 def _write(tmp_path, body: str) -> Path:

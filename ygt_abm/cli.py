@@ -232,6 +232,24 @@ def bench(
         out.print(f"{key:32s} {value:,.4g}" if isinstance(value, float) else f"{key:32s} {value}")
 
 
+@app.command()
+def example_county(
+    dest: Annotated[Path, typer.Argument(help="new folder to copy it into")] = Path("example-county"),
+) -> None:
+    """Copy the fictional example county installed with ygt_abm (CSV files, README.md, experiment.yaml) into
+    a new folder: to run it, or as a template for a real county."""
+    import shutil
+    from importlib.resources import as_file, files
+
+    if dest.exists():
+        typer.echo(f"{dest} already exists; give a new folder", err=True)
+        raise typer.Exit(1)
+    with as_file(files("ygt_abm") / "data" / "example-county") as source:
+        shutil.copytree(source, dest)
+    typer.echo(f"wrote {dest}/ (fictional data, see its README.md); run it with: "
+               f"ygt-abm run {dest / 'experiment.yaml'}")
+
+
 def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], **style) -> Table:
     """A rich table whose long cells wrap instead of being cut."""
     table = Table(**style)

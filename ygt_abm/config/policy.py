@@ -1,12 +1,14 @@
 """Policy packages: a document's interventions with its numbers and clauses, and its headline targets.
 
-A package lives in ``configs/policies/<name>.yaml``. Every intervention entry is checked against the
+The shipped packages are package data, ``ygt_abm/policies/<name>.yaml``; a project can keep its own in
+``configs/policies/<name>.yaml`` next to its experiments. Every intervention entry is checked against the
 registered intervention's parameters (unknown keys and out-of-range values are errors naming the file,
 line and parameter).
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,7 +18,8 @@ from ygt_abm.config.loading import ConfigError, Problem, dotted, line_of, proble
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import INDICATORS
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "configs" / "policies"
+# The packages shipped with ygt_abm. A real folder: ygt_abm is installed as files (a wheel), never zipped.
+POLICY_DIR = Path(str(files("ygt_abm") / "policies"))
 
 
 class Target(Strict):
@@ -75,7 +78,12 @@ def validate_interventions(entries: list, file: str, node: Any, prefix: tuple) -
 
 
 def resolve_policy(name: str, base_dir: Path) -> Path:
-    """A package named ``name`` (in ``configs/policies``) or a path to a YAML file (relative to ``base_dir``)."""
+    """The file of policy package ``name``.
+
+    A name ending in .yaml/.yml is a path relative to ``base_dir`` (the experiment file's folder). Otherwise
+    a project's own ``configs/policies/<name>.yaml`` in ``base_dir`` or its parent wins over the package
+    shipped in ``ygt_abm/policies/``. When none exists, the shipped path (which then does not exist).
+    """
     if name.endswith((".yaml", ".yml")):
         return (base_dir / name).resolve()
     for folder in (base_dir / "configs" / "policies", base_dir.parent / "configs" / "policies", POLICY_DIR):
