@@ -96,6 +96,17 @@ def test_specialty_departments_add_township_capacity_and_visits(world):
     assert share(pol, TOWNSHIP) > share(base, TOWNSHIP)
 
 
+def test_specialty_departments_add_a_share_of_baseline_capacity_every_year_not_a_compounding_one(world):
+    spec = {"type": "grassroots_specialty_departments", "share": 1.0, "extra_capacity_share": 0.2}
+    model = CountyModel(world, seed=5, interventions=[build({**SRC, **spec})])
+    thcs = model.facilities.level == TOWNSHIP
+    baseline = model.facilities.outpatient_capacity[thcs].copy()
+    for year in range(4):
+        for _ in range(52):
+            model.step()
+        assert model.levers.extra_outpatient_capacity[thcs] == pytest.approx(0.2 * baseline, rel=1e-12), year
+
+
 def test_shared_diagnostics_reduce_failures_at_primary_care(world):
     base, pol = pair(world, {"type": "shared_diagnostics", "capability_gain": 0.1}, weeks=26)
     assert pol.counters.referrals_up.sum() < base.counters.referrals_up.sum()

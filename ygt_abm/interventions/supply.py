@@ -131,7 +131,8 @@ class GrassrootsSpecialtyDepartments(Intervention):
     XC 三(三): 1–2 per centre; ZJ §(七)).
 
     A ``share`` of township health centres gains ``capability_gain`` for minor and chronic care and
-    ``extra_capacity_share`` more outpatient capacity. Mechanism: better outcomes and shorter waits at the
+    ``extra_capacity_share`` of its baseline outpatient capacity (its capacity at the start, staffed as
+    at baseline) every year it is in force. Mechanism: better outcomes and shorter waits at the
     township attract outpatients who would have gone to the county hospital."""
 
     name = "grassroots_specialty_departments"
@@ -141,12 +142,15 @@ class GrassrootsSpecialtyDepartments(Intervention):
         capability_gain: float = Field(0.05, ge=0, le=0.5)
         extra_capacity_share: float = Field(0.2, ge=0, le=2)
 
+    def init(self, model):
+        super().init(model)
+        self.baseline_capacity = model.facilities.outpatient_capacity.copy()  # before any lever acts
+
     def apply(self, model, levers, year):
         thcs = self.facilities(model, TOWNSHIP)
         chosen = thcs[: int(round(self.p.share * len(thcs)))]
         levers.capability_bonus[np.ix_(chosen, _types(["minor", "chronic"]))] += self.p.capability_gain
-        levers.extra_outpatient_capacity[chosen] += model.facilities.outpatient_capacity[chosen] \
-            * self.p.extra_capacity_share
+        levers.extra_outpatient_capacity[chosen] += self.baseline_capacity[chosen] * self.p.extra_capacity_share
 
 
 @register
