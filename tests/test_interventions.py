@@ -231,6 +231,19 @@ def test_pay_parity_lifts_township_pay_to_the_county_level(world):
     assert doctor_pay(pol)[0, TOWNSHIP] >= doctor_pay(pol)[0, COUNTY]
 
 
+def test_pay_parity_is_a_floor_on_the_whole_pay_whatever_the_order_of_other_pay_levers(world):
+    raise_pay = {**SRC, "type": "grassroots_performance_pay", "pay_increase": 0.1}
+    parity = {**SRC, "type": "pay_parity_promotion"}
+    pays = []
+    for specs in ([raise_pay, parity], [parity, raise_pay]):
+        model = CountyModel(world, seed=5, interventions=[build(s) for s in specs])
+        model.step()
+        pays.append(doctor_pay(model))
+    assert pays[0].tobytes() == pays[1].tobytes()
+    ref = ModelParameters().workforce.reference_pay
+    assert pays[0][0, TOWNSHIP] == pytest.approx(max(1.1 * ref.township, ref.county))
+
+
 @pytest.mark.parametrize("spec, level", [
     ({"type": "village_doctors_hired_by_township", "fill_factor": 4.0}, VILLAGE),
     ({"type": "integrated_hiring", "fill_factor": 3.0}, TOWNSHIP),

@@ -76,6 +76,7 @@ class PolicyLevers:
     secondments: list[Secondment]  # doctors posted away from their employer (下沉, 组团式帮扶)
     # --- workforce and pay ---------------------------------------------------------------------------
     pay_factor: np.ndarray  # (C, level) doctors' pay ÷ reference pay
+    township_pay_parity: np.ndarray  # (C,) bool: township doctors earn at least county-hospital pay (薪酬衔接)
     vacancy_fill_factor: np.ndarray  # (C, level) × the yearly vacancy fill rate
     recruit_skill_bonus: np.ndarray  # (C, level) skill of new recruits above the usual draw
     village_retirement_factor: np.ndarray  # (C,) × the over-age village doctors' leaving hazard
@@ -119,6 +120,7 @@ class PolicyLevers:
             extra_beds=np.zeros(n_facilities),
             secondments=[],
             pay_factor=np.ones((n_counties, 4)),
+            township_pay_parity=np.zeros(n_counties, dtype=bool),
             vacancy_fill_factor=np.ones((n_counties, 4)),
             recruit_skill_bonus=np.zeros((n_counties, 4)),
             village_retirement_factor=np.ones(n_counties),

@@ -72,8 +72,9 @@ class PayParityPromotion(Intervention):
     """Pay parity and promotion rules (XC 四(三) 四(四): GP income ≥ county-hospital peers, years of
     grassroots service for promotion, rural GPs can reach associate-senior titles; AH §22; NX 四(二)).
 
-    With ``parity`` township doctors earn at least the county hospital's pay; with ``promotion_rule`` the
-    township's vacancies fill ``fill_factor`` times faster (doctors must serve there to be promoted).
+    With ``parity`` township doctors earn at least the county hospital's doctors (their whole pay, after
+    every other pay lever and budget bonus); with ``promotion_rule`` the township's vacancies fill
+    ``fill_factor`` times faster (doctors must serve there to be promoted).
     Mechanism: retention and recruitment at the township, hence its capacity and capability."""
 
     name = "pay_parity_promotion"
@@ -85,9 +86,7 @@ class PayParityPromotion(Intervention):
 
     def apply(self, model, levers, year):
         c = self.county_ids
-        ref = model.params.workforce.reference_pay.array()
         if self.p.parity:
-            parity = ref[COUNTY] * levers.pay_factor[c, COUNTY] / ref[TOWNSHIP]
-            levers.pay_factor[c, TOWNSHIP] = levers.pay_factor[c, TOWNSHIP].clip(min=parity)
+            levers.township_pay_parity[c] = True
         if self.p.promotion_rule:
             levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor

@@ -15,14 +15,14 @@ import numpy as np
 from ygt_abm.processes.base import Process
 from ygt_abm.state.doctors import Doctors
 from ygt_abm.state.facilities import FacilityState
-from ygt_abm.vocabulary import CITY, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 
 
 class Workforce(Process):
     """Postings and restaffing at year start; careers and recruitment at year end."""
 
     name = "workforce"
-    reads = ("secondments", "pay_factor", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
+    reads = ("secondments", "pay_factor", "township_pay_parity", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
              "vacancy_fill_factor", "recruit_skill_bonus", "village_retirement_factor")
 
     def init(self, model) -> None:
@@ -40,8 +40,12 @@ class Workforce(Process):
 
 
 def doctor_pay(model) -> np.ndarray:
-    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus."""
-    return model.params.workforce.reference_pay.array()[None, :] * model.levers.pay_factor * model.budget_bonus
+    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus; where
+    pay parity holds, township doctors earn at least what county-hospital doctors earn."""
+    pay = model.params.workforce.reference_pay.array()[None, :] * model.levers.pay_factor * model.budget_bonus
+    parity = model.levers.township_pay_parity
+    pay[parity, TOWNSHIP] = np.maximum(pay[parity, TOWNSHIP], pay[parity, COUNTY])
+    return pay
 
 
 def restaff(model) -> None:
