@@ -77,6 +77,7 @@ class PolicyLevers:
     # --- workforce and pay ---------------------------------------------------------------------------
     pay_factor: np.ndarray  # (C, level) doctors' pay ÷ reference pay
     township_pay_parity: np.ndarray  # (C,) bool: township doctors earn at least county-hospital pay (薪酬衔接)
+    village_pay_pool: np.ndarray  # (C,) yuan a year shared among the county's village doctors as pay
     vacancy_fill_factor: np.ndarray  # (C, level) × the yearly vacancy fill rate
     recruit_skill_bonus: np.ndarray  # (C, level) skill of new recruits above the usual draw
     village_retirement_factor: np.ndarray  # (C,) × the over-age village doctors' leaving hazard
@@ -121,6 +122,7 @@ class PolicyLevers:
             secondments=[],
             pay_factor=np.ones((n_counties, 4)),
             township_pay_parity=np.zeros(n_counties, dtype=bool),
+            village_pay_pool=zeros_c.copy(),
             vacancy_fill_factor=np.ones((n_counties, 4)),
             recruit_skill_bonus=np.zeros((n_counties, 4)),
             village_retirement_factor=np.ones(n_counties),

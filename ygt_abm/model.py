@@ -39,7 +39,7 @@ class CountyModel(mesa.Model):
         super().__init__(rng=self.streams.get("mesa"))
         self.region = region
         self.params = params = params or ModelParameters()
-        self.interventions = list(interventions or [])
+        self.interventions = sorted(interventions or [], key=lambda i: i.canonical_key())
         self.record_episodes = record_episodes
         self.warmup_years = 0
         self.week_index = -1  # the week being simulated (Mesa's ``steps`` counts the weeks begun)

@@ -1,21 +1,34 @@
 """One lifecycle for every intervention: defaults → strict parameter check (unknown keys and out-of-range
-values are errors) → ``init(model)`` → each year it is active ``apply(model, levers, year)`` (and
-``step_week``) → ``finalize(model)``.
+values are errors) → ``init(model)`` → each year it is in force ``apply(levers, year)``.
 
-An intervention acts only by writing ``PolicyLevers``; the engine turns levers into behaviour (doctors
-move, slots are held back, money changes pay). Its docstring states the mechanism: what it changes and
-the causal path to patient flows. Configs name it by its registry key: ``type: reserved_referral_slots``.
+The contract. ``init`` may read the model as it is built (the region, the parameters, the facilities and
+residents before any lever acts) and keeps what ``apply`` will need as the intervention's own state.
+``apply`` reads only that state, its parameters, the year and the levers, and only writes levers: the
+engine (``ygt_abm.processes``) turns levers into behaviour (doctors move, slots are held back, money
+changes pay). Every year the levers are rebuilt from the baseline (no reform), so a year's levers
+depend only on which interventions are in force that year.
+
+Combining writes to one lever. Contributions add (utility shifts, capability bonuses, extra capacity
+and beds, reimbursement changes) or multiply (pay and vacancy-fill factors); where two interventions set
+the same value for the same county, the later one in canonical order wins; floors and caps that must
+hold after every other write (township pay parity) are levers of their own that the engine applies.
+Interventions are applied in canonical order (by type, then parameters), never in the order of a file,
+so a package's results do not depend on how its file lists them (floating-point sums included).
+
+Its docstring states the mechanism: what it changes and the causal path to patient flows. Configs name
+it by its registry key: ``type: reserved_referral_slots``.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from ygt_abm.config.params import Strict
-from ygt_abm.vocabulary import COUNTY
+from ygt_abm.vocabulary import COUNTY, N_LEVELS
 
 REGISTRY: dict[str, type["Intervention"]] = {}
 
@@ -49,6 +62,7 @@ class Intervention:
 
     # lifecycle ------------------------------------------------------------------------------------
     def init(self, model) -> None:
+        """Resolve the targeted counties and keep their facilities; subclasses keep what else they need."""
         names = model.region.county_names
         if self.p.counties is None:
             self.county_ids = np.arange(len(names))
@@ -59,33 +73,33 @@ class Intervention:
             if unknown:
                 raise ValueError(f"{self.name}: unknown counties {unknown}; the world has {known}")
             self.county_ids = np.array([names.index(c) for c in self.p.counties if c in names], dtype=int)
-
-    def active(self, year: int) -> bool:
-        return year >= self.p.start_year and (self.p.end_year is None or year <= self.p.end_year)
-
-    def apply(self, model, levers, year: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def step_week(self, model) -> None:
-        """Weekly hook; most levers are set yearly."""
-
-    def finalize(self, model) -> None:
-        """End-of-run hook."""
-
-    # helpers for subclasses ---------------------------------------------------------------------------
-    def facilities(self, model, level: int) -> np.ndarray:
-        """Facilities of ``level`` in the targeted counties."""
         fac = model.facilities
-        return np.flatnonzero((fac.level == level) & np.isin(fac.county, self.county_ids))
-
-    def lead_hospitals(self, model) -> np.ndarray:
-        """Each targeted county's lead hospital (牵头医院): its county hospital with the most beds."""
-        fac = model.facilities
+        targeted = np.isin(fac.county, self.county_ids)
+        self._by_level = {level: np.flatnonzero((fac.level == level) & targeted) for level in range(N_LEVELS)}
         leads = []
         for c in self.county_ids:
             hospitals = np.flatnonzero((fac.level == COUNTY) & (fac.county == c))
             leads.append(hospitals[np.argmax(fac.beds[hospitals])])
-        return np.array(leads, dtype=int)
+        self._leads = np.array(leads, dtype=int)
+
+    def canonical_key(self) -> tuple[str, str]:
+        """The order interventions are applied in: by type, then by parameters."""
+        return self.name, json.dumps(self.p.model_dump(mode="json"), sort_keys=True)
+
+    def active(self, year: int) -> bool:
+        return year >= self.p.start_year and (self.p.end_year is None or year <= self.p.end_year)
+
+    def apply(self, levers, year: int) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # helpers for subclasses ---------------------------------------------------------------------------
+    def facilities(self, level: int) -> np.ndarray:
+        """Facilities of ``level`` in the targeted counties."""
+        return self._by_level[level]
+
+    def lead_hospitals(self) -> np.ndarray:
+        """Each targeted county's lead hospital (牵头医院): its county hospital with the most beds."""
+        return self._leads
 
 
 def register(cls: type[Intervention]) -> type[Intervention]:

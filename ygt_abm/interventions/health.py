@@ -26,12 +26,12 @@ class ChronicDiseaseManagement(Intervention):
         capability_gain: float = Field(0.05, ge=0, le=0.5, description="ASSUMPTION")
         complication_reduction: float = Field(0.1, ge=0, le=0.9, description="ASSUMPTION")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.chronic_primary_bonus[c] += self.p.followup_utility
         levers.chronic_complication_reduction[c] = np.maximum(levers.chronic_complication_reduction[c],
                                                              self.p.complication_reduction)
-        primary = np.concatenate([self.facilities(model, VILLAGE), self.facilities(model, TOWNSHIP)])
+        primary = np.concatenate([self.facilities(VILLAGE), self.facilities(TOWNSHIP)])
         levers.capability_bonus[primary, EPISODE_TYPES.index("chronic")] += self.p.capability_gain
 
 
@@ -51,7 +51,7 @@ class HealthLiteracy(Intervention):
         self_care_per_point: float = Field(0.02, ge=0, le=1, description="ASSUMPTION: utility per point")
         city_bypass_per_point: float = Field(0.02, ge=0, le=1, description="ASSUMPTION: utility per point")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         points = 100.0 * max(self.p.target - self.p.baseline, 0.0)
         levers.self_care_shift[self.county_ids] += points * self.p.self_care_per_point
         levers.city_bypass_shift[self.county_ids] -= points * self.p.city_bypass_per_point

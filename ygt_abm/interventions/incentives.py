@@ -38,7 +38,7 @@ class GlobalBudget(Intervention):
         lead_hospital_max_share: float = Field(0.6, ge=0, le=1)
         bonus_share: float = Field(0.6, ge=0, le=1)
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         for c in self.county_ids:
             levers.global_budget[c] = BudgetLever(self.p.basis, self.p.reserve_share, self.p.retained_share,
                                                   self.p.overspend_share, self.p.lead_hospital_max_share,
@@ -60,7 +60,7 @@ class GrassrootsPerformancePay(Intervention):
         pay_increase: float = Field(ge=0, le=3)
         include_village: bool = False
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.pay_factor[c, TOWNSHIP] *= 1.0 + self.p.pay_increase
         if self.p.include_village:
@@ -84,7 +84,7 @@ class PayParityPromotion(Intervention):
         promotion_rule: bool = False
         fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         if self.p.parity:
             levers.township_pay_parity[c] = True

@@ -24,8 +24,8 @@ class ReservedReferralSlots(Intervention):
         share: float = Field(ge=0, le=0.9)
         lead_hospital_only: bool = True
 
-    def apply(self, model, levers, year):
-        hospitals = self.lead_hospitals(model) if self.p.lead_hospital_only else self.facilities(model, COUNTY)
+    def apply(self, levers, year):
+        hospitals = self.lead_hospitals() if self.p.lead_hospital_only else self.facilities(COUNTY)
         levers.reserved_share[hospitals] = self.p.share
 
 
@@ -49,12 +49,16 @@ class FamilyDoctorContracting(Intervention):
         first_contact: bool = False
         bypass_penalty: float = Field(0.5, ge=0, le=5, description="ASSUMPTION: utility cost of bypassing")
 
-    def apply(self, model, levers, year):
-        if not hasattr(self, "start_share"):
-            pop = model.population
-            group = pop.key_population if self.p.key_populations_only else np.ones(pop.size, dtype=bool)
-            signed = np.bincount(pop.county[group & pop.family_doctor], minlength=model.region.n_counties)
-            self.start_share = signed / np.maximum(np.bincount(pop.county[group], minlength=len(signed)), 1)
+    def init(self, model):
+        super().init(model)
+        # Contracts change only under a sign-up drive, so the share when the model is built is the share
+        # when the drive starts.
+        pop = model.population
+        group = pop.key_population if self.p.key_populations_only else np.ones(pop.size, dtype=bool)
+        signed = np.bincount(pop.county[group & pop.family_doctor], minlength=model.region.n_counties)
+        self.start_share = signed / np.maximum(np.bincount(pop.county[group], minlength=len(signed)), 1)
+
+    def apply(self, levers, year):
         progress = min(1.0, (year - self.p.start_year + 1) / self.p.ramp_years)
         c = self.county_ids
         levers.signup_target[c] = self.start_share[c] + (self.p.target - self.start_share[c]) * progress
@@ -81,7 +85,7 @@ class ReferralManagement(Intervention):
         unreferred_city_reimbursement_cut: float = Field(0.0, ge=0, le=1)
         referral_down_rate: float | None = Field(None, ge=0, le=1)
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.county_admission_limit[c] = self.p.county_admission_limit
         levers.unreferred_city_reimbursement_cut[c] = self.p.unreferred_city_reimbursement_cut

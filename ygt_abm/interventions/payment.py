@@ -38,7 +38,7 @@ class ReimbursementGap(Intervention):
         for change in (self.p.outpatient_change, self.p.inpatient_change, self.p.deductible_change):
             _by_level(change)
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.outpatient_reimbursement[c] = np.clip(
             levers.outpatient_reimbursement[c] + _by_level(self.p.outpatient_change), 0.0, 1.0)
@@ -61,7 +61,7 @@ class ContinuousDeductible(Intervention):
     class Params(InterventionParams):
         pass
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         levers.continuous_deductible[self.county_ids] = True
 
 
@@ -80,7 +80,7 @@ class SameDiseaseSamePayment(Intervention):
         severity_threshold: float | None = Field(None, ge=0, le=1, description="default: the treatable "
                                                  "severity of the township disease catalogue (care parameters)")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         threshold = self.p.severity_threshold
         levers.same_payment_severity[self.county_ids] = levers.treatable_severity if threshold is None else threshold
 
@@ -100,7 +100,7 @@ class ReferredPatientWaiverPriority(Intervention):
         fee_waived: float = Field(10.0, ge=0, le=1000, description="ASSUMPTION: a registration fee, yuan")
         priority: bool = True
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         levers.referred_fee_waiver[self.county_ids] = self.p.fee_waived
         levers.referral_priority[self.county_ids] = self.p.priority
 
@@ -120,6 +120,6 @@ class ChronicCapitation(Intervention):
         per_head: float = Field(ge=0, le=10_000, description="yuan per managed chronic patient a year")
         outreach_utility: float = Field(0.2, ge=0, le=3)
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         levers.capitation_per_chronic[self.county_ids] = self.p.per_head
         levers.chronic_primary_bonus[self.county_ids] += self.p.outreach_utility

@@ -40,7 +40,7 @@ class DoctorDispatch(Intervention):
         part_time_presence: float = Field(0.5, ge=0, le=1, description="ASSUMPTION: share of time at the "
                                           "township when the doctor keeps prescribing at home")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         full = self.p.year_round or (self.p.suspend_home_prescribing and self.p.rotation_months >= 6)
         presence = 1.0 if full else self.p.part_time_presence
         for c in self.county_ids:
@@ -62,8 +62,8 @@ class CityExperts(Intervention):
         experts: int = Field(3, ge=1, le=50)
         months: int = Field(6, ge=1, le=12, description="months a year the experts are resident")
 
-    def apply(self, model, levers, year):
-        for c, lead in zip(self.county_ids, self.lead_hospitals(model)):
+    def apply(self, levers, year):
+        for c, lead in zip(self.county_ids, self.lead_hospitals()):
             levers.secondments.append(Secondment(int(c), CITY, COUNTY, self.p.experts, self.p.months / 12.0,
                                                  only_facilities=(int(lead),)))
 
@@ -84,10 +84,14 @@ class CountyHospitalUpgrade(Intervention):
         episode_types: list[EpisodeType] = Field(default_factory=lambda: ["serious", "emergency"], min_length=1)
         extra_beds_share: float = Field(0.0, ge=0, le=2)
 
-    def apply(self, model, levers, year):
-        hospitals = self.facilities(model, COUNTY)
+    def init(self, model):
+        super().init(model)
+        self.baseline_beds = model.facilities.beds.copy()
+
+    def apply(self, levers, year):
+        hospitals = self.facilities(COUNTY)
         levers.capability_bonus[np.ix_(hospitals, _types(self.p.episode_types))] += self.p.capability_gain
-        levers.extra_beds[hospitals] += model.facilities.beds[hospitals] * self.p.extra_beds_share
+        levers.extra_beds[hospitals] += self.baseline_beds[hospitals] * self.p.extra_beds_share
 
 
 @register
@@ -106,6 +110,11 @@ class TownshipSubcentres(Intervention):
         capability_gain: float = Field(0.2, ge=0, le=0.6)
         beds: float = Field(100.0, ge=0, description="ASSUMPTION: beds of a secondary-standard centre")
 
+    def init(self, model):
+        super().init(model)
+        self.subcentres = self.chosen(model)
+        self.baseline_beds = model.facilities.beds[self.subcentres].copy()
+
     def chosen(self, model) -> np.ndarray:
         r, fac = model.region, model.facilities
         picks = []
@@ -119,10 +128,10 @@ class TownshipSubcentres(Intervention):
             picks += order[:self.p.count]
         return np.array(picks, dtype=int)
 
-    def apply(self, model, levers, year):
-        subs = self.chosen(model)
+    def apply(self, levers, year):
+        subs = self.subcentres
         levers.capability_bonus[np.ix_(subs, _types(["serious", "emergency"]))] += self.p.capability_gain
-        levers.extra_beds[subs] += np.maximum(self.p.beds - model.facilities.beds[subs], 0.0)
+        levers.extra_beds[subs] += np.maximum(self.p.beds - self.baseline_beds, 0.0)
 
 
 @register
@@ -146,8 +155,8 @@ class GrassrootsSpecialtyDepartments(Intervention):
         super().init(model)
         self.baseline_capacity = model.facilities.outpatient_capacity.copy()  # before any lever acts
 
-    def apply(self, model, levers, year):
-        thcs = self.facilities(model, TOWNSHIP)
+    def apply(self, levers, year):
+        thcs = self.facilities(TOWNSHIP)
         chosen = thcs[: int(round(self.p.share * len(thcs)))]
         levers.capability_bonus[np.ix_(chosen, _types(["minor", "chronic"]))] += self.p.capability_gain
         levers.extra_outpatient_capacity[chosen] += self.baseline_capacity[chosen] * self.p.extra_capacity_share
@@ -169,10 +178,10 @@ class SharedDiagnostics(Intervention):
         capability_gain: float = Field(0.03, ge=0, le=0.5)
         referred_price_discount: float = Field(0.1, ge=0, le=0.9)
 
-    def apply(self, model, levers, year):
-        primary = np.concatenate([self.facilities(model, VILLAGE), self.facilities(model, TOWNSHIP)])
+    def apply(self, levers, year):
+        primary = np.concatenate([self.facilities(VILLAGE), self.facilities(TOWNSHIP)])
         levers.capability_bonus[np.ix_(primary, _types(["minor", "chronic"]))] += self.p.capability_gain
-        thcs = self.facilities(model, TOWNSHIP)
+        thcs = self.facilities(TOWNSHIP)
         levers.capability_bonus[thcs, EPISODE_TYPES.index("serious")] += self.p.capability_gain
         levers.referred_price_discount[self.county_ids] = self.p.referred_price_discount
 
@@ -193,15 +202,19 @@ class CircuitClinics(Intervention):
         visits_per_week: float = Field(10.0, ge=0, le=500, description="ASSUMPTION: half a day a week")
         capability_gain: float = Field(0.05, ge=0, le=0.5)
 
+    def init(self, model):
+        super().init(model)
+        self.clinics = self.covered(model)
+
     def covered(self, model) -> np.ndarray:
         r = model.region
-        clinics = self.facilities(model, VILLAGE)
+        clinics = self.facilities(VILLAGE)
         remoteness = r.option_minutes[r.facility_village[clinics], 1]  # road minutes to the township centre
         order = clinics[np.argsort(-remoteness, kind="stable")]
         return order[: int(round(self.p.coverage * len(order)))]
 
-    def apply(self, model, levers, year):
-        covered = self.covered(model)
+    def apply(self, levers, year):
+        covered = self.clinics
         levers.extra_outpatient_capacity[covered] += self.p.visits_per_week
         levers.capability_bonus[np.ix_(covered, _types(["minor", "chronic"]))] += self.p.capability_gain
 
@@ -220,6 +233,6 @@ class UnifiedDrugCatalogue(Intervention):
     class Params(InterventionParams):
         capability_gain: float = Field(0.05, ge=0, le=0.5)
 
-    def apply(self, model, levers, year):
-        primary = np.concatenate([self.facilities(model, VILLAGE), self.facilities(model, TOWNSHIP)])
+    def apply(self, levers, year):
+        primary = np.concatenate([self.facilities(VILLAGE), self.facilities(TOWNSHIP)])
         levers.capability_bonus[primary, EPISODE_TYPES.index("chronic")] += self.p.capability_gain

@@ -24,7 +24,7 @@ class VillageDoctorsHiredByTownship(Intervention):
         pay_increase: float = Field(0.2, ge=0, le=3, description="ASSUMPTION: pension + subsidy")
         fill_factor: float = Field(2.0, ge=1, le=20, description="ASSUMPTION")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.pay_increase
         levers.vacancy_fill_factor[c, VILLAGE] *= self.p.fill_factor
@@ -36,22 +36,23 @@ class VillagePublicHealthTasks(Intervention):
     50% from 2021, paid by results; AH §21).
 
     The village clinics' share of the basic public-health budget (``public_health_per_capita`` per resident)
-    rises from the baseline share to ``share``; the extra money is spread over the county's village
-    doctors as pay. Mechanism: village doctors earn more, so fewer leave and more posts are filled."""
+    rises from the baseline share to ``share``; the extra money (a yearly sum per county, by its residents)
+    is shared among the county's village doctors as pay, so it is more per doctor where fewer are left.
+    Mechanism: village doctors earn more, so fewer leave and more posts are filled."""
 
     name = "village_public_health_tasks"
 
     class Params(InterventionParams):
         share: float = Field(ge=0, le=1)
 
-    def apply(self, model, levers, year):
+    def init(self, model):
+        super().init(model)
         wp = model.params.workforce
         extra = max(self.p.share - wp.village_public_health_share, 0.0) * wp.public_health_per_capita
-        doctors = model.facilities.doctors_by_county(VILLAGE, model.region.n_counties)
-        residents = np.bincount(model.population.county, minlength=len(doctors))
-        for c in self.county_ids:
-            per_doctor = extra * residents[c] / max(doctors[c], 1.0)
-            levers.pay_factor[c, VILLAGE] *= 1.0 + per_doctor / wp.reference_pay.village
+        self.yearly_funds = extra * model.region.county_population()  # yuan a year, per county
+
+    def apply(self, levers, year):
+        levers.village_pay_pool[self.county_ids] += self.yearly_funds[self.county_ids]
 
 
 @register
@@ -70,7 +71,7 @@ class IntegratedHiring(Intervention):
         training_years: float = Field(5.0, ge=0, le=10)
         skill_per_year: float = Field(0.01, ge=0, le=0.1, description="ASSUMPTION")
 
-    def apply(self, model, levers, year):
+    def apply(self, levers, year):
         c = self.county_ids
         levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor
         levers.recruit_skill_bonus[c, TOWNSHIP] += self.p.training_years * self.p.skill_per_year

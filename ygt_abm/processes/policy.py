@@ -1,5 +1,6 @@
 """Policy: this year's levers. Every lever starts at the baseline (no reform) and is rebuilt each year
-by the interventions in force that year, so an intervention's end year simply stops its writes."""
+by the interventions in force that year, so an intervention's end year simply stops its writes. They are
+applied in canonical order (``Intervention.canonical_key``), so the order of a file never matters."""
 
 from __future__ import annotations
 
@@ -16,4 +17,4 @@ class Policy(Process):
         model.levers = PolicyLevers.baseline(model.params, model.region.n_counties, model.region.n_facilities)
         for intervention in model.interventions:
             if intervention.active(model.year):
-                intervention.apply(model, model.levers, model.year)
+                intervention.apply(model.levers, model.year)

@@ -22,7 +22,7 @@ class Workforce(Process):
     """Postings and restaffing at year start; careers and recruitment at year end."""
 
     name = "workforce"
-    reads = ("secondments", "pay_factor", "township_pay_parity", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
+    reads = ("secondments", "pay_factor", "township_pay_parity", "village_pay_pool", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
              "vacancy_fill_factor", "recruit_skill_bonus", "village_retirement_factor")
 
     def init(self, model) -> None:
@@ -40,10 +40,15 @@ class Workforce(Process):
 
 
 def doctor_pay(model) -> np.ndarray:
-    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus; where
-    pay parity holds, township doctors earn at least what county-hospital doctors earn."""
-    pay = model.params.workforce.reference_pay.array()[None, :] * model.levers.pay_factor * model.budget_bonus
-    parity = model.levers.township_pay_parity
+    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus, plus
+    each village doctor's part of the county's village pay pool; where pay parity holds, township doctors
+    earn at least what county-hospital doctors earn."""
+    lev = model.levers
+    pay = model.params.workforce.reference_pay.array()[None, :] * lev.pay_factor * model.budget_bonus
+    if lev.village_pay_pool.any():
+        village_doctors = model.facilities.doctors_by_county(VILLAGE, len(pay))
+        pay[:, VILLAGE] += lev.village_pay_pool / np.maximum(village_doctors, 1.0)
+    parity = lev.township_pay_parity
     pay[parity, TOWNSHIP] = np.maximum(pay[parity, TOWNSHIP], pay[parity, COUNTY])
     return pay
 
