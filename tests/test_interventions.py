@@ -80,7 +80,7 @@ def test_county_hospital_upgrade_keeps_more_admissions_in_the_county(world):
 
 def test_township_subcentres_admit_more_patients(world):
     spec = {"type": "township_subcentres", "count": 2, "capability_gain": 0.25}
-    base, pol = pair(world, spec, weeks=50)
+    base, pol = pair(world, spec, weeks=103)  # the second year's admissions, once residents have learnt
     subs = build({**SRC, **spec})
     subs.init(pol)
     chosen = subs.chosen(pol)

@@ -5,7 +5,7 @@ Every facility serves at most its weekly outpatient capacity and admission capac
 slot id = facility id, + facility count for an admission). A share of the slots may be held back for
 referred patients (``reserved_share``, 号源预留); referred patients may be served first
 (``referral_priority``, stream ``priority``); county hospitals may turn back unreferred admissions the
-township could treat (``county_admission_limit`` below ``treatable_severity``, 病种目录 / 收治限制). A
+township could treat (``county_admission_limit`` below ``treatable_severity``, 病种目录 / 收治限制; stream ``admission_gate``). A
 refused episode excludes that option and chooses again next round. At the end of the week the expected
 waits of next week follow from this week's outpatient demand.
 """
@@ -47,7 +47,7 @@ class Access(Process):
         out = rnd.kind == 0
         week.demand += np.bincount(rnd.referred[out] * n_fac + rnd.facility[out],
                                    minlength=2 * n_fac).reshape(2, n_fac)
-        gate = week.draw("aftercare", (len(ep), 3))[:, 2]
+        gate = week.draw("admission_gate", len(ep))
         turned = ((rnd.level == COUNTY) & (rnd.kind == INPATIENT) & ~rnd.referred
                   & (ep.severity[act] < lev.treatable_severity) & (gate[act] < lev.county_admission_limit[county]))
         priority = rnd.uniforms["priority"][act] - lev.referral_priority[county] * rnd.referred

@@ -1,8 +1,10 @@
 """Aftercare: after a successful episode, a referral down from a hospital admission (下转) to the home
 township health centre for a follow-up visit, and perhaps a new usual provider.
 
-Both decisions draw from the stream ``aftercare``; a follow-up visit needs a slot at the township centre
-like any other (referred patients may use its reserved slots) and is paid like any other referred visit.
+Each decision draws from a stream of its own: ``usual_switch``, ``referral_down``, and
+``referral_down_priority`` (the follow-up's place in the township centre's queue). A follow-up visit
+needs a slot at the township centre like any other (referred patients may use its reserved slots) and is
+paid like any other referred visit.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ class Aftercare(Process):
     def care_round(self, model, week, rnd) -> None:
         ep, pop, counters, fac = week.episodes, model.population, model.counters, model.facilities
         done, lvl, kind = rnd.act[rnd.resolved], rnd.level[rnd.resolved], rnd.kind[rnd.resolved]
-        u = week.draw("aftercare", (len(ep), 3))
-        switch = u[done, 1] < model.params.care.usual_provider_switch
+        n = len(ep)
+        switch = week.draw("usual_switch", n)[done] < model.params.care.usual_provider_switch
         pop.usual_level[ep.resident[done[switch]]] = lvl[switch]
-        down = (kind == INPATIENT) & (lvl >= COUNTY) & (u[done, 0] < model.levers.referral_down_rate[ep.county[done]])
-        cand = done[down]
+        refer = week.draw("referral_down", n)[done] < model.levers.referral_down_rate[ep.county[done]]
+        cand = done[(kind == INPATIENT) & (lvl >= COUNTY) & refer]
         thc = model.home_centre[ep.village[cand]]
-        served = ration_with_reserve(thc, u[cand, 0], np.ones(len(cand), dtype=bool), week.general, week.reserved)
+        priority = week.draw("referral_down_priority", n)[cand]
+        served = ration_with_reserve(thc, priority, np.ones(len(cand), dtype=bool), week.general, week.reserved)
         cand, thc = cand[served], thc[served]
         county = ep.county[cand]
         counters.add(counters.referrals_down, county)
