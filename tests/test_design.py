@@ -5,7 +5,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from ygt_abm.config import ConfigError, load_experiment
+from ygt_abm.config import ConfigError
+from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.experiment.runner import plan
 
 HEAD = """\

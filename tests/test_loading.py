@@ -4,7 +4,8 @@ import textwrap
 
 import pytest
 
-from ygt_abm.config import ConfigError, load_experiment
+from ygt_abm.config import ConfigError
+from ygt_abm.experiment.loading import load_experiment
 
 GOOD = """\
 name: tiny

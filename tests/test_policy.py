@@ -8,7 +8,8 @@ import pytest
 import numpy as np
 
 from ygt_abm.config import ConfigError, ModelParameters, SyntheticWorld
-from ygt_abm.config.policy import POLICY_DIR, load_policy, resolve_policy
+from ygt_abm.config.policy import POLICY_DIR, resolve_policy
+from ygt_abm.experiment.loading import load_policy
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from ygt_abm.analysis.backflow import compare_episodes
-from ygt_abm.config import load_experiment
-from ygt_abm.experiment.report import write_reports
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.report import write_reports
 from ygt_abm.experiment.runner import run_experiment
 
 PACKAGE = """\

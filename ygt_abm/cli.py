@@ -1,4 +1,5 @@
-"""The ``ygt-abm`` command. Thin: it parses arguments and calls the library."""
+"""The ``ygt-abm`` command. Thin: it parses arguments and calls the library. Each command imports what it
+needs when it runs, so ``--help`` and ``validate`` answer without loading the simulation."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ygt_abm.config.loading import ConfigError, load_experiment
 from ygt_abm.vocabulary import is_variant
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -23,6 +23,9 @@ CONFIG_ERROR_EXIT = 2
 
 
 def _load(path: Path):
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.loading import load_experiment
+
     try:
         return load_experiment(path)
     except ConfigError as exc:
@@ -30,7 +33,7 @@ def _load(path: Path):
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
-def _report(exc: ConfigError) -> None:
+def _report(exc) -> None:
     for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
         typer.echo(str(problem), err=True)
 
@@ -38,8 +41,10 @@ def _report(exc: ConfigError) -> None:
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML files")]) -> None:
     """Check experiment files; print file:line: field: problem for each problem, exit 2 if any."""
-    from ygt_abm.experiment.runner import plan
-    from ygt_abm.world import county_count
+    from ygt_abm.config.experiment import county_count
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.loading import load_experiment
+    from ygt_abm.experiment.plan import plan
 
     failed = False
     for path in files:
@@ -129,7 +134,7 @@ def schema(
 
 
 def _finish(resolved, target: Path, kpis, figure: bool) -> None:
-    from ygt_abm.experiment.report import write_reports
+    from ygt_abm.report import write_reports
 
     summary = write_reports(resolved, target, kpis, figure)
     _print_last_year(summary[~summary["scenario"].map(is_variant)])

@@ -53,6 +53,11 @@ class CsvCounty(Strict):
     facilities: Path = Field(description="CSV: facility, kind, township, longitude, latitude[, beds, doctors]")
 
 
+def county_count(world: "SyntheticWorld | CsvWorld") -> int:
+    """How many counties the region of ``world`` has, without building it."""
+    return world.counties if world.kind == "synthetic" else len(world.counties)
+
+
 class CsvWorld(Strict):
     """Real counties loaded from CSV files; paths are relative to the experiment file."""
 

@@ -1,113 +1,34 @@
-"""YAML loading that remembers where every key came from, so a bad value is reported as
-``file:line: field: what was expected``."""
+"""Loading an experiment file: parameters, scenarios, sweeps and samples, policy packages and inline
+interventions, all checked at once; every problem is reported as ``file:line: field: what was expected``.
+
+Intervention parameters are checked against ``schemas`` (type name → parameter model), which the caller
+passes in: the config layer knows no simulation code (``ygt_abm.experiment.loading`` passes the registry).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.comments import CommentedMap
 
 from ygt_abm.config.design import design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
+from ygt_abm.config.files import (
+    ConfigError, Problem, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
+)
 from ygt_abm.config.params import ModelParameters
+from ygt_abm.config.policy import load_policy, resolve_policy, validate_interventions
 from ygt_abm.vocabulary import VARIANT_KINDS, variant_name
+
+__all__ = ["ConfigError", "Problem", "load_experiment"]
 
 DEFAULTS = ModelParameters().model_dump(mode="json")
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-class ConfigError(Exception):
-    """One or more problems in config files; ``str()`` lists them one per line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse ``path`` in round-trip mode (keeps line numbers); syntax errors become ``ConfigError``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([Problem(str(path), 0, "file", f"cannot read: {exc.strerror or exc}")]) from None
-    try:
-        return YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise ConfigError([Problem(str(path), line, "yaml", f"{exc.problem or exc.context}")]) from None
-
-
-def line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
-    """(1-based line of the deepest part of ``path`` found under ``node``, how many parts were found).
-
-    Parts that are not keys (pydantic's union tags, a key that is missing) are skipped."""
-    line = node.lc.line + 1 if getattr(getattr(node, "lc", None), "line", None) is not None else None
-    found = 0
-    for part in path:
-        if isinstance(node, CommentedMap) and part in node:
-            line, node = node.lc.key(part)[0] + 1, node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, node = node.lc.item(part)[0] + 1, node[part]
-        else:
-            continue
-        found += 1
-    return line, found
-
-
-def dotted(path: tuple[Any, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-def _message(error: dict[str, Any]) -> str:
-    msg = error["msg"]
-    if error["type"] == "extra_forbidden":
-        return "unknown key (check its spelling and place; see `ygt-abm params`)"
-    if error["type"] == "missing":
-        return "required key is missing"
-    return msg.removeprefix("Value error, ")
-
-
-def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[Any, ...]]]) -> list[Problem]:
-    """Map pydantic errors onto YAML lines. ``roots`` are (node, field prefix) pairs, e.g. a scenario's
-    overrides and the experiment's shared parameters: the one holding most of the error's path wins."""
-    problems = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        located = [line_of(node, loc) for node, _ in roots]
-        best = max(range(len(roots)), key=lambda i: (located[i][1], -i))  # most of the path; earlier root on ties
-        line = located[best][0]
-        problems.append(Problem(file, line or 1, dotted(roots[best][1] + loc), _message(error)))
-    return problems
-
-
-def validate_model(model: type[BaseModel], data: Any, file: str, node: Any = None) -> BaseModel:
-    """Validate ``data`` as ``model``; errors point at lines of ``node`` (defaults to ``data``)."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(problems_from(exc, file, [(data if node is None else node, ())])) from None
-
-
-def load_experiment(path: str | Path) -> ResolvedExperiment:
+def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) -> ResolvedExperiment:
     """Read and validate an experiment file and the parameters of every (scenario, sweep point);
     report all problems at once."""
     path = Path(path)
@@ -146,7 +67,7 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
                     (scenario_node, ("scenarios", index)),  # checks spanning all parameters
                 ])
     problems += _check_world_files(experiment, file, doc)
-    interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems)
+    interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
     if problems:
         raise ConfigError(_unique(problems))
     experiment, resolved, interventions, packages = _decompose(experiment, resolved, interventions, packages)
@@ -154,10 +75,8 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
 
 
 def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base_dir: Path,
-                      problems: list[Problem]) -> tuple[dict, dict]:
+                      problems: list[Problem], schemas: Mapping[str, type[BaseModel]]) -> tuple[dict, dict]:
     """Each scenario's final intervention list (package ∪ inline, less excluded) and its package."""
-    from ygt_abm.config.policy import load_policy, resolve_policy, validate_interventions
-
     interventions, packages = {}, {}
     for index, scenario in enumerate(experiment.scenarios):
         node = doc["scenarios"][index]
@@ -170,11 +89,11 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
                                         f"no policy package {scenario.policy!r} (looked for {policy_path})"))
             else:
                 try:
-                    package = load_policy(policy_path)
+                    package = load_policy(policy_path, schemas)
                 except ConfigError as exc:
                     problems += exc.problems
         problems += validate_interventions(scenario.interventions, file, node.get("interventions"),
-                                           ("scenarios", index, "interventions"))
+                                           ("scenarios", index, "interventions"), schemas)
         entries = (package.interventions if package else []) + [_plain(e) for e in scenario.interventions]
         types = [e.get("type") for e in entries]
         for key in ("exclude", "only"):
@@ -223,7 +142,7 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
             continue  # not caused by the design: the caller reports it with the scenario
         line, _ = line_of(node, (varied,))
         problems.append(Problem(file, line or 1, dotted(prefix + (varied,)),
-                                f"{_message(error)} (value {point.values[varied]!r})"))
+                                f"{message_of(error)} (value {point.values[varied]!r})"))
     return problems
 
 

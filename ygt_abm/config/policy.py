@@ -9,12 +9,13 @@ line and parameter).
 from __future__ import annotations
 
 from importlib.resources import files
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from ygt_abm.config.loading import ConfigError, Problem, dotted, line_of, problems_from, read_yaml, validate_model
+from ygt_abm.config.files import ConfigError, Problem, dotted, line_of, problems_from, read_yaml, validate_model
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import INDICATORS
 
@@ -57,21 +58,21 @@ class PolicyPackage(Strict):
         return calendar_year - self.base_year + 1
 
 
-def validate_interventions(entries: list, file: str, node: Any, prefix: tuple) -> list[Problem]:
-    """Check each intervention entry against its registered parameters; problems carry file and line."""
-    from ygt_abm.interventions import REGISTRY
-
+def validate_interventions(entries: list, file: str, node: Any, prefix: tuple,
+                           schemas: Mapping[str, type[BaseModel]]) -> list[Problem]:
+    """Check each intervention entry against the parameter model of its type (``schemas``: type name →
+    model); problems carry file and line."""
     problems = []
     for i, entry in enumerate(entries):
         item = node[i] if node is not None and i < len(node) else None
         kind = entry.get("type") if isinstance(entry, dict) else None
-        if kind not in REGISTRY:
+        if kind not in schemas:
             line, _ = line_of(item, ("type",)) if item is not None else (None, 0)
             problems.append(Problem(file, line or 1, dotted(prefix + (i, "type")),
-                                    f"unknown intervention {kind!r}; expected one of: {', '.join(sorted(REGISTRY))}"))
+                                    f"unknown intervention {kind!r}; expected one of: {', '.join(sorted(schemas))}"))
             continue
         try:
-            REGISTRY[kind].Params.model_validate(entry)
+            schemas[kind].model_validate(entry)
         except ValidationError as exc:
             problems += problems_from(exc, file, [(item, prefix + (i,))])
     return problems
@@ -93,13 +94,14 @@ def resolve_policy(name: str, base_dir: Path) -> Path:
     return POLICY_DIR / f"{name}.yaml"
 
 
-def load_policy(path: str | Path) -> PolicyPackage:
+def load_policy(path: str | Path, schemas: Mapping[str, type[BaseModel]]) -> PolicyPackage:
     """Read and validate a policy package, its interventions and its targets; all problems at once."""
     path = Path(path)
     doc = read_yaml(path)
     file = str(path)
     package = validate_model(PolicyPackage, doc, file)
-    problems = validate_interventions(package.interventions, file, doc.get("interventions"), ("interventions",))
+    problems = validate_interventions(package.interventions, file, doc.get("interventions"), ("interventions",),
+                                      schemas)
     for i, target in enumerate(package.targets):
         if target.indicator not in INDICATORS:
             line, _ = line_of(doc["targets"][i], ("indicator",))

@@ -18,13 +18,13 @@ import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.experiment.plan import RunSpec, county_runs, plan
 from ygt_abm.experiment.executors import peak_rss_mb
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import default_processes
@@ -35,7 +35,10 @@ from ygt_abm.results.store import (
 )
 from ygt_abm.streams import Streams
 from ygt_abm.vocabulary import is_variant
-from ygt_abm.world import build_world, county_count
+from ygt_abm.world import build_world
+
+
+__all__ = ["MissingRuns", "OutputConflict", "RunSpec", "collect", "parse_shard", "plan", "run_experiment"]
 
 
 class OutputConflict(Exception):
@@ -51,42 +54,11 @@ class MissingRuns(Exception):
         super().__init__(f"{len(missing)} runs have no result yet: {shown}")
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    scenario: str
-    point: str
-    replicate: int
-    county: int | None = None  # with ``split_counties``: the county this run simulates on its own
-
-    @property
-    def run_id(self) -> str:
-        county = "" if self.county is None else f"/c{self.county:04d}"
-        return f"{self.scenario}/{self.point}/r{self.replicate:04d}{county}"
-
-    def path(self, out: Path) -> Path:
-        return run_path(out, self.scenario, self.point, self.replicate, self.county)
-
-
-def plan(resolved: ResolvedExperiment) -> list[RunSpec]:
-    """Every run of the experiment in a fixed order: scenario, then point, then replicate (then county,
-    when counties are split into runs of their own)."""
-    exp, counties = resolved.experiment, _counties(resolved)
-    return [RunSpec(s.name, p.name, r, c) for s in exp.scenarios for p in resolved.points
-            for r in range(exp.replicates) for c in counties]
-
-
-def _counties(resolved: ResolvedExperiment) -> list[int | None]:
-    """The runs one (scenario, point, replicate) is made of: each county when counties run on their own,
-    else one run of the whole region (None)."""
-    exp = resolved.experiment
-    return list(range(county_count(exp.world))) if exp.split_counties else [None]
-
-
 def run_episodes(out: Path, resolved: ResolvedExperiment, scenario: str, point: str,
                  replicate: int) -> Iterator[pd.DataFrame]:
     """The episode tables of one (scenario, point, replicate), read one at a time: one table, or one per
     county in county order when counties were run on their own (the same order in every scenario)."""
-    for county in _counties(resolved):
+    for county in county_runs(resolved):
         yield pd.read_parquet(episodes_path(RunSpec(scenario, point, replicate, county).path(out)))
 
 

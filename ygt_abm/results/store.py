@@ -10,9 +10,10 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by whoever has a table to write
+    import pandas as pd
 
 KPI_COLUMNS = ["scenario", "point", "replicate", "county", "year", "metric", "value"]
 PACKAGES = ("ygt_abm", "mesa", "numpy", "pandas", "pyarrow", "networkx", "pydantic", "ruamel.yaml", "seaborn")

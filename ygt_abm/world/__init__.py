@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ygt_abm.config.experiment import CsvWorld, SyntheticWorld
+from ygt_abm.config.experiment import CsvWorld, SyntheticWorld, county_count  # noqa: F401 - re-exported
 from ygt_abm.streams import Streams
 from ygt_abm.world.geography import Region
 
@@ -19,7 +19,3 @@ def build_world(config: SyntheticWorld | CsvWorld, seed: int, county: int | None
 
     return synthetic_region(config, Streams(seed).get("world"), county)
 
-
-def county_count(config: SyntheticWorld | CsvWorld) -> int:
-    """How many counties the region of ``config`` has, without building it."""
-    return config.counties if config.kind == "synthetic" else len(config.counties)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
-from ygt_abm.config.loading import ConfigError, Problem
+from ygt_abm.config.files import ConfigError, Problem
 from ygt_abm.world.geography import TOWNSHIP_HEALTH_CENTRE, CountyLayout, Region, Roads, Site, build_region
 
 EARTH_RADIUS_KM = 6371.0
