@@ -1,6 +1,7 @@
 """The ygt-abm command: run writes tidy results reproducibly; bad configs exit 2 and write nothing."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,16 +117,12 @@ def test_bench_runs_the_whole_suite_with_the_reference(tmp_path):
 
 
 def test_the_parameter_document_is_current():
-    from pathlib import Path
-
     generated = runner.invoke(app, ["params", "--markdown"]).output
     documented = (Path(__file__).parent.parent / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert generated == documented, "regenerate: ygt-abm params --markdown > docs/parameters.md"
 
 
 def test_the_shipped_json_schema_is_current():
-    from pathlib import Path
-
     generated = runner.invoke(app, ["schema"]).output
     shipped = (Path(__file__).parent.parent / "experiments" / "experiment.schema.json").read_text(encoding="utf-8")
     assert generated == shipped, "regenerate: ygt-abm schema -o experiments/experiment.schema.json"
@@ -154,8 +151,6 @@ def test_every_kind_of_bad_experiment_file_exits_2_with_file_and_line(tmp_path, 
 
 
 def test_the_intervention_document_is_current():
-    from pathlib import Path
-
     generated = runner.invoke(app, ["interventions", "--markdown"]).output
     documented = (Path(__file__).parent.parent / "docs" / "interventions.md").read_text(encoding="utf-8")
     assert generated == documented, "regenerate: ygt-abm interventions --markdown > docs/interventions.md"
@@ -176,3 +171,14 @@ def test_example_county_copies_the_installed_county_into_a_new_folder_ready_to_r
     assert load_csv_region(load_experiment(dest / "experiment.yaml").experiment.world).population == 20_000
     again = runner.invoke(app, ["example-county", str(dest)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+@pytest.mark.parametrize("doc, args", [("architecture.md", ["loop"]), ("architecture.md", ["loop", "--levers"]),
+                                       ("model.md", ["loop"])])
+def test_the_loop_and_lever_tables_in_the_docs_are_current(doc, args):
+    generated = CliRunner().invoke(app, args).output.strip()
+    text = (Path(__file__).parent.parent / "docs" / doc).read_text(encoding="utf-8")
+    marker = f"<!-- ygt-abm {' '.join(args)} -->\n"
+    assert marker in text, f"docs/{doc} lacks the block {marker.strip()}"
+    block = text.split(marker, 1)[1].split("\n<!-- end -->", 1)[0].strip()
+    assert block == generated, f"regenerate the block of `ygt-abm {' '.join(args)}` in docs/{doc}"

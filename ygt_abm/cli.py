@@ -186,6 +186,16 @@ def indicators() -> None:
 
 
 @app.command()
+def loop(
+    levers: Annotated[bool, typer.Option(help="which process reads each policy lever, instead")] = False,
+) -> None:
+    """The model's weekly loop: its processes by stage, in the order they run (Markdown)."""
+    from ygt_abm.processes import lever_table, loop_table
+
+    typer.echo(lever_table() if levers else loop_table())
+
+
+@app.command()
 def interventions(
     markdown: Annotated[bool, typer.Option(help="print Markdown (docs/interventions.md)")] = False,
 ) -> None:

@@ -17,7 +17,7 @@ from ygt_abm.processes.settlement import Settlement
 from ygt_abm.processes.treatment import Treatment
 from ygt_abm.processes.workforce import Workforce
 
-__all__ = ["STAGES", "Loop", "Process", "Week", "default_processes"]
+__all__ = ["STAGES", "Loop", "Process", "Week", "default_processes", "lever_table", "loop_table"]
 
 
 def default_processes() -> list[Process]:
@@ -27,3 +27,29 @@ def default_processes() -> list[Process]:
     before the year's indicators are recorded; then the fund settles, and careers follow the settled pay."""
     return [Policy(), Enrolment(), Onset(), Choice(), Access(), Payment(), Treatment(), Aftercare(), Learning(),
             Recording(), Settlement(), Workforce()]
+
+
+def loop_table(processes: list[Process] | None = None) -> str:
+    """The loop as a Markdown table: stage, process, and what it does then (the first sentence of the
+    stage method's docstring)."""
+    loop = Loop(processes or default_processes())
+    lines = ["| stage | process | what it does |", "|---|---|---|"]
+    for stage, name, _ in loop.rows():
+        process = next(p for p in loop.processes if p.name == name)
+        doc = " ".join((getattr(type(process), stage).__doc__ or type(process).__doc__ or "").split())
+        lines.append(f"| {stage} | `{name}` | {doc.split('. ')[0].rstrip('.')}. |")
+    return "\n".join(lines)
+
+
+def lever_table(processes: list[Process] | None = None) -> str:
+    """Which process reads each policy lever, as a Markdown table in the order of ``PolicyLevers``."""
+    from dataclasses import fields
+
+    from ygt_abm.levers import PolicyLevers
+
+    processes = processes or default_processes()
+    lines = ["| lever | read by |", "|---|---|"]
+    for f in fields(PolicyLevers):
+        readers = [f"`{p.name}`" for p in processes if f.name in p.reads]
+        lines.append(f"| `{f.name}` | {', '.join(readers) or '—'} |")
+    return "\n".join(lines)

@@ -33,6 +33,7 @@ class Access(Process):
     round_streams = ("priority",)
 
     def start_week(self, model, week) -> None:
+        """This week's slots: capacity, reserved for referred patients (号源预留), general."""
         fac, n_fac = model.facilities, len(model.facilities.level)
         week.capacity = np.concatenate([fac.outpatient_capacity, fac.admission_capacity])
         week.reserved = np.floor(np.tile(model.levers.reserved_share, 2) * week.capacity)
@@ -40,6 +41,7 @@ class Access(Process):
         week.demand = np.zeros((2, n_fac))  # outpatient demand: self-referred, referred
 
     def care_round(self, model, week, rnd) -> None:
+        """Serve the round's requests within the slots; turned-back admissions; refused options excluded."""
         ep, lev, n_fac = week.episodes, model.levers, len(model.facilities.level)
         act, county = rnd.act, ep.county[rnd.act]
         rnd.referred = ep.referred[act]

@@ -23,6 +23,7 @@ class Aftercare(Process):
     reads = ("referral_down_rate",)
 
     def care_round(self, model, week, rnd) -> None:
+        """After success: referral down to the township centre (下转), usual-provider switch."""
         ep, pop, counters, fac = week.episodes, model.population, model.counters, model.facilities
         done, lvl, kind = rnd.act[rnd.resolved], rnd.level[rnd.resolved], rnd.kind[rnd.resolved]
         n = len(ep)

@@ -83,10 +83,11 @@ class Choice(Process):
     """Where (or whether) each open episode seeks care this round."""
 
     name = "choice"
+    # The cost residents expect is an unreferred contact's (so referral discounts, waivers and same-payment
+    # pricing do not enter it): prices, reimbursement and deductibles only.
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
-             "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
-             "unreferred_city_reimbursement_cut", "chronic_primary_bonus", "city_bypass_shift", "bypass_penalty",
-             "self_care_shift")
+             "inpatient_deductible", "unreferred_city_reimbursement_cut", "chronic_primary_bonus",
+             "city_bypass_shift", "bypass_penalty", "self_care_shift")
     round_streams = ("choice",)
 
     def init(self, model) -> None:
@@ -105,16 +106,19 @@ class Choice(Process):
                            np.float32(c.usual_provider), np.float32(c.family_doctor))
 
     def start_year(self, model) -> None:
+        """Yearly utility terms: level constants, travel time, expected out-of-pocket cost, policy shifts."""
         self.table = utility_table(model.region, model.levers, self.options.level, self.level_constant,
                                    self.beta_time, self.beta_cost)
 
     def start_week(self, model, week) -> None:
+        """Weekly utility terms: perceived quality, usual provider, family doctor."""
         pop, ep = model.population, week.episodes
         self.chooser = Chooser(ep.resident, ep.kind, ep.village, ep.county, pop.insured, pop.belief,
                                pop.usual_level, pop.family_doctor)
         self.static = static_utility(self.table, self.chooser, self.options, self.taste)
 
     def care_round(self, model, week, rnd) -> None:
+        """Each open episode picks self-care or a reachable option with room (multinomial logit)."""
         ep, fac, lev = week.episodes, model.facilities, model.levers
         act = np.flatnonzero(ep.active)
         room = Room(week.general, week.reserved, fac.wait_days, fac.referred_wait_days, lev.bypass_penalty,

@@ -21,6 +21,7 @@ class Enrolment(Process):
     reads = ("signup_target", "signup_key_only")
 
     def start_year(self, model) -> None:
+        """Sign residents up toward the year's family-doctor target."""
         target = model.levers.signup_target
         if np.all(np.isnan(target)):
             return

@@ -26,6 +26,7 @@ class Learning(Process):
         self.heard_success, self.heard_trials = np.zeros(shape), np.zeros(shape)
 
     def end_week(self, model, week) -> None:
+        """Beliefs move toward own outcomes; monthly toward the village's (word of mouth)."""
         pop, beliefs = model.population, model.params.beliefs
         if week.experiences:
             res, level, ok, village = (np.concatenate(parts) for parts in zip(*week.experiences))

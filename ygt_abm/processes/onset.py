@@ -32,6 +32,7 @@ class Onset(Process):
         self.digest = 0  # a running fingerprint of every onset: equal across scenarios that share a seed
 
     def start_week(self, model, week) -> None:
+        """New episodes, their type and severity; prevented serious onsets of managed chronic patients."""
         pop, streams = model.population, model.streams
         res, kind = draw_onsets(self.group, self.table, streams.weekly("onset", week.index), self.total)
         severity = draw_severity(kind, model.params.illness, streams.weekly("severity", week.index))

@@ -62,9 +62,11 @@ class Payment(Process):
              "unreferred_city_reimbursement_cut", "continuous_deductible", "capitation_per_chronic")
 
     def start_year(self, model) -> None:
+        """This year's prices and reimbursement rules."""
         self.tariff = Tariff.of(model.levers)
 
     def care_round(self, model, week, rnd) -> None:
+        """Price the round's contacts; book fund, out-of-pocket and facility revenue."""
         ep, lev = week.episodes, model.levers
         county = ep.county[rnd.act]
         waived = lev.continuous_deductible[county] & ep.paid_deductible[rnd.act] & (rnd.level < CITY)

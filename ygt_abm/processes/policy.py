@@ -14,6 +14,7 @@ class Policy(Process):
     name = "policy"
 
     def start_year(self, model) -> None:
+        """Rebuild the levers from the baseline through this year's interventions."""
         model.levers = PolicyLevers.baseline(model.params, model.region.n_counties, model.region.n_facilities)
         for intervention in model.interventions:
             if intervention.active(model.year):

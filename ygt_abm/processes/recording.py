@@ -40,10 +40,12 @@ class Recording(Process):
         })
 
     def start_week(self, model, week) -> None:
+        """Note the counters, to report the week's change."""
         c = model.counters
         self.before = c.visits.sum(0), c.admissions.sum(), c.referrals_up.sum()
 
     def end_week(self, model, week) -> None:
+        """Count the week's episodes and outcomes; the weekly series (DataCollector)."""
         c, ep = model.counters, week.episodes
         n_c = len(c.oop)
         c.episodes += np.bincount(ep.county * N_EPISODE_TYPES + ep.kind,
@@ -69,6 +71,7 @@ class Recording(Process):
         self.datacollector.collect(model)
 
     def end_year(self, model) -> None:
+        """The year's indicators per county; reset the year's tallies."""
         year = model.year
         n_c = model.region.n_counties
         values = county_indicators(model.counters, model.population, model.fund,

@@ -27,6 +27,7 @@ class Settlement(Process):
         self.spending_history: list[np.ndarray] = []  # fund spending per county, every year so far
 
     def end_year(self, model) -> None:
+        """Settle global budgets into next year's pay bonus; close the fund's year and collect contributions."""
         fund, finance = model.fund, model.params.finance
         self.spending_history.append(fund.spending.sum(axis=1).copy())
         model.budget_bonus[:] = 1.0

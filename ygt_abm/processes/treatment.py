@@ -28,6 +28,7 @@ class Treatment(Process):
         self.contacts_by_level_type = np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64)  # whole run, for calibration
 
     def care_round(self, model, week, rnd) -> None:
+        """Count the contacts, decide success, refer failures up (formal or self-referral)."""
         ep, fac, pop, counters = week.episodes, model.facilities, model.population, model.counters
         care, n_fac = model.params.care, len(fac.level)
         act, lvl, fid, kind = rnd.act, rnd.level, rnd.facility, rnd.kind
@@ -60,6 +61,7 @@ class Treatment(Process):
         ep.end(act[failed & ~up], UNRESOLVED)
 
     def end_week(self, model, week) -> None:
+        """Episodes still open end unresolved (had care) or unmet."""
         ep = week.episodes
         ep.end(np.flatnonzero(ep.active), np.where(ep.contact[ep.active], UNRESOLVED, UNMET))
 

@@ -30,10 +30,12 @@ class Workforce(Process):
         restaff(model)
 
     def start_year(self, model) -> None:
+        """Post doctors as the secondment levers say (下沉); restaff every facility."""
         apply_secondments(model.doctors, model.facilities, model.levers.secondments)
         restaff(model)
 
     def end_year(self, model) -> None:
+        """Careers: ageing, retirement, quitting, training, recruitment; restaff."""
         yearly_careers(model.doctors, model.facilities, model.params.workforce, doctor_pay(model), model.levers,
                        model.streams.yearly("careers", model.years_done))
         restaff(model)
