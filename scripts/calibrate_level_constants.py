@@ -17,9 +17,9 @@ import numpy as np
 
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
-from ygt_abm.vocabulary import EPISODE_TYPES, LEVELS, N_EPISODE_TYPES, N_LEVELS
 from ygt_abm.model import CountyModel
 from ygt_abm.streams import Streams  # the world of seed w, as build_world(config, w) makes it
+from ygt_abm.vocabulary import EPISODE_TYPES, LEVELS, N_EPISODE_TYPES, N_LEVELS
 from ygt_abm.world.synthetic import synthetic_region
 
 # Share of each episode type's contacts by level (village, township, county, city); None: not calibrated.

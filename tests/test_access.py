@@ -1,10 +1,9 @@
 """Access: rationing of capacity slots, with and without slots reserved for referred patients."""
 
 import numpy as np
-
 import pytest
-
 from oracles import ration_as_arrays
+
 from ygt_abm.processes.access import ration_with_reserve
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays
+
 from ygt_abm.processes.access import wait_days
 from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility
 

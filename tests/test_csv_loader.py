@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ygt_abm.config.experiment import CsvCounty, CsvWorld
 from ygt_abm.config import ConfigError, Problem
+from ygt_abm.config.experiment import CsvCounty, CsvWorld
 from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.world.csv_loader import load_csv_region
 from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC

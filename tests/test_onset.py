@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from ygt_abm.processes.onset import draw_onsets, draw_severity, weekly_onset_table
 from ygt_abm.config.params import IllnessParams
+from ygt_abm.processes.onset import draw_onsets, draw_severity, weekly_onset_table
 
 
 def test_weekly_onsets_match_the_age_specific_incidence():

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 
 from ygt_abm.config import ModelParameters
+from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.payment import expected_oop, price_and_reimbursement
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
-from ygt_abm.levers import PolicyLevers
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@ naming the file, line and parameter."""
 
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from ygt_abm.config import ConfigError, ModelParameters, SyntheticWorld
 from ygt_abm.config.policy import POLICY_DIR, resolve_policy

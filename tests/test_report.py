@@ -1,14 +1,13 @@
 """A package experiment end to end: paired differences, backflow, decomposition and attainment tables."""
 
-import textwrap
 
 import pandas as pd
 import pytest
 
 from ygt_abm.analysis.backflow import compare_episodes
 from ygt_abm.experiment.loading import load_experiment
-from ygt_abm.report import write_reports
 from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.report import write_reports
 
 PACKAGE = """\
 name: tiny-package

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ygt_abm.experiment.loading import load_experiment
-from ygt_abm.experiment.executors import executor_for
-from ygt_abm.report import write_reports
-from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
 from ygt_abm.analysis.backflow import compare_episodes
+from ygt_abm.experiment.executors import executor_for
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
+from ygt_abm.report import write_reports
 from ygt_abm.results.store import episodes_path, run_path
 
 EXPERIMENT = """\

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from ygt_abm.config import SyntheticWorld
-from ygt_abm.state.facilities import FacilityState
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.model import CountyModel
+from ygt_abm.state.facilities import FacilityState
 from ygt_abm.world import build_world
 from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
 

@@ -51,8 +51,8 @@ from ygt_abm.processes.recording import county_indicators
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, COUNTY, EPISODE_TYPES, N_LEVELS, RESOLVED, SELF_CARE, SERIOUS, TOWNSHIP, UNMET, UNRESOLVED, VILLAGE,
-    WEEKS_PER_YEAR,
+    CHRONIC, CITY, COUNTY, EPISODE_TYPES, N_LEVELS, RESOLVED, SELF_CARE, SERIOUS, TOWNSHIP, UNMET, UNRESOLVED,
+    VILLAGE, WEEKS_PER_YEAR,
 )
 from ygt_abm.world.geography import Region
 

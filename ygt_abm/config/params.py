@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from ygt_abm.vocabulary import EPISODE_TYPES
 
-
 ASSUMPTION = "ASSUMPTION: "
 
 

@@ -8,8 +8,8 @@ line and parameter).
 
 from __future__ import annotations
 
-from importlib.resources import files
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 

@@ -24,19 +24,18 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
-from ygt_abm.experiment.plan import RunSpec, county_runs, plan
 from ygt_abm.experiment.executors import peak_rss_mb
+from ygt_abm.experiment.plan import RunSpec, county_runs, plan
+from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import default_processes
-from ygt_abm.interventions import build
 from ygt_abm.results.store import (
-    KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, run_path, timing_path,
+    KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, timing_path,
     write_json, write_table,
 )
 from ygt_abm.streams import Streams
 from ygt_abm.vocabulary import is_variant
 from ygt_abm.world import build_world
-
 
 __all__ = ["MissingRuns", "OutputConflict", "RunSpec", "collect", "parse_shard", "plan", "run_experiment"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ygt_abm.vocabulary import TOWNSHIP, VILLAGE, EPISODE_TYPES
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
+from ygt_abm.vocabulary import EPISODE_TYPES, TOWNSHIP, VILLAGE
 
 
 @register

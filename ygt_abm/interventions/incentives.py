@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field
 
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
-from ygt_abm.vocabulary import COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.levers import GlobalBudget as BudgetLever
+from ygt_abm.vocabulary import TOWNSHIP, VILLAGE
 
 
 @register

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ygt_abm.vocabulary import LEVELS
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
+from ygt_abm.vocabulary import LEVELS
 
 LevelChange = dict[str, float]
 

@@ -8,8 +8,8 @@ import numpy as np
 from pydantic import Field
 
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
-from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE
 from ygt_abm.levers import Secondment
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, TOWNSHIP, VILLAGE
 
 EpisodeType = Literal["minor", "chronic", "serious", "emergency"]
 

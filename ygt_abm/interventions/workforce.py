@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from pydantic import Field
 
 from ygt_abm.interventions.base import Intervention, InterventionParams, register

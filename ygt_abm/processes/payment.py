@@ -17,7 +17,7 @@ import numpy as np
 
 from ygt_abm.processes.access import contact_kind
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, SERIOUS, TOWNSHIP
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, TOWNSHIP
 
 
 class Tariff(NamedTuple):

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ygt_abm.config.params import PopulationParams
-
 from ygt_abm.vocabulary import AGE_BANDS, CONDITIONS, LEVELS, N_LEVELS, NO_USUAL_PROVIDER, OLDEST_AGE_BAND
 from ygt_abm.world.geography import Region
 
