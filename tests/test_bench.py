@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ygt_abm.bench import benchmark, format_suite, main, run_suite, targets
+from ygt_abm.bench import benchmark, format_suite, run_suite, targets
 from ygt_abm.processes import default_processes
 
 PHASES = [p.name for p in default_processes()]
@@ -56,11 +56,3 @@ def test_the_report_shows_sizes_phases_reference_and_targets(toy_suite):
     names = [name for name, _, _ in targets(toy_suite)]
     assert any("faster than the reference" in n for n in names)
     assert any("1,000,000" in n for n in names)  # reported as not measured at toy size
-
-
-def test_the_module_runs_from_the_command_line(tmp_path, capsys):
-    out = tmp_path / "rows.json"
-    main(["--sizes", "1500", "--years", "1", "--reference-population", "500", "--reference-weeks", "1",
-          "--json", str(out)])
-    assert "speed-up of the vectorised model" in capsys.readouterr().out
-    assert out.exists()

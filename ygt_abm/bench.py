@@ -6,12 +6,11 @@ peak memory of one size does not contaminate the next, and measures once how muc
 step is than the per-agent ``ReferenceModel`` (``ygt_abm.reference``) per resident-week.
 ``format_suite(rows)`` renders the results and the performance targets as a plain-text table.
 
-    python -m ygt_abm.bench --sizes 100000,500000,1000000 --years 10
+    ygt-abm bench --suite 100000,500000,1000000 --years 10
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import multiprocessing
 import platform
@@ -192,18 +191,6 @@ def format_suite(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ygt_abm.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100000,500000,1000000", help="comma-separated residents per county")
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reference-population", type=int, default=100_000)
-    parser.add_argument("--reference-weeks", type=int, default=4)
-    parser.add_argument("--json", help="also write the rows to this JSON file")
-    args = parser.parse_args(argv)
-    print_suite(args.sizes, args.years, args.seed, args.reference_population, args.reference_weeks, args.json)
-
-
 def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population: int = 100_000,
                 reference_weeks: int = 4, json_path: str | None = None) -> None:
     """Run the suite for ``sizes`` ("100000,500000,…"), print the machine, the table and the targets,
@@ -217,6 +204,3 @@ def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
 
-
-if __name__ == "__main__":
-    main()
