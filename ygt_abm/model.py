@@ -99,11 +99,11 @@ class CountyModel(mesa.Model):
         week = Week(index, self.streams)
         self._run("start_week", week)
         round_streams = {name: self.streams.weekly(name, index) for name in self.loop.round_streams}
-        for number in range(self.params.care.max_rounds):
+        for _ in range(self.params.care.max_rounds):
             if not week.episodes.active.any():
                 break
             n = len(week.episodes)
-            rnd = Round(number, {name: g.random(n, dtype=np.float32) for name, g in round_streams.items()})
+            rnd = Round({name: g.random(n, dtype=np.float32) for name, g in round_streams.items()})
             self._run("care_round", week, rnd)
         self._run("end_week", week)
         if (index + 1) % WEEKS_PER_YEAR == 0:

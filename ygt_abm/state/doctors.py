@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ygt_abm.vocabulary import LEVELS
 
 
 @dataclass
@@ -48,7 +47,3 @@ class Doctors:
                       age.astype(np.float64), skill.astype(np.float64), pay.astype(np.float64))
         for f in fields(self):
             setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(new, f.name)]))
-
-    def describe(self, i: int) -> str:
-        return (f"Doctor({LEVELS[self.level[i]]}, employer={self.employer[i]}, posting={self.posting[i]}, "
-                f"age={self.age[i]:.0f}, skill={self.skill[i]:.2f})")

@@ -57,7 +57,6 @@ class Round:
     """The contacts of one care round: episodes ``act`` at option ``option`` of their village, facility
     ``facility`` of level ``level``, as contact kind ``kind``; ``referred`` as they arrived."""
 
-    number: int
     uniforms: dict[str, np.ndarray]  # this round's block of each per-round stream, one value per episode
     act: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     option: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

@@ -122,6 +122,11 @@ class FacilityView:
         return float(self._state.admission_capacity[self.index])
 
     @property
+    def load(self) -> float:
+        """Last week's outpatient demand ÷ capacity."""
+        return float(self._state.load[self.index])
+
+    @property
     def capability(self) -> np.ndarray:
         return self._state.capability[self.index].copy()
 
