@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ygt_abm.config.params import ModelParameters
+from ygt_abm.vocabulary import N_EPISODE_TYPES, N_LEVELS
 
 
 @dataclass(frozen=True)
@@ -116,15 +117,15 @@ class PolicyLevers:
             county_admission_limit=zeros_c.copy(),
             treatable_severity=params.care.township_treatable_severity,
             referral_down_rate=np.full(n_counties, params.care.referral_down_after_admission),
-            capability_bonus=np.zeros((n_facilities, 4)),
+            capability_bonus=np.zeros((n_facilities, N_EPISODE_TYPES)),
             extra_outpatient_capacity=np.zeros(n_facilities),
             extra_beds=np.zeros(n_facilities),
             secondments=[],
-            pay_factor=np.ones((n_counties, 4)),
+            pay_factor=np.ones((n_counties, N_LEVELS)),
             township_pay_parity=np.zeros(n_counties, dtype=bool),
             village_pay_pool=zeros_c.copy(),
-            vacancy_fill_factor=np.ones((n_counties, 4)),
-            recruit_skill_bonus=np.zeros((n_counties, 4)),
+            vacancy_fill_factor=np.ones((n_counties, N_LEVELS)),
+            recruit_skill_bonus=np.zeros((n_counties, N_LEVELS)),
             village_retirement_factor=np.ones(n_counties),
             chronic_complication_reduction=zeros_c.copy(),
             chronic_primary_bonus=zeros_c.copy(),

@@ -98,7 +98,7 @@ class PersonView:
     @property
     def usual_provider(self) -> str | None:
         lvl = int(self._p.usual_level[self.index])
-        return None if lvl < 0 else LEVELS[lvl]
+        return None if lvl == NO_USUAL_PROVIDER else LEVELS[lvl]
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in
