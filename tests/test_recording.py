@@ -14,7 +14,12 @@ def _population() -> Population:
         village=np.zeros(n, np.int32), county=np.zeros(n, np.int16), age_band=np.zeros(n, np.int8),
         chronic=np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], np.uint8), insured=np.ones(n, bool),
         family_doctor=np.array([True] * 4 + [False] * 6), belief=np.zeros((n, 4), np.float32),
-        usual_level=np.zeros(n, np.int8), primary_followups=np.array([4, 2] + [0] * 8, np.int16))
+        usual_level=np.zeros(n, np.int8), primary_followups=np.array([4, 2] + [0] * 8, np.int16),
+        admitted=np.array([True, True, False, True] + [False] * 6))
+
+
+def _doctors(village: float = 7) -> np.ndarray:
+    return np.array([[village, 3.0, 5.0, 40.0]])  # (county, level); city doctors are not the county's
 
 
 def test_indicators_follow_their_definitions():
@@ -27,7 +32,10 @@ def test_indicators_follow_their_definitions():
     fund = InsuranceFund.empty(1)
     fund.collect(np.array([10.0]), 100.0)
     fund.pay(np.array([0, 0]), np.array([1, 3]), np.array([200.0, 600.0]))
-    got = county_indicators(c, _population(), fund, np.array([7]))
+    c.charges[0] = [100.0, 400.0, 0.0, 1000.0]
+    c.reimbursed[0] = [80.0, 200.0, 0.0, 600.0]
+    c.inpatient_fund[0] = [0.0, 150.0, 0.0, 450.0]
+    got = county_indicators(c, _population(), fund, _doctors())
     assert set(got) == set(INDICATORS)
     assert got["in_county_visit_rate"][0] == pytest.approx(0.9)
     assert got["primary_care_visit_share"][0] == pytest.approx(0.5)
@@ -38,12 +46,35 @@ def test_indicators_follow_their_definitions():
     assert got["admissions_per_capita"][0] == pytest.approx(0.4)
     assert got["oop_per_episode"][0] == pytest.approx(10.0)
     assert got["family_doctor_signup_rate"][0] == pytest.approx(0.4)
-    assert got["chronic_managed_rate"][0] == pytest.approx(0.5)  # one of two has ≥4 follow-ups
+    assert got["chronic_managed_rate"][0] == pytest.approx(0.5)  # of two under management, one has ≥4 follow-ups
+    assert got["chronic_management_coverage"][0] == pytest.approx(1.0)
     assert got["village_doctors"][0] == 7
     assert got["fund_balance_per_capita"][0] == pytest.approx((1000 - 800) / 10)
     assert got["unmet_need_share"][0] == pytest.approx(0.1)
+    assert got["township_admission_share"][0] == pytest.approx(0.25)
+    assert got["out_of_county_inpatient_share"][0] == pytest.approx(0.25)
+    assert got["out_of_county_inpatient_fund_share"][0] == pytest.approx(0.75)
+    assert got["primary_care_share_of_in_county_fund"][0] == pytest.approx(1.0)  # 200 of the 200 inside
+    assert got["admitted_patients_per_capita"][0] == pytest.approx(0.3)  # 3 residents, 4 admissions
+    assert got["doctors_per_1000"][0] == pytest.approx(1000 * 15 / 10)
+    assert got["visits_per_capita_county"][0] == pytest.approx(4.0)
+    assert got["admissions_per_capita_city"][0] == pytest.approx(0.1)
+    assert "admissions_per_capita_village" not in got  # villages have no beds
+    assert got["fund_spending_per_capita_city"][0] == pytest.approx(60.0)
+    assert got["effective_reimbursement_ratio_village"][0] == pytest.approx(0.8)
+    assert np.isnan(got["effective_reimbursement_ratio_county"][0])  # no contacts there
+    assert got["facility_revenue_per_capita_township"][0] == pytest.approx(40.0)
+
+
+def test_a_chronic_patient_without_follow_ups_counts_against_coverage_not_the_managed_rate():
+    pop = _population()
+    pop.primary_followups[:] = 0
+    pop.primary_followups[0] = 5
+    got = county_indicators(YearCounters.zeros(1), pop, InsuranceFund.empty(1), _doctors())
+    assert got["chronic_managed_rate"][0] == pytest.approx(1.0)
+    assert got["chronic_management_coverage"][0] == pytest.approx(0.5)
 
 
 def test_shares_of_nothing_are_missing_not_zero():
-    got = county_indicators(YearCounters.zeros(1), _population(), InsuranceFund.empty(1), np.array([0]))
+    got = county_indicators(YearCounters.zeros(1), _population(), InsuranceFund.empty(1), _doctors(0))
     assert np.isnan(got["primary_care_visit_share"][0])

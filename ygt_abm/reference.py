@@ -52,7 +52,7 @@ from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import (
     CHRONIC, CITY, COUNTY, EPISODE_TYPES, N_LEVELS, RESOLVED, SELF_CARE, SERIOUS, TOWNSHIP, UNMET, UNRESOLVED,
-    VILLAGE, WEEKS_PER_YEAR,
+    WEEKS_PER_YEAR,
 )
 from ygt_abm.world.geography import Region
 
@@ -165,8 +165,14 @@ class Resident(mesa.Agent):
         price = m.price[inpatient][self.county][lvl]
         deductible = 0.0 if waived else m.deductible[inpatient][self.county][lvl]
         fund = m.ratio[inpatient][self.county][lvl] * max(price - deductible, 0.0) if self.insured else 0.0
+        c = m.counters
         m.fund.spending[self.county, lvl] += fund
-        m.counters.oop[self.county] += price - fund
+        c.oop[self.county] += price - fund
+        c.charges[self.county, lvl] += price
+        c.reimbursed[self.county, lvl] += fund
+        if inpatient:
+            c.inpatient_fund[self.county, lvl] += fund
+            m.population.admitted[self.index] = True
 
     def aftercare(self, lvl: int, inpatient: int) -> None:
         """Perhaps a new usual provider; perhaps a referral down to the home township health centre."""
@@ -270,12 +276,12 @@ class ReferenceModel(mesa.Model):
             pop.primary_followups[r.index] = r.followups
             r.followups = 0
         fac = self.facilities
-        clinic = fac.level == VILLAGE
-        doctors = np.bincount(fac.county[clinic], weights=fac.doctors[clinic], minlength=self.region.n_counties)
+        doctors = np.stack([fac.doctors_by_county(level, self.region.n_counties) for level in range(N_LEVELS)], axis=1)
         values = county_indicators(self.counters, pop, self.fund, doctors)
         for ci, name in enumerate(self.region.county_names):
             self.records.extend({"county": name, "year": self.week // WEEKS_PER_YEAR, "metric": k,
                                  "value": float(v[ci])} for k, v in values.items())
         self.counters.reset()
+        pop.admitted[:] = False
         self.fund.reset()
         self.fund.collect(self._insured, self.params.finance.contribution_per_capita)

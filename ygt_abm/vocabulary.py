@@ -73,11 +73,42 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "
                                    "family-doctor contract ÷ those residents"),
     "chronic_managed_rate": ("慢病规范管理率", "chronic patients with ≥4 follow-ups at primary care in the year "
-                             "(国家基本公共卫生服务规范) ÷ chronic patients"),
+                             "(国家基本公共卫生服务规范) ÷ chronic patients under management (≥1 follow-up at primary "
+                             "care in the year), the national statistic's denominator"),
+    "chronic_management_coverage": ("慢病管理率", "chronic patients with ≥1 follow-up at primary care in the year "
+                                    "÷ chronic patients"),
     "village_doctors": ("村医人数", "doctors posted at village clinics at year end (count)"),
     "fund_balance_per_capita": ("基金结余", "(contributions − insurance spending) ÷ residents, yuan"),
     "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
+    "township_admission_share": ("乡镇卫生院住院人次占比", "admissions at township health centres ÷ all admissions of "
+                                 "the county's residents"),
+    "out_of_county_inpatient_share": ("县外住院率", "admissions at city hospitals ÷ all admissions of the county's "
+                                      "residents"),
+    "out_of_county_inpatient_fund_share": ("县外住院基金支出占比", "insurance spending on admissions at city hospitals "
+                                           "÷ insurance spending on all admissions of the county's residents"),
+    "primary_care_share_of_in_county_fund": ("县域内基层医保基金占比", "insurance spending at village clinics and "
+                                             "township health centres ÷ insurance spending inside the county"),
+    "admitted_patients_per_capita": ("住院人数", "residents admitted at least once in the year ÷ residents (patients, "
+                                     "where admissions_per_capita counts admissions)"),
+    "doctors_per_1000": ("每千人口医师数", "doctors working at the county's village clinics, township health centres "
+                         "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }
+for _level in LEVELS:
+    INDICATORS[f"visits_per_capita_{_level}"] = ("人均门急诊人次（分级）", f"visits at {_level} level ÷ residents")
+for _level in LEVELS[TOWNSHIP:]:
+    INDICATORS[f"admissions_per_capita_{_level}"] = ("人均住院人次（分级）", f"admissions at {_level} level ÷ residents")
+for _level in LEVELS:
+    INDICATORS[f"fund_spending_per_capita_{_level}"] = (
+        "人均医保基金支出（分级）", f"insurance spending at {_level} level ÷ residents, yuan (capitation included)")
+for _level in LEVELS:
+    INDICATORS[f"effective_reimbursement_ratio_{_level}"] = (
+        "实际报销比例（分级）", f"insurance payments for contacts at {_level} level ÷ their total price "
+        "(insured and uninsured residents)")
+for _level in LEVELS:
+    INDICATORS[f"facility_revenue_per_capita_{_level}"] = (
+        "医疗收入（分级）", f"what facilities at {_level} level earn from the county's residents (prices paid by the "
+        "fund and out of pocket, and capitation) ÷ residents, yuan")
+del _level
 
 # ------------------------------------------------------------------------------------------ variants
 

@@ -82,7 +82,12 @@ class Payment(Process):
                                                            ep.severity[act], waived))
         oop = price - fund
         model.fund.pay(county, level, fund)
-        model.counters.add(model.counters.oop, county, oop)
+        counters = model.counters
+        counters.add(counters.oop, county, oop)
+        counters.add_by_level_weighted(counters.charges, county, level, price)
+        counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
+        admission = kind == INPATIENT
+        counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
         fac = model.facilities
         fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
         fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
@@ -98,7 +103,9 @@ class Payment(Process):
         county = pop.county[managed].astype(np.int64)
         amount = per_head[county]
         thc = model.home_centre[pop.village[managed]]
-        model.fund.pay(county, np.full(len(managed), TOWNSHIP), amount)
+        township = np.full(len(managed), TOWNSHIP)
+        model.fund.pay(county, township, amount)
+        model.counters.add_by_level_weighted(model.counters.capitation, county, township, amount)
         model.facilities.revenue_fund += np.bincount(thc, weights=amount, minlength=len(model.facilities.level))
 
 

@@ -15,7 +15,9 @@ from ygt_abm.processes.base import Process
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
-from ygt_abm.vocabulary import CITY, INDICATORS, N_EPISODE_TYPES, OUTCOMES, PRIMARY_CARE, UNMET, VILLAGE
+from ygt_abm.vocabulary import (
+    CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, TOWNSHIP, UNMET, VILLAGE,
+)
 
 PRIMARY = list(PRIMARY_CARE)
 
@@ -74,8 +76,9 @@ class Recording(Process):
         """The year's indicators per county; reset the year's tallies."""
         year = model.year
         n_c = model.region.n_counties
-        values = county_indicators(model.counters, model.population, model.fund,
-                                   model.facilities.doctors_by_county(VILLAGE, n_c))
+        fac = model.facilities
+        doctors = np.stack([fac.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
+        values = county_indicators(model.counters, model.population, model.fund, doctors)
         for ci, name in enumerate(model.region.county_names):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
@@ -83,6 +86,7 @@ class Recording(Process):
         model.counters.reset()
         model.facilities.reset_year()
         model.population.primary_followups[:] = 0
+        model.population.admitted[:] = False
 
 
 
@@ -91,17 +95,22 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund,
-                      village_doctors: np.ndarray) -> dict[str, np.ndarray]:
-    """Every indicator as an array over counties."""
+                      doctors: np.ndarray) -> dict[str, np.ndarray]:
+    """Every indicator as an array over counties; ``doctors`` is (county, level), counted by time worked."""
     spending = fund.spending
     n = len(c.oop)
     residents = np.bincount(population.county, minlength=n).astype(float)
-    chronic = population.has_chronic
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(population.county[mask], minlength=n).astype(float)
+
+    chronic_n = count(population.has_chronic)
+    under_management = count(population.chronic_under_management)
+    managed = count(population.managed_chronic)
     key = population.key_population
-    chronic_n = np.bincount(population.county[chronic], minlength=n)
-    managed = np.bincount(population.county[population.managed_chronic], minlength=n)
     visits, admits, paid = c.visits.sum(1), c.admissions.sum(1), spending.sum(1)
-    return {
+    in_county_paid = paid - spending[:, CITY]
+    values = {
         "in_county_visit_rate": _share(visits - c.visits[:, CITY], visits),
         "primary_care_visit_share": _share(c.visits[:, PRIMARY].sum(1), visits),
         "primary_care_share_of_in_county_visits": _share(c.visits[:, PRIMARY].sum(1), visits - c.visits[:, CITY]),
@@ -119,8 +128,23 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "key_population_signup_rate": _share(
             np.bincount(population.county[key & population.family_doctor], minlength=n).astype(float),
             np.bincount(population.county[key], minlength=n).astype(float)),
-        "chronic_managed_rate": _share(managed.astype(float), chronic_n.astype(float)),
-        "village_doctors": village_doctors.astype(float),
+        "chronic_managed_rate": _share(managed, under_management),
+        "chronic_management_coverage": _share(under_management, chronic_n),
+        "village_doctors": doctors[:, VILLAGE].astype(float),
         "fund_balance_per_capita": _share(fund.balance(), residents),
         "unmet_need_share": _share(c.unmet, c.care_episodes + c.unmet),
+        "township_admission_share": _share(c.admissions[:, TOWNSHIP], admits),
+        "out_of_county_inpatient_share": _share(c.admissions[:, CITY], admits),
+        "out_of_county_inpatient_fund_share": _share(c.inpatient_fund[:, CITY], c.inpatient_fund.sum(1)),
+        "primary_care_share_of_in_county_fund": _share(spending[:, PRIMARY].sum(1), in_county_paid),
+        "admitted_patients_per_capita": _share(count(population.admitted), residents),
+        "doctors_per_1000": _share(1000.0 * doctors[:, :COUNTY + 1].sum(1), residents),
     }
+    for level, name in enumerate(LEVELS):
+        values[f"visits_per_capita_{name}"] = _share(c.visits[:, level], residents)
+        if level >= TOWNSHIP:
+            values[f"admissions_per_capita_{name}"] = _share(c.admissions[:, level], residents)
+        values[f"fund_spending_per_capita_{name}"] = _share(spending[:, level], residents)
+        values[f"effective_reimbursement_ratio_{name}"] = _share(c.reimbursed[:, level], c.charges[:, level])
+        values[f"facility_revenue_per_capita_{name}"] = _share(c.charges[:, level] + c.capitation[:, level], residents)
+    return values

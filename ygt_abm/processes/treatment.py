@@ -37,6 +37,7 @@ class Treatment(Process):
         counters.add_by_level(counters.admissions, county, lvl, kind == INPATIENT)
         fac.visits += np.bincount(fid[kind == OUTPATIENT], minlength=n_fac)
         fac.admissions += np.bincount(fid[kind == INPATIENT], minlength=n_fac)
+        pop.admitted[ep.resident[act[kind == INPATIENT]]] = True
         self.contacts_by_level_type += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=self.contacts_by_level_type.size
                                                    ).reshape(self.contacts_by_level_type.shape)
         in_scope = fac.capability[fid, t] > 0

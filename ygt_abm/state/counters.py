@@ -21,11 +21,17 @@ class YearCounters:
     referrals_down: np.ndarray  # (county,)
     episodes: np.ndarray  # (county, type) episodes started
     outcomes: np.ndarray  # (county, outcome) episodes ended
+    charges: np.ndarray  # (county, level) total price of contacts, yuan
+    reimbursed: np.ndarray  # (county, level) insurance payments for contacts (capitation excluded), yuan
+    inpatient_fund: np.ndarray  # (county, level) insurance payments for admissions, yuan
+    capitation: np.ndarray  # (county, level) capitation paid, yuan
 
     @classmethod
     def zeros(cls, n_counties: int) -> "YearCounters":
-        shapes = {"visits": (n_counties, N_LEVELS), "admissions": (n_counties, N_LEVELS),
-                  "episodes": (n_counties, N_EPISODE_TYPES), "outcomes": (n_counties, len(OUTCOMES))}
+        by_level = (n_counties, N_LEVELS)
+        shapes = {"visits": by_level, "admissions": by_level, "charges": by_level, "reimbursed": by_level,
+                  "inpatient_fund": by_level, "capitation": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
+                  "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
 
     def reset(self) -> None:
@@ -35,6 +41,11 @@ class YearCounters:
     def add_by_level(self, table: np.ndarray, county: np.ndarray, level: np.ndarray, mask: np.ndarray) -> None:
         """table[county, level] += 1 for every masked contact (``table`` is visits or admissions)."""
         table += np.bincount(county[mask] * N_LEVELS + level[mask], minlength=table.size).reshape(table.shape)
+
+    def add_by_level_weighted(self, table: np.ndarray, county: np.ndarray, level: np.ndarray,
+                              weights: np.ndarray) -> None:
+        """table[county, level] += weight for every entry (yuan by level)."""
+        table += np.bincount(county * N_LEVELS + level, weights=weights, minlength=table.size).reshape(table.shape)
 
     def add(self, table: np.ndarray, county: np.ndarray, weights: np.ndarray | None = None) -> None:
         """table[county] += 1 (or += weight) for every entry (``table`` is a per-county counter)."""

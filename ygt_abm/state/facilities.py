@@ -74,8 +74,9 @@ class FacilityState:
             a[:] = 0
 
     def doctors_by_county(self, level: int, n_counties: int) -> np.ndarray:
-        """Doctors working at facilities of ``level``, per county (e.g. village doctors, 村医人数)."""
-        at = self.level == level
+        """Doctors working at facilities of ``level``, per county (e.g. village doctors, 村医人数); city
+        hospitals belong to no county."""
+        at = (self.level == level) & (self.county >= 0)
         return np.bincount(self.county[at], weights=self.doctors[at], minlength=n_counties)
 
 

@@ -30,6 +30,7 @@ class Population:
     belief: np.ndarray  # float32 (N, 4): perceived quality of each facility level, 0–1
     usual_level: np.ndarray  # int8: level of the usual provider, -1 none
     primary_followups: np.ndarray  # int16: chronic follow-ups at primary care this year
+    admitted: np.ndarray  # bool: admitted at least once this year
 
     @property
     def size(self) -> int:
@@ -38,6 +39,11 @@ class Population:
     @property
     def has_chronic(self) -> np.ndarray:
         return self.chronic > 0
+
+    @property
+    def chronic_under_management(self) -> np.ndarray:
+        """Chronic patients with at least one primary-care follow-up this year (纳入管理)."""
+        return self.has_chronic & (self.primary_followups >= 1)
 
     @property
     def managed_chronic(self) -> np.ndarray:
@@ -143,4 +149,5 @@ def synthesize_population(region: Region, params: PopulationParams, initial_beli
         belief=belief,
         usual_level=usual,
         primary_followups=np.zeros(n, dtype=np.int16),
+        admitted=np.zeros(n, dtype=bool),
     )
