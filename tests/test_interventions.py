@@ -273,6 +273,18 @@ def test_health_literacy_means_fewer_visits_for_minor_illness(world):
 
 # --- properties of all interventions ------------------------------------------------------------------------
 
+def test_a_price_adjustment_scales_list_prices_by_level_and_kind(world):
+    _, pol = pair(world, {"type": "price_adjustment", "outpatient_change": {"village": 0.1},
+                          "inpatient_change": {"county": -0.2}}, weeks=1)
+    base = ModelParameters().facilities
+    assert pol.levers.outpatient_price[0, VILLAGE] == pytest.approx(1.1 * base.outpatient_price.village)
+    assert pol.levers.inpatient_price[0, COUNTY] == pytest.approx(0.8 * base.inpatient_price.county)
+    assert pol.levers.outpatient_price[0, COUNTY] == pytest.approx(base.outpatient_price.county)
+    with pytest.raises(ValueError, match="above −1"):
+        CountyModel(world, seed=1, interventions=[build({"type": "price_adjustment",
+                                                         "outpatient_change": {"city": -1.0}, **SRC})])
+
+
 def test_every_registered_intervention_is_tested_here():
     import inspect
     import sys

@@ -172,6 +172,7 @@ class Resident(mesa.Agent):
         c.reimbursed[self.county, lvl] += fund
         if inpatient:
             c.inpatient_fund[self.county, lvl] += fund
+            c.inpatient_charges[self.county, lvl] += price
             m.population.admitted[self.index] = True
 
     def aftercare(self, lvl: int, inpatient: int) -> None:

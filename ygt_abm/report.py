@@ -9,6 +9,7 @@ import pandas as pd
 from ygt_abm.analysis.attainment import attainment_table
 from ygt_abm.analysis.backflow import backflow_table
 from ygt_abm.analysis.decomposition import decomposition_table
+from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.runner import plan, run_episodes
@@ -18,8 +19,8 @@ FLOAT = "%.6g"
 
 
 def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, figure: bool = True) -> pd.DataFrame:
-    """Write summary, paired differences, backflow, decomposition and attainment tables (those that
-    apply) and the main figure; return the summary."""
+    """Write summary, paired differences, backflow, decomposition, price elasticities and attainment tables
+    (those that apply) and the main figure; return the summary."""
     out = Path(out)
     exp = resolved.experiment
     summary = summarize(kpis)
@@ -36,6 +37,9 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     decomposition = decomposition_table(kpis, reference)
     if not decomposition.empty:
         decomposition.to_csv(out / "decomposition.csv", index=False, float_format=FLOAT)
+    changes = single_price_changes(resolved.interventions, reference)
+    if changes:
+        elasticity_table(kpis, reference, changes).to_csv(out / "elasticities.csv", index=False, float_format=FLOAT)
     attainment = attainment_table(kpis, resolved.packages)
     if not attainment.empty:
         attainment.to_csv(out / "attainment.csv", index=False, float_format=FLOAT)

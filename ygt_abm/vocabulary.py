@@ -108,6 +108,12 @@ for _level in LEVELS:
     INDICATORS[f"facility_revenue_per_capita_{_level}"] = (
         "医疗收入（分级）", f"what facilities at {_level} level earn from the county's residents (prices paid by the "
         "fund and out of pocket, and capitation) ÷ residents, yuan")
+for _level in LEVELS:
+    INDICATORS[f"oop_per_visit_{_level}"] = (
+        "次均门急诊自付（分级）", f"out-of-pocket yuan per visit at {_level} level (all residents, insured or not)")
+for _level in LEVELS[TOWNSHIP:]:
+    INDICATORS[f"oop_per_admission_{_level}"] = (
+        "次均住院自付（分级）", f"out-of-pocket yuan per admission at {_level} level (all residents, insured or not)")
 del _level
 
 # ------------------------------------------------------------------------------------------ variants

@@ -49,6 +49,33 @@ class ReimbursementGap(Intervention):
 
 
 @register
+class PriceAdjustment(Intervention):
+    """Medical service price adjustment by level (医疗服务价格调整; the price policy four of the documents
+    mention; also the instrument of the price-elasticity checks).
+
+    Multiplies the outpatient and inpatient list prices of each level by 1 + ``outpatient_change`` /
+    ``inpatient_change``. Mechanism: prices reach patients through out-of-pocket cost in the choice
+    model, and facilities through revenue."""
+
+    name = "price_adjustment"
+
+    class Params(InterventionParams):
+        outpatient_change: LevelChange = Field(default_factory=dict, description="share by level, e.g. 0.1")
+        inpatient_change: LevelChange = Field(default_factory=dict, description="share by level, e.g. 0.1")
+
+    def init(self, model):
+        super().init(model)
+        for change in (self.p.outpatient_change, self.p.inpatient_change):
+            if (_by_level(change) <= -1.0).any():
+                raise ValueError(f"{self.name}: a price change must be above −1 (−100%)")
+
+    def apply(self, levers, year):
+        c = self.county_ids
+        levers.outpatient_price[c] *= 1.0 + _by_level(self.p.outpatient_change)
+        levers.inpatient_price[c] *= 1.0 + _by_level(self.p.inpatient_change)
+
+
+@register
 class ContinuousDeductible(Intervention):
     """Continuous deductible on referral (起付线连续计算; GD §(四), ZJ §(十六), AH §23, NX 四(四)).
 

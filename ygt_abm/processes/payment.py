@@ -88,6 +88,8 @@ class Payment(Process):
         counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
         admission = kind == INPATIENT
         counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
+        counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission],
+                                       price[admission])
         fac = model.facilities
         fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
         fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))

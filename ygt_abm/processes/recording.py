@@ -140,10 +140,14 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "admitted_patients_per_capita": _share(count(population.admitted), residents),
         "doctors_per_1000": _share(1000.0 * doctors[:, :COUNTY + 1].sum(1), residents),
     }
+    oop_admissions = c.inpatient_charges - c.inpatient_fund
+    oop_visits = (c.charges - c.reimbursed) - oop_admissions
     for level, name in enumerate(LEVELS):
         values[f"visits_per_capita_{name}"] = _share(c.visits[:, level], residents)
+        values[f"oop_per_visit_{name}"] = _share(oop_visits[:, level], c.visits[:, level])
         if level >= TOWNSHIP:
             values[f"admissions_per_capita_{name}"] = _share(c.admissions[:, level], residents)
+            values[f"oop_per_admission_{name}"] = _share(oop_admissions[:, level], c.admissions[:, level])
         values[f"fund_spending_per_capita_{name}"] = _share(spending[:, level], residents)
         values[f"effective_reimbursement_ratio_{name}"] = _share(c.reimbursed[:, level], c.charges[:, level])
         values[f"facility_revenue_per_capita_{name}"] = _share(c.charges[:, level] + c.capitation[:, level], residents)

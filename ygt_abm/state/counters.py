@@ -24,13 +24,14 @@ class YearCounters:
     charges: np.ndarray  # (county, level) total price of contacts, yuan
     reimbursed: np.ndarray  # (county, level) insurance payments for contacts (capitation excluded), yuan
     inpatient_fund: np.ndarray  # (county, level) insurance payments for admissions, yuan
+    inpatient_charges: np.ndarray  # (county, level) total price of admissions, yuan
     capitation: np.ndarray  # (county, level) capitation paid, yuan
 
     @classmethod
     def zeros(cls, n_counties: int) -> "YearCounters":
         by_level = (n_counties, N_LEVELS)
         shapes = {"visits": by_level, "admissions": by_level, "charges": by_level, "reimbursed": by_level,
-                  "inpatient_fund": by_level, "capitation": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
+                  "inpatient_fund": by_level, "inpatient_charges": by_level, "capitation": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
                   "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
 
