@@ -31,11 +31,13 @@ TARGETS = {
 }
 
 
-def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.8) -> ModelParameters:
-    """Pool contacts over ``worlds`` synthetic counties, so the *typical* county matches the targets."""
+def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.8,
+              params: ModelParameters | None = None) -> ModelParameters:
+    """Pool contacts over ``worlds`` synthetic counties, so the *typical* county matches the targets;
+    start from ``params`` (default: the shipped parameters)."""
     regions = [synthetic_region(SyntheticWorld(population=population), Streams(w).get("world"))
                for w in range(1, worlds + 1)]
-    params = ModelParameters()
+    params = (params or ModelParameters()).model_copy(deep=True)
     for it in range(iterations):
         contacts = np.zeros((N_LEVELS, N_EPISODE_TYPES))
         for w, region in enumerate(regions):
@@ -51,9 +53,12 @@ def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.
             simulated = contacts[used, t] / contacts[used, t].sum()
             choice = params.choice.for_type(t)
             constant = choice.level_constant.array()
+            village = constant[0]
             constant[used] += damping * np.log(target[used] / np.maximum(simulated, 1e-4))
             if used[0]:
-                constant -= constant[0]  # village is the reference level
+                # The village constant stays where it was: the visit split fixes only differences between
+                # levels, and the level as a whole against self-care is left as the starting values set it.
+                constant -= constant[0] - village
             choice.level_constant = ByLevel(**dict(zip(LEVELS, np.round(constant, 3))))
             print(f"iteration {it} {name:9s} simulated {np.round(simulated, 3)} → constants {np.round(constant, 3)}")
     return params

@@ -141,7 +141,7 @@ class Resident(mesa.Agent):
             if lvl < self.min_level or fid in self.excluded or m.room[inpatient][fid] < 1:
                 continue
             v = (m.asc[t][lvl] + m.b_quality[t] * self.belief[lvl] + m.b_time[t] * hours
-                 + m.b_cost[t] * m.oop[self.county][lvl][t][self.insured] / 100.0
+                 + m.b_cost[t][lvl] * m.oop[self.county][lvl][t][self.insured] / 100.0
                  + (0.0 if inpatient else m.b_wait[t] * m.wait_days[fid])
                  + m.usual * (lvl == self.usual_level) + m.fd * (self.family_doctor and lvl <= TOWNSHIP))
             names.append((fid, lvl))
@@ -215,7 +215,8 @@ class ReferenceModel(mesa.Model):
         per_type = [params.choice.for_type(t) for t in range(len(EPISODE_TYPES))]
         self.asc = [p.level_constant.array().tolist() for p in per_type]
         self.b_quality, self.b_time = [p.quality for p in per_type], [p.travel_hour for p in per_type]
-        self.b_cost, self.b_wait = [p.cost_100_yuan for p in per_type], [p.wait_day for p in per_type]
+        self.b_cost = [(p.cost_100_yuan * p.cost_level_weight.array()).tolist() for p in per_type]
+        self.b_wait = [p.wait_day for p in per_type]
         self.self_care = [p.self_care for p in per_type]
         self.usual, self.fd = params.choice.usual_provider, params.choice.family_doctor
         care = params.care

@@ -169,6 +169,10 @@ class EpisodeChoice(Strict):
     quality: float = Field(description="per unit of perceived quality (0–1)")
     travel_hour: float = Field(description="per hour of road travel")
     cost_100_yuan: float = Field(description="per 100 yuan out of pocket")
+    cost_level_weight: ByLevel = Field(
+        default_factory=lambda: ByLevel(village=1.0, township=1.0, county=1.0, city=1.0),
+        description="× cost_100_yuan at each level: price sensitivity differs by level (cheap village care is "
+                    "far more price-elastic per yuan than county care)")
     wait_day: float = Field(description="per day of expected waiting")
 
 
@@ -177,34 +181,40 @@ _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.
                "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the "
                "split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
-_OUT_COST = ("−0.68 per 100 yuan reproduces the rural outpatient price elasticity −0.52 (Zhou et al., Health Policy "
-             "2011) at the county hospital's out-of-pocket cost (≈109 yuan) and share (≈0.3)")
-_IN_COST = ("−0.0465 per 100 yuan reproduces the inpatient elasticity −0.37 (Zhou et al. 2011) at the county "
-            "hospital's out-of-pocket cost (≈1,590 yuan) and share (≈0.5)")
+_PRICE = ("cost coefficients and the village weight calibrated by scripts/calibrate_price_response.py (with the "
+          "level constants, keeping visits per person) to three pre-reform price elasticities, each measured by "
+          "raising out-of-pocket cost 10% at one level (experiments/price-elasticities.yaml): village-clinic "
+          "outpatient ≈ −1.5 (Zhou et al., Health Economics 2009; simulated −1.49), rural outpatient −0.52 at the "
+          "county hospital and first admission −0.37 (Zhou et al., Health Policy 2011; simulated −0.52, −0.36). "
+          "Cheap village care needs a 37× steeper per-yuan coefficient: its elasticity is large at a price of a "
+          "few yuan; township and city care take the county's coefficient (no level-specific source found, "
+          "docs/evidence.md)")
 
 
 class ChoiceParams(Strict):
     minor: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.357, 0.914, 3.071)), self_care=0.4, quality=2.5,
-                      travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.809, 1.537, 3.895)), self_care=0.4, quality=2.5,
+                      travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
+                      wait_day=-0.077),
         f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
-        f"the DCE of Yan et al. 2022 finds distance effects small; {_OUT_COST}; {_WAIT_SOURCE}",
+        f"the DCE of Yan et al. 2022 finds distance effects small; {_PRICE}; {_WAIT_SOURCE}",
     )
     chronic: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, 0.18, 0.527, 2.173)), self_care=-0.5, quality=2.0,
-                      travel_hour=-1.0, cost_100_yuan=-0.68, wait_day=-0.077),
-        f"{_CALIBRATED}; {_OUT_COST}; {_WAIT_SOURCE}",
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.649, 1.162, 3.004)), self_care=-0.5, quality=2.0,
+                      travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
+                      wait_day=-0.077),
+        f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.0, -1.131, 0.285, 1.626)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.0465, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.013, -0.365, 2.699, 10.218)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.17937, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
-        f"{_IN_COST}; {_CALIBRATED}",
+        f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost",
     )
     emergency: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(-1.0, -0.534, 0.509, 2.577)), self_care=None, quality=2.0,
-                      travel_hour=-2.0, cost_100_yuan=-0.68, wait_day=-0.077),
-        f"travel time dominates in an emergency; {_CALIBRATED}",
+        EpisodeChoice(level_constant=ByLevel(**_lvl(-0.979, -0.451, 0.727, 2.889)), self_care=None, quality=2.0,
+                      travel_hour=-2.0, cost_100_yuan=-0.8953, wait_day=-0.077),
+        f"travel time dominates in an emergency; {_PRICE}; {_CALIBRATED}",
     )
     usual_provider: float = sourced(
         0.545, "ln(1/0.58): a township usual provider gives odds ratio 0.58 of self-referral to the county "

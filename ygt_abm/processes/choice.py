@@ -3,7 +3,7 @@
 The utility of option k (a facility of level ℓ reached from the resident's village) for an episode of
 type t is assembled here, and only here, in three layers by how often its terms change:
 
-* yearly (``utility_table``): level constant[t, ℓ] + β_time[t] × travel hours + β_cost[t] × expected
+* yearly (``utility_table``): level constant[t, ℓ] + β_time[t] × travel hours + β_cost[t, ℓ] × expected
   out-of-pocket cost / 100 (by insured) + policy shifts: chronic follow-ups at primary care
   (``chronic_primary_bonus``, 慢病管理) and minor illness at the city hospital (``city_bypass_shift``);
 * weekly (``static_utility``): + β_quality[t] × perceived quality of ℓ, + the usual provider's pull
@@ -99,7 +99,7 @@ class Choice(Process):
         per_type = [model.params.choice.for_type(t) for t in range(N_EPISODE_TYPES)]
         self.level_constant = np.array([p.level_constant.array() for p in per_type])  # (type, level)
         self.beta_time = np.array([p.travel_hour for p in per_type])
-        self.beta_cost = np.array([p.cost_100_yuan for p in per_type])
+        self.beta_cost = np.array([p.cost_100_yuan * p.cost_level_weight.array() for p in per_type])  # (type, level)
         c = model.params.choice
         self.taste = Taste(np.array([p.quality for p in per_type]), np.array([p.wait_day for p in per_type]),
                            np.array([-np.inf if p.self_care is None else p.self_care for p in per_type]),
@@ -154,7 +154,7 @@ def utility_table(region, levers, option_level: np.ndarray, level_constant: np.n
         for insured in (0, 1):
             cost = oop[county[:, None], option_level, t, insured]
             table[t, insured] = (level_constant[t, option_level] + beta_time[t] * hours
-                                 + beta_cost[t] * cost / 100.0 + bonus)
+                                 + beta_cost[t, option_level] * cost / 100.0 + bonus)
     return table.astype(np.float32)  # float32: half the memory traffic per week
 
 
