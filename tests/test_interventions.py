@@ -148,6 +148,13 @@ def test_same_payment_lowers_county_revenue_for_township_treatable_cases(world):
     assert revenue(pol) / admitted(pol) < revenue(base) / admitted(base)
 
 
+def test_same_payment_reaches_the_choices_of_patients_with_township_treatable_illness(world):
+    """Their expected cost at the county hospital is the township's, so more of them are admitted there."""
+    base, pol = pair(world, {"type": "same_disease_same_payment", "severity_threshold": 0.6}, weeks=26)
+    assert at_level(pol, pol.facilities.admissions, COUNTY).sum() > at_level(base, base.facilities.admissions,
+                                                                              COUNTY).sum()
+
+
 def test_the_fee_waiver_makes_the_same_referred_care_cheaper(world):
     base, pol = pair(world, {"type": "referred_patient_waiver_priority", "fee_waived": 50, "priority": False},
                      weeks=10)

@@ -125,9 +125,10 @@ def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind:
         np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived))
 
 
-def expected_oop(levers) -> np.ndarray:
+def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
-    insured): what the choice model weighs."""
+    insured): what the choice model weighs. ``township_treatable``: for an illness the township could
+    treat, so that same-disease same-payment pricing (同病同价同付) at the county hospital applies."""
     n_types = len(EPISODE_TYPES)
     n_c = levers.outpatient_price.shape[0]
     level = np.tile(np.arange(N_LEVELS), n_types * 2)
@@ -136,7 +137,8 @@ def expected_oop(levers) -> np.ndarray:
     kind = contact_kind(level, etype)
     table = np.zeros((n_c, N_LEVELS, n_types, 2))
     for c in range(n_c):
-        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured)
+        severity = np.zeros(len(level), dtype=np.float32) if township_treatable else None
+        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity)
         table[c, level, etype, insured.astype(int)] = price - fund
     return table
 
