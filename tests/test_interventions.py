@@ -292,6 +292,14 @@ def test_a_price_adjustment_scales_list_prices_by_level_and_kind(world):
                                                          "outpatient_change": {"city": -1.0}, **SRC})])
 
 
+def test_gatekeeping_cuts_reimbursement_without_referral_from_its_level_up(world):
+    _, pol = pair(world, {"type": "gatekeeping", "from_level": "county", "reimbursement_cut": 0.2,
+                          "counties": ["County 1"]}, weeks=1)
+    assert pol.levers.unreferred_reimbursement_cut[0].tolist() == [0.0, 0.0, 0.2, 0.2]
+    _, both = pair(world, {"type": "referral_management", "unreferred_city_reimbursement_cut": 0.3}, weeks=1)
+    assert both.levers.unreferred_reimbursement_cut[0, CITY] == pytest.approx(0.3)
+
+
 def test_every_registered_intervention_is_tested_here():
     import inspect
     import sys

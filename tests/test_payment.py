@@ -56,7 +56,7 @@ def _price_and_fund_as_arrays(levers, county, level, kind, insured, referred, se
     deductible = np.where(inpatient, levers.inpatient_deductible[county, priced], 0.0)
     discounted = price * (1.0 - levers.referred_price_discount[county]) - levers.referred_fee_waiver[county]
     price = np.where(referred & (level >= 2), np.maximum(discounted, 0.0), price)
-    cut = np.where(~referred & (level == 3), levers.unreferred_city_reimbursement_cut[county], 0.0)
+    cut = np.where(~referred, levers.unreferred_reimbursement_cut[county, level], 0.0)
     ratio = np.maximum(ratio - cut, 0.0)
     deductible = np.where(waived, 0.0, deductible)
     return price, np.where(insured, ratio * np.maximum(price - deductible, 0.0), 0.0)
@@ -68,7 +68,8 @@ def test_prices_and_payments_are_the_array_rule_bit_for_bit():
     lev.same_payment_severity[:] = [0.0, 0.4, 0.7]
     lev.referred_price_discount[:] = [0.0, 0.1, 0.3]
     lev.referred_fee_waiver[:] = [0.0, 20.0, 5000.0]  # a waiver above the price: the price floors at 0
-    lev.unreferred_city_reimbursement_cut[:] = [0.0, 0.2, 0.9]
+    lev.unreferred_reimbursement_cut[:, 3] = [0.0, 0.2, 0.9]
+    lev.unreferred_reimbursement_cut[:, 2] = [0.1, 0.0, 0.3]
     n = 4000
     args = (rng.integers(0, 3, n), rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.random(n) < 0.9,
             rng.random(n) < 0.4, rng.random(n, dtype=np.float32), rng.random(n) < 0.3)

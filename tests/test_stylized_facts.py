@@ -25,3 +25,17 @@ def test_a_package_of_levers_that_change_nothing_is_byte_identical_to_the_baseli
         episodes = model.process("recording").episode_levels
         runs.append(frame["value"].to_numpy().tobytes() + b"".join(e.tobytes() for e in episodes))
     assert runs[0] == runs[1]
+
+
+def test_gatekeeping_lowers_hospital_visits_but_compliance_is_partial():
+    region = build_world(SyntheticWorld(population=20_000, townships=2), seed=8)
+    gate = {"type": "gatekeeping", "from_level": "county", "reimbursement_cut": 0.3, **SRC}
+    values = []
+    for interventions in ([], [build(gate)]):
+        model = CountyModel(region, ModelParameters(), seed=5, interventions=interventions)
+        values.append(model.run(1, warmup_years=1).set_index("metric")["value"])
+    base, gated = values
+    hospital = ["visits_per_capita_county", "visits_per_capita_city"]
+    assert gated[hospital].sum() < 0.97 * base[hospital].sum()
+    assert gated[hospital].sum() > 0.3 * base[hospital].sum()  # many still go straight up, and pay
+    assert gated["primary_care_visit_share"] > base["primary_care_visit_share"]

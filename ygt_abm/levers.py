@@ -58,7 +58,7 @@ class PolicyLevers:
     #                                    and paid at the county hospital as at the township (同病同价同付); 0 off
     referred_fee_waiver: np.ndarray  # (C,) yuan off a referred patient's hospital contact (免挂号费)
     referred_price_discount: np.ndarray  # (C,) share off a referred contact: tests not repeated (结果互认)
-    unreferred_city_reimbursement_cut: np.ndarray  # (C,) points off city reimbursement without referral (白名单)
+    unreferred_reimbursement_cut: np.ndarray  # (C, level) points off reimbursement without referral (首诊, 白名单)
     capitation_per_chronic: np.ndarray  # (C,) yuan a year per managed chronic patient to primary care (按人头付费)
     global_budget: list[GlobalBudget | None]  # (C,)
     # --- access and pathway ------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class PolicyLevers:
             same_payment_severity=zeros_c.copy(),
             referred_fee_waiver=zeros_c.copy(),
             referred_price_discount=zeros_c.copy(),
-            unreferred_city_reimbursement_cut=zeros_c.copy(),
+            unreferred_reimbursement_cut=np.zeros((n_counties, N_LEVELS)),
             capitation_per_chronic=zeros_c.copy(),
             global_budget=[None] * n_counties,
             reserved_share=np.zeros(n_facilities),

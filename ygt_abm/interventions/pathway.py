@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from pydantic import Field
 
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
-from ygt_abm.vocabulary import COUNTY
+from ygt_abm.vocabulary import CITY, COUNTY, LEVELS
 
 
 @register
@@ -88,6 +90,33 @@ class ReferralManagement(Intervention):
     def apply(self, levers, year):
         c = self.county_ids
         levers.county_admission_limit[c] = self.p.county_admission_limit
-        levers.unreferred_city_reimbursement_cut[c] = self.p.unreferred_city_reimbursement_cut
+        levers.unreferred_reimbursement_cut[c, CITY] = np.maximum(levers.unreferred_reimbursement_cut[c, CITY],
+                                                                 self.p.unreferred_city_reimbursement_cut)
         if self.p.referral_down_rate is not None:
             levers.referral_down_rate[c] = self.p.referral_down_rate
+
+
+@register
+class Gatekeeping(Intervention):
+    """Gatekeeping: first contact at primary care, with a referral required for full reimbursement at and
+    above a level (基层首诊、双向转诊; XC 三(八), AH §17 家庭医生首诊制度). None of the five documents gives a
+    number for the reimbursement lost without referral, so ``reimbursement_cut`` is an assumption wherever
+    a package uses it.
+
+    Unreferred contacts at ``from_level`` and above lose ``reimbursement_cut`` points of reimbursement (where
+    another lever already cuts more, the larger cut holds). Mechanism: residents expect the lost
+    reimbursement when they choose, so bypassing primary care costs more; compliance is partial, because
+    each patient weighs that cost against quality, distance and waits, and some still go straight up and pay.
+    A formally referred patient keeps full reimbursement."""
+
+    name = "gatekeeping"
+
+    class Params(InterventionParams):
+        from_level: Literal["township", "county", "city"] = "county"
+        reimbursement_cut: float = Field(ge=0, le=1, description="ASSUMPTION: points lost without referral")
+
+    def apply(self, levers, year):
+        first = LEVELS.index(self.p.from_level)
+        cut = levers.unreferred_reimbursement_cut
+        cut[np.ix_(self.county_ids, np.arange(first, len(LEVELS)))] = np.maximum(
+            cut[np.ix_(self.county_ids, np.arange(first, len(LEVELS)))], self.p.reimbursement_cut)

@@ -91,7 +91,7 @@ class Choice(Process):
     # The cost residents expect is an unreferred contact's (so referral discounts and waivers do not enter
     # it): prices, reimbursement, deductibles, and same-payment pricing for township-treatable illness.
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
-             "inpatient_deductible", "unreferred_city_reimbursement_cut", "same_payment_severity",
+             "inpatient_deductible", "unreferred_reimbursement_cut", "same_payment_severity",
              "chronic_primary_bonus", "city_bypass_shift", "bypass_penalty", "self_care_shift")
     round_streams = ("choice",)
 

@@ -5,7 +5,7 @@ The fund pays ``ratio × (price − deductible)`` for insured residents; out of 
 (差别化支付, 起付线). A referred patient's second admission deductible is waived where it is counted
 continuously (起付线连续计算); township-treatable admissions at the county hospital are priced and paid as
 at the township (同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care
-without referral loses reimbursement points (转诊白名单).
+without referral loses reimbursement points where a referral is required (基层首诊, 转诊白名单).
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ class Tariff(NamedTuple):
     same_payment_severity: np.ndarray
     referred_price_discount: np.ndarray
     referred_fee_waiver: np.ndarray
-    unreferred_city_cut: np.ndarray
+    unreferred_cut: np.ndarray  # (county, level)
 
     @classmethod
     def of(cls, levers) -> "Tariff":
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
                    levers.inpatient_reimbursement, levers.inpatient_deductible, levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
-                   levers.unreferred_city_reimbursement_cut)
+                   levers.unreferred_reimbursement_cut)
 
 
 class Contacts(NamedTuple):
@@ -59,7 +59,7 @@ class Payment(Process):
     name = "payment"
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
              "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
-             "unreferred_city_reimbursement_cut", "continuous_deductible", "capitation_per_chronic")
+             "unreferred_reimbursement_cut", "continuous_deductible", "capitation_per_chronic")
 
     def start_year(self, model) -> None:
         """This year's prices and reimbursement rules."""
@@ -167,8 +167,8 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         if contacts.referred[i] and lvl >= COUNTY:
             discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
             p = _at_least_zero(discounted)
-        if not contacts.referred[i] and lvl == CITY:
-            ratio = ratio - tariff.unreferred_city_cut[c]
+        if not contacts.referred[i]:
+            ratio = ratio - tariff.unreferred_cut[c, lvl]
         ratio = _at_least_zero(ratio)
         if contacts.deductible_waived[i]:
             deductible = 0.0
