@@ -93,28 +93,26 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "doctors_per_1000": ("每千人口医师数", "doctors working at the county's village clinics, township health centres "
                          "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }
-for _level in LEVELS:
-    INDICATORS[f"visits_per_capita_{_level}"] = ("人均门急诊人次（分级）", f"visits at {_level} level ÷ residents")
-for _level in LEVELS[TOWNSHIP:]:
-    INDICATORS[f"admissions_per_capita_{_level}"] = ("人均住院人次（分级）", f"admissions at {_level} level ÷ residents")
-for _level in LEVELS:
-    INDICATORS[f"fund_spending_per_capita_{_level}"] = (
-        "人均医保基金支出（分级）", f"insurance spending at {_level} level ÷ residents, yuan (capitation included)")
-for _level in LEVELS:
-    INDICATORS[f"effective_reimbursement_ratio_{_level}"] = (
-        "实际报销比例（分级）", f"insurance payments for contacts at {_level} level ÷ their total price "
-        "(insured and uninsured residents)")
-for _level in LEVELS:
-    INDICATORS[f"facility_revenue_per_capita_{_level}"] = (
-        "医疗收入（分级）", f"what facilities at {_level} level earn from the county's residents (prices paid by the "
-        "fund and out of pocket, and capitation) ÷ residents, yuan")
-for _level in LEVELS:
-    INDICATORS[f"oop_per_visit_{_level}"] = (
-        "次均门急诊自付（分级）", f"out-of-pocket yuan per visit at {_level} level (all residents, insured or not)")
-for _level in LEVELS[TOWNSHIP:]:
-    INDICATORS[f"oop_per_admission_{_level}"] = (
-        "次均住院自付（分级）", f"out-of-pocket yuan per admission at {_level} level (all residents, insured or not)")
-del _level
+#: Indicators by facility level: name prefix, Chinese term, definition, first level it applies to (only
+#: township centres and hospitals admit). Each gives one indicator per level, ``<prefix>_<level>``.
+_BY_LEVEL = (
+    ("visits_per_capita", "人均门急诊人次（分级）", "visits at {level} level ÷ residents", VILLAGE),
+    ("admissions_per_capita", "人均住院人次（分级）", "admissions at {level} level ÷ residents", TOWNSHIP),
+    ("fund_spending_per_capita", "人均医保基金支出（分级）",
+     "insurance spending at {level} level ÷ residents, yuan (capitation included)", VILLAGE),
+    ("effective_reimbursement_ratio", "实际报销比例（分级）", "insurance payments for contacts at {level} level ÷ "
+     "their total price (insured and uninsured residents)", VILLAGE),
+    ("facility_revenue_per_capita", "医疗收入（分级）", "what facilities at {level} level earn from the county's "
+     "residents (prices paid by the fund and out of pocket, and capitation) ÷ residents, yuan", VILLAGE),
+    ("oop_per_visit", "次均门急诊自付（分级）",
+     "out-of-pocket yuan per visit at {level} level (all residents, insured or not)", VILLAGE),
+    ("oop_per_admission", "次均住院自付（分级）",
+     "out-of-pocket yuan per admission at {level} level (all residents, insured or not)", TOWNSHIP),
+)
+for _prefix, _term, _definition, _first in _BY_LEVEL:
+    for _level in LEVELS[_first:]:
+        INDICATORS[f"{_prefix}_{_level}"] = (_term, _definition.format(level=_level))
+del _prefix, _term, _definition, _first, _level
 
 # ------------------------------------------------------------------------------------------ variants
 
