@@ -42,7 +42,6 @@ class CountyModel(mesa.Model):
         self.interventions = sorted(interventions or [], key=lambda i: i.canonical_key())
         self.record_episodes = record_episodes
         self.warmup_years = 0
-        self.week_index = -1  # the week being simulated (Mesa's ``steps`` counts the weeks begun)
 
         n_c, n_f = region.n_counties, region.n_facilities
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
@@ -71,6 +70,11 @@ class CountyModel(mesa.Model):
         return self.steps
 
     @property
+    def week_index(self) -> int:
+        """The week being simulated, from 0 (Mesa counts a step before running it; −1 before the first)."""
+        return self.steps - 1
+
+    @property
     def years_done(self) -> int:
         """Whole years simulated before the current week's year began (at its last week: including it)."""
         return self.steps // WEEKS_PER_YEAR
@@ -93,7 +97,7 @@ class CountyModel(mesa.Model):
 
     def step(self) -> None:
         """One simulated week."""
-        self.week_index = index = self.steps - 1
+        index = self.week_index
         if index % WEEKS_PER_YEAR == 0:
             self._run("start_year")
         week = Week(index, self.streams)
