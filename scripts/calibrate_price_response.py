@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ygt_abm.analysis.elasticity import own_price_elasticity
 from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
 from ygt_abm.interventions import build
@@ -37,7 +38,6 @@ from calibrate_level_constants import calibrate as refit_level_constants  # noqa
 TARGETS = {("outpatient", "village"): -1.5, ("outpatient", "county"): -0.52, ("inpatient", "county"): -0.37}
 OUTPATIENT_TYPES = ("minor", "chronic", "emergency")
 VILLAGE_TYPES = ("minor", "chronic")  # the village-clinic elasticity is of their visits; emergencies go up
-METRICS = {"outpatient": ("visits_per_capita", "oop_per_visit"), "inpatient": ("admissions_per_capita", "oop_per_admission")}
 
 
 def measure(params: ModelParameters, replicates: int, population: int, townships: int, seed: int) -> dict:
@@ -51,8 +51,7 @@ def measure(params: ModelParameters, replicates: int, population: int, townships
             spec = {"type": "price_adjustment", f"{kind}_change": {level: 0.1}, "source": "calibration"}
             run = CountyModel(region, params, seed=seed, replicate=r, interventions=[build(spec)])
             dearer = run.run(1, 1).set_index("metric")["value"]
-            use, price = (f"{m}_{level}" for m in METRICS[kind])
-            out[(kind, level)].append(np.log(dearer[use] / base[use]) / np.log(dearer[price] / base[price]))
+            out[(kind, level)].append(own_price_elasticity(base, dearer, kind, level))
     return {key: float(np.mean(v)) for key, v in out.items()}
 
 

@@ -22,6 +22,15 @@ KINDS = {"outpatient": ("outpatient_change", "visits_per_capita", "oop_per_visit
          "inpatient": ("inpatient_change", "admissions_per_capita", "oop_per_admission")}
 
 
+def own_price_elasticity(base, dearer, kind: str, level: str):
+    """ln(use ratio) ÷ ln(out-of-pocket ratio) at ``level`` for ``kind`` of care; ``base`` and ``dearer`` map
+    indicator names to values (one run's indicators, or aligned columns of many runs)."""
+    _, use, price = KINDS[kind]
+    use, price = f"{use}_{level}", f"{price}_{level}"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(dearer[use] / base[use]) / np.log(dearer[price] / base[price])
+
+
 def single_price_changes(interventions: dict[str, list[dict]], reference: str) -> dict[str, tuple[str, str]]:
     """Scenario → (contact kind, level) for scenarios that add exactly one price change at one level to
     the reference's interventions and nothing else."""
@@ -50,11 +59,8 @@ def elasticity_table(kpis: pd.DataFrame, reference: str, changes: dict[str, tupl
             index=keys, columns="metric", values="value")
         ref = kpis[(kpis["scenario"] == reference) & kpis["metric"].isin(wanted)].pivot_table(
             index=keys, columns="metric", values="value")
-        paired = mine.join(ref.add_suffix("_reference"), how="inner")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = (np.log(paired[wanted[0]] / paired[f"{wanted[0]}_reference"])
-                     / np.log(paired[wanted[1]] / paired[f"{wanted[1]}_reference"]))
-        frame = value.rename("elasticity").reset_index()
+        mine, ref = mine.align(ref, join="inner")
+        frame = own_price_elasticity(ref, mine, kind, level).rename("elasticity").reset_index()
         frame.insert(0, "scenario", scenario)
         frame["kind"], frame["level"] = kind, level
         rows.append(frame)
