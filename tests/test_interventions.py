@@ -214,8 +214,23 @@ def test_a_global_budget_turns_the_countys_result_into_doctors_pay(world):
     assert (base.budget_bonus == 1).all()
     assert not np.allclose(pol.budget_bonus[0, :3], 1.0)
     history = pol.process("settlement").spending_history
-    surplus = np.mean(history[-4:-1], axis=0)[0] - history[-1][0]
+    surplus = np.mean(history[-4:-1], axis=0)[0].sum() - history[-1][0].sum()
     assert np.sign(pol.budget_bonus[0, TOWNSHIP] - 1) == np.sign(surplus)
+    assert np.sign(pol.budget_result[0]) == np.sign(surplus)
+
+
+def test_a_cap_on_in_county_spending_only_leaves_out_of_county_spending_out_of_the_result(world):
+    _, pol = pair(world, {"type": "global_budget", "overspend_share": 1.0, "out_of_county_included": False},
+                  weeks=52 * 3)
+    history = pol.process("settlement").spending_history
+    in_county = np.mean(history[-4:-1], axis=0)[0, :CITY].sum() - history[-1][0, :CITY].sum()
+    assert pol.budget_result[0] == pytest.approx(in_county)
+
+
+def test_appraisal_linked_settlement_adds_to_providers_weight_on_patients(world):
+    base, pol = pair(world, {"type": "appraisal_linked_settlement", "weight": 0.4}, weeks=1)
+    assert (base.levers.appraisal_weight == 0).all()
+    assert (pol.levers.appraisal_weight == 0.4).all()
 
 
 def test_performance_pay_raises_township_pay_and_effort(world):

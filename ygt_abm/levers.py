@@ -35,7 +35,7 @@ class GlobalBudget:
     """医保总额付费: the county's fund pays the community a yearly budget; out-of-county spending comes out
     of it; a surplus is kept as income and a deficit partly borne. The budget is the county's mean
     spending of the previous three years (``history``) or this year's contributions (``contributions``),
-    less a reserve."""
+    less a reserve. Its incentive reaches providers from the year it is set (``processes/provision.py``)."""
 
     basis: str  # "history" | "contributions"
     reserve_share: float  # held back for risk and critical illness before the budget is set
@@ -43,6 +43,8 @@ class GlobalBudget:
     overspend_share: float  # share of a deficit the community bears (超支分担; 1 = 超支不补)
     lead_hospital_max_share: float  # at most this share of the kept surplus goes to the county hospitals
     bonus_share: float  # share of a facility's kept surplus paid out as staff bonuses
+    out_of_county_included: bool = True  # residents' out-of-county spending comes out of the budget (the
+    #                                      community's budget); False: a cap on in-county spending only (总额控制)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class PolicyLevers:
     unreferred_reimbursement_cut: np.ndarray  # (C, level) points off reimbursement without referral (首诊, 白名单)
     capitation_per_chronic: np.ndarray  # (C,) yuan a year per managed chronic patient to primary care (按人头付费)
     global_budget: list[GlobalBudget | None]  # (C,)
+    appraisal_weight: np.ndarray  # (C,) weight on patients' benefit the appraisal adds to providers' own (考核)
     # --- access and pathway ------------------------------------------------------------------------
     reserved_share: np.ndarray  # (F,) capacity held back for referred patients (号源预留)
     referral_priority: np.ndarray  # (C,) bool: referred patients are served first (优先接诊/住院)
@@ -109,6 +112,7 @@ class PolicyLevers:
             unreferred_reimbursement_cut=np.zeros((n_counties, N_LEVELS)),
             capitation_per_chronic=zeros_c.copy(),
             global_budget=[None] * n_counties,
+            appraisal_weight=zeros_c.copy(),
             reserved_share=np.zeros(n_facilities),
             referral_priority=np.zeros(n_counties, dtype=bool),
             bypass_penalty=zeros_c.copy(),

@@ -46,6 +46,7 @@ class CountyModel(mesa.Model):
         n_c, n_f = region.n_counties, region.n_facilities
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.budget_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier earned at the last budget settlement
+        self.budget_result = np.zeros(n_c)  # the community's share of its last settled budget result, yuan
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
         self.population = synthesize_population(region, params.population,

@@ -68,6 +68,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "self_referrals_up": ("自行上转", "moves to a higher level after failed or out-of-scope care without a "
                           "referral (count)"),
     "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
+    "declined_admissions": ("推诿", "admissions a provider declined although the case needed one, sending the "
+                            "patient up a level (count)"),
     "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
     "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
     "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "
@@ -108,6 +110,9 @@ _BY_LEVEL = (
      "out-of-pocket yuan per visit at {level} level (all residents, insured or not)", VILLAGE),
     ("oop_per_admission", "次均住院自付（分级）",
      "out-of-pocket yuan per admission at {level} level (all residents, insured or not)", TOWNSHIP),
+    ("inappropriate_admission_share", "不合理住院比例（分级）", "admissions at {level} level of cases below its "
+     "appropriate-admission severity (ones the Appropriateness Evaluation Protocol calls inappropriate) ÷ "
+     "admissions there", TOWNSHIP),
 )
 for _prefix, _term, _definition, _first in _BY_LEVEL:
     for _level in LEVELS[_first:]:

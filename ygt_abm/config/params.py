@@ -350,6 +350,43 @@ class WorkforceParams(Strict):
     recruit_age: AmountByLevel = assumed(AmountByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
 
 
+class ProviderParams(Strict):
+    """The provider as an imperfect agent (Ellis & McGuire, J Health Econ 1986): it weighs its own net
+    revenue against its patients' benefit; ``processes/provision.py`` says how."""
+
+    patient_benefit_weight: float = sourced(
+        1.078, "providers' marginal rate of substitution of patient benefit for own profit: random-utility "
+        "estimate 1.078 in a medical-decision experiment (张悦, 李星, 林兴 et al., 南方经济 2022 41(2):88–105; mean "
+        "altruism 0.82, 49% of subjects above 1); Chinese doctors' patient-regarding preferences equal students' "
+        "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1)", ge=0,
+    )
+    marginal_cost_share: float = assumed(
+        0.5, "share of a contact's price that is cost varying with the contact (drugs, consumables, tests); "
+        "staff and buildings are fixed within a year. No source found for county facilities (drugs were 41% of "
+        "county and 65% of township inpatient income in two Guizhou counties in the 1990s); range 0.3–0.7. Fee-"
+        "for-service over-admission, which the evidence shows, needs it below about 0.75", ge=0, le=1,
+    )
+    appropriate_admission_severity: ShareByLevel = assumed(
+        ShareByLevel(**_lvl(0.0, 0.458, 0.392, 0.392)),
+        "severity below which an admission is one the Appropriateness Evaluation Protocol calls inappropriate "
+        "(the case could be treated as an outpatient). Calibrated by scripts/calibrate_admission_"
+        "appropriateness.py (4 counties of 100,000) so that under fee-for-service, where providers admit every serious case, the share "
+        "of admissions below it is the pre-reform inappropriate share: township health centres 26.5% (Zhang, "
+        "Chen, Zhang, Zhang, BMC Health Serv Res 2014: 2,044 records, 10 THCs in 5 counties), county hospitals "
+        "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
+    )
+    refusal_harm_yuan: float = assumed(
+        1000.0, "mean non-financial harm, in yuan, to a patient sent up rather than admitted where first seen "
+        "(travel, delay, risk), exponential across patients; the extra out-of-pocket cost at the next level is "
+        "added to it. No source found; range 300–3000", gt=0,
+    )
+    adjustment_rate: float = assumed(
+        0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
+        "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "
+        "Zeng, Chen, Fu, Lu, Jian, BMC Health Serv Res 2019 19:916); range 0.25–1", gt=0, le=1,
+    )
+
+
 class FinanceParams(Strict):
     outpatient_reimbursement: ShareByLevel = sourced(
         ShareByLevel(**_lvl(0.8, 0.7, 0.6, 0.5)),
@@ -397,6 +434,7 @@ class ModelParameters(Strict):
     facilities: FacilityParams = Field(default_factory=FacilityParams)
     workforce: WorkforceParams = Field(default_factory=WorkforceParams)
     finance: FinanceParams = Field(default_factory=FinanceParams)
+    providers: ProviderParams = Field(default_factory=ProviderParams)
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> "ModelParameters":

@@ -19,9 +19,12 @@ class GlobalBudget(Intervention):
     Each year the county's fund pays the community a budget; out-of-county spending comes out of it. The
     community keeps ``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead
     hospital takes at most ``lead_hospital_max_share`` of it, the township and village levels the rest; and
-    ``bonus_share`` of each level's result is paid to its doctors the next year. Mechanism: keeping care
-    cheap and in the county raises doctors' income, which lowers quitting, eases hiring and buys effort
-    (capability) — above all at the township and village levels.
+    ``bonus_share`` of each level's result is paid to its doctors the next year. Mechanism: from the year
+    the budget is set, the fund's payment for a contact is the community's own money, so providers admit
+    fewer marginal cases (``processes/provision.py``); keeping care cheap and in the county raises doctors'
+    income, which lowers quitting, eases hiring and buys effort (capability) — above all at the township
+    and village levels. ``out_of_county_included: false`` is a cap on in-county spending only (总额控制, as
+    before the community reforms): sending patients out of the county then saves the holder money (推诿).
 
     The budget is ``basis: history`` (the county's mean spending of the previous three years) or
     ``contributions`` (this year's contributions less ``reserve_share``, as XC describes). The baseline
@@ -37,12 +40,13 @@ class GlobalBudget(Intervention):
         overspend_share: float = Field(0.5, ge=0, le=1)
         lead_hospital_max_share: float = Field(0.6, ge=0, le=1)
         bonus_share: float = Field(0.6, ge=0, le=1)
+        out_of_county_included: bool = True
 
     def apply(self, levers, year):
         for c in self.county_ids:
             levers.global_budget[c] = BudgetLever(self.p.basis, self.p.reserve_share, self.p.retained_share,
                                                   self.p.overspend_share, self.p.lead_hospital_max_share,
-                                                  self.p.bonus_share)
+                                                  self.p.bonus_share, self.p.out_of_county_included)
 
 
 @register
@@ -90,3 +94,22 @@ class PayParityPromotion(Intervention):
             levers.township_pay_parity[c] = True
         if self.p.promotion_rule:
             levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor
+
+
+@register
+class AppraisalLinkedSettlement(Intervention):
+    """Settlement tied to appraisal (考核挂钩结余留用、超支分担; AH §5 §8, XC 四(二), ZJ §(十六), NX 三(一)7,
+    GD 二(四)): the community keeps its surplus only in proportion to how it scores on indicators such as
+    the in-county treatment rate and referrals, so harm done to patients costs it money.
+
+    ``weight`` is added to providers' own weight on their patients' benefit (yuan of settlement at stake
+    per yuan of patient harm; ASSUMPTION: the documents name the link, not its strength). Mechanism: fewer
+    declined admissions (推诿) and fewer marginal admissions (``processes/provision.py``)."""
+
+    name = "appraisal_linked_settlement"
+
+    class Params(InterventionParams):
+        weight: float = Field(0.5, ge=0, le=10, description="ASSUMPTION")
+
+    def apply(self, levers, year):
+        levers.appraisal_weight[self.county_ids] += self.p.weight

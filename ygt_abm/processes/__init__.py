@@ -12,6 +12,7 @@ from ygt_abm.processes.learning import Learning
 from ygt_abm.processes.onset import Onset
 from ygt_abm.processes.payment import Payment
 from ygt_abm.processes.policy import Policy
+from ygt_abm.processes.provision import Provision
 from ygt_abm.processes.recording import Recording
 from ygt_abm.processes.settlement import Settlement
 from ygt_abm.processes.treatment import Treatment
@@ -23,10 +24,10 @@ __all__ = ["STAGES", "Loop", "Process", "Week", "default_processes", "lever_tabl
 def default_processes() -> list[Process]:
     """New instances of every process, in loop order. Within a stage only the processes that act in it
     run, in this order: policy sets the year's levers before anyone reads them; a round goes choice →
-    access → payment → treatment → aftercare; every payment of the year (capitation included) is booked
+    provision (the provider's admission decision) → access → payment → treatment → aftercare; every payment of the year (capitation included) is booked
     before the year's indicators are recorded; then the fund settles, and careers follow the settled pay."""
-    return [Policy(), Enrolment(), Onset(), Choice(), Access(), Payment(), Treatment(), Aftercare(), Learning(),
-            Recording(), Settlement(), Workforce()]
+    return [Policy(), Enrolment(), Onset(), Choice(), Provision(), Access(), Payment(), Treatment(), Aftercare(),
+            Learning(), Recording(), Settlement(), Workforce()]
 
 
 def loop_table(processes: list[Process] | None = None) -> str:

@@ -140,7 +140,8 @@ class Choice(Process):
         rnd.act, rnd.option = act[~stop], chosen[~stop] - 1
         rnd.facility = self.options.facility[ep.village[rnd.act], rnd.option]
         rnd.level = self.options.level[ep.village[rnd.act], rnd.option]
-        rnd.kind = contact_kind(rnd.level, ep.kind[rnd.act])
+        rnd.kind = contact_kind(rnd.level, ep.kind[rnd.act])  # as patients expect; providers may differ
+        rnd.declined = np.zeros(len(rnd.act), dtype=bool)
 
 
 def utility_table(region, levers, option_level: np.ndarray, level_constant: np.ndarray, beta_time: np.ndarray,

@@ -17,7 +17,7 @@ import numpy as np
 
 from ygt_abm.processes.access import contact_kind
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, TOWNSHIP
+from ygt_abm.vocabulary import CITY, COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, OUTPATIENT, TOWNSHIP
 
 
 class Tariff(NamedTuple):
@@ -123,6 +123,17 @@ def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind:
         np.zeros(n, dtype=bool) if referred is None else referred,
         np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
         np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived))
+
+
+def contact_payments(levers) -> tuple[np.ndarray, np.ndarray]:
+    """(price, fund payment) of an insured resident's unreferred contact by (county, level, contact kind):
+    what a provider expects a contact to earn."""
+    n_c = levers.outpatient_price.shape[0]
+    county = np.repeat(np.arange(n_c), N_LEVELS * 2)
+    level = np.tile(np.repeat(np.arange(N_LEVELS), 2), n_c)
+    kind = np.tile(np.array([OUTPATIENT, INPATIENT], dtype=np.int8), n_c * N_LEVELS)
+    price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool))
+    return price.reshape(n_c, N_LEVELS, 2), fund.reshape(n_c, N_LEVELS, 2)
 
 
 def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:

@@ -122,6 +122,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "referrals_up": c.referrals_up.copy(),
         "self_referrals_up": c.self_referrals_up.copy(),
         "referrals_down": c.referrals_down.copy(),
+        "declined_admissions": c.declined_admissions.copy(),
         "oop_per_episode": _share(c.oop, c.care_episodes),
         "family_doctor_signup_rate": _share(
             np.bincount(population.county[population.family_doctor], minlength=n).astype(float), residents),
@@ -148,6 +149,8 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         if level >= TOWNSHIP:
             values[f"admissions_per_capita_{name}"] = _share(c.admissions[:, level], residents)
             values[f"oop_per_admission_{name}"] = _share(oop_admissions[:, level], c.admissions[:, level])
+            values[f"inappropriate_admission_share_{name}"] = _share(c.inappropriate_admissions[:, level],
+                                                                     c.admissions[:, level])
         values[f"fund_spending_per_capita_{name}"] = _share(spending[:, level], residents)
         values[f"effective_reimbursement_ratio_{name}"] = _share(c.reimbursed[:, level], c.charges[:, level])
         values[f"facility_revenue_per_capita_{name}"] = _share(c.charges[:, level] + c.capitation[:, level], residents)

@@ -1,6 +1,7 @@
 """Settlement: the insurance fund's year, and global budgets (医保总额付费, 结余留用, 超支分担).
 
-Where a county pays its community a global budget, the community keeps ``retained_share`` of a surplus
+Where a county pays its community a global budget (for all its residents' spending, or, where
+``out_of_county_included`` is off, for in-county spending only: a cap, 总额控制), the community keeps ``retained_share`` of a surplus
 (bears ``overspend_share`` of a deficit); the lead hospital takes at most its capped share, the township
 and village levels the rest (``budget_township_share`` and ``budget_village_share`` of it); and ``bonus_share`` of
 each level's result is paid to its doctors next year as a pay multiplier (never below
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 
 
 class Settlement(Process):
@@ -24,19 +25,21 @@ class Settlement(Process):
     def init(self, model) -> None:
         pop = model.population
         self.insured = np.bincount(pop.county[pop.insured], minlength=model.region.n_counties).astype(float)
-        self.spending_history: list[np.ndarray] = []  # fund spending per county, every year so far
+        self.spending_history: list[np.ndarray] = []  # fund spending per county and level, every year so far
 
     def end_year(self, model) -> None:
         """Settle global budgets into next year's pay bonus; close the fund's year and collect contributions."""
         fund, finance = model.fund, model.params.finance
-        self.spending_history.append(fund.spending.sum(axis=1).copy())
+        self.spending_history.append(fund.spending.copy())
         model.budget_bonus[:] = 1.0
         fac, ref = model.facilities, model.params.workforce.reference_pay.array()
         for c, budget in enumerate(model.levers.global_budget):
             if budget is None:
                 continue
-            past = [year_spending[c] for year_spending in self.spending_history[:-1]]
-            result = settle_global_budget(budget, fund.contributions[c], fund.spending[c].sum(), past)
+            covered = slice(None) if budget.out_of_county_included else slice(None, CITY)
+            past = [year_spending[c, covered].sum() for year_spending in self.spending_history[:-1]]
+            result = settle_global_budget(budget, fund.contributions[c], fund.spending[c, covered].sum(), past)
+            model.budget_result[c] = result
             lead = budget.lead_hospital_max_share
             shares = {COUNTY: lead, TOWNSHIP: (1 - lead) * finance.budget_township_share,
                       VILLAGE: (1 - lead) * finance.budget_village_share}

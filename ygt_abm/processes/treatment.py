@@ -1,8 +1,9 @@
 """Treatment and referral up: whether care succeeds, and where a failed episode goes next.
 
 Care succeeds with a probability logistic in how far the facility's capability for the episode type
-exceeds the illness's severity (stream ``treatment``). An episode out of the facility's scope, or whose
-care failed, moves up a level: a formal referral by the treating doctor (上转; stream ``referral``,
+exceeds the illness's severity (stream ``treatment``). An episode out of the facility's scope, whose
+care failed, or whose admission the provider declined (推诿, ``provision``; sent up by the doctor), moves
+up a level: a formal referral by the treating doctor (上转; stream ``referral``,
 more often for residents with a family doctor) or a self-referral; at the city hospital it ends
 unresolved. Episodes still open after the last round end unresolved (if they had care) or unmet.
 Chronic follow-ups at primary care count toward the year's managed chronic patients (慢病规范管理).
@@ -40,9 +41,13 @@ class Treatment(Process):
         pop.admitted[ep.resident[act[kind == INPATIENT]]] = True
         self.contacts_by_level_type += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=self.contacts_by_level_type.size
                                                    ).reshape(self.contacts_by_level_type.shape)
+        severity = ep.severity[act]
+        appropriate = model.params.providers.appropriate_admission_severity.array()[lvl]
+        counters.add_by_level(counters.inappropriate_admissions, county, lvl, (kind == INPATIENT) & (severity < appropriate))
+        counters.add(counters.declined_admissions, county[rnd.declined])
         in_scope = fac.capability[fid, t] > 0
-        p = success_probability(fac.capability[fid, t], ep.severity[act], care.success_slope)
-        success = in_scope & (rnd.uniforms["treatment"][act] < p)
+        p = success_probability(fac.capability[fid, t], severity, care.success_slope)
+        success = in_scope & ~rnd.declined & (rnd.uniforms["treatment"][act] < p)
         primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
         pop.primary_followups[ep.resident[act[primary_chronic]]] += 1  # one episode per resident a week
         week.experiences.append((ep.resident[act[in_scope]], lvl[in_scope], success[in_scope].astype(np.float64),
@@ -54,7 +59,7 @@ class Treatment(Process):
         up = failed & (lvl < CITY)
         formal_share = np.where(pop.family_doctor[ep.resident[act]], care.formal_referral_share_contracted,
                                 care.formal_referral_share)
-        formal = up & (rnd.uniforms["referral"][act] < formal_share)
+        formal = up & ((rnd.uniforms["referral"][act] < formal_share) | rnd.declined)
         counters.add(counters.referrals_up, county[formal])
         counters.add(counters.self_referrals_up, county[up & ~formal])
         ep.min_level[act[up]] = lvl[up] + 1

@@ -26,12 +26,15 @@ class YearCounters:
     inpatient_fund: np.ndarray  # (county, level) insurance payments for admissions, yuan
     inpatient_charges: np.ndarray  # (county, level) total price of admissions, yuan
     capitation: np.ndarray  # (county, level) capitation paid, yuan
+    inappropriate_admissions: np.ndarray  # (county, level) admissions below the appropriate-admission severity
+    declined_admissions: np.ndarray  # (county,) appropriate admissions a provider declined, sending the patient up
 
     @classmethod
     def zeros(cls, n_counties: int) -> "YearCounters":
         by_level = (n_counties, N_LEVELS)
         shapes = {"visits": by_level, "admissions": by_level, "charges": by_level, "reimbursed": by_level,
-                  "inpatient_fund": by_level, "inpatient_charges": by_level, "capitation": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
+                  "inpatient_fund": by_level, "inpatient_charges": by_level, "capitation": by_level,
+                  "inappropriate_admissions": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
                   "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
 

@@ -64,9 +64,11 @@ class Round:
     level: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     referred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    declined: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # admissions declined (推诿)
     resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions in act
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
         self.act, self.option, self.facility = self.act[mask], self.option[mask], self.facility[mask]
         self.level, self.kind, self.referred = self.level[mask], self.kind[mask], self.referred[mask]
+        self.declined = self.declined[mask]

@@ -1,0 +1,110 @@
+"""Providers as imperfect agents: what they admit and whom they send up follows how they are paid."""
+
+import numpy as np
+import pytest
+
+from ygt_abm.config import ModelParameters, SyntheticWorld
+from ygt_abm.interventions import build
+from ygt_abm.levers import GlobalBudget, PolicyLevers
+from ygt_abm.model import CountyModel
+from ygt_abm.processes.provision import (
+    admission_threshold, decline_share, holder_retention, marginal_admission_value, no_budget,
+)
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.world import build_world
+
+SRC = {"source": "test"}
+
+
+def budget(retained=1.0, overspend=0.5, out_of_county=True) -> GlobalBudget:
+    return GlobalBudget("history", 0.0, retained, overspend, 0.6, 0.6, out_of_county)
+
+
+def levers_with(budgets, params=None) -> PolicyLevers:
+    levers = PolicyLevers.baseline(params or ModelParameters(), len(budgets), 1)
+    levers.global_budget = list(budgets)
+    return levers
+
+
+def provider_view(budgets, params=None, appraisal=0.0):
+    """(admission threshold, decline share) providers prefer under these budgets, by (county, level)."""
+    params = params or ModelParameters()
+    p, n = params.providers, len(budgets)
+    levers = levers_with(budgets, params)
+    levers.appraisal_weight[:] = appraisal
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    ffs = marginal_admission_value(p, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
+    value = marginal_admission_value(p, levers, retention, levers.appraisal_weight)
+    return admission_threshold(p, value, ffs), decline_share(p, levers, retention)
+
+
+def test_under_fee_for_service_providers_admit_every_serious_case_and_decline_none():
+    threshold, decline = provider_view([None])
+    assert not threshold.any() and not decline.any()
+
+
+def test_a_budget_the_community_holds_ends_marginal_admissions_in_the_county_only():
+    threshold, decline = provider_view([budget()])
+    appropriate = ModelParameters().providers.appropriate_admission_severity.array()
+    assert threshold[0, TOWNSHIP] == pytest.approx(appropriate[TOWNSHIP])
+    assert threshold[0, COUNTY] == pytest.approx(appropriate[COUNTY])
+    assert threshold[0, VILLAGE] == threshold[0, CITY] == 0.0  # no beds; the city is paid by fee for service
+    assert not decline.any()  # sending patients up costs the community more than keeping them
+
+
+def test_the_more_of_a_surplus_the_community_keeps_the_fewer_marginal_admissions():
+    shares = [provider_view([budget(retained=r)])[0][0, COUNTY] for r in (0.0, 0.1, 0.2, 0.3)]
+    assert shares[0] == 0.0
+    assert np.all(np.diff(shares) > 0)
+
+
+def test_a_budget_in_deficit_gives_the_overspend_share_its_weight():
+    retention = holder_retention([budget(retained=1.0, overspend=0.25)], np.array([-1.0]))
+    assert retention[0, :CITY].tolist() == [0.25] * CITY and retention[0, CITY] == 0.0
+
+
+def test_a_cap_that_leaves_out_of_county_care_out_invites_declining_and_appraisal_limits_it():
+    selfish = ModelParameters()
+    selfish.providers.patient_benefit_weight = 0.1
+    _, decline = provider_view([budget(out_of_county=False)], selfish)
+    assert decline[0, COUNTY] > 0.1  # the county hospital saves by sending serious cases to the city
+    _, appraised = provider_view([budget(out_of_county=False)], selfish, appraisal=0.5)
+    assert 0.0 <= appraised[0, COUNTY] < decline[0, COUNTY]
+    _, evidence_weight = provider_view([budget(out_of_county=False)])
+    assert evidence_weight[0, COUNTY] < decline[0, COUNTY]
+
+
+@pytest.fixture(scope="module")
+def county():
+    return build_world(SyntheticWorld(population=20_000, townships=4), seed=8)
+
+
+def year_one(region, specs, params=None):
+    interventions = [build(spec) for spec in specs]
+    model = CountyModel(region, params or ModelParameters(), seed=5, interventions=interventions)
+    return model.run(1, warmup_years=1).set_index("metric")["value"]
+
+
+def test_a_budget_with_surplus_retention_changes_what_providers_do_from_year_one(county):
+    base = year_one(county, [])
+    kept = year_one(county, [{"type": "global_budget", **SRC}])
+    no_stake = year_one(county, [{"type": "global_budget", "retained_share": 0.0, "overspend_share": 0.0, **SRC}])
+    # providers move half way towards admitting only appropriate cases in year 1: the least severe go first
+    for level in ("township", "county"):
+        assert kept[f"inappropriate_admission_share_{level}"] < base[f"inappropriate_admission_share_{level}"]
+    assert kept["inappropriate_admission_share_county"] < base["inappropriate_admission_share_county"] - 0.01
+    assert kept["admissions_per_capita"] < base["admissions_per_capita"]
+    # without a stake in the result, nothing changes in year 1 (pay bonuses follow a settlement)
+    assert no_stake["admissions_per_capita"] == base["admissions_per_capita"]
+
+
+def test_declined_patients_go_up_and_out_of_the_county(county):
+    selfish = ModelParameters()
+    selfish.providers.patient_benefit_weight = 0.1
+    cap = {"type": "global_budget", "out_of_county_included": False, **SRC}
+    capped = year_one(county, [cap], selfish)
+    appraised = year_one(county, [cap, {"type": "appraisal_linked_settlement", "weight": 0.2, **SRC}], selfish)
+    base = year_one(county, [], selfish)
+    assert base["declined_admissions"] == 0
+    assert capped["declined_admissions"] > appraised["declined_admissions"] > 0
+    assert capped["out_of_county_inpatient_share"] > base["out_of_county_inpatient_share"]
