@@ -24,6 +24,7 @@ from ygt_abm.state.episodes import Round
 from ygt_abm.state.facilities import FacilityState, FacilityView
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import synthesize_population
+from ygt_abm.state.practice import ProviderPractice
 from ygt_abm.streams import Streams
 from ygt_abm.vocabulary import N_LEVELS, TOWNSHIP, WEEKS_PER_YEAR
 from ygt_abm.world.geography import Region
@@ -47,6 +48,7 @@ class CountyModel(mesa.Model):
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.budget_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier earned at the last budget settlement
         self.budget_result = np.zeros(n_c)  # the community's share of its last settled budget result, yuan
+        self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
         self.population = synthesize_population(region, params.population,

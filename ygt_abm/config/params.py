@@ -375,10 +375,10 @@ class ProviderParams(Strict):
         "Chen, Zhang, Zhang, BMC Health Serv Res 2014: 2,044 records, 10 THCs in 5 counties), county hospitals "
         "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
     )
-    refusal_harm_yuan: float = assumed(
-        1000.0, "mean non-financial harm, in yuan, to a patient sent up rather than admitted where first seen "
-        "(travel, delay, risk), exponential across patients; the extra out-of-pocket cost at the next level is "
-        "added to it. No source found; range 300–3000", gt=0,
+    redirect_harm_yuan: float = assumed(
+        1000.0, "mean non-financial harm, in yuan, to a patient a provider sends to another level than the one "
+        "first seen at (travel, delay, a less capable facility), exponential across patients; the difference in "
+        "out-of-pocket cost there is added to it. No source found; range 300–3000", gt=0,
     )
     adjustment_rate: float = assumed(
         0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "

@@ -18,16 +18,21 @@ the fund's payment becomes the holder's own money), plus ``patient_benefit_weigh
   marginal case now and N_ffs its value under fee-for-service at baseline prices. A budget the community
   holds makes the fund's payment its own money, so N falls and fewer marginal cases are admitted, from the
   year the budget is set.
-* **Sending appropriate cases up** (推诿). The provider declines an admission, sending the patient up a
-  level, when what it saves exceeds its weight times the patient's loss: the extra out-of-pocket cost at
-  the next level plus a harm exponential across patients (``refusal_harm_yuan``). What it saves is its
-  net value of the admission less, where the community holds the budget, what the admission costs the
-  community at the next level (in the county: that level's net value; out of the county: the fund's
-  payment the budget bears, unless the budget is for in-county spending only). Under fee-for-service
-  nobody declines; a budget that leaves out-of-county spending invites it, and appraisal limits it.
+* **Sending patients elsewhere.** A provider sends a patient from its level to another when what it
+  saves exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain
+  if cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk). What it saves is its net value of the admission less the value of the admission
+  elsewhere to it: nothing for a facility paid by fee-for-service; for the community holding a budget,
+  that level's net value in the county, or minus the fund's payment its budget bears out of the county
+  (unless the budget is for in-county spending only). The decision modelled is *declining appropriate
+  admissions* (推诿), sending the patient up a level (township → county hospital, county hospital →
+  city). Under fee-for-service nobody declines; nor under the documents' community budgets, which bear
+  out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A declined
+  patient has an outpatient contact and is referred up by the treating doctor. (Sending cases down to the
+  lowest adequate level is not yet a provider decision: a patient turned back chooses again, possibly the
+  city, which the provider would have to foresee.)
 
-Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers.
-A declined patient has an outpatient contact and is referred up by the treating doctor (``treatment``).
+Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
+what it does is ``model.practice`` (``state/practice.py``).
 """
 
 from __future__ import annotations
@@ -41,10 +46,11 @@ from ygt_abm.vocabulary import CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, SE
 
 
 class Provision(Process):
-    """Providers' admission threshold and readiness to decline admissions, set yearly from how they are paid."""
+    """Providers' admission threshold and declining, set yearly from how they are paid."""
 
     name = "provision"
-    reads = ("global_budget", "appraisal_weight")
+    reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
+             "inpatient_reimbursement", "inpatient_deductible", "unreferred_reimbursement_cut")  # what contacts earn
     round_streams = ("decline",)
 
     def init(self, model) -> None:
@@ -52,30 +58,27 @@ class Provision(Process):
         baseline = PolicyLevers.baseline(model.params, n_c, model.region.n_facilities)
         self.ffs_value = marginal_admission_value(model.params.providers, baseline, no_budget(n_c),
                                                   np.zeros(n_c))
-        self.threshold = np.zeros((n_c, N_LEVELS))  # serious cases below it are treated as outpatients
-        self.decline = np.zeros((n_c, N_LEVELS))  # share of appropriate admissions sent up (推诿)
 
     def start_year(self, model) -> None:
         """This year's admission threshold and declining, part of the way to what providers now prefer."""
-        p, lev = model.params.providers, model.levers
+        p, lev, practice = model.params.providers, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
-        target_threshold = admission_threshold(p, marginal_admission_value(p, lev, retention, lev.appraisal_weight),
-                                               self.ffs_value)
-        target_decline = decline_share(p, lev, retention)
-        rate = p.adjustment_rate
-        self.threshold += rate * (target_threshold - self.threshold)
-        self.decline += rate * (target_decline - self.decline)
+        value = marginal_admission_value(p, lev, retention, lev.appraisal_weight)
+        preferred = admission_threshold(p, value, self.ffs_value), decline_share(p, lev, retention)
+        for current, target in zip((practice.admission_threshold, practice.decline), preferred):
+            current += p.adjustment_rate * (target - current)
 
     def care_round(self, model, week, rnd) -> None:
-        """Marginal serious cases are treated as outpatients; declined ones are seen and sent up."""
-        if not (self.threshold.any() or self.decline.any()):
+        """Marginal serious cases are seen as outpatients; declined ones are seen and sent up."""
+        practice = model.practice
+        if not practice.departs_from_fee_for_service():
             return
         ep = week.episodes
         county, severity = ep.county[rnd.act], ep.severity[rnd.act]
         serious = (ep.kind[rnd.act] == SERIOUS) & (rnd.level >= TOWNSHIP)
         appropriate = severity >= model.params.providers.appropriate_admission_severity.array()[rnd.level]
-        outpatient = serious & (severity < self.threshold[county, rnd.level])
-        declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < self.decline[county, rnd.level])
+        outpatient = serious & (severity < practice.admission_threshold[county, rnd.level])
+        declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level])
         rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
         rnd.declined = declined
 
@@ -122,23 +125,27 @@ def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarr
     return threshold
 
 
-def decline_share(p, levers, retention: np.ndarray) -> np.ndarray:
-    """(county, level) share of appropriate admissions the provider sends up a level (推诿): those whose
-    harm from being sent up is worth less to it than what it saves."""
+def redirect_share(p, levers, retention: np.ndarray, here: int, there: int) -> np.ndarray:
+    """(county,) share of admissions a provider at level ``here`` sends to level ``there``: those whose loss
+    (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
     price, fund, value = _net_values(p, levers, retention)
-    admit = value[:, :, INPATIENT]
-    oop = (price - fund)[:, :, INPATIENT]
+    admit, oop = value[:, :, INPATIENT], (price - fund)[:, :, INPATIENT]
     community = retention[:, :CITY].any(axis=1)
-    ooc_included = np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
-    share = np.zeros_like(admit)
+    if there < CITY:
+        value_there = np.where(community, admit[:, there], 0.0)
+    else:  # the budget bears the fund's payment out of the county, if it covers it
+        covered = np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
+        value_there = np.where(community & covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
+    saving = value_there - admit[:, here]
+    weight = p.patient_benefit_weight + levers.appraisal_weight
+    excess = np.maximum(saving / weight - (oop[:, there] - oop[:, here]), 0.0)
+    return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
+
+
+def decline_share(p, levers, retention: np.ndarray) -> np.ndarray:
+    """(county, level) share of appropriate admissions the provider sends up a level (推诿)."""
+    share = np.zeros_like(retention)
     for level in (TOWNSHIP, COUNTY):
-        up = level + 1
-        if up <= COUNTY:
-            value_up = np.where(community, admit[:, up], 0.0)
-        else:  # the budget bears the fund's payment out of the county, if it covers it
-            value_up = np.where(community & ooc_included, -retention[:, level] * fund[:, up, INPATIENT], 0.0)
-        saving = value_up - admit[:, level]
-        weight = p.patient_benefit_weight + levers.appraisal_weight
-        excess = np.maximum(saving / weight - (oop[:, up] - oop[:, level]), 0.0)
-        share[:, level] = 1.0 - np.exp(-excess / p.refusal_harm_yuan)
+        share[:, level] = redirect_share(p, levers, retention, level, level + 1)
     return share
+
