@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/baseline_across_counties.py [--worlds 8] [--population 30000]
 
-Each county (world seed w) is warmed up for a year, then one year is recorded.
+Each county (world seed w) is warmed up for the usual warm-up (3 years), then one year is recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import pandas as pd
 
 from ygt_abm.config import ModelParameters, SyntheticWorld
+from ygt_abm.config.experiment import WARMUP_YEARS
 from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world
 
@@ -26,7 +27,7 @@ if __name__ == "__main__":
     rows = {}
     for world in range(1, args.worlds + 1):
         region = build_world(SyntheticWorld(population=args.population), seed=world)
-        frame = CountyModel(region, ModelParameters(), seed=world).run(1, warmup_years=1)
+        frame = CountyModel(region, ModelParameters(), seed=world).run(1, warmup_years=WARMUP_YEARS)
         rows[f"world {world}"] = frame.set_index("metric")["value"]
     table = pd.DataFrame(rows).T[SHOWN]
     table.loc["mean"] = table.mean()

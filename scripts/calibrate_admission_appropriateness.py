@@ -4,7 +4,7 @@ Under fee-for-service at baseline prices providers admit every serious case (``p
 so the appropriate-admission severity of a level is the quantile of its admitted cases' severity at the
 share the Appropriateness Evaluation Protocol found inappropriate: township health centres 26.5% (Zhang,
 Chen, Zhang, Zhang, BMC Health Serv Res 2014), county hospitals 15.2% (IJERPH 2018 15(6):1050). No study of
-city hospitals was found: they take the county's value. Pooled over synthetic counties after a 1-year
+city hospitals was found: they take the county's value. Pooled over synthetic counties after the usual
 warm-up, as the other calibration scripts. Prints the values to put in ``ygt_abm/config/params.py``.
 
     .venv/bin/python scripts/calibrate_admission_appropriateness.py [--population 30000] [--worlds 4]
@@ -16,7 +16,7 @@ import argparse
 
 import numpy as np
 
-from ygt_abm.config.experiment import SyntheticWorld
+from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import Process, default_processes
@@ -42,14 +42,14 @@ class AdmittedSeverity(Process):
 
 
 def admitted_severities(population: int, worlds: int) -> tuple[np.ndarray, np.ndarray]:
-    """(level, severity) of every admission in one year after a 1-year warm-up, pooled over the worlds."""
+    """(level, severity) of every admission in one year after the usual warm-up, pooled over the worlds."""
     levels, severities = [], []
     for w in range(1, worlds + 1):
         region = synthetic_region(SyntheticWorld(population=population), Streams(w).get("world"))
         processes = default_processes()
         processes.insert(next(i for i, p in enumerate(processes) if p.name == "access") + 1, AdmittedSeverity())
         model = CountyModel(region, ModelParameters(), seed=w, processes=processes)
-        model.warm_up(1)
+        model.warm_up(WARMUP_YEARS)
         noted = model.process("admitted_severity")
         noted.init(model)
         model.run(1)

@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 
-from ygt_abm.config.experiment import SyntheticWorld
+from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.streams import Streams  # the world of seed w, as build_world(config, w) makes it
@@ -33,7 +33,7 @@ TARGETS = {
 
 def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.8,
               params: ModelParameters | None = None) -> ModelParameters:
-    """Pool contacts over ``worlds`` synthetic counties, so the *typical* county matches the targets;
+    """Pool contacts over ``worlds`` synthetic counties (one year after the usual warm-up), so the *typical* county matches the targets;
     start from ``params`` (default: the shipped parameters)."""
     regions = [synthetic_region(SyntheticWorld(population=population), Streams(w).get("world"))
                for w in range(1, worlds + 1)]
@@ -43,7 +43,7 @@ def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.
         for w, region in enumerate(regions):
             model = CountyModel(region, params, seed=1000 * it + w)
             tally = model.process("treatment").contacts_by_level_type  # (level, type), whole run
-            model.warm_up(1)
+            model.warm_up(WARMUP_YEARS)
             after_warmup = tally.copy()
             model.run(1)
             contacts += tally - after_warmup

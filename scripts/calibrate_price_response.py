@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ygt_abm.analysis.elasticity import own_price_elasticity
-from ygt_abm.config.experiment import SyntheticWorld
+from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
@@ -41,16 +41,16 @@ VILLAGE_TYPES = ("minor", "chronic")  # the village-clinic elasticity is of thei
 
 
 def measure(params: ModelParameters, replicates: int, population: int, townships: int, seed: int) -> dict:
-    """Mean arc elasticity of each target over ``replicates`` paired runs (1 warm-up year, 1 recorded)."""
+    """Mean arc elasticity of each target over ``replicates`` paired runs (the usual warm-up, 1 recorded year)."""
     region = build_world(SyntheticWorld(population=population, townships=townships), seed)
     out = {key: [] for key in TARGETS} | {"visits_per_capita": []}
     for r in range(replicates):
-        base = CountyModel(region, params, seed=seed, replicate=r).run(1, 1).set_index("metric")["value"]
+        base = CountyModel(region, params, seed=seed, replicate=r).run(1, WARMUP_YEARS).set_index("metric")["value"]
         out["visits_per_capita"].append(base["visits_per_capita"])
         for kind, level in TARGETS:
             spec = {"type": "price_adjustment", f"{kind}_change": {level: 0.1}, "source": "calibration"}
             run = CountyModel(region, params, seed=seed, replicate=r, interventions=[build(spec)])
-            dearer = run.run(1, 1).set_index("metric")["value"]
+            dearer = run.run(1, WARMUP_YEARS).set_index("metric")["value"]
             out[(kind, level)].append(own_price_elasticity(base, dearer, kind, level))
     return {key: float(np.mean(v)) for key, v in out.items()}
 

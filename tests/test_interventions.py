@@ -176,11 +176,31 @@ def test_chronic_capitation_raises_the_primary_care_share_of_the_fund(world):
     assert get(pol) > get(base)
 
 
+def test_chronic_capitation_inside_a_global_budget_moves_money_within_the_community_not_out_of_the_fund(world):
+    capitation = {"type": "chronic_capitation", "per_head": 300, **SRC}
+    for specs, inside in (([capitation], False), ([{"type": "global_budget", **SRC}, capitation], True)):
+        model = CountyModel(world, None, seed=5, interventions=[build(s) for s in specs])
+        for _ in range(51):
+            model.step()
+        spending, revenue = model.fund.spending.sum(), model.facilities.revenue_fund.sum()
+        model.process("payment").end_year(model)  # the year-end payment alone
+        paid = model.counters.capitation[:, TOWNSHIP].sum()
+        assert paid == pytest.approx(300 * model.population.managed_chronic.sum())
+        if inside:  # a transfer from the county hospitals to the township centres
+            assert model.fund.spending.sum() == spending
+            assert model.counters.capitation[:, COUNTY].sum() == pytest.approx(-paid)
+            assert model.facilities.revenue_fund.sum() == pytest.approx(revenue)
+        else:
+            assert model.fund.spending.sum() == pytest.approx(spending + paid)
+            assert model.facilities.revenue_fund.sum() == pytest.approx(revenue + paid)
+
+
 # --- pathway -----------------------------------------------------------------------------------------
 
 def test_reserved_slots_shorten_referred_waits_and_lengthen_self_referred_ones(world):
     params = scarce()
-    base, pol = pair(world, {"type": "reserved_referral_slots", "share": 0.3}, weeks=10, params=params)
+    # one week: the waits expected next follow from the same demand, before patients respond to them
+    base, pol = pair(world, {"type": "reserved_referral_slots", "share": 0.3}, weeks=1, params=params)
     lead = np.flatnonzero(base.facilities.level == COUNTY)[np.argmax(base.facilities.beds[base.facilities.level == COUNTY])]
     assert pol.facilities.referred_wait_days[lead] < base.facilities.referred_wait_days[lead]
     assert pol.facilities.wait_days[lead] > base.facilities.wait_days[lead]

@@ -2,6 +2,8 @@
 Further facts join as the behaviour they need lands; raising a level's price lowering its use is in
 tests/test_elasticity.py."""
 
+import pandas as pd
+
 from ygt_abm.config import ModelParameters, SyntheticWorld
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
@@ -39,3 +41,27 @@ def test_gatekeeping_lowers_hospital_visits_but_compliance_is_partial():
     assert gated[hospital].sum() < 0.97 * base[hospital].sum()
     assert gated[hospital].sum() > 0.3 * base[hospital].sum()  # many still go straight up, and pay
     assert gated["primary_care_visit_share"] > base["primary_care_visit_share"]
+
+
+STATIONARY_SHARES = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
+                     "township_admission_share")
+
+
+def shares_by_year(steady_state_years: int, seeds=range(4)) -> pd.DataFrame:
+    """Mean over seeds of each share by year: a 60,000-resident county, 3 warm-up years, 10 recorded."""
+    region = build_world(SyntheticWorld(population=60_000, townships=3), seed=4)
+    params = ModelParameters()
+    params.workforce.steady_state_years = steady_state_years
+    frames = [CountyModel(region, params, seed=s).run(10, warmup_years=3) for s in seeds]
+    table = pd.concat(frames).pivot_table(index="year", columns="metric", values="value", aggfunc="mean")
+    return table[[*STATIONARY_SHARES, "village_doctors"]]
+
+
+def test_the_baseline_is_stationary_after_warm_up_unless_the_secular_trend_is_switched_on():
+    steady = shares_by_year(steady_state_years=60)
+    deviation = (steady[list(STATIONARY_SHARES)] - steady[list(STATIONARY_SHARES)].mean()).abs().max()
+    assert (deviation <= 0.005).all(), deviation.round(4).to_dict()  # each share within ±0.5 point
+    trend = shares_by_year(steady_state_years=0, seeds=range(1))  # the documented decline of village doctors
+    yearly = (trend["village_doctors"].iloc[-1] / trend["village_doctors"].iloc[0]) ** (1 / 9) - 1
+    assert -0.06 <= yearly <= -0.02
+    assert trend["primary_care_visit_share"].iloc[-1] < trend["primary_care_visit_share"].iloc[0] - 0.01

@@ -6,7 +6,7 @@ import pytest
 from ygt_abm.config import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.workforce import doctor_pay, restaff, yearly_careers
-from ygt_abm.vocabulary import COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import COUNTY, N_LEVELS, TOWNSHIP, VILLAGE
 
 
 def _village_doctors(model) -> float:
@@ -25,8 +25,15 @@ def test_a_facility_view_reads_the_arrays(small_region):
         model.facility(small_region.n_facilities)
 
 
+def trend() -> ModelParameters:
+    """Every post filled at the start, with the initial ages: the documented secular decline."""
+    params = ModelParameters()
+    params.workforce.steady_state_years = 0
+    return params
+
+
 def test_doctors_have_level_skill_employer_posting_age_and_pay(small_region):
-    model = CountyModel(small_region, seed=1)
+    model = CountyModel(small_region, trend(), seed=1)
     d = model.doctors
     assert len(d) == model.facilities.doctors.sum()
     assert (d.posting == d.employer).all() and (d.uid == np.arange(len(d))).all()
@@ -34,15 +41,27 @@ def test_doctors_have_level_skill_employer_posting_age_and_pay(small_region):
     assert d.age[d.level == VILLAGE].mean() > d.age[d.level != VILLAGE].mean()  # village doctors are older
 
 
-def test_village_doctors_dwindle_because_their_posts_are_hard_to_fill(small_region):
-    model = CountyModel(small_region, seed=2)
+def five_years_of_careers(model) -> float:
+    """Yearly change of the village doctors over five years of careers at baseline pay."""
     start = _village_doctors(model)
     rng = np.random.default_rng(0)
     for _ in range(5):
         yearly_careers(model.doctors, model.facilities, model.params.workforce, doctor_pay(model), model.levers, rng)
     restaff(model)
-    yearly_loss = 1 - (_village_doctors(model) / start) ** (1 / 5)
-    assert 0.02 < yearly_loss < 0.08  # bulletins: −3–6% a year
+    return (_village_doctors(model) / start) ** (1 / 5) - 1
+
+
+def test_with_every_post_filled_at_the_start_village_doctors_dwindle_because_their_posts_are_hard_to_fill(small_region):
+    assert -0.08 < five_years_of_careers(CountyModel(small_region, trend(), seed=2)) < -0.02  # bulletins: −3–6% a year
+
+
+def test_the_workforce_starts_at_its_steady_state_with_the_sourced_headcount(small_region):
+    filled, steady = CountyModel(small_region, trend(), seed=2), CountyModel(small_region, seed=2)
+    for level in range(N_LEVELS):
+        start = filled.doctors.level == level
+        assert (steady.doctors.level == level).sum() == pytest.approx(start.sum(), rel=0.08)
+    assert abs(five_years_of_careers(steady)) < 0.015
+    assert steady.doctors.age[steady.doctors.level == VILLAGE].mean() > steady.doctors.age[steady.doctors.level != VILLAGE].mean()
 
 
 def test_careers_keep_hiring_order_and_count_every_event(small_region):

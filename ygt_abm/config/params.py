@@ -177,15 +177,17 @@ class EpisodeChoice(Strict):
 
 
 _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.py (pooled over 4 synthetic "
-               "counties, after a 1-year warm-up) to the bulletin 2022 visit split "
+               "counties, after the 3-year warm-up and with the workforce at its steady state) to the bulletin 2022 visit split "
                "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the "
                "split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
 _PRICE = ("cost coefficients and the village weight calibrated by scripts/calibrate_price_response.py (with the "
           "level constants, keeping visits per person) to three pre-reform price elasticities, each measured by "
           "raising out-of-pocket cost 10% at one level (experiments/price-elasticities.yaml): village-clinic "
-          "outpatient ≈ −1.5 (Zhou et al., Health Economics 2009; simulated −1.49), rural outpatient −0.52 at the "
-          "county hospital and first admission −0.37 (Zhou et al., Health Policy 2011; simulated −0.52, −0.36). "
+          "outpatient ≈ −1.5 (Zhou et al., Health Economics 2009; simulated −1.51), rural outpatient −0.52 at the "
+          "county hospital and first admission −0.37 (Zhou et al., Health Policy 2011; simulated −0.53, −0.39; year "
+          "1 after the 3-year warm-up, 8 replicates; the serious coefficient was rescaled once more after the "
+          "stationary baseline, 2026-12-02). "
           "Cheap village care needs a 37× steeper per-yuan coefficient: its elasticity is large at a price of a "
           "few yuan; township and city care take the county's coefficient (no level-specific source found, "
           "docs/evidence.md)")
@@ -193,26 +195,26 @@ _PRICE = ("cost coefficients and the village weight calibrated by scripts/calibr
 
 class ChoiceParams(Strict):
     minor: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.809, 1.537, 3.895)), self_care=0.4, quality=2.5,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.704, 1.409, 3.777)), self_care=0.4, quality=2.5,
                       travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
         f"the DCE of Yan et al. 2022 finds distance effects small; {_PRICE}; {_WAIT_SOURCE}",
     )
     chronic: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.649, 1.162, 3.004)), self_care=-0.5, quality=2.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.537, 1.056, 2.909)), self_care=-0.5, quality=2.0,
                       travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.013, -0.365, 2.699, 10.218)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.17937, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.586, 2.213, 8.828)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.15503, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost",
     )
     emergency: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(-0.979, -0.451, 0.727, 2.889)), self_care=None, quality=2.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(-0.979, -0.501, 0.681, 3.168)), self_care=None, quality=2.0,
                       travel_hour=-2.0, cost_100_yuan=-0.8953, wait_day=-0.077),
         f"travel time dominates in an emergency; {_PRICE}; {_CALIBRATED}",
     )
@@ -348,6 +350,14 @@ class WorkforceParams(Strict):
         "三(四) raises it to ≥45% (2020) and 50% (2021)", ge=0, le=1,
     )
     recruit_age: AmountByLevel = assumed(AmountByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
+    steady_state_years: int = assumed(
+        60, "years of careers (at baseline pay, before the first simulated week) that bring the workforce to its "
+        "own steady state: ages, headcount and vacancies stay as they are unless policy changes them, so the "
+        "baseline is stationary. The establishment of each level is scaled so that its steady-state headcount "
+        "is the sourced one. 0 starts every post filled with the initial ages: village doctors then fall about "
+        "3.5% a year, the documented secular decline (≈3–6% a year nationally, bulletins; Fujian −28% "
+        "2015→2020), which is a transient toward that steady state", ge=0, le=200,
+    )
 
 
 class ProviderParams(Strict):
@@ -367,7 +377,7 @@ class ProviderParams(Strict):
         "for-service over-admission, which the evidence shows, needs it below about 0.75", ge=0, le=1,
     )
     appropriate_admission_severity: ShareByLevel = assumed(
-        ShareByLevel(**_lvl(0.0, 0.458, 0.392, 0.392)),
+        ShareByLevel(**_lvl(0.0, 0.457, 0.395, 0.395)),
         "severity below which an admission is one the Appropriateness Evaluation Protocol calls inappropriate "
         "(the case could be treated as an outpatient). Calibrated by scripts/calibrate_admission_"
         "appropriateness.py (4 counties of 100,000) so that under fee-for-service, where providers admit every serious case, the share "

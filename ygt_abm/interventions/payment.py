@@ -136,10 +136,12 @@ class ReferredPatientWaiverPriority(Intervention):
 class ChronicCapitation(Intervention):
     """Chronic-disease capitation (慢病按人头付费; AH §6, surplus tilted to grassroots).
 
-    The fund pays primary care ``per_head`` yuan a year for each managed chronic patient, and primary teams
-    reach out to their chronic patients (``outreach_utility`` for primary chronic follow-ups). Mechanism:
-    primary care earns from keeping chronic patients managed, so more follow-ups happen at the village and
-    township, and the primary-care share of the fund rises."""
+    Primary care is paid ``per_head`` yuan a year for each managed chronic patient: by the fund, or, where
+    the community holds a global budget, out of that budget (AH §6 sets it 在医共体…总额预算指标下), as a
+    transfer from the county hospitals; primary teams reach out to their chronic patients
+    (``outreach_utility`` for primary chronic follow-ups). Mechanism: primary care earns from keeping
+    chronic patients managed, so more follow-ups happen at the village and township; without a budget the
+    primary-care share of the fund rises by the payment itself."""
 
     name = "chronic_capitation"
 

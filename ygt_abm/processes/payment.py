@@ -59,7 +59,7 @@ class Payment(Process):
     name = "payment"
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
              "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
-             "unreferred_reimbursement_cut", "continuous_deductible", "capitation_per_chronic")
+             "unreferred_reimbursement_cut", "continuous_deductible", "capitation_per_chronic", "global_budget")
 
     def start_year(self, model) -> None:
         """This year's prices and reimbursement rules."""
@@ -95,20 +95,32 @@ class Payment(Process):
         fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
 
     def end_year(self, model) -> None:
-        """Chronic-disease capitation (按人头付费): the fund pays primary care a yearly sum per managed
-        chronic patient, to the patient's township health centre."""
+        """Chronic-disease capitation (按人头付费): primary care is paid a yearly sum per managed chronic
+        patient, to the patient's township health centre: by the fund, or, where the community holds a
+        global budget, out of that budget (AH §6: 在医共体…总额预算指标下), taken from the county hospitals."""
         per_head = model.levers.capitation_per_chronic
         if not per_head.any():
             return
-        pop = model.population
+        pop, fac, counters = model.population, model.facilities, model.counters
         managed = np.flatnonzero(pop.managed_chronic)
         county = pop.county[managed].astype(np.int64)
         amount = per_head[county]
         thc = model.home_centre[pop.village[managed]]
+        inside = np.array([budget is not None for budget in model.levers.global_budget])[county]
         township = np.full(len(managed), TOWNSHIP)
-        model.fund.pay(county, township, amount)
-        model.counters.add_by_level_weighted(model.counters.capitation, county, township, amount)
-        model.facilities.revenue_fund += np.bincount(thc, weights=amount, minlength=len(model.facilities.level))
+        model.fund.pay(county[~inside], township[~inside], amount[~inside])
+        counters.add_by_level_weighted(counters.capitation, county, township, amount)
+        fac.revenue_fund += np.bincount(thc, weights=amount, minlength=len(fac.level))
+        if inside.any():  # a transfer within the community: the county hospitals pay it, by their fund revenue
+            paid = np.bincount(county[inside], weights=amount[inside], minlength=len(per_head))
+            counters.capitation[:, COUNTY] -= paid
+            hospital = (fac.level == COUNTY) & (fac.county >= 0)
+            hospital_county = np.where(hospital, fac.county, 0)
+            earned = np.where(hospital, fac.revenue_fund, 0.0)
+            county_earned = np.bincount(hospital_county, weights=earned, minlength=len(per_head))
+            share = np.divide(earned, county_earned[hospital_county], out=np.zeros_like(earned),
+                              where=county_earned[hospital_county] > 0)
+            fac.revenue_fund -= share * paid[hospital_county]
 
 
 def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,

@@ -4,7 +4,9 @@ At the start of every year doctors are posted as the secondment levers say (下�
 skilled of the sending level go first) and facilities are restaffed: doctors, skill, capacity and
 capability follow the postings and the supply levers. At the end of every year doctors age, retire, quit
 (more often when pay is below the reference), train, and vacancies are filled (faster as pay rises and as
-levers ease hiring: 乡聘村用, 县招乡用); over-age village doctors leave at a hazard of their own.
+levers ease hiring: 乡聘村用, 县招乡用); over-age village doctors leave at a hazard of their own. Before the
+start, careers run at baseline pay until the workforce is at its own steady state (``steady_state_years``),
+so that without policy it stays as it is.
 Pay is reference pay × the policy's pay factor × the budget bonus of the last settlement.
 """
 
@@ -15,7 +17,7 @@ import numpy as np
 from ygt_abm.processes.base import Process
 from ygt_abm.state.doctors import Doctors
 from ygt_abm.state.facilities import FacilityState
-from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, N_LEVELS, TOWNSHIP, VILLAGE
 
 
 class Workforce(Process):
@@ -27,6 +29,7 @@ class Workforce(Process):
 
     def init(self, model) -> None:
         hire_initial_doctors(model.doctors, model.facilities, model.params.workforce, model.streams.get("doctors"))
+        start_at_steady_state(model)
         restaff(model)
 
     def start_year(self, model) -> None:
@@ -74,6 +77,24 @@ def hire_initial_doctors(doctors: Doctors, state: FacilityState, params, rng: np
     skill = rng.beta(params.skill_alpha, params.skill_beta, len(employer))
     doctors.hire(lvl, employer, age, skill, params.reference_pay.array()[lvl])
     state.posts[:] = count  # establishment = the posts actually filled at start
+
+
+def start_at_steady_state(model) -> None:
+    """Careers at baseline pay for ``steady_state_years`` before the start, twice: the first half shows what
+    share of each level's posts its steady state keeps filled; the establishment is scaled by its inverse,
+    and the second half settles the workforce there, so the steady-state headcount is the initial one."""
+    years = model.params.workforce.steady_state_years
+    if years == 0:
+        return
+    doctors, fac, params = model.doctors, model.facilities, model.params.workforce
+    pay = doctor_pay(model)  # baseline: no policy yet
+    initial = np.bincount(fac.level, weights=fac.posts, minlength=N_LEVELS)
+    half = years // 2
+    for year in range(years):
+        if year == half:
+            staffed = np.bincount(doctors.level, minlength=N_LEVELS)
+            fac.posts *= np.divide(initial, staffed, out=np.ones(N_LEVELS), where=staffed > 0)[fac.level]
+        yearly_careers(doctors, fac, params, pay, model.levers, model.streams.yearly("careers_before_start", year))
 
 
 def yearly_careers(doctors: Doctors, state: FacilityState, params, pay: np.ndarray, levers,
