@@ -1,6 +1,6 @@
 """Stylized facts the model must reproduce from its mechanisms (issue: behaviour grounded in evidence).
-Further facts join as the behaviour they need lands; raising a level's price lowering its use is in
-tests/test_elasticity.py."""
+Raising a level's price lowering its use is in tests/test_elasticity.py; a budget with surplus retention
+changing what providers do from year 1 is in tests/test_provision.py."""
 
 import pandas as pd
 
@@ -65,3 +65,34 @@ def test_the_baseline_is_stationary_after_warm_up_unless_the_secular_trend_is_sw
     yearly = (trend["village_doctors"].iloc[-1] / trend["village_doctors"].iloc[0]) ** (1 / 9) - 1
     assert -0.06 <= yearly <= -0.02
     assert trend["primary_care_visit_share"].iloc[-1] < trend["primary_care_visit_share"].iloc[0] - 0.01
+
+
+def last_year(region, specs, params=None, years=3):
+    """Indicators of the last of ``years`` recorded years (after the usual warm-up), one seed."""
+    model = CountyModel(region, params or ModelParameters(), seed=5, interventions=[build({**SRC, **s}) for s in specs])
+    frame = model.run(years, warmup_years=3)
+    return frame[frame["year"] == years].set_index("metric")["value"]
+
+
+def test_under_fee_for_service_a_stronger_county_hospital_draws_patients_from_the_townships_not_only_the_city():
+    region = build_world(SyntheticWorld(population=40_000, townships=3), seed=9)
+    upgrade = {"type": "county_hospital_upgrade", "capability_gain": 0.15, "extra_beds_share": 0.3,
+               "episode_types": ["minor", "chronic", "serious", "emergency"]}
+    base, upgraded = last_year(region, []), last_year(region, [upgrade])
+    assert upgraded["visits_per_capita_county"] > base["visits_per_capita_county"]
+    for level in ("township", "city"):  # 虹吸: from below as well as from above
+        assert upgraded[f"visits_per_capita_{level}"] < base[f"visits_per_capita_{level}"]
+        assert upgraded[f"admissions_per_capita_{level}"] < base[f"admissions_per_capita_{level}"]
+
+
+def test_the_same_package_does_less_where_township_centres_cannot_treat_more():
+    region = build_world(SyntheticWorld(population=40_000, townships=3), seed=9)
+    weak = ModelParameters()
+    weak.workforce.township_doctors, weak.facilities.township_beds = 4, 8  # few doctors and beds
+    gap = [{"type": "reimbursement_gap", "outpatient_change": {"township": 0.2}, "inpatient_change": {"township": 0.1}}]
+    effects = {}
+    for name, params in (("strong", None), ("weak", weak)):
+        base, reformed = last_year(region, [], params, years=2), last_year(region, gap, params, years=2)
+        effects[name] = reformed["primary_care_visit_share"] - base["primary_care_visit_share"]
+    assert effects["strong"] > 0.01
+    assert effects["weak"] < effects["strong"] / 3
