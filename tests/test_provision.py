@@ -58,6 +58,12 @@ def test_the_more_of_a_surplus_the_community_keeps_the_fewer_marginal_admissions
     assert np.all(np.diff(shares) > 0)
 
 
+def test_no_stake_in_a_community_budget_however_small_makes_providers_send_patients_up():
+    for retained in (0.0, 0.01, 0.1, 0.5, 1.0):
+        _, decline = provider_view([budget(retained=retained)])
+        assert not decline.any(), retained
+
+
 def test_a_budget_in_deficit_gives_the_overspend_share_its_weight():
     retention = holder_retention([budget(retained=1.0, overspend=0.25)], np.array([-1.0]))
     assert retention[0, :CITY].tolist() == [0.25] * CITY and retention[0, CITY] == 0.0

@@ -20,10 +20,11 @@ the fund's payment becomes the holder's own money), plus ``patient_benefit_weigh
   year the budget is set.
 * **Sending patients elsewhere.** A provider sends a patient from its level to another when what it
   saves exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain
-  if cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk). What it saves is its net value of the admission less the value of the admission
-  elsewhere to it: nothing for a facility paid by fee-for-service; for the community holding a budget,
-  that level's net value in the county, or minus the fund's payment its budget bears out of the county
-  (unless the budget is for in-county spending only). The decision modelled is *declining appropriate
+  if cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk).
+  What it saves is its net value of the admission less what the admission elsewhere costs it. Facilities
+  keep their own fee-for-service revenue; what ties them is the budget's result, which bears the fund's
+  payment for the admission elsewhere at the holder's retention: in the county always, out of the county
+  unless the budget is for in-county spending only. The decision modelled is *declining appropriate
   admissions* (推诿), sending the patient up a level (township → county hospital, county hospital →
   city). Under fee-for-service nobody declines; nor under the documents' community budgets, which bear
   out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A declined
@@ -130,12 +131,10 @@ def redirect_share(p, levers, retention: np.ndarray, here: int, there: int) -> n
     (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
     price, fund, value = _net_values(p, levers, retention)
     admit, oop = value[:, :, INPATIENT], (price - fund)[:, :, INPATIENT]
-    community = retention[:, :CITY].any(axis=1)
-    if there < CITY:
-        value_there = np.where(community, admit[:, there], 0.0)
-    else:  # the budget bears the fund's payment out of the county, if it covers it
-        covered = np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
-        value_there = np.where(community & covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
+    covered = np.array([there < CITY or (b is not None and b.out_of_county_included) for b in levers.global_budget])
+    # facilities keep their own fee-for-service revenue; what ties them is the budget's result, which bears
+    # the fund's payment for the admission there at the holder's retention
+    value_there = np.where(covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
     saving = value_there - admit[:, here]
     weight = p.patient_benefit_weight + levers.appraisal_weight
     excess = np.maximum(saving / weight - (oop[:, there] - oop[:, here]), 0.0)
