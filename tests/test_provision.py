@@ -8,7 +8,7 @@ from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    admission_threshold, decline_share, holder_retention, marginal_admission_value, no_budget,
+    admission_threshold, decline_share, holder_retention, marginal_admission_value, no_budget, settlement_appraisal,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -34,7 +34,7 @@ def provider_view(budgets, params=None, appraisal=0.0):
     levers.appraisal_weight[:] = appraisal
     retention = holder_retention(levers.global_budget, np.zeros(n))
     ffs = marginal_admission_value(p, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
-    value = marginal_admission_value(p, levers, retention, levers.appraisal_weight)
+    value = marginal_admission_value(p, levers, retention, settlement_appraisal(levers))
     return admission_threshold(p, value, ffs), decline_share(p, levers, retention)
 
 
@@ -67,6 +67,22 @@ def test_no_stake_in_a_community_budget_however_small_makes_providers_send_patie
 def test_a_budget_in_deficit_gives_the_overspend_share_its_weight():
     retention = holder_retention([budget(retained=1.0, overspend=0.25)], np.array([-1.0]))
     assert retention[0, :CITY].tolist() == [0.25] * CITY and retention[0, CITY] == 0.0
+    # a deficit borne at 0 settles as −0.0: still a deficit, with no stake
+    assert not holder_retention([budget(retained=1.0, overspend=0.0)], np.array([-0.0])).any()
+
+
+def test_city_hospitals_keep_fee_for_service_practice_whatever_the_county_does():
+    params = ModelParameters()
+    levers = levers_with([budget()], params)
+    levers.unreferred_reimbursement_cut[0, CITY] = 0.1  # patients pay more there without a referral
+    p, retention = params.providers, holder_retention(levers.global_budget, np.zeros(1))
+    ffs = marginal_admission_value(p, PolicyLevers.baseline(params, 1, 1), no_budget(1), np.zeros(1))
+    assert admission_threshold(p, marginal_admission_value(p, levers, retention, np.zeros(1)), ffs)[0, CITY] == 0
+
+
+def test_appraisal_acts_through_a_budgets_settlement_only():
+    threshold, decline = provider_view([None], appraisal=0.5)
+    assert not threshold.any() and not decline.any()
 
 
 def test_a_cap_that_leaves_out_of_county_care_out_invites_declining_and_appraisal_limits_it():

@@ -102,8 +102,9 @@ class AppraisalLinkedSettlement(Intervention):
     GD 二(四)): the community keeps its surplus only in proportion to how it scores on indicators such as
     the in-county treatment rate and referrals, so harm done to patients costs it money.
 
-    ``weight`` is added to providers' own weight on their patients' benefit (yuan of settlement at stake
-    per yuan of patient harm; ASSUMPTION: the documents name the link, not its strength). Mechanism: fewer
+    ``weight`` is added to providers' own weight on their patients' benefit where the county pays a global
+    budget (yuan of settlement at stake per yuan of patient harm; ASSUMPTION: the documents name the
+    link, not its strength). Mechanism: fewer
     declined admissions (推诿) and fewer marginal admissions (``processes/provision.py``)."""
 
     name = "appraisal_linked_settlement"

@@ -1,18 +1,20 @@
 """Provision: how providers act given how they are paid (供方行为): the imperfect agent of Ellis and McGuire
 (J Health Econ 1986), who weighs its own net revenue against its patients' benefit, adapting over years.
 
-Each year, for every county and level that admits (township health centres, county hospitals, and the city
-hospitals its residents use), the provider values a decision by what it earns, net of the cost that varies
-with it (``marginal_cost_share`` of the price) and, where a global budget makes the community the budget
-holder, of the fund money it keeps (``retained_share`` of a surplus, ``overspend_share`` of a deficit:
-the fund's payment becomes the holder's own money), plus ``patient_benefit_weight`` (and the appraisal's
-``appraisal_weight``, 考核) times the patient's benefit. Two decisions:
+Each year, for every county and the levels of it that admit (township health centres and county hospitals;
+city hospitals, outside every county's policy, keep fee-for-service practice), the provider values a
+decision by what it earns, net of the cost that varies with it (``marginal_cost_share`` of the price)
+and, where a global budget makes the community the budget holder, of the fund money it keeps
+(``retained_share`` of a surplus, ``overspend_share`` of a deficit: the fund's payment becomes the
+holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
+appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Two decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
   admission severity could be treated as an outpatient. The provider admits it if its margin of an
   admission over an outpatient visit, less its weight times the patient's extra out-of-pocket cost, beats
-  the patient's health benefit, taken linear in severity and scaled so that under fee-for-service at
-  baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness
+  its weight times what the patient gains in health from being seen as an outpatient instead, taken to
+  fall linearly with severity (to nothing at the appropriate-admission severity) and scaled so that under
+  fee-for-service at baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness
   studies measured). So the threshold below which serious cases are treated as outpatients is
   ``appropriate × (1 − N / N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a
   marginal case now and N_ffs its value under fee-for-service at baseline prices. A budget the community
@@ -21,7 +23,8 @@ the fund's payment becomes the holder's own money), plus ``patient_benefit_weigh
 * **Sending patients elsewhere.** A provider sends a patient from its level to another when what it
   saves exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain
   if cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk).
-  What it saves is its net value of the admission less what the admission elsewhere costs it. Facilities
+  What it saves is its net value of the admission, less that of the outpatient visit the patient still
+  has, less what the admission elsewhere costs it. Facilities
   keep their own fee-for-service revenue; what ties them is the budget's result, which bears the fund's
   payment for the admission elsewhere at the holder's retention: in the county always, out of the county
   unless the budget is for in-county spending only. The decision modelled is *declining appropriate
@@ -64,7 +67,7 @@ class Provision(Process):
         """This year's admission threshold and declining, part of the way to what providers now prefer."""
         p, lev, practice = model.params.providers, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
-        value = marginal_admission_value(p, lev, retention, lev.appraisal_weight)
+        value = marginal_admission_value(p, lev, retention, settlement_appraisal(lev))
         preferred = admission_threshold(p, value, self.ffs_value), decline_share(p, lev, retention)
         for current, target in zip((practice.admission_threshold, practice.decline), preferred):
             current += p.adjustment_rate * (target - current)
@@ -95,9 +98,15 @@ def holder_retention(budgets: list, last_result: np.ndarray) -> np.ndarray:
     result); city hospitals are paid by fee-for-service."""
     retention = no_budget(len(budgets))
     for c, budget in enumerate(budgets):
-        if budget is not None:
-            retention[c, :CITY] = budget.retained_share if last_result[c] >= 0 else budget.overspend_share
+        if budget is not None:  # a deficit borne at 0 is −0.0: the sign bit tells it from a surplus
+            retention[c, :CITY] = budget.overspend_share if np.signbit(last_result[c]) else budget.retained_share
     return retention
+
+
+def settlement_appraisal(levers) -> np.ndarray:
+    """(county,) appraisal weight where a budget's settlement can be tied to it (nothing to tie without one)."""
+    has_budget = np.array([budget is not None for budget in levers.global_budget])
+    return np.where(has_budget, levers.appraisal_weight, 0.0)
 
 
 def _net_values(p, levers, retention: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -123,6 +132,7 @@ def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarr
     kept = np.divide(value, ffs_value, out=np.zeros_like(value), where=ffs_value > 0)
     threshold = appropriate * (1.0 - np.clip(kept, 0.0, 1.0))
     threshold[:, :TOWNSHIP] = 0.0  # village clinics have no beds
+    threshold[:, CITY] = 0.0  # outside the county's policy: fee-for-service practice
     return threshold
 
 
@@ -135,9 +145,11 @@ def redirect_share(p, levers, retention: np.ndarray, here: int, there: int) -> n
     # facilities keep their own fee-for-service revenue; what ties them is the budget's result, which bears
     # the fund's payment for the admission there at the holder's retention
     value_there = np.where(covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
-    saving = value_there - admit[:, here]
-    weight = p.patient_benefit_weight + levers.appraisal_weight
-    excess = np.maximum(saving / weight - (oop[:, there] - oop[:, here]), 0.0)
+    seen = value[:, here, OUTPATIENT]  # the declined patient is still seen once, as an outpatient
+    saving = value_there + seen - admit[:, here]
+    weight = p.patient_benefit_weight + settlement_appraisal(levers)
+    seen_oop = (price - fund)[:, here, OUTPATIENT]
+    excess = np.maximum(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), 0.0)
     return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
 
 
