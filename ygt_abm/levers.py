@@ -91,6 +91,10 @@ class PolicyLevers:
     self_care_shift: np.ndarray  # (C,) utility added to self-care for minor illness (健康素养)
     city_bypass_shift: np.ndarray  # (C,) utility added to city care for minor illness
 
+    def budget_held(self) -> np.ndarray:
+        """(C,) bool: the county pays its community a global budget this year."""
+        return np.array([budget is not None for budget in self.global_budget])
+
     @classmethod
     def baseline(cls, params: ModelParameters, n_counties: int, n_facilities: int) -> "PolicyLevers":
         f, fac = params.finance, params.facilities

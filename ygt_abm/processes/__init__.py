@@ -24,8 +24,9 @@ __all__ = ["STAGES", "Loop", "Process", "Week", "default_processes", "lever_tabl
 def default_processes() -> list[Process]:
     """New instances of every process, in loop order. Within a stage only the processes that act in it
     run, in this order: policy sets the year's levers before anyone reads them; a round goes choice →
-    provision (the provider's admission decision) → access → payment → treatment → aftercare; every payment of the year (capitation included) is booked
-    before the year's indicators are recorded; then the fund settles, and careers follow the settled pay."""
+    provision (the provider's admission decision) → access → payment → treatment → aftercare; every
+    payment of the year (capitation included) is booked before the year's indicators are recorded; then
+    the fund settles, and careers follow the settled pay."""
     return [Policy(), Enrolment(), Onset(), Choice(), Provision(), Access(), Payment(), Treatment(), Aftercare(),
             Learning(), Recording(), Settlement(), Workforce()]
 

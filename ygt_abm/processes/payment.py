@@ -106,7 +106,7 @@ class Payment(Process):
         county = pop.county[managed].astype(np.int64)
         amount = per_head[county]
         thc = model.home_centre[pop.village[managed]]
-        inside = np.array([budget is not None for budget in model.levers.global_budget])[county]
+        inside = model.levers.budget_held()[county]
         township = np.full(len(managed), TOWNSHIP)
         model.fund.pay(county[~inside], township[~inside], amount[~inside])
         counters.add_by_level_weighted(counters.capitation, county, township, amount)

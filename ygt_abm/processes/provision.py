@@ -62,6 +62,7 @@ class Provision(Process):
         baseline = PolicyLevers.baseline(model.params, n_c, model.region.n_facilities)
         self.ffs_value = marginal_admission_value(model.params.providers, baseline, no_budget(n_c),
                                                   np.zeros(n_c))
+        self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
 
     def start_year(self, model) -> None:
         """This year's admission threshold and declining, part of the way to what providers now prefer."""
@@ -80,7 +81,7 @@ class Provision(Process):
         ep = week.episodes
         county, severity = ep.county[rnd.act], ep.severity[rnd.act]
         serious = (ep.kind[rnd.act] == SERIOUS) & (rnd.level >= TOWNSHIP)
-        appropriate = severity >= model.params.providers.appropriate_admission_severity.array()[rnd.level]
+        appropriate = severity >= self.appropriate[rnd.level]
         outpatient = serious & (severity < practice.admission_threshold[county, rnd.level])
         declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level])
         rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
@@ -105,8 +106,7 @@ def holder_retention(budgets: list, last_result: np.ndarray) -> np.ndarray:
 
 def settlement_appraisal(levers) -> np.ndarray:
     """(county,) appraisal weight where a budget's settlement can be tied to it (nothing to tie without one)."""
-    has_budget = np.array([budget is not None for budget in levers.global_budget])
-    return np.where(has_budget, levers.appraisal_weight, 0.0)
+    return np.where(levers.budget_held(), levers.appraisal_weight, 0.0)
 
 
 def _net_values(p, levers, retention: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -124,11 +124,8 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "referrals_down": c.referrals_down.copy(),
         "declined_admissions": c.declined_admissions.copy(),
         "oop_per_episode": _share(c.oop, c.care_episodes),
-        "family_doctor_signup_rate": _share(
-            np.bincount(population.county[population.family_doctor], minlength=n).astype(float), residents),
-        "key_population_signup_rate": _share(
-            np.bincount(population.county[key & population.family_doctor], minlength=n).astype(float),
-            np.bincount(population.county[key], minlength=n).astype(float)),
+        "family_doctor_signup_rate": _share(count(population.family_doctor), residents),
+        "key_population_signup_rate": _share(count(key & population.family_doctor), count(key)),
         "chronic_managed_rate": _share(managed, under_management),
         "chronic_management_coverage": _share(under_management, chronic_n),
         "village_doctors": doctors[:, VILLAGE].astype(float),

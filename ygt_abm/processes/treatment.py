@@ -27,6 +27,7 @@ class Treatment(Process):
 
     def init(self, model) -> None:
         self.contacts_by_level_type = np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64)  # whole run, for calibration
+        self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
 
     def care_round(self, model, week, rnd) -> None:
         """Count the contacts, decide success, refer failures up (formal or self-referral)."""
@@ -42,8 +43,8 @@ class Treatment(Process):
         self.contacts_by_level_type += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=self.contacts_by_level_type.size
                                                    ).reshape(self.contacts_by_level_type.shape)
         severity = ep.severity[act]
-        appropriate = model.params.providers.appropriate_admission_severity.array()[lvl]
-        counters.add_by_level(counters.inappropriate_admissions, county, lvl, (kind == INPATIENT) & (severity < appropriate))
+        inappropriate = (kind == INPATIENT) & (severity < self.appropriate[lvl])
+        counters.add_by_level(counters.inappropriate_admissions, county, lvl, inappropriate)
         counters.add(counters.declined_admissions, county[rnd.declined])
         in_scope = fac.capability[fid, t] > 0
         p = success_probability(fac.capability[fid, t], severity, care.success_slope)
