@@ -3,7 +3,9 @@ import pytest
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.processes.payment import expected_oop, price_and_reimbursement
+from ygt_abm.processes.payment import (
+    INSURED, PAST_OUTPATIENT_LIMIT, UNINSURED, coverage, expected_oop, limit_outpatient_fund, price_and_reimbursement,
+)
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 
@@ -13,22 +15,43 @@ def levers():
     return PolicyLevers.baseline(ModelParameters(), n_counties=1, n_facilities=3)
 
 
-def test_the_fund_pays_the_ratio_above_the_deductible(levers):
+def test_the_fund_pays_the_ratio_of_the_in_catalogue_price_above_the_deductible(levers):
     level = np.array([2, 2, 1])
     kind = np.array([INPATIENT, OUTPATIENT, INPATIENT])
+    levers.inpatient_in_catalogue[:] = 0.9
     price, fund = price_and_reimbursement(levers, np.zeros(3, int), level, kind, np.array([True, True, True]))
     assert price.tolist() == [6762.0, 218.6, 2083.0]
-    assert fund[0] == pytest.approx(0.80 * (6762 - 230))
-    assert fund[1] == pytest.approx(0.6 * 218.6)
-    assert fund[2] == pytest.approx(0.85 * (2083 - 150))
+    assert fund[0] == pytest.approx(0.80 * (0.9 * 6762 - 230))
+    assert fund[1] == pytest.approx(0.6 * 218.6)  # outpatient care is limited by a yearly sum instead
+    assert fund[2] == pytest.approx(0.85 * (0.9 * 2083 - 150))
 
 
 def test_the_uninsured_pay_everything_and_a_waived_deductible_is_not_charged(levers):
     lv, kind = np.array([2, 2]), np.array([INPATIENT, INPATIENT])
+    levers.inpatient_in_catalogue[:] = 1.0
     _, fund = price_and_reimbursement(levers, np.zeros(2, int), lv, kind, np.array([False, True]),
                                       deductible_waived=np.array([False, True]))
     assert fund[0] == 0.0
     assert fund[1] == pytest.approx(0.80 * 6762)
+
+
+def test_the_fund_stops_paying_a_residents_outpatient_care_at_the_yearly_limit():
+    fund = np.array([100.0, 80.0, 5000.0, 60.0, 30.0])
+    resident = np.array([0, 0, 0, 1, 0])
+    outpatient = np.array([True, True, False, True, True])  # the admission is not limited
+    used = np.array([0.0, 190.0])
+    limit_outpatient_fund(fund, resident, outpatient, np.full(5, 200.0), used)
+    assert fund.tolist() == [100.0, 80.0, 5000.0, 10.0, 20.0]  # in contact order: 100 + 80 + 20 reach the limit
+    assert used.tolist() == [200.0, 200.0]
+
+
+def test_past_the_outpatient_limit_residents_expect_to_pay_visits_in_full_but_not_admissions(levers):
+    table = expected_oop(levers)[0]  # (level, type, coverage)
+    admission, visit = (2, 2), (2, 0)  # a serious case at the county hospital; a minor one
+    assert table[visit + (PAST_OUTPATIENT_LIMIT,)] == table[visit + (UNINSURED,)] > table[visit + (INSURED,)]
+    assert table[admission + (PAST_OUTPATIENT_LIMIT,)] == table[admission + (INSURED,)] < table[admission + (UNINSURED,)]
+    state = coverage(np.array([False, True, True]), np.array([500.0, 100.0, 200.0]), np.array([200.0] * 3))
+    assert state.tolist() == [UNINSURED, INSURED, PAST_OUTPATIENT_LIMIT]
 
 
 def test_expected_out_of_pocket_falls_with_insurance(levers):
@@ -59,7 +82,8 @@ def _price_and_fund_as_arrays(levers, county, level, kind, insured, referred, se
     cut = np.where(~referred, levers.unreferred_reimbursement_cut[county, level], 0.0)
     ratio = np.maximum(ratio - cut, 0.0)
     deductible = np.where(waived, 0.0, deductible)
-    return price, np.where(insured, ratio * np.maximum(price - deductible, 0.0), 0.0)
+    in_catalogue = np.where(inpatient, levers.inpatient_in_catalogue[county, priced], 1.0)
+    return price, np.where(insured, ratio * np.maximum(in_catalogue * price - deductible, 0.0), 0.0)
 
 
 def test_prices_and_payments_are_the_array_rule_bit_for_bit():
@@ -70,6 +94,7 @@ def test_prices_and_payments_are_the_array_rule_bit_for_bit():
     lev.referred_fee_waiver[:] = [0.0, 20.0, 5000.0]  # a waiver above the price: the price floors at 0
     lev.unreferred_reimbursement_cut[:, 3] = [0.0, 0.2, 0.9]
     lev.unreferred_reimbursement_cut[:, 2] = [0.1, 0.0, 0.3]
+    lev.inpatient_in_catalogue[:] = [[1.0, 0.9, 0.8, 0.7], [1.0, 1.0, 1.0, 1.0], [0.5, 0.6, 0.75, 0.05]]
     n = 4000
     args = (rng.integers(0, 3, n), rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.random(n) < 0.9,
             rng.random(n) < 0.4, rng.random(n, dtype=np.float32), rng.random(n) < 0.3)

@@ -15,7 +15,7 @@ def _population() -> Population:
         chronic=np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], np.uint8), insured=np.ones(n, bool),
         family_doctor=np.array([True] * 4 + [False] * 6), belief=np.zeros((n, 4), np.float32),
         usual_level=np.zeros(n, np.int8), primary_followups=np.array([4, 2] + [0] * 8, np.int16),
-        admitted=np.array([True, True, False, True] + [False] * 6))
+        admitted=np.array([True, True, False, True] + [False] * 6), outpatient_fund_used=np.zeros(n))
 
 
 def _doctors(village: float = 7) -> np.ndarray:
@@ -35,7 +35,10 @@ def test_indicators_follow_their_definitions():
     c.charges[0] = [100.0, 400.0, 0.0, 1000.0]
     c.reimbursed[0] = [80.0, 200.0, 0.0, 600.0]
     c.inpatient_fund[0] = [0.0, 150.0, 0.0, 450.0]
-    got = county_indicators(c, _population(), fund, _doctors())
+    c.inpatient_charges[0] = [0.0, 300.0, 0.0, 900.0]
+    c.settled_outpatient_visits[0], c.settled_outpatient_charges[0] = 25, 500.0
+    costs = np.array([[50.0, 100.0, 0.0, 2000.0]])
+    got = county_indicators(c, _population(), fund, _doctors(), costs)
     assert set(got) == set(INDICATORS)
     assert got["in_county_visit_rate"][0] == pytest.approx(0.9)
     assert got["primary_care_visit_share"][0] == pytest.approx(0.5)
@@ -64,17 +67,25 @@ def test_indicators_follow_their_definitions():
     assert got["effective_reimbursement_ratio_village"][0] == pytest.approx(0.8)
     assert np.isnan(got["effective_reimbursement_ratio_county"][0])  # no contacts there
     assert got["facility_revenue_per_capita_township"][0] == pytest.approx(40.0)
+    assert got["facility_surplus_per_capita_township"][0] == pytest.approx((400 - 100) / 10)
+    assert "facility_surplus_per_capita_city" not in got  # city hospitals' staff serve the whole region
+    assert got["fund_spending_per_enrollee"][0] == pytest.approx(800 / 10)  # every resident insured
+    assert got["settled_outpatient_visits_per_enrollee"][0] == pytest.approx(2.5)
+    assert got["settled_outpatient_cost_per_enrollee"][0] == pytest.approx(50.0)
+    assert got["inpatient_effective_reimbursement"][0] == pytest.approx(600 / 1200)
+    assert got["inpatient_fund_share"][0] == pytest.approx(600 / 800)
 
 
 def test_a_chronic_patient_without_follow_ups_counts_against_coverage_not_the_managed_rate():
     pop = _population()
     pop.primary_followups[:] = 0
     pop.primary_followups[0] = 5
-    got = county_indicators(YearCounters.zeros(1), pop, InsuranceFund.empty(1), _doctors())
+    got = county_indicators(YearCounters.zeros(1), pop, InsuranceFund.empty(1), _doctors(), np.zeros((1, 4)))
     assert got["chronic_managed_rate"][0] == pytest.approx(1.0)
     assert got["chronic_management_coverage"][0] == pytest.approx(0.5)
 
 
 def test_shares_of_nothing_are_missing_not_zero():
-    got = county_indicators(YearCounters.zeros(1), _population(), InsuranceFund.empty(1), _doctors(0))
+    got = county_indicators(YearCounters.zeros(1), _population(), InsuranceFund.empty(1), _doctors(0),
+                            np.zeros((1, 4)))
     assert np.isnan(got["primary_care_visit_share"][0])

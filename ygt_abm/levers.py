@@ -55,6 +55,8 @@ class PolicyLevers:
     outpatient_reimbursement: np.ndarray  # 差别化支付
     inpatient_reimbursement: np.ndarray
     inpatient_deductible: np.ndarray  # 起付线
+    inpatient_in_catalogue: np.ndarray  # share of an admission's price the reimbursement ratio applies to (政策范围内)
+    outpatient_fund_limit: np.ndarray  # (C,) yuan a year the fund pays at most per resident for outpatient care
     continuous_deductible: np.ndarray  # (C,) bool: a referred admission pays no second deductible (起付线连续计算)
     same_payment_severity: np.ndarray  # (C,) township-treatable admissions (severity below it) are priced
     #                                    and paid at the county hospital as at the township (同病同价同付); 0 off
@@ -109,6 +111,9 @@ class PolicyLevers:
             outpatient_reimbursement=per_county(f.outpatient_reimbursement.array()),
             inpatient_reimbursement=per_county(f.inpatient_reimbursement.array()),
             inpatient_deductible=per_county(f.inpatient_deductible.array()),
+            inpatient_in_catalogue=np.full((n_counties, N_LEVELS), f.inpatient_in_catalogue_share),
+            outpatient_fund_limit=np.full(n_counties, np.inf if f.outpatient_fund_limit is None
+                                          else f.outpatient_fund_limit),
             continuous_deductible=np.zeros(n_counties, dtype=bool),
             same_payment_severity=zeros_c.copy(),
             referred_fee_waiver=zeros_c.copy(),

@@ -46,7 +46,7 @@ import numpy as np
 
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.processes.onset import weekly_onset_table
-from ygt_abm.processes.payment import expected_oop
+from ygt_abm.processes.payment import INSURED, PAST_OUTPATIENT_LIMIT, UNINSURED, expected_oop
 from ygt_abm.processes.recording import county_indicators
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
@@ -74,6 +74,7 @@ class Resident(mesa.Agent):
         self.belief = [float(b) for b in pop.belief[index]]
         self.usual_level = int(pop.usual_level[index])
         self.followups = 0
+        self.outpatient_fund_used = 0.0  # the fund's outpatient payments this year (门诊统筹限额)
         self.kind: int | None = None  # episode type this week, None when well
         self.options = model.choice_sets[self.village]  # [(facility, level, travel hours), ...]
 
@@ -141,7 +142,7 @@ class Resident(mesa.Agent):
             if lvl < self.min_level or fid in self.excluded or m.room[inpatient][fid] < 1:
                 continue
             v = (m.asc[t][lvl] + m.b_quality[t] * self.belief[lvl] + m.b_time[t] * hours
-                 + m.b_cost[t][lvl] * m.oop[self.county][lvl][t][self.insured] / 100.0
+                 + m.b_cost[t][lvl] * m.oop[self.county][lvl][t][self.coverage()] / 100.0
                  + (0.0 if inpatient else m.b_wait[t] * m.wait_days[fid])
                  + m.usual * (lvl == self.usual_level) + m.fd * (self.family_doctor and lvl <= TOWNSHIP))
             names.append((fid, lvl))
@@ -159,17 +160,32 @@ class Resident(mesa.Agent):
                 return name
         return names[-1]
 
+    def coverage(self) -> int:
+        """Uninsured, insured, or insured with this year's outpatient limit used up (payment.coverage)."""
+        if not self.insured:
+            return UNINSURED
+        return PAST_OUTPATIENT_LIMIT if self.outpatient_fund_used >= self.model.outpatient_limit[self.county] \
+            else INSURED
+
     def pay(self, fid: int, lvl: int, inpatient: int, waived: bool) -> None:
-        """Fund pays ratio × (price − deductible) for the insured; the rest is out of pocket."""
+        """Fund pays ratio × (in-catalogue price − deductible) for the insured, for outpatient care up to the
+        yearly limit; the rest is out of pocket."""
         m = self.model
         price = m.price[inpatient][self.county][lvl]
         deductible = 0.0 if waived else m.deductible[inpatient][self.county][lvl]
-        fund = m.ratio[inpatient][self.county][lvl] * max(price - deductible, 0.0) if self.insured else 0.0
+        covered = m.in_catalogue[inpatient][self.county][lvl] * price - deductible
+        fund = m.ratio[inpatient][self.county][lvl] * max(covered, 0.0) if self.insured else 0.0
+        if not inpatient:
+            fund = min(fund, max(m.outpatient_limit[self.county] - self.outpatient_fund_used, 0.0))
+            self.outpatient_fund_used += fund
         c = m.counters
         m.fund.spending[self.county, lvl] += fund
         c.oop[self.county] += price - fund
         c.charges[self.county, lvl] += price
         c.reimbursed[self.county, lvl] += fund
+        if not inpatient and fund > 0:
+            c.settled_outpatient_visits[self.county] += 1
+            c.settled_outpatient_charges[self.county] += price
         if inpatient:
             c.inpatient_fund[self.county, lvl] += fund
             c.inpatient_charges[self.county, lvl] += price
@@ -228,8 +244,10 @@ class ReferenceModel(mesa.Model):
         self.price = [lv.outpatient_price.tolist(), lv.inpatient_price.tolist()]  # [inpatient][county][level]
         self.ratio = [lv.outpatient_reimbursement.tolist(), lv.inpatient_reimbursement.tolist()]
         self.deductible = [(0 * lv.inpatient_deductible).tolist(), lv.inpatient_deductible.tolist()]
+        self.in_catalogue = [(0 * lv.inpatient_in_catalogue + 1).tolist(), lv.inpatient_in_catalogue.tolist()]
+        self.outpatient_limit = lv.outpatient_fund_limit.tolist()
         self.continuous, self.down_rate = lv.continuous_deductible.tolist(), lv.referral_down_rate.tolist()
-        self.oop = expected_oop(lv).tolist()  # [county][level][type][insured], as residents expect it
+        self.oop = expected_oop(lv).tolist()  # [county][level][type][coverage], as residents expect it
         self.choice_sets = [[(int(f), int(fac.level[f]), float(mins) / 60.0)
                              for f, mins in zip(region.options[v], region.option_minutes[v]) if f >= 0]
                             for v in range(region.n_villages)]
@@ -276,10 +294,12 @@ class ReferenceModel(mesa.Model):
         pop = self.population
         for r in self.residents:
             pop.primary_followups[r.index] = r.followups
-            r.followups = 0
+            r.followups, r.outpatient_fund_used = 0, 0.0
         fac = self.facilities
         doctors = np.stack([fac.doctors_by_county(level, self.region.n_counties) for level in range(N_LEVELS)], axis=1)
-        values = county_indicators(self.counters, pop, self.fund, doctors)
+        pay = self.params.workforce.reference_pay.array()[None, :]  # no policy here: baseline pay
+        costs = self.params.providers.marginal_cost_share * self.counters.charges + doctors * pay
+        values = county_indicators(self.counters, pop, self.fund, doctors, costs)
         for ci, name in enumerate(self.region.county_names):
             self.records.extend({"county": name, "year": self.week // WEEKS_PER_YEAR, "metric": k,
                                  "value": float(v[ci])} for k, v in values.items())

@@ -81,6 +81,15 @@ INDICATORS: dict[str, tuple[str, str]] = {
                                     "÷ chronic patients"),
     "village_doctors": ("村医人数", "doctors posted at village clinics at year end (count)"),
     "fund_balance_per_capita": ("基金结余", "(contributions − insurance spending) ÷ residents, yuan"),
+    "fund_spending_per_enrollee": ("人均基金支出", "insurance spending (capitation included) ÷ insured residents, yuan "
+                                   "a year"),
+    "settled_outpatient_visits_per_enrollee": ("人均门诊统筹结算人次", "outpatient contacts the fund paid part of ÷ "
+                                               "insured residents (visits past the yearly limit are not settled)"),
+    "settled_outpatient_cost_per_enrollee": ("人均门诊统筹结算费用", "total price of outpatient contacts the fund paid "
+                                             "part of ÷ insured residents, yuan"),
+    "inpatient_effective_reimbursement": ("住院实际报销比例", "insurance payments for admissions ÷ their total price "
+                                          "(insured and uninsured residents)"),
+    "inpatient_fund_share": ("住院基金支出占比", "insurance spending on admissions ÷ all insurance spending"),
     "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
     "township_admission_share": ("乡镇卫生院住院人次占比", "admissions at township health centres ÷ all admissions of "
                                  "the county's residents"),
@@ -96,7 +105,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
                          "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }
 #: Indicators by facility level: name prefix, Chinese term, definition, first level it applies to (only
-#: township centres and hospitals admit). Each gives one indicator per level, ``<prefix>_<level>``.
+#: township centres and hospitals admit) and, where it is not the city, the last (city hospitals serve the
+#: whole region, so their staff costs are no county's). Each gives one indicator per level, ``<prefix>_<level>``.
 _BY_LEVEL = (
     ("visits_per_capita", "人均门急诊人次（分级）", "visits at {level} level ÷ residents", VILLAGE),
     ("admissions_per_capita", "人均住院人次（分级）", "admissions at {level} level ÷ residents", TOWNSHIP),
@@ -113,11 +123,15 @@ _BY_LEVEL = (
     ("inappropriate_admission_share", "不合理住院比例（分级）", "admissions at {level} level of cases below its "
      "appropriate-admission severity (ones the Appropriateness Evaluation Protocol calls inappropriate) ÷ "
      "admissions there", TOWNSHIP),
+    ("facility_surplus_per_capita", "医疗收支结余（分级）", "what facilities at {level} level earn from the county's "
+     "residents, less the cost that varies with contacts (providers.marginal_cost_share × their price) and their "
+     "doctors' pay (workforce.reference_pay × the year's pay factors, by time worked), ÷ residents, yuan; other "
+     "staff and fixed costs are not modelled", VILLAGE, COUNTY),
 )
-for _prefix, _term, _definition, _first in _BY_LEVEL:
-    for _level in LEVELS[_first:]:
+for _prefix, _term, _definition, _first, *_last in _BY_LEVEL:
+    for _level in LEVELS[_first:(_last[0] + 1 if _last else None)]:
         INDICATORS[f"{_prefix}_{_level}"] = (_term, _definition.format(level=_level))
-del _prefix, _term, _definition, _first, _level
+del _prefix, _term, _definition, _first, _last, _level
 
 # ------------------------------------------------------------------------------------------ variants
 

@@ -412,6 +412,14 @@ class FinanceParams(Strict):
         "yuan per admission; county 230 within observed 185–272 (Cost Eff Resour Alloc 2020); township and city "
         "follow the typical gradient",
     )
+    inpatient_in_catalogue_share: float = assumed(
+        1.0, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket", gt=0, le=1,
+    )
+    outpatient_fund_limit: float | None = assumed(
+        None, "yuan the fund pays at most for an insured resident's outpatient contacts in a year (门诊统筹"
+        "年度最高支付限额; after it the patient pays in full; none: no limit)", ge=0,
+    )
     contribution_per_capita: float = sourced(
         1020.0, "resident scheme 2023: fiscal subsidy 640 + individual 380 yuan (NHSA/MoF notice 2023)", ge=0,
     )

@@ -2,7 +2,9 @@
 and what facilities earn; and chronic-disease capitation (按人头付费) at the end of each year.
 
 The fund pays ``ratio × (price − deductible)`` for insured residents; out of pocket is the rest
-(差别化支付, 起付线). A referred patient's second admission deductible is waived where it is counted
+(差别化支付, 起付线). Of an admission only the in-catalogue share of the price is covered (政策范围内费用; the
+rest is self-paid, 目录外), and the fund pays a resident's outpatient care only up to a yearly limit
+(门诊统筹年度最高支付限额), after which the patient pays in full. A referred patient's second admission deductible is waived where it is counted
 continuously (起付线连续计算); township-treatable admissions at the county hospital are priced and paid as
 at the township (同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care
 without referral loses reimbursement points where a referral is required (基层首诊, 转诊白名单).
@@ -28,6 +30,7 @@ class Tariff(NamedTuple):
     outpatient_reimbursement: np.ndarray
     inpatient_reimbursement: np.ndarray
     inpatient_deductible: np.ndarray
+    inpatient_in_catalogue: np.ndarray
     same_payment_severity: np.ndarray
     referred_price_discount: np.ndarray
     referred_fee_waiver: np.ndarray
@@ -36,7 +39,8 @@ class Tariff(NamedTuple):
     @classmethod
     def of(cls, levers) -> "Tariff":
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
-                   levers.inpatient_reimbursement, levers.inpatient_deductible, levers.same_payment_severity,
+                   levers.inpatient_reimbursement, levers.inpatient_deductible, levers.inpatient_in_catalogue,
+                   levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
                    levers.unreferred_reimbursement_cut)
 
@@ -58,12 +62,14 @@ class Payment(Process):
 
     name = "payment"
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
-             "inpatient_deductible", "same_payment_severity", "referred_price_discount", "referred_fee_waiver",
-             "unreferred_reimbursement_cut", "continuous_deductible", "capitation_per_chronic", "global_budget")
+             "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit", "same_payment_severity",
+             "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
+             "continuous_deductible", "capitation_per_chronic", "global_budget")
 
     def start_year(self, model) -> None:
-        """This year's prices and reimbursement rules."""
+        """This year's prices and reimbursement rules; every resident's outpatient allowance starts afresh."""
         self.tariff = Tariff.of(model.levers)
+        model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:
         """Price the round's contacts; book fund, out-of-pocket and facility revenue."""
@@ -75,11 +81,13 @@ class Payment(Process):
 
     def pay(self, model, week, act, facility, level, kind, referred, waived) -> None:
         """Price the contacts of episodes ``act`` and book the money: fund, out of pocket, facility revenue."""
-        ep = week.episodes
-        county = ep.county[act]
-        price, fund = price_contacts(self.tariff, Contacts(county, level, kind,
-                                                           model.population.insured[ep.resident[act]], referred,
+        ep, pop = week.episodes, model.population
+        county, resident = ep.county[act], ep.resident[act]
+        price, fund = price_contacts(self.tariff, Contacts(county, level, kind, pop.insured[resident], referred,
                                                            ep.severity[act], waived))
+        if np.isfinite(model.levers.outpatient_fund_limit).any():
+            limit_outpatient_fund(fund, resident, kind == OUTPATIENT, model.levers.outpatient_fund_limit[county],
+                                  pop.outpatient_fund_used)
         oop = price - fund
         model.fund.pay(county, level, fund)
         counters = model.counters
@@ -87,6 +95,9 @@ class Payment(Process):
         counters.add_by_level_weighted(counters.charges, county, level, price)
         counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
         admission = kind == INPATIENT
+        settled = ~admission & (fund > 0)
+        counters.add(counters.settled_outpatient_visits, county[settled])
+        counters.add(counters.settled_outpatient_charges, county[settled], price[settled])
         counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
         counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission],
                                        price[admission])
@@ -148,9 +159,20 @@ def contact_payments(levers) -> tuple[np.ndarray, np.ndarray]:
     return price.reshape(n_c, N_LEVELS, 2), fund.reshape(n_c, N_LEVELS, 2)
 
 
+#: what a resident's insurance covers of the next contact (the last column of ``expected_oop``): not
+#: insured; insured; insured with this year's outpatient limit used up (admissions still covered)
+UNINSURED, INSURED, PAST_OUTPATIENT_LIMIT = 0, 1, 2
+N_COVERAGE = 3
+
+
+def coverage(insured: np.ndarray, outpatient_fund_used: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Each resident's coverage state (int64), given the outpatient limit of the resident's county."""
+    return np.where(insured, np.where(outpatient_fund_used >= limit, PAST_OUTPATIENT_LIMIT, INSURED), UNINSURED)
+
+
 def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
-    insured): what the choice model weighs. ``township_treatable``: for an illness the township could
+    coverage state): what the choice model weighs. ``township_treatable``: for an illness the township could
     treat, so that same-disease same-payment pricing (同病同价同付) at the county hospital applies."""
     n_types = len(EPISODE_TYPES)
     n_c = levers.outpatient_price.shape[0]
@@ -158,11 +180,14 @@ def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     etype = np.repeat(np.tile(np.arange(n_types), 2), N_LEVELS)
     insured = np.repeat([False, True], N_LEVELS * n_types)
     kind = contact_kind(level, etype)
-    table = np.zeros((n_c, N_LEVELS, n_types, 2))
+    table = np.zeros((n_c, N_LEVELS, n_types, N_COVERAGE))
     for c in range(n_c):
         severity = np.zeros(len(level), dtype=np.float32) if township_treatable else None
         price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity)
         table[c, level, etype, insured.astype(int)] = price - fund
+    past_limit = np.where(contact_kind(np.arange(N_LEVELS)[:, None], np.arange(n_types)[None, :]) == INPATIENT,
+                          INSURED, UNINSURED)  # (level, type)
+    table[..., PAST_OUTPATIENT_LIMIT] = np.take_along_axis(table, past_limit[None, :, :, None], axis=3)[..., 0]
     return table
 
 
@@ -185,8 +210,10 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         if inpatient:
             p, ratio, deductible = tariff.inpatient_price[c, priced], tariff.inpatient_reimbursement[c, priced], \
                 tariff.inpatient_deductible[c, priced]
+            in_catalogue = tariff.inpatient_in_catalogue[c, priced]
         else:
             p, ratio, deductible = tariff.outpatient_price[c, priced], tariff.outpatient_reimbursement[c, priced], 0.0
+            in_catalogue = 1.0
         if contacts.referred[i] and lvl >= COUNTY:
             discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
             p = _at_least_zero(discounted)
@@ -195,7 +222,21 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         ratio = _at_least_zero(ratio)
         if contacts.deductible_waived[i]:
             deductible = 0.0
-        covered = p - deductible
+        covered = in_catalogue * p - deductible
         price[i] = p
         fund[i] = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
     return price, fund
+
+
+@numba.njit(cache=True, nogil=True)
+def limit_outpatient_fund(fund: np.ndarray, resident: np.ndarray, outpatient: np.ndarray, limit: np.ndarray,
+                          used: np.ndarray) -> None:
+    """Cap the fund's payment for each outpatient contact at what is left of its resident's yearly limit,
+    in contact order (a resident with two contacts in a round uses the allowance once), and book it."""
+    for i in range(len(fund)):
+        if not outpatient[i]:
+            continue
+        r = resident[i]
+        paid = min(fund[i], max(limit[i] - used[r], 0.0))
+        fund[i] = paid
+        used[r] += paid

@@ -54,7 +54,8 @@ class Provision(Process):
 
     name = "provision"
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
-             "inpatient_reimbursement", "inpatient_deductible", "unreferred_reimbursement_cut")  # what contacts earn
+             "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
+             "unreferred_reimbursement_cut")  # what contacts earn
     round_streams = ("decline",)
 
     def init(self, model) -> None:

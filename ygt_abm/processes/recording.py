@@ -12,6 +12,7 @@ import mesa
 import numpy as np
 
 from ygt_abm.processes.base import Process
+from ygt_abm.processes.workforce import doctor_pay
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
@@ -78,7 +79,8 @@ class Recording(Process):
         n_c = model.region.n_counties
         fac = model.facilities
         doctors = np.stack([fac.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
-        values = county_indicators(model.counters, model.population, model.fund, doctors)
+        costs = model.params.providers.marginal_cost_share * model.counters.charges + doctors * doctor_pay(model)
+        values = county_indicators(model.counters, model.population, model.fund, doctors, costs)
         for ci, name in enumerate(model.region.county_names):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
@@ -94,9 +96,10 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.divide(part, whole, out=np.full(part.shape, np.nan), where=whole > 0)
 
 
-def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund,
-                      doctors: np.ndarray) -> dict[str, np.ndarray]:
-    """Every indicator as an array over counties; ``doctors`` is (county, level), counted by time worked."""
+def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund, doctors: np.ndarray,
+                      costs: np.ndarray) -> dict[str, np.ndarray]:
+    """Every indicator as an array over counties; ``doctors`` is (county, level), counted by time worked;
+    ``costs`` is (county, level) yuan the facilities spent on the county's residents' care and on pay."""
     spending = fund.spending
     n = len(c.oop)
     residents = np.bincount(population.county, minlength=n).astype(float)
@@ -105,6 +108,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         return np.bincount(population.county[mask], minlength=n).astype(float)
 
     chronic_n = count(population.has_chronic)
+    enrollees = count(population.insured)
     under_management = count(population.chronic_under_management)
     managed = count(population.managed_chronic)
     key = population.key_population
@@ -136,6 +140,11 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "out_of_county_inpatient_fund_share": _share(c.inpatient_fund[:, CITY], c.inpatient_fund.sum(1)),
         "primary_care_share_of_in_county_fund": _share(spending[:, PRIMARY].sum(1), in_county_paid),
         "admitted_patients_per_capita": _share(count(population.admitted), residents),
+        "fund_spending_per_enrollee": _share(paid, enrollees),
+        "settled_outpatient_visits_per_enrollee": _share(c.settled_outpatient_visits, enrollees),
+        "settled_outpatient_cost_per_enrollee": _share(c.settled_outpatient_charges, enrollees),
+        "inpatient_effective_reimbursement": _share(c.inpatient_fund.sum(1), c.inpatient_charges.sum(1)),
+        "inpatient_fund_share": _share(c.inpatient_fund.sum(1), paid),
         "doctors_per_1000": _share(1000.0 * doctors[:, :COUNTY + 1].sum(1), residents),
     }
     oop_admissions = c.inpatient_charges - c.inpatient_fund
@@ -150,5 +159,8 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
                                                                      c.admissions[:, level])
         values[f"fund_spending_per_capita_{name}"] = _share(spending[:, level], residents)
         values[f"effective_reimbursement_ratio_{name}"] = _share(c.reimbursed[:, level], c.charges[:, level])
-        values[f"facility_revenue_per_capita_{name}"] = _share(c.charges[:, level] + c.capitation[:, level], residents)
+        revenue = c.charges[:, level] + c.capitation[:, level]
+        values[f"facility_revenue_per_capita_{name}"] = _share(revenue, residents)
+        if level <= COUNTY:
+            values[f"facility_surplus_per_capita_{name}"] = _share(revenue - costs[:, level], residents)
     return values

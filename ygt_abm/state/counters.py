@@ -26,6 +26,8 @@ class YearCounters:
     inpatient_fund: np.ndarray  # (county, level) insurance payments for admissions, yuan
     inpatient_charges: np.ndarray  # (county, level) total price of admissions, yuan
     capitation: np.ndarray  # (county, level) capitation paid, yuan
+    settled_outpatient_visits: np.ndarray  # (county,) outpatient contacts the fund paid part of (门诊统筹结算)
+    settled_outpatient_charges: np.ndarray  # (county,) their total price, yuan
     inappropriate_admissions: np.ndarray  # (county, level) admissions below the appropriate-admission severity
     declined_admissions: np.ndarray  # (county,) appropriate admissions a provider declined, sending the patient up
 

@@ -31,6 +31,7 @@ class Population:
     usual_level: np.ndarray  # int8: level of the usual provider, -1 none
     primary_followups: np.ndarray  # int16: chronic follow-ups at primary care this year
     admitted: np.ndarray  # bool: admitted at least once this year
+    outpatient_fund_used: np.ndarray  # float64: the fund's payments for outpatient care this year, yuan (门诊统筹)
 
     @property
     def size(self) -> int:
@@ -150,4 +151,5 @@ def synthesize_population(region: Region, params: PopulationParams, initial_beli
         usual_level=usual,
         primary_followups=np.zeros(n, dtype=np.int16),
         admitted=np.zeros(n, dtype=bool),
+        outpatient_fund_used=np.zeros(n),
     )
