@@ -17,7 +17,9 @@ from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world
 
 SHOWN = ["primary_care_visit_share", "in_county_visit_rate", "visits_per_capita", "admissions_per_capita",
-         "in_county_inpatient_share", "chronic_managed_rate", "oop_per_episode"]
+         "in_county_inpatient_share", "chronic_managed_rate", "oop_per_episode", "fund_spending_per_enrollee",
+         "settled_outpatient_cost_per_enrollee", "settled_outpatient_visits_per_enrollee",
+         "inpatient_effective_reimbursement", "fund_balance_per_capita"]
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -62,7 +62,7 @@ def test_the_compiled_choice_round_computes_the_array_rule_bit_for_bit():
     )
     a = args
     n_res = n
-    who = Chooser(a["res"], a["kind"], a["kind"].astype(np.int64), a["village"], a["county"], np.zeros(n_res, dtype=np.int64),
+    who = Chooser(a["res"], a["kind"], a["kind"].astype(np.int64), a["village"], a["county"], np.zeros(n_res, dtype=bool),
                   np.zeros((n_res, 4), dtype=np.float32), np.zeros(n_res, dtype=np.int8), a["family_doctor"])
     room = Room(a["general"], a["reserved"], a["wait_days"], a["referred_wait_days"], a["bypass_penalty"],
                 a["self_care_shift"])

@@ -3,9 +3,7 @@ import pytest
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.processes.payment import (
-    INSURED, PAST_OUTPATIENT_LIMIT, UNINSURED, coverage, expected_oop, limit_outpatient_fund, price_and_reimbursement,
-)
+from ygt_abm.processes.payment import expected_oop, limit_outpatient_fund, price_and_reimbursement
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 
@@ -43,15 +41,6 @@ def test_the_fund_stops_paying_a_residents_outpatient_care_at_the_yearly_limit()
     limit_outpatient_fund(fund, resident, outpatient, np.full(5, 200.0), used)
     assert fund.tolist() == [100.0, 80.0, 5000.0, 10.0, 20.0]  # in contact order: 100 + 80 + 20 reach the limit
     assert used.tolist() == [200.0, 200.0]
-
-
-def test_past_the_outpatient_limit_residents_expect_to_pay_visits_in_full_but_not_admissions(levers):
-    table = expected_oop(levers)[0]  # (level, type, coverage)
-    admission, visit = (2, 2), (2, 0)  # a serious case at the county hospital; a minor one
-    assert table[visit + (PAST_OUTPATIENT_LIMIT,)] == table[visit + (UNINSURED,)] > table[visit + (INSURED,)]
-    assert table[admission + (PAST_OUTPATIENT_LIMIT,)] == table[admission + (INSURED,)] < table[admission + (UNINSURED,)]
-    state = coverage(np.array([False, True, True]), np.array([500.0, 100.0, 200.0]), np.array([200.0] * 3))
-    assert state.tolist() == [UNINSURED, INSURED, PAST_OUTPATIENT_LIMIT]
 
 
 def test_expected_out_of_pocket_falls_with_insurance(levers):

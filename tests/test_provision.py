@@ -125,7 +125,7 @@ def test_declined_patients_go_up_and_out_of_the_county(county):
     selfish.providers.patient_benefit_weight = 0.1
     cap = {"type": "global_budget", "out_of_county_included": False, **SRC}
     capped = year_one(county, [cap], selfish)
-    appraised = year_one(county, [cap, {"type": "appraisal_linked_settlement", "weight": 0.2, **SRC}], selfish)
+    appraised = year_one(county, [cap, {"type": "appraisal_linked_settlement", "weight": 0.05, **SRC}], selfish)
     base = year_one(county, [], selfish)
     assert base["declined_admissions"] == 0
     assert capped["declined_admissions"] > appraised["declined_admissions"] > 0

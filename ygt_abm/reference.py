@@ -46,7 +46,7 @@ import numpy as np
 
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.processes.onset import weekly_onset_table
-from ygt_abm.processes.payment import INSURED, PAST_OUTPATIENT_LIMIT, UNINSURED, expected_oop
+from ygt_abm.processes.payment import expected_oop
 from ygt_abm.processes.recording import county_indicators
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
@@ -142,7 +142,7 @@ class Resident(mesa.Agent):
             if lvl < self.min_level or fid in self.excluded or m.room[inpatient][fid] < 1:
                 continue
             v = (m.asc[t][lvl] + m.b_quality[t] * self.belief[lvl] + m.b_time[t] * hours
-                 + m.b_cost[t][lvl] * m.oop[self.county][lvl][t][self.coverage()] / 100.0
+                 + m.b_cost[t][lvl] * m.oop[self.county][lvl][t][self.insured] / 100.0
                  + (0.0 if inpatient else m.b_wait[t] * m.wait_days[fid])
                  + m.usual * (lvl == self.usual_level) + m.fd * (self.family_doctor and lvl <= TOWNSHIP))
             names.append((fid, lvl))
@@ -159,13 +159,6 @@ class Resident(mesa.Agent):
             if draw < acc:
                 return name
         return names[-1]
-
-    def coverage(self) -> int:
-        """Uninsured, insured, or insured with this year's outpatient limit used up (payment.coverage)."""
-        if not self.insured:
-            return UNINSURED
-        return PAST_OUTPATIENT_LIMIT if self.outpatient_fund_used >= self.model.outpatient_limit[self.county] \
-            else INSURED
 
     def pay(self, fid: int, lvl: int, inpatient: int, waived: bool) -> None:
         """Fund pays ratio × (in-catalogue price − deductible) for the insured, for outpatient care up to the
@@ -247,7 +240,7 @@ class ReferenceModel(mesa.Model):
         self.in_catalogue = [(0 * lv.inpatient_in_catalogue + 1).tolist(), lv.inpatient_in_catalogue.tolist()]
         self.outpatient_limit = lv.outpatient_fund_limit.tolist()
         self.continuous, self.down_rate = lv.continuous_deductible.tolist(), lv.referral_down_rate.tolist()
-        self.oop = expected_oop(lv).tolist()  # [county][level][type][coverage], as residents expect it
+        self.oop = expected_oop(lv).tolist()  # [county][level][type][insured], as residents expect it
         self.choice_sets = [[(int(f), int(fac.level[f]), float(mins) / 60.0)
                              for f, mins in zip(region.options[v], region.option_minutes[v]) if f >= 0]
                             for v in range(region.n_villages)]

@@ -182,40 +182,38 @@ _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.
                "split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
 _PRICE = ("cost coefficients and the village weight calibrated by scripts/calibrate_price_response.py (with the "
-          "level constants, keeping visits per person) to three pre-reform price elasticities, each measured by "
-          "raising out-of-pocket cost 10% at one level (experiments/price-elasticities.yaml): village-clinic "
-          "outpatient ≈ −1.5 (Zhou et al., Health Economics 2009; simulated −1.51), rural outpatient −0.52 at the "
-          "county hospital and first admission −0.37 (Zhou et al., Health Policy 2011; simulated −0.53, −0.39; year "
-          "1 after the 3-year warm-up, 8 replicates; the serious coefficient was rescaled once more after the "
-          "stationary baseline, 2026-12-02). "
-          "Cheap village care needs a 37× steeper per-yuan coefficient: its elasticity is large at a price of a "
-          "few yuan; township and city care take the county's coefficient (no level-specific source found, "
-          "docs/evidence.md)")
+          "level constants) to three pre-reform price elasticities, each measured by raising out-of-pocket cost 10% "
+          "at one level (experiments/price-elasticities.yaml): village-clinic outpatient ≈ −1.5 (Zhou et al., Health "
+          "Economics 2009), rural outpatient −0.52 at the county hospital and first admission −0.37 (Zhou et al., "
+          "Health Policy 2011); refitted 2026-12-02 after the fund's in-catalogue share: simulated −1.53, −0.49, "
+          "−0.37 (year 1 after the 3-year warm-up, 8 replicates). Cheap village care needs a 41× steeper per-yuan "
+          "coefficient: its elasticity is large at a price of a few yuan; township and city care take the county's "
+          "coefficient (no level-specific source found, docs/evidence.md)")
 
 
 class ChoiceParams(Strict):
     minor: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.704, 1.409, 3.777)), self_care=0.4, quality=2.5,
-                      travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.774, 0.815, 1.579, 4.025)), self_care=0.4, quality=2.5,
+                      travel_hour=-1.0, cost_100_yuan=-0.9759, cost_level_weight=ByLevel(**_lvl(40.987, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
         f"the DCE of Yan et al. 2022 finds distance effects small; {_PRICE}; {_WAIT_SOURCE}",
     )
     chronic: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.129, 0.537, 1.056, 2.909)), self_care=-0.5, quality=2.0,
-                      travel_hour=-1.0, cost_100_yuan=-0.8953, cost_level_weight=ByLevel(**_lvl(37.167, 1, 1, 1)),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.774, 0.653, 1.22, 3.162)), self_care=-0.5, quality=2.0,
+                      travel_hour=-1.0, cost_100_yuan=-0.9759, cost_level_weight=ByLevel(**_lvl(40.987, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.586, 2.213, 8.828)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.15503, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.007, -1.472, 1.104, 5.675)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.10617, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost",
     )
     emergency: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(-0.979, -0.501, 0.681, 3.168)), self_care=None, quality=2.0,
-                      travel_hour=-2.0, cost_100_yuan=-0.8953, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(-0.972, -0.475, 0.755, 3.318)), self_care=None, quality=2.0,
+                      travel_hour=-2.0, cost_100_yuan=-0.9759, wait_day=-0.077),
         f"travel time dominates in an emergency; {_PRICE}; {_CALIBRATED}",
     )
     usual_provider: float = sourced(
@@ -377,7 +375,7 @@ class ProviderParams(Strict):
         "for-service over-admission, which the evidence shows, needs it below about 0.75", ge=0, le=1,
     )
     appropriate_admission_severity: ShareByLevel = assumed(
-        ShareByLevel(**_lvl(0.0, 0.457, 0.395, 0.395)),
+        ShareByLevel(**_lvl(0.0, 0.458, 0.389, 0.389)),
         "severity below which an admission is one the Appropriateness Evaluation Protocol calls inappropriate "
         "(the case could be treated as an outpatient). Calibrated by scripts/calibrate_admission_"
         "appropriateness.py (4 counties of 100,000) so that under fee-for-service, where providers admit every serious case, the share "
@@ -413,15 +411,23 @@ class FinanceParams(Strict):
         "follow the typical gradient",
     )
     inpatient_in_catalogue_share: float = assumed(
-        1.0, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
-        "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket", gt=0, le=1,
+        0.9147, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated by "
+        "scripts/calibrate_fund.py to the resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA "
+        "2023 statistical bulletin: 10,457.65 亿 ÷ 9.6294 亿 enrolled)", gt=0, le=1,
     )
     outpatient_fund_limit: float | None = assumed(
-        None, "yuan the fund pays at most for an insured resident's outpatient contacts in a year (门诊统筹"
-        "年度最高支付限额; after it the patient pays in full; none: no limit)", ge=0,
+        227.0, "yuan the fund pays at most for an insured resident's outpatient contacts in a year (门诊统筹"
+        "年度最高支付限额; after it the patient pays in full; none: no limit). Calibrated by "
+        "scripts/calibrate_fund.py to the outpatient cost the resident scheme settled per enrollee in 2023, "
+        "≈430 yuan (general 2,408.5 + chronic and special-disease 1,729.7 亿 ÷ 9.6294 亿 enrolled; NHSA 医保数智库); "
+        "municipal limits are 65–800 yuan (docs/evidence.md). Residents choose by the schedule, not by what is left "
+        "of their limit (docs/model.md, Known simplifications)", ge=0,
     )
     contribution_per_capita: float = sourced(
-        1020.0, "resident scheme 2023: fiscal subsidy 640 + individual 380 yuan (NHSA/MoF notice 2023)", ge=0,
+        1097.6, "fund income per enrolled resident, resident scheme 2023: 10,569.7 亿 yuan ÷ 9.6294 亿 enrolled "
+        "(NHSA 2023 statistical bulletin); the financing standard was 1,020 (fiscal subsidy 640 + individual 380, "
+        "NHSA/MoF notice 2023), the rest is the fund's other income", ge=0,
     )
     budget_township_share: float = assumed(
         0.7, "share of a global budget's kept result (after the lead hospital's part) that goes to township "

@@ -4,7 +4,7 @@ The utility of option k (a facility of level ℓ reached from the resident's vil
 type t is assembled here, and only here, in three layers by how often its terms change:
 
 * yearly (``utility_table``): level constant[t, ℓ] + β_time[t] × travel hours + β_cost[t, ℓ] × expected
-  out-of-pocket cost / 100 (by coverage: uninsured, insured, or past this year's outpatient limit; for a serious illness the township could treat, the cost as priced
+  out-of-pocket cost / 100 (by insured; for a serious illness the township could treat, the cost as priced
   where same-disease same-payment applies, 同病同价同付) + policy shifts: chronic follow-ups at primary care
   (``chronic_primary_bonus``, 慢病管理) and minor illness at the city hospital (``city_bypass_shift``);
 * weekly (``static_utility``): + β_quality[t] × perceived quality of ℓ, + the usual provider's pull
@@ -30,7 +30,7 @@ import numpy as np
 
 from ygt_abm.processes.access import contact_kind
 from ygt_abm.processes.base import Process
-from ygt_abm.processes.payment import N_COVERAGE, coverage, expected_oop
+from ygt_abm.processes.payment import expected_oop
 from ygt_abm.vocabulary import (
     CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, SELF_CARE, SERIOUS, TOWNSHIP,
     UNMET, UNRESOLVED,
@@ -67,7 +67,7 @@ class Chooser(NamedTuple):
     table_row: np.ndarray  # the episode's row of the yearly table: its type, or TREATABLE_SERIOUS
     village: np.ndarray
     county: np.ndarray
-    coverage: np.ndarray  # the episode's resident's insurance coverage this week (payment.coverage)
+    insured: np.ndarray  # residents'
     belief: np.ndarray  # residents'
     usual_level: np.ndarray  # residents'
     family_doctor: np.ndarray  # residents'
@@ -89,10 +89,10 @@ class Choice(Process):
 
     name = "choice"
     # The cost residents expect is an unreferred contact's (so referral discounts and waivers do not enter
-    # it): prices, reimbursement, deductibles, and same-payment pricing for township-treatable illness.
+    # it): prices, reimbursement, deductibles, and same-payment pricing for township-treatable illness. It is
+    # the scheme's schedule, whether or not this year's outpatient limit is used up (docs/model.md).
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
-             "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit",
-             "unreferred_reimbursement_cut", "same_payment_severity",
+             "inpatient_deductible", "inpatient_in_catalogue", "unreferred_reimbursement_cut", "same_payment_severity",
              "chronic_primary_bonus", "city_bypass_shift", "bypass_penalty", "self_care_shift")
     round_streams = ("choice",)
 
@@ -121,9 +121,7 @@ class Choice(Process):
         pop, ep = model.population, week.episodes
         treatable = (ep.kind == SERIOUS) & (ep.severity < model.levers.same_payment_severity[ep.county])
         row = np.where(treatable, TREATABLE_SERIOUS, ep.kind).astype(np.int64)
-        covered = coverage(pop.insured[ep.resident], pop.outpatient_fund_used[ep.resident],
-                           model.levers.outpatient_fund_limit[ep.county])
-        self.chooser = Chooser(ep.resident, ep.kind, row, ep.village, ep.county, covered, pop.belief,
+        self.chooser = Chooser(ep.resident, ep.kind, row, ep.village, ep.county, pop.insured, pop.belief,
                                pop.usual_level, pop.family_doctor)
         self.static = static_utility(self.table, self.chooser, self.options, self.taste)
 
@@ -149,7 +147,7 @@ class Choice(Process):
 
 def utility_table(region, levers, option_level: np.ndarray, level_constant: np.ndarray, beta_time: np.ndarray,
                   beta_cost: np.ndarray) -> np.ndarray:
-    """The yearly terms by (table row, coverage state, village, option), float32: one gather a week instead of
+    """The yearly terms by (table row, insured, village, option), float32: one gather a week instead of
     many products. Rows are the episode types, then TREATABLE_SERIOUS: a serious illness the township could
     treat, whose expected cost follows same-disease same-payment pricing."""
     options = region.options
@@ -157,7 +155,7 @@ def utility_table(region, levers, option_level: np.ndarray, level_constant: np.n
     hours = np.where(options >= 0, region.option_minutes, 0.0) / 60.0
     oop = expected_oop(levers)
     oop_treatable = expected_oop(levers, township_treatable=True)
-    table = np.zeros((N_EPISODE_TYPES + 1, N_COVERAGE, region.n_villages, options.shape[1]))
+    table = np.zeros((N_EPISODE_TYPES + 1, 2, region.n_villages, options.shape[1]))
     for row in range(N_EPISODE_TYPES + 1):
         t, expected = (SERIOUS, oop_treatable) if row == TREATABLE_SERIOUS else (row, oop)
         bonus = np.zeros_like(hours)
@@ -165,9 +163,9 @@ def utility_table(region, levers, option_level: np.ndarray, level_constant: np.n
             bonus = levers.chronic_primary_bonus[county][:, None] * (option_level <= TOWNSHIP)
         elif t == MINOR:
             bonus = levers.city_bypass_shift[county][:, None] * (option_level == CITY)
-        for covered in range(N_COVERAGE):
-            cost = expected[county[:, None], option_level, t, covered]
-            table[row, covered] = (level_constant[t, option_level] + beta_time[t] * hours
+        for insured in (0, 1):
+            cost = expected[county[:, None], option_level, t, insured]
+            table[row, insured] = (level_constant[t, option_level] + beta_time[t] * hours
                                    + beta_cost[t, option_level] * cost / 100.0 + bonus)
     return table.astype(np.float32)  # float32: half the memory traffic per week
 
@@ -207,7 +205,7 @@ def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Tas
         quality = np.float32(taste.quality[t])
         for k in range(width):
             lvl = options.level[v, k]
-            x = table[who.table_row[i], who.coverage[i], v, k] + quality * who.belief[r, lvl]
+            x = table[who.table_row[i], np.int64(who.insured[r]), v, k] + quality * who.belief[r, lvl]
             if lvl == who.usual_level[r]:
                 x += taste.usual_provider
             if who.family_doctor[r] and lvl <= TOWNSHIP:

@@ -159,20 +159,9 @@ def contact_payments(levers) -> tuple[np.ndarray, np.ndarray]:
     return price.reshape(n_c, N_LEVELS, 2), fund.reshape(n_c, N_LEVELS, 2)
 
 
-#: what a resident's insurance covers of the next contact (the last column of ``expected_oop``): not
-#: insured; insured; insured with this year's outpatient limit used up (admissions still covered)
-UNINSURED, INSURED, PAST_OUTPATIENT_LIMIT = 0, 1, 2
-N_COVERAGE = 3
-
-
-def coverage(insured: np.ndarray, outpatient_fund_used: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Each resident's coverage state (int64), given the outpatient limit of the resident's county."""
-    return np.where(insured, np.where(outpatient_fund_used >= limit, PAST_OUTPATIENT_LIMIT, INSURED), UNINSURED)
-
-
 def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
-    coverage state): what the choice model weighs. ``township_treatable``: for an illness the township could
+    insured): what the choice model weighs (the scheme's schedule, without the outpatient limit). ``township_treatable``: for an illness the township could
     treat, so that same-disease same-payment pricing (同病同价同付) at the county hospital applies."""
     n_types = len(EPISODE_TYPES)
     n_c = levers.outpatient_price.shape[0]
@@ -180,14 +169,11 @@ def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     etype = np.repeat(np.tile(np.arange(n_types), 2), N_LEVELS)
     insured = np.repeat([False, True], N_LEVELS * n_types)
     kind = contact_kind(level, etype)
-    table = np.zeros((n_c, N_LEVELS, n_types, N_COVERAGE))
+    table = np.zeros((n_c, N_LEVELS, n_types, 2))
     for c in range(n_c):
         severity = np.zeros(len(level), dtype=np.float32) if township_treatable else None
         price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity)
         table[c, level, etype, insured.astype(int)] = price - fund
-    past_limit = np.where(contact_kind(np.arange(N_LEVELS)[:, None], np.arange(n_types)[None, :]) == INPATIENT,
-                          INSURED, UNINSURED)  # (level, type)
-    table[..., PAST_OUTPATIENT_LIMIT] = np.take_along_axis(table, past_limit[None, :, :, None], axis=3)[..., 0]
     return table
 
 
