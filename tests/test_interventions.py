@@ -107,6 +107,21 @@ def test_specialty_departments_add_a_share_of_baseline_capacity_every_year_not_a
         assert model.levers.extra_outpatient_capacity[thcs] == pytest.approx(0.2 * baseline, rel=1e-12), year
 
 
+def test_a_goal_for_a_later_year_is_reached_step_by_step_over_the_ramp(world):
+    specs = [{"type": "county_hospital_upgrade", "capability_gain": 0.08, "ramp_years": 4},
+             {"type": "grassroots_specialty_departments", "share": 1.0, "ramp_years": 4}]
+    model = CountyModel(world, seed=5, interventions=[build({**SRC, **spec}) for spec in specs])
+    hospitals, thcs = model.facilities.level == COUNTY, model.facilities.level == TOWNSHIP
+    gains, centres = [], []
+    for _ in range(5):
+        for _ in range(52):
+            model.step()
+        gains.append(float(model.levers.capability_bonus[hospitals, SERIOUS].max()))
+        centres.append(int((model.levers.extra_outpatient_capacity[thcs] > 0).sum()))
+    assert gains == pytest.approx([0.02, 0.04, 0.06, 0.08, 0.08])
+    assert centres[0] == 1 and centres[3] == centres[4] == thcs.sum()
+
+
 def test_shared_diagnostics_reduce_failures_at_primary_care(world):
     base, pol = pair(world, {"type": "shared_diagnostics", "capability_gain": 0.1}, weeks=26)
     assert pol.counters.referrals_up.sum() < base.counters.referrals_up.sum()

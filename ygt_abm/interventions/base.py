@@ -92,6 +92,12 @@ class Intervention:
     def apply(self, levers, year: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def progress(self, year: int) -> float:
+        """Share of its full strength reached in ``year``: linear over the intervention's ``ramp_years``
+        (where it has them: a goal a document sets for a later year is met step by step), else 1."""
+        ramp = getattr(self.p, "ramp_years", 1)
+        return min(1.0, (year - self.p.start_year + 1) / ramp)
+
     # helpers for subclasses ---------------------------------------------------------------------------
     def facilities(self, level: int) -> np.ndarray:
         """Facilities of ``level`` in the targeted counties."""

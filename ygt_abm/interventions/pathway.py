@@ -61,7 +61,7 @@ class FamilyDoctorContracting(Intervention):
         self.start_share = signed / np.maximum(np.bincount(pop.county[group], minlength=len(signed)), 1)
 
     def apply(self, levers, year):
-        progress = min(1.0, (year - self.p.start_year + 1) / self.p.ramp_years)
+        progress = self.progress(year)
         c = self.county_ids
         levers.signup_target[c] = self.start_share[c] + (self.p.target - self.start_share[c]) * progress
         levers.signup_key_only[self.county_ids] = self.p.key_populations_only

@@ -74,8 +74,9 @@ class CountyHospitalUpgrade(Intervention):
     leave the county; GD §(五), AH §14, NX 四(三)).
 
     Mechanism: capability for the targeted episode types (by default serious and emergency, the cases
-    that leave) rises by ``capability_gain`` and beds grow by ``extra_beds_share``; fewer cases fail and
-    are referred to the city, and residents' perceived quality of the county level rises with experience."""
+    that leave) rises by ``capability_gain`` and beds grow by ``extra_beds_share`` (linearly over
+    ``ramp_years`` where a document sets the standard for a later year); fewer cases fail and are referred
+    to the city, and residents' perceived quality of the county level rises with experience."""
 
     name = "county_hospital_upgrade"
 
@@ -83,15 +84,16 @@ class CountyHospitalUpgrade(Intervention):
         capability_gain: float = Field(0.05, ge=0, le=0.5)
         episode_types: list[EpisodeType] = Field(default_factory=lambda: ["serious", "emergency"], min_length=1)
         extra_beds_share: float = Field(0.0, ge=0, le=2)
+        ramp_years: int = Field(1, ge=1, le=30, description="years to reach the full gain (a goal for a later year)")
 
     def init(self, model):
         super().init(model)
         self.baseline_beds = model.facilities.beds.copy()
 
     def apply(self, levers, year):
-        hospitals = self.facilities(COUNTY)
-        levers.capability_bonus[np.ix_(hospitals, _types(self.p.episode_types))] += self.p.capability_gain
-        levers.extra_beds[hospitals] += self.baseline_beds[hospitals] * self.p.extra_beds_share
+        hospitals, progress = self.facilities(COUNTY), self.progress(year)
+        levers.capability_bonus[np.ix_(hospitals, _types(self.p.episode_types))] += self.p.capability_gain * progress
+        levers.extra_beds[hospitals] += self.baseline_beds[hospitals] * self.p.extra_beds_share * progress
 
 
 @register
@@ -141,8 +143,9 @@ class GrassrootsSpecialtyDepartments(Intervention):
 
     A ``share`` of township health centres gains ``capability_gain`` for minor and chronic care and
     ``extra_capacity_share`` of its baseline outpatient capacity (its capacity at the start, staffed as
-    at baseline) every year it is in force. Mechanism: better outcomes and shorter waits at the
-    township attract outpatients who would have gone to the county hospital."""
+    at baseline) every year it is in force; where the document sets the share for a later year, centres
+    open their departments one after another over ``ramp_years``. Mechanism: better outcomes and shorter
+    waits at the township attract outpatients who would have gone to the county hospital."""
 
     name = "grassroots_specialty_departments"
 
@@ -150,6 +153,7 @@ class GrassrootsSpecialtyDepartments(Intervention):
         share: float = Field(0.7, ge=0, le=1)
         capability_gain: float = Field(0.05, ge=0, le=0.5)
         extra_capacity_share: float = Field(0.2, ge=0, le=2)
+        ramp_years: int = Field(1, ge=1, le=30, description="years to reach the full gain (a goal for a later year)")
 
     def init(self, model):
         super().init(model)
@@ -157,7 +161,7 @@ class GrassrootsSpecialtyDepartments(Intervention):
 
     def apply(self, levers, year):
         thcs = self.facilities(TOWNSHIP)
-        chosen = thcs[: int(round(self.p.share * len(thcs)))]
+        chosen = thcs[: int(round(self.p.share * self.progress(year) * len(thcs)))]
         levers.capability_bonus[np.ix_(chosen, _types(["minor", "chronic"]))] += self.p.capability_gain
         levers.extra_outpatient_capacity[chosen] += self.baseline_capacity[chosen] * self.p.extra_capacity_share
 
