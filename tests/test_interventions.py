@@ -127,6 +127,19 @@ def test_shared_diagnostics_reduce_failures_at_primary_care(world):
     assert pol.counters.referrals_up.sum() < base.counters.referrals_up.sum()
 
 
+def test_remote_consultation_resolves_failing_primary_care_locally_and_the_fund_pays_the_lead_hospital(world):
+    spec = {"type": "remote_consultation", "share": 0.5, "fee": 100.0}
+    base, pol = pair(world, spec, weeks=40)
+    consultations = pol.counters.remote_consultations.sum()
+    assert base.counters.remote_consultations.sum() == 0 and consultations > 0
+    assert pol.counters.referrals_up.sum() + pol.counters.self_referrals_up.sum() < \
+        base.counters.referrals_up.sum() + base.counters.self_referrals_up.sum()
+    assert share(pol, TOWNSHIP) + share(pol, VILLAGE) > share(base, TOWNSHIP) + share(base, VILLAGE)
+    lead = pol.facilities.lead_hospitals(np.arange(pol.region.n_counties))
+    fee_revenue = pol.facilities.revenue_fund[lead] - base.facilities.revenue_fund[lead]
+    assert fee_revenue.sum() > 0.5 * 100.0 * consultations  # the fees, less what fewer referrals up would earn
+
+
 def test_circuit_clinics_add_capacity_in_the_most_remote_villages(world):
     base, pol = pair(world, {"type": "circuit_clinics", "coverage": 0.25}, weeks=1)
     added = pol.facilities.outpatient_capacity - base.facilities.outpatient_capacity

@@ -75,6 +75,8 @@ class PolicyLevers:
     county_admission_limit: np.ndarray  # (C,) share of unreferred township-treatable admissions the county hospital turns back
     treatable_severity: float  # severity below which a serious case is township-treatable (病种目录)
     referral_down_rate: np.ndarray  # (C,) hospital admissions referred down after treatment (下转)
+    remote_consultation_share: np.ndarray  # (C,) failing primary-care contacts discussed with the lead hospital (远程会诊)
+    remote_consultation_fee: np.ndarray  # (C,) yuan the fund pays the lead hospital per consultation (0: none)
     # --- supply ------------------------------------------------------------------------------------
     capability_bonus: np.ndarray  # (F, episode type)
     extra_outpatient_capacity: np.ndarray  # (F,) visits a week (circuit clinics, specialty departments)
@@ -130,6 +132,8 @@ class PolicyLevers:
             county_admission_limit=zeros_c.copy(),
             treatable_severity=params.care.township_treatable_severity,
             referral_down_rate=np.full(n_counties, params.care.referral_down_after_admission),
+            remote_consultation_share=zeros_c.copy(),
+            remote_consultation_fee=zeros_c.copy(),
             capability_bonus=np.zeros((n_facilities, N_EPISODE_TYPES)),
             extra_outpatient_capacity=np.zeros(n_facilities),
             extra_beds=np.zeros(n_facilities),

@@ -89,6 +89,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
                                              "part of ÷ insured residents, yuan"),
     "inpatient_effective_reimbursement": ("住院实际报销比例", "insurance payments for admissions ÷ their total price "
                                           "(insured and uninsured residents)"),
+    "remote_consultations_per_1000": ("远程会诊人次", "primary-care contacts discussed remotely with the lead "
+                                      "hospital's specialists, per 1,000 residents a year"),
     "inpatient_fund_share": ("住院基金支出占比", "insurance spending on admissions ÷ all insurance spending"),
     "unmet_need_share": ("未满足需求", "episodes that found no capacity anywhere ÷ episodes seeking care"),
     "township_admission_share": ("乡镇卫生院住院人次占比", "admissions at township health centres ÷ all admissions of "

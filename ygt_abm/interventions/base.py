@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ygt_abm.config.params import Strict
-from ygt_abm.vocabulary import COUNTY, N_LEVELS
+from ygt_abm.vocabulary import N_LEVELS
 
 REGISTRY: dict[str, type["Intervention"]] = {}
 
@@ -76,11 +76,7 @@ class Intervention:
         fac = model.facilities
         targeted = np.isin(fac.county, self.county_ids)
         self._by_level = {level: np.flatnonzero((fac.level == level) & targeted) for level in range(N_LEVELS)}
-        leads = []
-        for c in self.county_ids:
-            hospitals = np.flatnonzero((fac.level == COUNTY) & (fac.county == c))
-            leads.append(hospitals[np.argmax(fac.beds[hospitals])])
-        self._leads = np.array(leads, dtype=int)
+        self._leads = fac.lead_hospitals(self.county_ids)
 
     def canonical_key(self) -> tuple[str, str]:
         """The order interventions are applied in: by type, then by parameters."""

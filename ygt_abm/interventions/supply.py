@@ -191,6 +191,29 @@ class SharedDiagnostics(Intervention):
 
 
 @register
+class RemoteConsultation(Intervention):
+    """Remote consultation as a channel of care (远程会诊; ZJ §(十六): 将符合条件的互联网诊疗服务、AI辅助诊断项目纳入
+    医保支付范围, 推动互联网诊疗、远程医疗…向基层延伸; AH §23; GD 二(十四) remote consultation).
+
+    A ``share`` of the outpatient contacts at village clinics and township health centres that would fail
+    is discussed with the lead hospital's specialists; such a contact succeeds as if the lead hospital had
+    treated it (admissions, and care outside the local scope, still go up). The fund pays the lead
+    hospital ``fee`` per consultation (0: the community bears it, no money moves). The specialists' time
+    is not limited. Mechanism: fewer patients fail at primary care, so fewer go up, and residents' perceived
+    quality of primary care rises with their experience and their neighbours'."""
+
+    name = "remote_consultation"
+
+    class Params(InterventionParams):
+        share: float = Field(ge=0, le=1, description="ASSUMPTION: share of failing primary-care contacts discussed")
+        fee: float = Field(0.0, ge=0, le=2000, description="ASSUMPTION: yuan the fund pays per consultation")
+
+    def apply(self, levers, year):
+        levers.remote_consultation_share[self.county_ids] = self.p.share
+        levers.remote_consultation_fee[self.county_ids] = self.p.fee
+
+
+@register
 class CircuitClinics(Intervention):
     """Mobile and circuit clinics (巡回医疗, 固定+流动+互联网+AI; ZJ §(四) full rural coverage, AH §11, NX 四(二)).
 

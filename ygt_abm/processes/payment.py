@@ -64,7 +64,7 @@ class Payment(Process):
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
              "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit", "same_payment_severity",
              "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
-             "continuous_deductible", "capitation_per_chronic", "global_budget")
+             "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee")
 
     def start_year(self, model) -> None:
         """This year's prices and reimbursement rules; every resident's outpatient allowance starts afresh."""
@@ -104,6 +104,17 @@ class Payment(Process):
         fac = model.facilities
         fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
         fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+
+    def pay_consultations(self, model, county: np.ndarray, hospital: np.ndarray) -> None:
+        """The fund pays each remote consultation's fee to the lead hospital that gave it (远程会诊纳入医保支付)."""
+        fee = model.levers.remote_consultation_fee[county]
+        if not fee.any():
+            return
+        level, counters, fac = np.full(len(county), COUNTY), model.counters, model.facilities
+        model.fund.pay(county, level, fee)
+        counters.add_by_level_weighted(counters.charges, county, level, fee)
+        counters.add_by_level_weighted(counters.reimbursed, county, level, fee)
+        fac.revenue_fund += np.bincount(hospital, weights=fee, minlength=len(fac.level))
 
     def end_year(self, model) -> None:
         """Chronic-disease capitation (按人头付费): primary care is paid a yearly sum per managed chronic

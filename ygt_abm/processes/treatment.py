@@ -1,7 +1,10 @@
 """Treatment and referral up: whether care succeeds, and where a failed episode goes next.
 
 Care succeeds with a probability logistic in how far the facility's capability for the episode type
-exceeds the illness's severity (stream ``treatment``). An episode out of the facility's scope, whose
+exceeds the illness's severity (stream ``treatment``). Where the county has remote consultation (远程会诊),
+a share of the outpatient contacts at village clinics and township centres that would fail (stream
+``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
+treated them (the same draw against its success chance); the fund pays the consultation (``payment``). An episode out of the facility's scope, whose
 care failed, or whose admission the provider declined (推诿, ``provision``; sent up by the doctor), moves
 up a level: a formal referral by the treating doctor (上转; stream ``referral``,
 more often for residents with a family doctor) or a self-referral; at the city hospital it ends
@@ -23,9 +26,11 @@ class Treatment(Process):
     """Counts each contact, decides its success, and refers failures up."""
 
     name = "treatment"
-    round_streams = ("treatment", "referral")
+    reads = ("remote_consultation_share",)
+    round_streams = ("treatment", "referral", "consultation")
 
     def init(self, model) -> None:
+        self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
         self.contacts_by_level_type = np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64)  # whole run, for calibration
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
 
@@ -48,7 +53,17 @@ class Treatment(Process):
         counters.add(counters.declined_admissions, county[rnd.declined])
         in_scope = fac.capability[fid, t] > 0
         p = success_probability(fac.capability[fid, t], severity, care.success_slope)
-        success = in_scope & ~rnd.declined & (rnd.uniforms["treatment"][act] < p)
+        u = rnd.uniforms["treatment"][act]
+        success = in_scope & ~rnd.declined & (u < p)
+        consult_share = model.levers.remote_consultation_share[county]
+        if consult_share.any():
+            consulted = (in_scope & ~rnd.declined & ~success & (lvl <= TOWNSHIP) & (kind == OUTPATIENT)
+                         & (rnd.uniforms["consultation"][act] < consult_share))
+            lead = self.lead[county[consulted]]
+            success[consulted] = u[consulted] < success_probability(fac.capability[lead, t[consulted]],
+                                                                    severity[consulted], care.success_slope)
+            counters.add(counters.remote_consultations, county[consulted])
+            model.process("payment").pay_consultations(model, county[consulted], lead)
         primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
         pop.primary_followups[ep.resident[act[primary_chronic]]] += 1  # one episode per resident a week
         week.experiences.append((ep.resident[act[in_scope]], lvl[in_scope], success[in_scope].astype(np.float64),

@@ -73,6 +73,14 @@ class FacilityState:
         for a in (self.visits, self.admissions, self.revenue_fund, self.revenue_oop):
             a[:] = 0
 
+    def lead_hospitals(self, counties: np.ndarray) -> np.ndarray:
+        """Each county's lead hospital (牵头医院): its county hospital with the most beds."""
+        leads = []
+        for c in counties:
+            hospitals = np.flatnonzero((self.level == COUNTY) & (self.county == c))
+            leads.append(hospitals[np.argmax(self.beds[hospitals])])
+        return np.array(leads, dtype=int)
+
     def doctors_by_county(self, level: int, n_counties: int) -> np.ndarray:
         """Doctors working at facilities of ``level``, per county (e.g. village doctors, 村医人数); city
         hospitals belong to no county."""
