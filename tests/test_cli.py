@@ -183,3 +183,63 @@ def test_the_loop_and_lever_tables_in_the_docs_are_current(doc, args):
     assert marker in text, f"docs/{doc} lacks the block {marker.strip()}"
     block = text.split(marker, 1)[1].split("\n<!-- end -->", 1)[0].strip()
     assert block == generated, f"regenerate the block of `ygt-abm {' '.join(args)}` in docs/{doc}"
+
+
+def test_version_and_the_defaults_in_brackets_are_shown():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"ygt-abm {version('ygt-abm')}"
+    text = " ".join(runner.invoke(app, ["run", "--help"]).output.replace("│", " ").split())  # unwrapped
+    assert "[default: results/<name>]" in text and "[default: all CPUs]" in text
+
+
+def _county(tmp_path) -> Path:
+    folder = tmp_path / "county"
+    assert runner.invoke(app, ["example-county", str(folder)]).exit_code == 0
+    return folder
+
+
+def test_a_bad_county_file_is_reported_before_any_run_with_its_file_and_line(tmp_path):
+    folder = _county(tmp_path)
+    villages = folder / "villages.csv"
+    lines = villages.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",1100,", ",-5,")  # line 3: a negative population
+    villages.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder / "experiment.yaml")])
+    assert result.exit_code == 2 and f"{villages}:3:" in result.output, result.output
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(folder / "experiment.yaml"), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 2 and not out.exists()
+
+
+def test_an_intervention_aimed_at_a_county_the_world_lacks_is_reported_before_any_run(tmp_path):
+    folder = _county(tmp_path)
+    experiment = folder / "experiment.yaml"
+    text = experiment.read_text(encoding="utf-8").replace(
+        "  - name: baseline", "  - name: baseline\n    interventions:\n      - {type: continuous_deductible, "
+        "counties: [Elsewhere], source: test}")
+    experiment.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(experiment)])
+    assert result.exit_code == 2 and "unknown counties ['Elsewhere']" in result.output, result.output
+    assert f"{experiment}:" in result.output
+
+
+def test_an_output_folder_that_cannot_be_one_is_reported_not_a_traceback(tmp_path):
+    experiment = Path(__file__).parent.parent / "experiments" / "quickstart.yaml"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for out in (blocker, blocker / "below"):
+        result = runner.invoke(app, ["run", str(experiment), "--out", str(out), "--workers", "1"])
+        assert result.exit_code == 2 and f"--out {out}: cannot create the folder" in result.output
+
+
+def test_validate_accepts_a_policy_package_and_reports_its_problems(tmp_path):
+    shipped = Path(__file__).parent.parent / "ygt_abm" / "policies"
+    result = runner.invoke(app, ["validate", str(shipped / "baseline.yaml"), str(shipped / "anhui-2024.yaml")])
+    assert result.exit_code == 0 and "policy package anhui-2024" in result.output
+    bad = tmp_path / "mine.yaml"
+    bad.write_text((shipped / "anhui-2024.yaml").read_text(encoding="utf-8").replace("type: global_budget",
+                                                                                     "type: global_budjet"))
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2 and "did you mean 'global_budget'?" in result.output

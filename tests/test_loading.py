@@ -65,6 +65,22 @@ def test_a_wrong_type_is_reported(tmp_path):
     assert "integer" in problems[0].message
 
 
+def test_a_boolean_is_not_a_count_and_an_infinite_number_is_not_a_number(tmp_path):
+    _, problems = _problems(tmp_path, GOOD.replace("replicates: 2", "replicates: true"))
+    assert (problems[0].line, problems[0].field) == (3, "replicates")
+    _, problems = _problems(tmp_path, GOOD.replace("  townships: 2", "  townships: 2\n  highway_kmh: .inf"))
+    assert problems[0].field == "world.synthetic.highway_kmh" and "finite" in problems[0].message
+
+
+def test_a_misspelt_name_gets_the_closest_known_one(tmp_path):
+    text = GOOD.replace("  - name: baseline", "  - name: baseline\n    policy: anhui-2042\n    interventions:\n"
+                        "      - {type: gatekeping, source: x}").replace("outpatient_reimbursement", "outpatient_reimbursment")
+    _, problems = _problems(tmp_path, text)
+    messages = " ".join(p.message for p in problems)
+    for hint in ("did you mean 'outpatient_reimbursement'?", "did you mean 'anhui-2024'?", "did you mean 'gatekeeping'?"):
+        assert hint in messages
+
+
 def test_a_bad_scenario_override_points_at_the_override(tmp_path):
     text = GOOD.replace("village: 0.9, township", "village: 1.9, township")
     _, problems = _problems(tmp_path, text)
@@ -119,3 +135,27 @@ def test_shipped_experiments_validate():
 
     for path in sorted(Path(__file__).parent.parent.glob("experiments/*.yaml")):
         load_experiment(path)
+
+
+@pytest.mark.parametrize("content, line, words", [
+    ("name: café\n".encode("latin-1"), 1, "not UTF-8"),
+    ("name: x\n".encode("utf-16"), 1, "not UTF-8"),
+    (b"name: x\nseed: 1\x00\n", 2, "control character #x0000"),
+    (b"a: " + b"[" * 20000 + b"]" * 20000 + b"\n", 1, "nested more than"),
+    ("".join(f"{'  ' * i}k{i}:\n" for i in range(300)).encode(), 66, "nested more than"),
+    (b"a: &x [1, 2]\nb: *x\n", 2, "alias *x"),
+])
+def test_an_unreadable_file_is_a_problem_with_a_line_not_a_traceback(tmp_path, content, line, words):
+    path = tmp_path / "exp.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as info:
+        load_experiment(path)
+    (problem,) = info.value.problems
+    assert problem.line == line and words in problem.message
+
+
+def test_a_sweep_of_millions_of_runs_is_refused_at_once(tmp_path):
+    values = "[" + ", ".join(str(round(0.5 + i / 1000, 4)) for i in range(100)) + "]"
+    sweep = "".join(f"  finance.outpatient_reimbursement.{level}: {values}\n" for level in ("village", "township", "county"))
+    _, problems = _problems(tmp_path, GOOD + "sweep:\n" + sweep)  # refused before any point is resolved
+    assert "1,000,000 points × 2 scenarios × 2 replicates = 4,000,000 runs" in problems[0].message

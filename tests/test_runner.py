@@ -12,12 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from typer.testing import CliRunner
+
 from ygt_abm.analysis.backflow import compare_episodes
+from ygt_abm.cli import app
 from ygt_abm.experiment.executors import executor_for
 from ygt_abm.experiment.loading import load_experiment
-from ygt_abm.experiment.runner import MissingRuns, collect, parse_shard, plan, run_experiment
+from ygt_abm.experiment.runner import MissingRuns, collect, config_digest, parse_shard, plan, run_experiment
 from ygt_abm.report import write_reports
-from ygt_abm.results.store import episodes_path, run_path
+from ygt_abm.results.store import COMPLETE, OutputLocked, episodes_path, hold_output, run_path
 
 EXPERIMENT = """\
 name: pool
@@ -195,3 +198,52 @@ def test_split_counties_are_runs_of_their_own_spread_over_dask_workers(tmp_path)
                        for c in range(3))
         moved = backflow[(backflow.replicate == r) & (backflow.measure == "moved_down")]["value"].sum()
         assert moved == expected > 0
+
+
+def test_the_fingerprint_covers_the_content_of_the_county_files_not_only_their_paths(tmp_path):
+    folder = tmp_path / "county"
+    assert CliRunner().invoke(app, ["example-county", str(folder)]).exit_code == 0
+    before = config_digest(load_experiment(folder / "experiment.yaml"))
+    assert config_digest(load_experiment(folder / "experiment.yaml")) == before
+    villages = folder / "villages.csv"
+    header, first, *rest = villages.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    population = header.split(",").index("population")
+    cells[population] = str(int(cells[population]) + 1)
+    villages.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    assert config_digest(load_experiment(folder / "experiment.yaml")) != before
+
+
+def test_a_second_runner_is_refused_while_the_first_holds_the_folder_and_shards_may_run_side_by_side(tmp_path):
+    resolved, out = _resolved(tmp_path), tmp_path / "out"
+    with hold_output(out):
+        with pytest.raises(OutputLocked, match="is being written by pid"):
+            run_experiment(resolved, out)
+        with pytest.raises(OutputLocked):
+            run_experiment(resolved, out, shard=(0, 2))
+    assert not list((out / "runs").rglob("rep-*.parquet"))  # the refused runners wrote nothing
+    with hold_output(out, shard=(0, 2)):
+        run_experiment(resolved, out, shard=(1, 2))  # another shard writes beside it
+        with pytest.raises(OutputLocked):
+            run_experiment(resolved, out, shard=(0, 2))
+        with pytest.raises(OutputLocked):
+            run_experiment(resolved, out)
+
+
+def test_the_folder_is_complete_only_after_every_report_and_status_says_so(tmp_path):
+    resolved, out = _resolved(tmp_path), tmp_path / "out"
+    status = ["status", str(out)]
+    run_experiment(resolved, out, shard=(0, 2))
+    result = CliRunner().invoke(app, status)
+    assert result.exit_code == 1 and "incomplete" in result.output and "kpis.parquet" in result.output
+    kpis = run_experiment(resolved, out)
+    assert not (out / COMPLETE).exists()  # runs merged, reports not yet written
+    write_reports(resolved, out, kpis, figure=True)
+    assert (out / COMPLETE).exists() and (out / "figures" / "main_indicators.png").exists()
+    result = CliRunner().invoke(app, status)
+    assert result.exit_code == 0 and "complete" in result.output
+    run_experiment(resolved, out)  # a rerun changes the folder: finished again only after its reports
+    assert not (out / COMPLETE).exists()
+    with hold_output(out):
+        result = CliRunner().invoke(app, status)
+    assert result.exit_code == 1 and "running" in result.output

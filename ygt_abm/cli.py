@@ -22,6 +22,20 @@ out = Console()
 CONFIG_ERROR_EXIT = 2
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"ygt-abm {version('ygt-abm')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="print the version and exit")] = False) -> None:
+    """Simulate county medical communities (县域医共体) and measure patient backflow."""
+
+
 def _load(path: Path):
     from ygt_abm.config.files import ConfigError
     from ygt_abm.experiment.loading import load_experiment
@@ -33,22 +47,42 @@ def _load(path: Path):
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
+def _output_folder(target: Path) -> Path:
+    """``--out`` made ready for writing, or a clear error (exit 2): a file, an unwritable place."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"--out {target}: cannot create the folder: {exc.strerror or exc}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    if not os.access(target, os.W_OK):
+        typer.echo(f"--out {target}: the folder is not writable", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    return target
+
+
 def _report(exc) -> None:
     for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
         typer.echo(str(problem), err=True)
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML files")]) -> None:
-    """Check experiment files; print file:line: field: problem for each problem, exit 2 if any."""
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment or policy-package YAML files")]) -> None:
+    """Check experiment files (with their packages and CSV counties) and policy packages; print
+    file:line: field: problem for each problem, exit 2 if any."""
     from ygt_abm.config.experiment import county_count
-    from ygt_abm.config.files import ConfigError
-    from ygt_abm.experiment.loading import load_experiment
+    from ygt_abm.config.files import ConfigError, read_yaml
+    from ygt_abm.experiment.loading import load_experiment, load_policy
     from ygt_abm.experiment.plan import plan
 
     failed = False
     for path in files:
         try:
+            doc = read_yaml(path)
+            if isinstance(doc, dict) and "interventions" in doc and "scenarios" not in doc:  # a policy package
+                package = load_policy(path)
+                typer.echo(f"{path}: ok (policy package {package.name}: {len(package.interventions)} interventions, "
+                           f"{len(package.targets)} targets)")
+                continue
             resolved = load_experiment(path)
             exp = resolved.experiment
             counties = f" × {county_count(exp.world)} counties run alone" if exp.split_counties else ""
@@ -65,8 +99,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment YAML f
 @app.command()
 def run(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory [results/<name>]")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="local worker processes [all CPUs]")] = os.cpu_count() or 1,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
+    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
     shard: Annotated[str | None, typer.Option(help="run only job-array slice I/N (0 ≤ I < N); then `collect`")] = None,
     figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
@@ -76,6 +110,7 @@ def run(
     from ygt_abm.experiment.executors import executor_for
     from ygt_abm.experiment.progress import progress_for
     from ygt_abm.experiment.runner import OutputConflict, parse_shard, run_experiment
+    from ygt_abm.results.store import OutputLocked
 
     resolved = _load(experiment)
     try:
@@ -83,12 +118,12 @@ def run(
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    target = out_dir or Path("results") / resolved.experiment.name
+    target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
     progress = progress_for(f"{resolved.experiment.name}" + (f" shard {shard}" if shard else ""))
     try:
         with executor_for(workers, scheduler) as executor:
             kpis = run_experiment(resolved, target, executor=executor, shard=shard_of, progress=progress)
-    except OutputConflict as exc:
+    except (OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     finally:
@@ -100,20 +135,49 @@ def run(
 
 
 @app.command()
+def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out of run)")]) -> None:
+    """Whether a result folder is complete, incomplete (and what is missing) or being written; exit 0 only
+    when complete."""
+    from ygt_abm.results.store import COMPLETE, is_held, read_json
+
+    runs = folder / "runs"
+    if not runs.is_dir():
+        typer.echo(f"{folder}: not a result folder (no runs/)", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    finished = sum(1 for p in runs.rglob("rep-*.parquet") if not p.name.endswith(".episodes.parquet"))
+    if is_held(folder):
+        out.print(f"{folder}: running ({finished} runs finished so far)")
+        raise typer.Exit(1)
+    stamp = runs / "config.sha256"
+    if (folder / COMPLETE).exists():
+        marker = read_json(folder / COMPLETE)
+        absent = [name for name in marker["reports"] if not (folder / name).exists()]
+        if stamp.exists() and marker["config_sha256"] == stamp.read_text().strip() and not absent:
+            out.print(f"{folder}: complete ({finished} runs, {len(marker['reports'])} reports)")
+            return
+    missing = [name for name in ("kpis.parquet", "runs.parquet", "manifest.json", "summary.csv", COMPLETE)
+               if not (folder / name).exists()]
+    out.print(f"{folder}: incomplete ({finished} runs finished; missing: {', '.join(missing) or 'nothing listed'}); "
+              "`ygt-abm run` with the same experiment and --out resumes it")
+    raise typer.Exit(1)
+
+
+@app.command()
 def collect(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory [results/<name>]")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
     figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
 ) -> None:
     """Merge the runs of all shards into kpis.parquet and the summaries (fails if runs are missing)."""
     from ygt_abm.experiment.runner import MissingRuns, OutputConflict
     from ygt_abm.experiment.runner import collect as collect_runs
+    from ygt_abm.results.store import OutputLocked
 
     resolved = _load(experiment)
-    target = out_dir or Path("results") / resolved.experiment.name
+    target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
     try:
         kpis = collect_runs(resolved, target)
-    except (MissingRuns, OutputConflict) as exc:
+    except (MissingRuns, OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     _finish(resolved, target, kpis, figure)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -92,6 +94,11 @@ class Scenario(Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
 
 
+#: runs in one experiment file at most (scenarios × points × replicates): a province-scale study of every
+#: package's decomposition is about 3,500; a sweep of 3 parameters × 100 values would be millions
+MAX_RUNS = 200_000
+
+
 class Samples(Strict):
     """Parameter samples for sensitivity analysis: ``n`` points inside ``bounds``."""
 
@@ -113,10 +120,10 @@ class Experiment(Strict):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
     description: str = ""
-    seed: int = Field(ge=0, lt=2**63, description="root seed; replicate r of every scenario shares its streams")
-    replicates: int = Field(ge=1, le=10_000)
-    years: int = Field(ge=1, le=100)
-    warmup_years: int = Field(WARMUP_YEARS, ge=0, le=20, description="unrecorded burn-in years before year 1, so "
+    seed: int = Field(ge=0, lt=2**63, strict=True, description="root seed; replicate r of every scenario shares its streams")
+    replicates: int = Field(ge=1, le=10_000, strict=True)  # strict: `true` is not 1
+    years: int = Field(ge=1, le=100, strict=True)
+    warmup_years: int = Field(WARMUP_YEARS, ge=0, le=20, strict=True, description="unrecorded burn-in years before year 1, so "
                               "usual providers and beliefs start from the model's own steady state")
     world: World = Field(default_factory=SyntheticWorld)
     parameters: dict[str, Any] = Field(default_factory=dict, description="overrides of the defaults, all scenarios")
@@ -148,6 +155,12 @@ class Experiment(Strict):
         empty = [k for k, v in self.sweep.items() if not v]
         if empty:
             raise ValueError(f"sweep values must not be empty: {', '.join(empty)}")
+        points = math.prod(len(v) for v in self.sweep.values()) if self.sweep else (self.samples.n if self.samples else 1)
+        runs = points * len(self.scenarios) * self.replicates
+        if runs > MAX_RUNS:
+            raise ValueError(f"{points:,} points × {len(self.scenarios)} scenarios × {self.replicates} replicates = "
+                             f"{runs:,} runs; an experiment has at most {MAX_RUNS:,} (split it, or sample the "
+                             "parameters instead of sweeping every combination)")
         return self
 
     @property

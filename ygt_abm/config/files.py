@@ -3,6 +3,7 @@ them, each reported as ``file:line: field: what was expected``."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
 
 
 @dataclass(frozen=True)
@@ -32,18 +35,61 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+MAX_CONFIG_BYTES = 1_000_000  # config files are written by hand; a bigger one is a mistake
+MAX_NESTING = 64  # brackets or indentation levels; configs use fewer than 10
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets or indentation nest deeper than ``MAX_NESTING`` (checked before parsing,
+    which would take minutes or exhaust the stack), else None. Quotes are not parsed: a bound, not a count."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if (len(line) - len(line.lstrip(" "))) // 2 > MAX_NESTING:
+            return number
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_NESTING:
+                return number
+    return None
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse ``path`` in round-trip mode (keeps line numbers); syntax errors become ``ConfigError``."""
+    """Parse ``path`` in round-trip mode (keeps line numbers). Every way a file can be unreadable becomes a
+    ``ConfigError`` with a line: not UTF-8, control characters, syntax, nesting too deep, too large, and YAML
+    aliases (refused: an alias can multiply a small file into billions of values)."""
+    file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
-        raise ConfigError([Problem(str(path), 0, "file", f"cannot read: {exc.strerror or exc}")]) from None
+        raise ConfigError([Problem(file, 0, "file", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError([Problem(file, 0, "file", f"{len(data):,} bytes; a config file has at most "
+                                                  f"{MAX_CONFIG_BYTES:,}")])
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError([Problem(file, line, "file", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the "
+                                                     "file as UTF-8")]) from None
+    deep = _too_deep(text)
+    if deep is not None:
+        raise ConfigError([Problem(file, deep, "yaml", f"nested more than {MAX_NESTING} levels deep")])
+    try:
+        for event in YAML(typ="rt").parse(text):
+            if isinstance(event, AliasEvent):
+                raise ConfigError([Problem(file, event.start_mark.line + 1, "yaml",
+                                           f"alias *{event.anchor}: write the values out instead")])
         return YAML(typ="rt").load(text)
+    except ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise ConfigError([Problem(file, line, "yaml", f"control character #x{exc.character:04x}: {exc.reason}")]) \
+            from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise ConfigError([Problem(str(path), line, "yaml", f"{exc.problem or exc.context}")]) from None
+        raise ConfigError([Problem(file, line, "yaml", f"{exc.problem or exc.context}")]) from None
+    except RecursionError:
+        raise ConfigError([Problem(file, 1, "yaml", "nested too deeply")]) from None
 
 
 def line_of(node: Any, path: tuple[Any, ...]) -> tuple[int | None, int]:
@@ -70,10 +116,29 @@ def dotted(path: tuple[Any, ...]) -> str:
     return text or "(top level)"
 
 
+def did_you_mean(name: Any, known) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``known`` to a mistyped ``name``, or nothing."""
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _config_keys() -> set[str]:
+    """Every key any config model has (the classes that derive from ``Strict``)."""
+    from ygt_abm.config.params import Strict
+
+    keys, todo = set(), [Strict]
+    while todo:
+        cls = todo.pop()
+        keys |= set(getattr(cls, "model_fields", {}))
+        todo += cls.__subclasses__()
+    return keys
+
+
 def message_of(error: dict[str, Any]) -> str:
     msg = error["msg"]
     if error["type"] == "extra_forbidden":
-        return "unknown key (check its spelling and place; see `ygt-abm params`)"
+        hint = did_you_mean(error["loc"][-1], _config_keys()) if error["loc"] else ""
+        return f"unknown key{hint} (check its spelling and place; see `ygt-abm params`)"
     if error["type"] == "missing":
         return "required key is missing"
     return msg.removeprefix("Value error, ")

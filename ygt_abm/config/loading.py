@@ -17,10 +17,10 @@ from ruamel.yaml.comments import CommentedMap
 from ygt_abm.config.design import design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
 from ygt_abm.config.files import (
-    ConfigError, Problem, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
+    ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
 )
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.config.policy import load_policy, resolve_policy, validate_interventions
+from ygt_abm.config.policy import load_policy, resolve_policy, shipped_policies, validate_interventions
 from ygt_abm.vocabulary import VARIANT_KINDS, variant_name
 
 __all__ = ["ConfigError", "Problem", "load_experiment"]
@@ -86,7 +86,8 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
             if not policy_path.is_file():
                 line, _ = line_of(node, ("policy",))
                 problems.append(Problem(file, line or 1, f"scenarios[{index}].policy",
-                                        f"no policy package {scenario.policy!r} (looked for {policy_path})"))
+                                        f"no policy package {scenario.policy!r}"
+                                        f"{did_you_mean(scenario.policy, shipped_policies())} (looked for {policy_path})"))
             else:
                 try:
                     package = load_policy(policy_path, schemas)

@@ -33,9 +33,10 @@ def assumed(default: Any, why: str, **bounds: Any) -> Any:
 
 
 class Strict(BaseModel):
-    """Base of every config model: unknown keys are errors, values are re-checked on assignment."""
+    """Base of every config model: unknown keys are errors, values are re-checked on assignment, numbers are
+    finite (``.inf`` and ``.nan`` are errors)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False)
 
 
 class _Vector(Strict):

@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ygt_abm.config.files import ConfigError, Problem, dotted, line_of, problems_from, read_yaml, validate_model
+from ygt_abm.config.files import (
+    ConfigError, Problem, did_you_mean, dotted, line_of, problems_from, read_yaml, validate_model,
+)
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import INDICATORS
 
@@ -69,13 +71,19 @@ def validate_interventions(entries: list, file: str, node: Any, prefix: tuple,
         if kind not in schemas:
             line, _ = line_of(item, ("type",)) if item is not None else (None, 0)
             problems.append(Problem(file, line or 1, dotted(prefix + (i, "type")),
-                                    f"unknown intervention {kind!r}; expected one of: {', '.join(sorted(schemas))}"))
+                                    f"unknown intervention {kind!r}{did_you_mean(kind, schemas)}; expected one of: "
+                                    f"{', '.join(sorted(schemas))}"))
             continue
         try:
             schemas[kind].model_validate(entry)
         except ValidationError as exc:
             problems += problems_from(exc, file, [(item, prefix + (i,))])
     return problems
+
+
+def shipped_policies() -> list[str]:
+    """Names of the policy packages shipped in ``ygt_abm/policies/``."""
+    return sorted(path.stem for path in POLICY_DIR.glob("*.yaml"))
 
 
 def resolve_policy(name: str, base_dir: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Experiment files and policy packages, checked against the registered interventions' parameters."""
+"""Experiment files and policy packages, checked against the registered interventions' parameters and
+against the world they describe, before anything runs."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from pydantic import BaseModel
 
 from ygt_abm.config import loading, policy
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.config.files import ConfigError, Problem, line_of, read_yaml
 from ygt_abm.config.policy import PolicyPackage
 from ygt_abm.interventions import REGISTRY
+from ygt_abm.world.csv_loader import load_csv_region
+from ygt_abm.world.synthetic import county_names
 
 
 def intervention_schemas() -> dict[str, type[BaseModel]]:
@@ -18,8 +22,35 @@ def intervention_schemas() -> dict[str, type[BaseModel]]:
 
 
 def load_experiment(path: str | Path) -> ResolvedExperiment:
-    """Read and check an experiment file, its policy packages and interventions; all problems at once."""
-    return loading.load_experiment(path, intervention_schemas())
+    """Read and check an experiment file, its policy packages and interventions, then its world; all problems
+    of each stage at once."""
+    resolved = loading.load_experiment(path, intervention_schemas())
+    check_world(resolved)
+    return resolved
+
+
+def check_world(resolved: ResolvedExperiment) -> None:
+    """What only the world tells: every cell of CSV county files (as file:line), and interventions aimed at
+    counties the world does not have. Raises ``ConfigError``."""
+    world, problems = resolved.experiment.world, []
+    if world.kind == "csv":
+        try:
+            load_csv_region(world)
+        except ConfigError as exc:
+            problems += exc.problems
+        names = [county.name for county in world.counties]
+    else:
+        names = county_names(world.counties)
+    doc, file = read_yaml(resolved.path), str(resolved.path)
+    for index, scenario in enumerate(resolved.experiment.scenarios):
+        for entry in resolved.interventions.get(scenario.name, []):
+            unknown = [c for c in entry.get("counties") or [] if c not in names]
+            if unknown:
+                line, _ = line_of(doc, ("scenarios", index))
+                problems.append(Problem(file, line or 1, f"scenarios[{index}] ({scenario.name}): {entry['type']}"
+                                        ".counties", f"unknown counties {unknown}; the world has {names}"))
+    if problems:
+        raise ConfigError(problems)
 
 
 def load_policy(path: str | Path) -> PolicyPackage:

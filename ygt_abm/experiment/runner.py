@@ -30,8 +30,8 @@ from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import default_processes
 from ygt_abm.results.store import (
-    KPI_COLUMNS, episodes_path, git_commit, package_versions, read_json, remove_stale_temporaries, timing_path,
-    write_json, write_table,
+    COMPLETE, KPI_COLUMNS, episodes_path, git_commit, hold_output, package_versions, read_json,
+    remove_stale_temporaries, timing_path, write_json, write_table,
 )
 from ygt_abm.streams import Streams
 from ygt_abm.vocabulary import is_variant
@@ -73,7 +73,8 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def config_digest(resolved: ResolvedExperiment) -> str:
-    """Fingerprint of everything that determines the results (not of file paths or descriptions)."""
+    """Fingerprint of everything that determines the results, the content of the county files included (a
+    changed village must not let old results be reused)."""
     exp = resolved.experiment
     payload = {
         "seed": exp.seed, "years": exp.years, "warmup_years": exp.warmup_years,
@@ -84,7 +85,16 @@ def config_digest(resolved: ResolvedExperiment) -> str:
         "record_episodes": exp.record_episodes,
         "split_counties": exp.split_counties,
     }
+    if exp.world.kind == "csv":  # a synthetic world has no files (and keeps the fingerprints it had before)
+        payload["world_files"] = world_file_digests(exp.world)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def world_file_digests(world) -> list[str]:
+    """sha256 of every file a CSV world is read from, in a fixed order (villages and facilities of each
+    county, then the city hospitals)."""
+    paths = [path for county in world.counties for path in (county.villages, county.facilities)]
+    return [hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in [*paths, world.city_hospitals]]
 
 
 def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
@@ -138,36 +148,45 @@ def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor |
     Without a shard, the runs are then merged (see ``collect``) and the merged table returned. ``progress``
     is called as ``progress(done, total)``. Returns None for a shard: merge with ``collect`` later."""
     out = Path(out)
-    _claim_output(out, config_digest(resolved))
-    remove_stale_temporaries(out)
-    specs = plan(resolved)
-    if shard is not None:
-        specs = specs[shard[0]::shard[1]]
-    todo = missing_runs(specs, out)
-    done = len(specs) - len(todo)
-    if progress:
-        progress(done, len(specs))
-    if executor is None:
-        for spec in todo:
-            run_and_store(resolved, spec, out)
-            done += 1
-            if progress:
-                progress(done, len(specs))
-    else:
-        futures = [executor.submit(run_and_store, resolved, spec, out) for spec in todo]
-        for future in as_completed(futures):
-            future.result()
-            done += 1
-            if progress:
-                progress(done, len(specs))
-    return None if shard is not None else collect(resolved, out)
+    with hold_output(out, shard):
+        _claim_output(out, config_digest(resolved))
+        (out / COMPLETE).unlink(missing_ok=True)  # the folder changes: finished again only after the reports
+        if shard is None:  # a shard leaves the temporaries of the shards beside it alone
+            remove_stale_temporaries(out)
+        specs = plan(resolved)
+        if shard is not None:
+            specs = specs[shard[0]::shard[1]]
+        todo = missing_runs(specs, out)
+        done = len(specs) - len(todo)
+        if progress:
+            progress(done, len(specs))
+        if executor is None:
+            for spec in todo:
+                run_and_store(resolved, spec, out)
+                done += 1
+                if progress:
+                    progress(done, len(specs))
+        else:
+            futures = [executor.submit(run_and_store, resolved, spec, out) for spec in todo]
+            for future in as_completed(futures):
+                future.result()
+                done += 1
+                if progress:
+                    progress(done, len(specs))
+        return None if shard is not None else _merge(resolved, out)
 
 
 def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     """Merge all runs (in plan order) into ``kpis.parquet``, with ``runs.parquet`` and ``manifest.json``."""
     out = Path(out)
-    if (out / "runs" / "config.sha256").exists():
-        _claim_output(out, config_digest(resolved))
+    with hold_output(out):
+        if (out / "runs" / "config.sha256").exists():
+            _claim_output(out, config_digest(resolved))
+        (out / COMPLETE).unlink(missing_ok=True)
+        return _merge(resolved, out)
+
+
+def _merge(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     specs = plan(resolved)
     missing = missing_runs(specs, out)
     if missing:

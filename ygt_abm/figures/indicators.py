@@ -12,6 +12,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from ygt_abm.results.store import write_atomic  # noqa: E402
+
 # Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: metrics.py).
 MAIN = {
     "primary_care_visit_share": "Primary-care share of visits",
@@ -36,6 +38,7 @@ def plot_main_indicators(kpis: pd.DataFrame, path: Path) -> Path:
             ax.get_legend().remove()
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, metadata={"Software": None})
+    write_atomic(Path(path), lambda tmp: fig.savefig(tmp, format=Path(path).suffix[1:], dpi=120,
+                                                     metadata={"Software": None}))
     plt.close(fig)
     return path

@@ -1,11 +1,18 @@
 """A result store that loses nothing: each run's table is written to a temporary file and renamed into
 place, so a file that exists is a finished run and a killed run leaves no half-written result under a
-finished run's name. Paths are deterministic in the run's address (scenario, point, replicate)."""
+finished run's name. Paths are deterministic in the run's address (scenario, point, replicate).
+
+A folder is written by one runner at a time (a lock on ``runs/.lock``: exclusive for a whole experiment,
+shared for a job-array shard, which also holds its own shard's lock), and every table and figure of the
+reports is written the same way; ``complete.json``, written last, says the folder is finished."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import socket
 import subprocess
 import sys
 from importlib import metadata
@@ -18,6 +25,11 @@ if TYPE_CHECKING:  # pandas is imported by whoever has a table to write
 KPI_COLUMNS = ["scenario", "point", "replicate", "county", "year", "metric", "value"]
 PACKAGES = ("ygt_abm", "mesa", "numpy", "pandas", "pyarrow", "networkx", "pydantic", "ruamel.yaml", "seaborn")
 TMP_MARK = ".tmp-"
+COMPLETE = "complete.json"  # written last: the folder's results and reports are all there
+
+
+class OutputLocked(Exception):
+    """Another runner is writing to the output directory."""
 
 
 def run_path(out: Path, scenario: str, point: str, replicate: int, county: int | None = None) -> Path:
@@ -53,8 +65,54 @@ def remove_stale_temporaries(out: Path) -> int:
     return len(stale)
 
 
+@contextlib.contextmanager
+def hold_output(out: Path, shard: tuple[int, int] | None = None):
+    """Hold the output folder for one runner: an exclusive lock for a whole experiment; for a job-array
+    shard a shared lock (other shards may write beside it) and its own shard's exclusive lock. A runner
+    already holding it makes this raise ``OutputLocked``, naming it. Released when the block ends, even
+    if the process is killed (the kernel drops the lock)."""
+    runs = Path(out) / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    locks = [(runs / ".lock", fcntl.LOCK_SH if shard else fcntl.LOCK_EX)]
+    if shard:
+        locks.append((runs / f".lock-shard-{shard[0]}-of-{shard[1]}", fcntl.LOCK_EX))
+    with contextlib.ExitStack() as held:
+        for path, mode in locks:
+            handle = held.enter_context(open(path, "a+", encoding="utf-8"))
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another runner"
+                raise OutputLocked(f"{out} is being written by {holder}; wait for it to finish, or choose "
+                                   "another --out") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
+            handle.flush()
+        yield
+
+
+def is_held(out: Path) -> bool:
+    """Whether a runner is writing to ``out`` now."""
+    lock = Path(out) / "runs" / ".lock"
+    if not lock.exists():
+        return False
+    with open(lock, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 def write_table(df: pd.DataFrame, path: Path) -> None:
     write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_csv(df: pd.DataFrame, path: Path, **options: Any) -> None:
+    write_atomic(path, lambda tmp: df.to_csv(tmp, index=False, **options))
 
 
 def write_json(data: Any, path: Path) -> None:

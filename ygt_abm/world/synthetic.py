@@ -8,17 +8,22 @@ from ygt_abm.config.experiment import SyntheticWorld
 from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
 
 
+def county_names(n_counties: int) -> list[str]:
+    """The names of a synthetic region's counties, in order."""
+    return [f"County {ci + 1}" for ci in range(n_counties)]
+
+
 def synthetic_region(config: SyntheticWorld, rng: np.random.Generator, alone: int | None = None) -> Region:
     """Counties placed around shared city hospitals. Township 0 is the county seat town (城关镇); the
     first village of every township is its seat, where the township health centre stands. ``alone``:
     county ``alone`` of that region on its own (see ``build_region``)."""
     cities = [Site(f"City hospital {c + 1}", 0.0 + 5.0 * c, 0.0) for c in range(config.city_hospitals)]
     layouts = []
-    for ci in range(config.counties):
+    for ci, name in enumerate(county_names(config.counties)):
         angle = 2 * np.pi * ci / config.counties + rng.uniform(0, 2 * np.pi / config.counties)
         distance = config.city_distance_km * rng.uniform(0.75, 1.25)
         seat = np.array([np.cos(angle), np.sin(angle)]) * distance
-        layouts.append(_county(config, f"County {ci + 1}", seat, rng))
+        layouts.append(_county(config, name, seat, rng))
     roads = Roads(config.village_road_kmh, config.county_road_kmh, config.highway_kmh, config.detour_factor,
                   config.access_minutes, config.remoteness)
     region = build_region(layouts, cities, roads, alone)
