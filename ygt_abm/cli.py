@@ -146,18 +146,18 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
         raise typer.Exit(CONFIG_ERROR_EXIT)
     finished = sum(1 for p in runs.rglob("rep-*.parquet") if not p.name.endswith(".episodes.parquet"))
     if is_held(folder):
-        out.print(f"{folder}: running ({finished} runs finished so far)")
+        typer.echo(f"{folder}: running ({finished} runs finished so far)")
         raise typer.Exit(1)
     stamp = runs / "config.sha256"
     if (folder / COMPLETE).exists():
         marker = read_json(folder / COMPLETE)
         absent = [name for name in marker["reports"] if not (folder / name).exists()]
         if stamp.exists() and marker["config_sha256"] == stamp.read_text().strip() and not absent:
-            out.print(f"{folder}: complete ({finished} runs, {len(marker['reports'])} reports)")
+            typer.echo(f"{folder}: complete ({finished} runs, {len(marker['reports'])} reports)")
             return
     missing = [name for name in ("kpis.parquet", "runs.parquet", "manifest.json", "summary.csv", COMPLETE)
                if not (folder / name).exists()]
-    out.print(f"{folder}: incomplete ({finished} runs finished; missing: {', '.join(missing) or 'nothing listed'}); "
+    typer.echo(f"{folder}: incomplete ({finished} runs finished; missing: {', '.join(missing) or 'nothing listed'}); "
               "`ygt-abm run` with the same experiment and --out resumes it")
     raise typer.Exit(1)
 
