@@ -35,12 +35,14 @@ def test_the_uninsured_pay_everything_and_a_waived_deductible_is_not_charged(lev
 
 def test_the_fund_stops_paying_a_residents_outpatient_care_at_the_yearly_limit():
     fund = np.array([100.0, 80.0, 5000.0, 60.0, 30.0])
-    resident = np.array([0, 0, 0, 1, 0])
-    outpatient = np.array([True, True, False, True, True])  # the admission is not limited
-    used = np.array([0.0, 190.0])
-    limit_outpatient_fund(fund, resident, outpatient, np.full(5, 200.0), used)
+    price = np.array([125.0, 100.0, 6000.0, 75.0, 40.0])
+    resident, county = np.array([0, 0, 0, 1, 0]), np.zeros(5, dtype=np.int64)
+    kind = np.array([OUTPATIENT, OUTPATIENT, INPATIENT, OUTPATIENT, OUTPATIENT], dtype=np.int8)  # admissions: no limit
+    used, visits, charges = np.array([0.0, 190.0]), np.zeros(1), np.zeros(1)
+    limit_outpatient_fund(fund, price, resident, county, kind, np.array([200.0]), used, visits, charges)
     assert fund.tolist() == [100.0, 80.0, 5000.0, 10.0, 20.0]  # in contact order: 100 + 80 + 20 reach the limit
     assert used.tolist() == [200.0, 200.0]
+    assert visits.tolist() == [4.0] and charges.tolist() == [125.0 + 100.0 + 75.0 + 40.0]
 
 
 def test_expected_out_of_pocket_falls_with_insurance(levers):

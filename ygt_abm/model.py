@@ -106,11 +106,16 @@ class CountyModel(mesa.Model):
         week = Week(index, self.streams)
         self._run("start_week", week)
         round_streams = {name: self.streams.weekly(name, index) for name in self.loop.round_streams}
-        for _ in range(self.params.care.max_rounds):
+        max_rounds = self.params.care.max_rounds
+        for round_index in range(max_rounds):
             if not week.episodes.active.any():
                 break
             n = len(week.episodes)
-            rnd = Round({name: g.random(n, dtype=np.float32) for name, g in round_streams.items()})
+
+            def occasional(name: str, key: int = index * max_rounds + round_index, n: int = n) -> np.ndarray:
+                return self.streams.weekly(name, key).random(n, dtype=np.float32)
+
+            rnd = Round({name: g.random(n, dtype=np.float32) for name, g in round_streams.items()}, occasional)
             self._run("care_round", week, rnd)
         self._run("end_week", week)
         if (index + 1) % WEEKS_PER_YEAR == 0:

@@ -85,19 +85,16 @@ class Payment(Process):
         county, resident = ep.county[act], ep.resident[act]
         price, fund = price_contacts(self.tariff, Contacts(county, level, kind, pop.insured[resident], referred,
                                                            ep.severity[act], waived))
-        if np.isfinite(model.levers.outpatient_fund_limit).any():
-            limit_outpatient_fund(fund, resident, kind == OUTPATIENT, model.levers.outpatient_fund_limit[county],
-                                  pop.outpatient_fund_used)
+        counters = model.counters
+        limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
+                              pop.outpatient_fund_used, counters.settled_outpatient_visits,
+                              counters.settled_outpatient_charges)
         oop = price - fund
         model.fund.pay(county, level, fund)
-        counters = model.counters
         counters.add(counters.oop, county, oop)
         counters.add_by_level_weighted(counters.charges, county, level, price)
         counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
         admission = kind == INPATIENT
-        settled = ~admission & (fund > 0)
-        counters.add(counters.settled_outpatient_visits, county[settled])
-        counters.add(counters.settled_outpatient_charges, county[settled], price[settled])
         counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
         counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission],
                                        price[admission])
@@ -226,14 +223,19 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
 
 
 @numba.njit(cache=True, nogil=True)
-def limit_outpatient_fund(fund: np.ndarray, resident: np.ndarray, outpatient: np.ndarray, limit: np.ndarray,
-                          used: np.ndarray) -> None:
-    """Cap the fund's payment for each outpatient contact at what is left of its resident's yearly limit,
-    in contact order (a resident with two contacts in a round uses the allowance once), and book it."""
+def limit_outpatient_fund(fund: np.ndarray, price: np.ndarray, resident: np.ndarray, county: np.ndarray,
+                          kind: np.ndarray, limit: np.ndarray, used: np.ndarray, settled_visits: np.ndarray,
+                          settled_charges: np.ndarray) -> None:
+    """Cap the fund's payment for each outpatient contact at what is left of its resident's yearly limit
+    (``limit`` by county), in contact order (a resident with two contacts in a round uses the allowance
+    once), and book it; count the outpatient contacts the fund paid part of (门诊统筹结算) and their price."""
     for i in range(len(fund)):
-        if not outpatient[i]:
+        if kind[i] != OUTPATIENT:
             continue
-        r = resident[i]
-        paid = min(fund[i], max(limit[i] - used[r], 0.0))
+        r, c = resident[i], county[i]
+        paid = min(fund[i], max(limit[c] - used[r], 0.0))
         fund[i] = paid
         used[r] += paid
+        if paid > 0.0:
+            settled_visits[c] += 1.0
+            settled_charges[c] += price[i]

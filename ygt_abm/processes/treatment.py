@@ -27,7 +27,7 @@ class Treatment(Process):
 
     name = "treatment"
     reads = ("remote_consultation_share",)
-    round_streams = ("treatment", "referral", "consultation")
+    round_streams = ("treatment", "referral")  # and, where a county consults remotely, "consultation"
 
     def init(self, model) -> None:
         self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
@@ -58,7 +58,7 @@ class Treatment(Process):
         consult_share = model.levers.remote_consultation_share[county]
         if consult_share.any():
             consulted = (in_scope & ~rnd.declined & ~success & (lvl <= TOWNSHIP) & (kind == OUTPATIENT)
-                         & (rnd.uniforms["consultation"][act] < consult_share))
+                         & (rnd.draw("consultation")[act] < consult_share))
             lead = self.lead[county[consulted]]
             success[consulted] = u[consulted] < success_probability(fac.capability[lead, t[consulted]],
                                                                     severity[consulted], care.success_slope)

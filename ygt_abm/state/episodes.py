@@ -8,6 +8,7 @@ care rounds move it: ``contact`` once a facility served it, ``referred`` once a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,7 @@ class Round:
     ``facility`` of level ``level``, as contact kind ``kind``; ``referred`` as they arrived."""
 
     uniforms: dict[str, np.ndarray]  # this round's block of each per-round stream, one value per episode
+    occasional: Callable[[str], np.ndarray] | None = None  # a stream drawn only where a lever needs it
     act: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     option: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -66,6 +68,11 @@ class Round:
     referred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     declined: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # admissions declined (推诿)
     resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions in act
+
+    def draw(self, name: str) -> np.ndarray:
+        """One uniform per episode from occasional stream ``name``, fresh for this round: what a round
+        draws does not depend on whether earlier rounds drew (rarely used levers cost nothing elsewhere)."""
+        return self.occasional(name)
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
