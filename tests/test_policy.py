@@ -97,7 +97,9 @@ def test_bad_intervention_parameters_name_file_line_and_parameter(tmp_path, body
 def test_an_unknown_target_indicator_is_an_error(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("name: p\ntitle: P\ndocument: none\nbase_year: 2024\ntargets:\n"
-                    "  - {indicator: happiness, value: 1, year: 2025, clause: x}\n")
+                    "  - {indicator: happiness, value: 1, year: 2025, clause: x}\n"
+                    "  - {indicator: in_county_visit_rte, value: 0.9, year: 2025, clause: x}\n")
     with pytest.raises(ConfigError) as info:
         load_policy(path)
-    assert info.value.problems[0].field == "targets[0].indicator"
+    assert [p.field for p in info.value.problems] == ["targets[0].indicator", "targets[1].indicator"]
+    assert "did you mean 'in_county_visit_rate'?" in info.value.problems[1].message

@@ -114,7 +114,8 @@ def load_policy(path: str | Path, schemas: Mapping[str, type[BaseModel]]) -> Pol
         if target.indicator not in INDICATORS:
             line, _ = line_of(doc["targets"][i], ("indicator",))
             problems.append(Problem(file, line or 1, f"targets[{i}].indicator",
-                                    f"unknown indicator {target.indicator!r}; expected one of: {', '.join(INDICATORS)}"))
+                                    f"unknown indicator {target.indicator!r}{did_you_mean(target.indicator, INDICATORS)}; "
+                                    f"expected one of: {', '.join(INDICATORS)}"))
     if problems:
         raise ConfigError(problems)
     return package
