@@ -139,7 +139,7 @@ def test_bom_whitespace_and_extra_columns_are_accepted(tmp_path):
 
 
 @pytest.mark.parametrize(("case", "which", "line", "field", "words"), [
-    ("population not an integer", "villages", 3, "population", "non-negative integer, got 'abc'"),
+    ("population not an integer", "villages", 3, "population", "non-negative integer (at most 100,000), got 'abc'"),
     ("latitude out of range", "villages", 4, "latitude", "[-90, 90], got '95'"),
     ("unknown kind", "facilities", 4, "kind", "got 'hospital'"),
     ("township without a health centre", "villages", 4, "township", "'B'"),
@@ -206,4 +206,4 @@ def test_all_problems_in_all_files_are_reported_at_once(tmp_path):
         ("cities.csv", 2, "longitude"),
     }
     text = str(ConfigError(found))
-    assert f"{tmp_path / 'c1' / 'villages.csv'}:3: population: expected a non-negative integer, got '-5'" in text
+    assert f"{tmp_path / 'c1' / 'villages.csv'}:3: population: expected a non-negative integer (at most 100,000), got '-5'" in text

@@ -24,6 +24,9 @@ EARTH_RADIUS_KM = 6371.0
 VILLAGE_COLUMNS = ("village", "township", "population", "longitude", "latitude")
 FACILITY_COLUMNS = ("facility", "kind", "township", "longitude", "latitude")
 COUNTY_KINDS = ("township_health_centre", "county_hospital")
+#: residents of one village at most: administrative villages have hundreds to a few thousand (bulletins); a
+#: larger number is a typing error (a bound, not a statistic)
+MAX_VILLAGE_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
@@ -239,9 +242,9 @@ class _Cells:
         return self.row[column]
 
     def population(self, column: str) -> int:
-        if re.fullmatch(r"[0-9]+", self.row[column]):
+        if re.fullmatch(r"[0-9]+", self.row[column]) and int(self.row[column]) <= MAX_VILLAGE_POPULATION:
             return int(self.row[column])
-        self._bad(column, "a non-negative integer")
+        self._bad(column, f"a non-negative integer (at most {MAX_VILLAGE_POPULATION:,})")
         return 0
 
     def _number(self, column: str, low: float, high: float) -> float | None:
