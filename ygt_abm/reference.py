@@ -47,7 +47,7 @@ import numpy as np
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.processes.onset import weekly_onset_table
 from ygt_abm.processes.payment import expected_oop
-from ygt_abm.processes.recording import county_indicators
+from ygt_abm.processes.recording import county_indicators, facility_costs
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import (
@@ -291,7 +291,7 @@ class ReferenceModel(mesa.Model):
         fac = self.facilities
         doctors = np.stack([fac.doctors_by_county(level, self.region.n_counties) for level in range(N_LEVELS)], axis=1)
         pay = self.params.workforce.reference_pay.array()[None, :]  # no policy here: baseline pay
-        costs = self.params.providers.marginal_cost_share * self.counters.charges + doctors * pay
+        costs = facility_costs(self.counters, doctors, pay, self.params.providers.marginal_cost_share)
         values = county_indicators(self.counters, pop, self.fund, doctors, costs)
         for ci, name in enumerate(self.region.county_names):
             self.records.extend({"county": name, "year": self.week // WEEKS_PER_YEAR, "metric": k,

@@ -41,11 +41,13 @@ def check_world(resolved: ResolvedExperiment) -> None:
         names = [county.name for county in world.counties]
     else:
         names = county_names(world.counties)
-    doc, file = read_yaml(resolved.path), str(resolved.path)
+    doc, file = None, str(resolved.path)
     for index, scenario in enumerate(resolved.experiment.scenarios):
         for entry in resolved.interventions.get(scenario.name, []):
             unknown = [c for c in entry.get("counties") or [] if c not in names]
             if unknown:
+                if doc is None:  # read again only to name the line of a problem
+                    doc = read_yaml(resolved.path)
                 line, _ = line_of(doc, ("scenarios", index))
                 problems.append(Problem(file, line or 1, f"scenarios[{index}] ({scenario.name}): {entry['type']}"
                                         ".counties", f"unknown counties {unknown}; the world has {names}"))

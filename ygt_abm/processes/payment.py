@@ -1,13 +1,13 @@
 """Payment: what each contact costs, what the insurance fund pays, what the patient pays out of pocket,
 and what facilities earn; and chronic-disease capitation (按人头付费) at the end of each year.
 
-The fund pays ``ratio × (price − deductible)`` for insured residents; out of pocket is the rest
-(差别化支付, 起付线). Of an admission only the in-catalogue share of the price is covered (政策范围内费用; the
-rest is self-paid, 目录外), and the fund pays a resident's outpatient care only up to a yearly limit
-(门诊统筹年度最高支付限额), after which the patient pays in full. A referred patient's second admission deductible is waived where it is counted
-continuously (起付线连续计算); township-treatable admissions at the county hospital are priced and paid as
-at the township (同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care
-without referral loses reimbursement points where a referral is required (基层首诊, 转诊白名单).
+The fund pays ``ratio × (price − deductible)`` for insured residents; out of pocket is the rest (差别化支付, 起付线).
+Of an admission only the in-catalogue share of the price is covered (政策范围内费用; the rest is self-paid, 目录外), and
+the fund pays a resident's outpatient care only up to a yearly limit (门诊统筹年度最高支付限额), after which the patient
+pays in full. A referred patient's second admission deductible is waived where it is counted continuously
+(起付线连续计算); township-treatable admissions at the county hospital are priced and paid as at the township
+(同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care without referral loses
+reimbursement points where a referral is required (基层首诊, 转诊白名单).
 """
 
 from __future__ import annotations
@@ -89,29 +89,14 @@ class Payment(Process):
         limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
                               pop.outpatient_fund_used, counters.settled_outpatient_visits,
                               counters.settled_outpatient_charges)
-        oop = price - fund
-        model.fund.pay(county, level, fund)
-        counters.add(counters.oop, county, oop)
-        counters.add_by_level_weighted(counters.charges, county, level, price)
-        counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
-        admission = kind == INPATIENT
-        counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
-        counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission],
-                                       price[admission])
-        fac = model.facilities
-        fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
-        fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+        book(model, county, level, facility, kind, price, fund)
 
     def pay_consultations(self, model, county: np.ndarray, hospital: np.ndarray) -> None:
         """The fund pays each remote consultation's fee to the lead hospital that gave it (远程会诊纳入医保支付)."""
         fee = model.levers.remote_consultation_fee[county]
-        if not fee.any():
-            return
-        level, counters, fac = np.full(len(county), COUNTY), model.counters, model.facilities
-        model.fund.pay(county, level, fee)
-        counters.add_by_level_weighted(counters.charges, county, level, fee)
-        counters.add_by_level_weighted(counters.reimbursed, county, level, fee)
-        fac.revenue_fund += np.bincount(hospital, weights=fee, minlength=len(fac.level))
+        if fee.any():
+            n = len(county)
+            book(model, county, np.full(n, COUNTY), hospital, np.full(n, OUTPATIENT, dtype=np.int8), fee, fee)
 
     def end_year(self, model) -> None:
         """Chronic-disease capitation (按人头付费): primary care is paid a yearly sum per managed chronic
@@ -142,6 +127,23 @@ class Payment(Process):
             fac.revenue_fund -= share * paid[hospital_county]
 
 
+def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
+         fund: np.ndarray) -> None:
+    """Book priced contacts: the fund's spending, out of pocket, charges and reimbursement by county and level
+    (admissions also apart), and each facility's revenue from the fund and from patients."""
+    counters, fac = model.counters, model.facilities
+    oop = price - fund
+    model.fund.pay(county, level, fund)
+    counters.add(counters.oop, county, oop)
+    counters.add_by_level_weighted(counters.charges, county, level, price)
+    counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
+    admission = kind == INPATIENT
+    counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
+    counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission], price[admission])
+    fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
+    fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+
+
 def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
                             insured: np.ndarray, referred: np.ndarray | None = None,
                             severity: np.ndarray | None = None,
@@ -169,8 +171,9 @@ def contact_payments(levers) -> tuple[np.ndarray, np.ndarray]:
 
 def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
-    insured): what the choice model weighs (the scheme's schedule, without the outpatient limit). ``township_treatable``: for an illness the township could
-    treat, so that same-disease same-payment pricing (同病同价同付) at the county hospital applies."""
+    insured): what the choice model weighs (the scheme's schedule, without the outpatient limit).
+    ``township_treatable``: for an illness the township could treat, so that same-disease same-payment
+    pricing (同病同价同付) at the county hospital applies."""
     n_types = len(EPISODE_TYPES)
     n_c = levers.outpatient_price.shape[0]
     level = np.tile(np.arange(N_LEVELS), n_types * 2)

@@ -10,29 +10,27 @@ holder's own money), plus ``patient_benefit_weight`` (and, where the budget's se
 appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Two decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
-  admission severity could be treated as an outpatient. The provider admits it if its margin of an
-  admission over an outpatient visit, less its weight times the patient's extra out-of-pocket cost, beats
-  its weight times what the patient gains in health from being seen as an outpatient instead, taken to
-  fall linearly with severity (to nothing at the appropriate-admission severity) and scaled so that under
-  fee-for-service at baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness
-  studies measured). So the threshold below which serious cases are treated as outpatients is
-  ``appropriate × (1 − N / N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a
-  marginal case now and N_ffs its value under fee-for-service at baseline prices. A budget the community
-  holds makes the fund's payment its own money, so N falls and fewer marginal cases are admitted, from the
-  year the budget is set.
-* **Sending patients elsewhere.** A provider sends a patient from its level to another when what it
-  saves exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain
-  if cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk).
-  What it saves is its net value of the admission, less that of the outpatient visit the patient still
-  has, less what the admission elsewhere costs it. Facilities
-  keep their own fee-for-service revenue; what ties them is the budget's result, which bears the fund's
-  payment for the admission elsewhere at the holder's retention: in the county always, out of the county
-  unless the budget is for in-county spending only. The decision modelled is *declining appropriate
-  admissions* (推诿), sending the patient up a level (township → county hospital, county hospital →
-  city). Under fee-for-service nobody declines; nor under the documents' community budgets, which bear
-  out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A declined
-  patient has an outpatient contact and is referred up by the treating doctor. (Sending cases down to the
-  lowest adequate level is not yet a provider decision: a patient turned back chooses again, possibly the
+  admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
+  over an outpatient visit, less its weight times the patient's extra out-of-pocket cost, beats its weight
+  times what the patient gains in health from being seen as an outpatient instead, taken to fall linearly with
+  severity (to nothing at the appropriate-admission severity) and scaled so that under fee-for-service at
+  baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness studies
+  measured). So the threshold below which serious cases are treated as outpatients is ``appropriate × (1 − N /
+  N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a marginal case now and N_ffs
+  its value under fee-for-service at baseline prices. A budget the community holds makes the fund's payment
+  its own money, so N falls and fewer marginal cases are admitted, from the year the budget is set.
+* **Sending patients elsewhere.** A provider sends a patient from its level to another when what it saves
+  exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain if
+  cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk). What it
+  saves is its net value of the admission, less that of the outpatient visit the patient still has, less what
+  the admission elsewhere costs it. Facilities keep their own fee-for-service revenue; what ties them is the
+  budget's result, which bears the fund's payment for the admission elsewhere at the holder's retention: in
+  the county always, out of the county unless the budget is for in-county spending only. The decision modelled
+  is *declining appropriate admissions* (推诿), sending the patient up a level (township → county hospital,
+  county hospital → city). Under fee-for-service nobody declines; nor under the documents' community budgets,
+  which bear out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A
+  declined patient has an outpatient contact and is referred up by the treating doctor. (Sending cases down to
+  the lowest adequate level is not yet a provider decision: a patient turned back chooses again, possibly the
   city, which the provider would have to foresee.)
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;

@@ -79,7 +79,7 @@ class Recording(Process):
         n_c = model.region.n_counties
         fac = model.facilities
         doctors = np.stack([fac.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
-        costs = model.params.providers.marginal_cost_share * model.counters.charges + doctors * doctor_pay(model)
+        costs = facility_costs(model.counters, doctors, doctor_pay(model), model.params.providers.marginal_cost_share)
         values = county_indicators(model.counters, model.population, model.fund, doctors, costs)
         for ci, name in enumerate(model.region.county_names):
             for metric in INDICATORS:
@@ -94,6 +94,12 @@ class Recording(Process):
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.divide(part, whole, out=np.full(part.shape, np.nan), where=whole > 0)
+
+
+def facility_costs(c: YearCounters, doctors: np.ndarray, pay: np.ndarray, marginal_cost_share: float) -> np.ndarray:
+    """(county, level) yuan the facilities spent on the county's residents: the cost that varies with
+    contacts (``marginal_cost_share`` of their price) and their doctors' pay (by time worked)."""
+    return marginal_cost_share * c.charges + doctors * pay
 
 
 def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund, doctors: np.ndarray,

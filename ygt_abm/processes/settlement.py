@@ -2,10 +2,10 @@
 
 Where a county pays its community a global budget (for all its residents' spending, or, where
 ``out_of_county_included`` is off, for in-county spending only: a cap, 总额控制), the community keeps
-``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead hospital takes at most its capped share, the township
-and village levels the rest (``budget_township_share`` and ``budget_village_share`` of it); and ``bonus_share`` of
-each level's result is paid to its doctors next year as a pay multiplier (never below
-``budget_pay_floor``). Then the fund's year closes and next year's contributions are collected.
+``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead hospital takes at most its
+capped share, the township and village levels the rest (``budget_township_share`` and ``budget_village_share``
+of it); and ``bonus_share`` of each level's result is paid to its doctors next year as a pay multiplier (never
+below ``budget_pay_floor``). Then the fund's year closes and next year's contributions are collected.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Care succeeds with a probability logistic in how far the facility's capability f
 exceeds the illness's severity (stream ``treatment``). Where the county has remote consultation (远程会诊),
 a share of the outpatient contacts at village clinics and township centres that would fail (stream
 ``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
-treated them (the same draw against its success chance); the fund pays the consultation (``payment``). An episode out of the facility's scope, whose
-care failed, or whose admission the provider declined (推诿, ``provision``; sent up by the doctor), moves
+treated them (the same draw against its success chance); the fund pays the consultation (``payment``).
+An episode out of the facility's scope, whose care failed, or whose admission the provider declined (推诿, ``provision``; sent up by the doctor), moves
 up a level: a formal referral by the treating doctor (上转; stream ``referral``,
 more often for residents with a family doctor) or a self-referral; at the city hospital it ends
 unresolved. Episodes still open after the last round end unresolved (if they had care) or unmet.
@@ -55,8 +55,8 @@ class Treatment(Process):
         p = success_probability(fac.capability[fid, t], severity, care.success_slope)
         u = rnd.uniforms["treatment"][act]
         success = in_scope & ~rnd.declined & (u < p)
-        consult_share = model.levers.remote_consultation_share[county]
-        if consult_share.any():
+        if model.levers.remote_consultation_share.any():  # a gather per contact only where a county consults
+            consult_share = model.levers.remote_consultation_share[county]
             consulted = (in_scope & ~rnd.declined & ~success & (lvl <= TOWNSHIP) & (kind == OUTPATIENT)
                          & (rnd.draw("consultation")[act] < consult_share))
             lead = self.lead[county[consulted]]
