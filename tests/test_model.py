@@ -20,8 +20,8 @@ def test_every_episode_ends_exactly_once(small_region):
     model = CountyModel(small_region, seed=1)
     for _ in range(6):
         model.step()
-        assert (model.process("recording").last_outcomes >= 0).all()
-        assert model.process("recording").last_outcomes.max() < len(OUTCOMES)
+        assert (model.process("recording").last_episodes.outcome >= 0).all()
+        assert model.process("recording").last_episodes.outcome.max() < len(OUTCOMES)
     c = model.counters
     assert c.episodes.sum() == c.outcomes.sum() > 0
     assert (c.episodes.sum(axis=1) == c.outcomes.sum(axis=1)).all()
@@ -48,7 +48,7 @@ def test_no_facility_serves_more_than_its_weekly_capacity(small_region):
         served_out, served_in = model.process("recording").last_week_served
         assert (served_out <= fac.outpatient_capacity + 1e-9).all()
         assert (served_in <= fac.admission_capacity + 1e-9).all()
-    assert (model.process("recording").last_outcomes == UNMET).any()  # rationing turned people away
+    assert (model.process("recording").last_episodes.outcome == UNMET).any()  # rationing turned people away
 
 
 def test_weak_primary_care_sends_more_patients_up(small_region):

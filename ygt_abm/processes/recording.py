@@ -68,7 +68,7 @@ class Recording(Process):
             "admissions": float(c.admissions.sum() - self.before[1]),
             "referrals_up": float(c.referrals_up.sum() - self.before[2]),
         }
-        self.last_outcomes = ep.outcome
+        self.last_episodes = ep  # the week's episodes, to follow a resident (the dashboard)
         if model.record_episodes:
             self.episode_levels.append(ep.first_level.astype(np.uint8))
         self.datacollector.collect(model)

@@ -109,6 +109,27 @@ class Region:
     def county_population(self) -> np.ndarray:
         return np.bincount(self.village_county, weights=self.village_population, minlength=self.n_counties)
 
+    def village_xy(self) -> np.ndarray:
+        """(V, 2) km: where each village lies (for maps)."""
+        return np.array([[self.graph.nodes[("village", v)][k] for k in "xy"] for v in range(self.n_villages)])
+
+    def facility_xy(self) -> np.ndarray:
+        """(F, 2) km: where each facility stands: a village clinic in its village, a township health
+        centre at its township seat, county hospitals at the county seat, city hospitals in their city."""
+        nodes = self.graph.nodes
+        xy = np.empty((self.n_facilities, 2))
+        for f, level in enumerate(self.facility_level):
+            if level == VILLAGE_CLINIC:
+                node = ("village", int(self.facility_village[f]))
+            elif level == TOWNSHIP_HEALTH_CENTRE:
+                node = ("township", int(self.facility_township[f]))
+            elif level == COUNTY_HOSPITAL:
+                node = ("seat", int(self.facility_county[f]))
+            else:
+                node = ("city", int(f - np.flatnonzero(self.facility_level == CITY_HOSPITAL)[0]))
+            xy[f] = nodes[node]["x"], nodes[node]["y"]
+        return xy
+
     def share_within(self, minutes: float) -> float:
         """Share of residents whose nearest facility is within ``minutes`` (NHC: ≈90% within 15)."""
         nearest = np.nanmin(np.where(self.options >= 0, self.option_minutes, np.inf), axis=1)
