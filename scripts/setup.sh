@@ -24,3 +24,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$venv/bin/python" -m pip install --quiet -e "$root[test]"
     echo "$want" > "$stamp"
 fi
+
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download a browser here), and
+# the dashboard serves its web assets from Solara's cache, filled from the npm registry.
+if ! command -v chromium >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "setup: installing Debian's chromium (browser tests)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    else
+        echo "setup: chromium is missing and cannot be installed here (needs root and apt-get); browser tests will be skipped"
+    fi
+fi
+if command -v npm >/dev/null; then
+    bash "$root/scripts/dashboard_assets.sh" "$venv/bin/python"
+else
+    echo "setup: npm is missing: the dashboard will ask a public CDN for its web assets (see docs/teaching.md)"
+fi

@@ -312,6 +312,32 @@ def bench(
 
 
 @app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8765,
+    host: Annotated[str, typer.Option(help="address to bind; 0.0.0.0 lets other machines in (a classroom "
+                                           "network)")] = "127.0.0.1",
+) -> None:
+    """The classroom in the browser: twin counties, the levers, the map and the charts (docs/teaching.md).
+    Needs the dashboard extra: pip install 'ygt_abm[dashboard]'."""
+    import importlib.util
+    import os
+    import sys
+
+    if importlib.util.find_spec("solara") is None:
+        err.print("dashboard: Solara is not installed; pip install 'ygt_abm[dashboard]' (or bash scripts/setup.sh)")
+        raise typer.Exit(2)
+    from ygt_abm.dashboard.assets import cache_dir, missing_assets
+
+    missing = missing_assets()
+    if missing:  # Solara then asks the public CDN, which an offline classroom cannot reach
+        err.print(f"dashboard: {len(missing)} web assets are not in {cache_dir()} ({', '.join(missing)}); "
+                  "fetch them with: bash scripts/dashboard_assets.sh")
+    out.print(f"dashboard: http://{host}:{port}/  (Ctrl-C stops it)")
+    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", "ygt_abm.dashboard.app", "--production",
+                              "--host", host, "--port", str(port), "--no-open"])
+
+
+@app.command()
 def example_county(
     dest: Annotated[Path, typer.Argument(help="new folder to copy it into")] = Path("example-county"),
 ) -> None:
