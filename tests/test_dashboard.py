@@ -89,9 +89,11 @@ def twin_map(page, twin: str) -> str:
     return html.replace(twin, "TWIN")
 
 
-def chart(page) -> bytes:
-    """The charts as the browser shows them."""
-    return page.locator(".ygt-main img").first.screenshot()
+def chart(page, twin: str) -> list[str]:
+    """The values of a twin's lines and points in every chart panel, as drawn (pixels depend on both twins,
+    through the panel's range)."""
+    shapes = page.locator(f".ygt-charts .ygt-line-{twin}, .ygt-charts .ygt-dot-{twin}")
+    return [shapes.nth(i).evaluate("e => e.dataset.values || e.dataset.value") for i in range(shapes.count())]
 
 
 def choose(page, label: str, option: str) -> None:
@@ -102,15 +104,19 @@ def choose(page, label: str, option: str) -> None:
 def shot(page, name: str, tmp_path: Path) -> None:
     folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2400})  # the page scrolls inside: show it all
+    page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0 })")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(folder / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def test_the_page_serves_every_asset_itself_and_shows_the_twin_maps_and_the_charts(chromium, url, tmp_path):
     page, failed = open_classroom(chromium, url)
     assert page.locator("svg.ygt-county-map").count() == 2
     assert page.locator("svg.ygt-county-map[data-twin=baseline] rect.ygt-facility").count() >= 4
-    page.locator(".ygt-main img").first.wait_for()
-    assert len(chart(page)) > 10_000  # a drawn figure, not an empty box
+    assert page.locator(".ygt-charts svg.ygt-chart").count() == 6
     assert not failed, failed  # nothing asked of a CDN, nothing missing
     shot(page, "classroom-start", tmp_path)
     page.context.close()
@@ -122,7 +128,8 @@ def test_a_lever_changes_the_policy_twin_only_and_each_student_has_a_model_of_th
     step_year(student, 2)
     step_year(other, 2)
     assert twin_map(student, "policy") == twin_map(student, "baseline")  # common random numbers, no lever
-    assert chart(student) == chart(other)
+    assert chart(student, "baseline") == chart(other, "baseline") == chart(other, "policy")
+    assert len(chart(student, "policy")) >= 6 + 2  # a point in each panel, a weekly line in two or more
 
     choose(student, "policy package", "anhui-2024")
     student.locator(".ygt-apply").click()
@@ -133,7 +140,8 @@ def test_a_lever_changes_the_policy_twin_only_and_each_student_has_a_model_of_th
     assert twin_map(student, "policy") != twin_map(student, "baseline")  # the lever moved patients
     assert twin_map(student, "baseline") == twin_map(other, "baseline")  # the baseline twin did not move
     assert twin_map(other, "policy") == twin_map(other, "baseline")  # the other student pulled nothing
-    assert chart(student) != chart(other)
+    assert chart(student, "policy") != chart(other, "policy")  # the lever moved the policy twin's charts
+    assert chart(student, "baseline") == chart(other, "baseline")  # and not the baseline twin's
     assert other.get_by_text("levers in force: none").count() == 1
     shot(student, "classroom-anhui-year-2", tmp_path)
 

@@ -17,7 +17,7 @@ import solara
 from ygt_abm.config.policy import shipped_policies
 from ygt_abm.dashboard.classroom import BASELINE, TWINS, Classroom
 from ygt_abm.dashboard.controls import Control, lever, lever_catalogue, shipped_package
-from ygt_abm.dashboard.drawing import county_map, twin_charts
+from ygt_abm.dashboard.drawing import chart_panels, county_map
 from ygt_abm.vocabulary import WEEKS_PER_YEAR
 
 #: Population choices: small counties step fast enough for a class (townships scale with population).
@@ -29,6 +29,11 @@ PLAY_PAUSE_SECONDS = 0.05  # between weeks while playing, so the page can redraw
 def CountyMap(twin: str, width: int, height: int, villages: list, facilities: list, flows: list, labels: list,
               event_pick_village: Callable[[int], None] | None = None,
               event_pick_facility: Callable[[int], None] | None = None):
+    pass
+
+
+@solara.component_vue(str(Path(__file__).with_name("twin_charts.vue")))
+def TwinCharts(panels: list):
     pass
 
 
@@ -48,13 +53,15 @@ def ControlInput(control: Control, value: Any, on_value: Callable[[Any], None]):
             solara.Text(label, style={"font-size": "0.85em"})
             for level in control.options:
                 solara.SliderFloat(f"{level}", value=float((value or {}).get(level, 0.0)), min=control.low,
-                                   max=control.high, step=(control.high - control.low) / 100,
+                                   max=control.high, step=(control.high - control.low) / 100, thumb_label="always",
                                    on_value=lambda v, level=level: on_value({**(value or {}), level: round(v, 4)}))
     elif control.kind == "integer" and control.high is not None:
-        solara.SliderInt(label, value=int(value), min=int(control.low), max=int(control.high), on_value=on_value)
+        solara.SliderInt(label, value=int(value), min=int(control.low), max=int(control.high), on_value=on_value,
+                         thumb_label="always")
     elif control.high is not None and control.low is not None and value is not None:
         solara.SliderFloat(label, value=float(value), min=control.low, max=control.high,
-                           step=(control.high - control.low) / 200, on_value=lambda v: on_value(round(v, 4)))
+                           step=(control.high - control.low) / 200, thumb_label="always",
+                           on_value=lambda v: on_value(round(v, 4)))
     else:
         solara.InputFloat(label, value=value, optional=control.optional, on_value=on_value)
 
@@ -138,7 +145,7 @@ def Page():
 
     with lock:  # a consistent picture of both twins, never half a week
         maps = {twin: county_map(room, twin) for twin in TWINS}
-        figure = twin_charts(room)
+        panels = chart_panels(room)
         followed = room.followed
         episodes = {twin: list(followed.episodes[twin]) for twin in TWINS} if followed else {}
         person = room.person(BASELINE)
@@ -179,7 +186,7 @@ def Page():
                 with solara.Column(classes=[f"ygt-twin-{twin}"]):
                     solara.Text(f"{twin} twin", style={"font-weight": "bold"})
                     CountyMap(**maps[twin], event_pick_village=follow, event_pick_facility=set_selected)
-        solara.FigureMatplotlib(figure, format="png", dependencies=[version, room])
+        TwinCharts(panels=panels)
         with solara.Columns([1, 1]):
             with solara.Column():
                 solara.Markdown("#### A resident (click a village)")

@@ -270,10 +270,12 @@ class Classroom:
         outpatient, inpatient = view.prices
         return {
             "name": view.name, "kind": view.kind, "doctors": round(view.doctors, 2), "beds": round(view.beds, 1),
+            "patients a week (last 4 weeks)": round(float(self.facility_volume(twin)[index]), 1),
             "visits this year": int(fac.visits[index]), "admissions this year": int(fac.admissions[index]),
             "revenue this year (yuan)": round(view.revenue), "outpatient price (yuan)": round(outpatient, 1),
             "inpatient price (yuan)": round(inpatient, 1), "outpatient load": round(view.load, 2),
-            "wait (days)": round(float(fac.wait_days[index]), 2),
+            "wait, self-referred (days)": round(float(fac.wait_days[index]), 2),
+            "wait, referred (days)": round(float(fac.referred_wait_days[index]), 2),
             "capability": {t: round(float(c), 3) for t, c in zip(EPISODE_TYPES, view.capability)},
         }
 

@@ -1,22 +1,23 @@
-"""What the classroom shows, drawn: the county map as data for ``county_map.vue`` (shapes in pixels) and
-the twin charts as a matplotlib figure. Pure functions of a ``Classroom``; no Solara here."""
+"""What the classroom shows, drawn as shapes in pixels for the page's SVG templates: the county map
+(``county_map.vue``) and the twin charts (``twin_charts.vue``). SVG drawn by the browser, not images
+drawn by matplotlib: a six-panel figure took about a second to render here, every week while playing.
+Pure functions of a ``Classroom``; no Solara here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from ygt_abm.dashboard.classroom import BASELINE, POLICY, TWINS, Classroom
 from ygt_abm.dashboard.controls import shipped_package
-from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, TOWNSHIP, VILLAGE, WEEKS_PER_YEAR
 
 LEVEL_COLOURS = ("#6baed6", "#31a354", "#fd8d3c", "#de2d26")  # village, township, county, city
 TWIN_COLOURS = {BASELINE: "#7f7f7f", POLICY: "#1f77b4"}
 #: Indicators charted, twin against twin: the documents' headline backflow indicators.
-CHARTED = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share", "primary_care_fund_share")
+CHARTED = ("primary_care_visit_share", "primary_care_share_of_in_county_visits", "in_county_visit_rate",
+           "in_county_inpatient_share", "primary_care_fund_share", "chronic_managed_rate")
 WEEKLY = {"primary_care_visit_share", "in_county_visit_rate"}  # also in the weekly series
 SMOOTHING_WEEKS = 13
 
@@ -73,6 +74,8 @@ def county_map(room: Classroom, twin: str, width: int = 440, height: int = 400) 
             if flow[t, lv] < 0.5:
                 continue
             (x1, y1), (x2, y2) = px(fac_xy[f_home]), px(fac_xy[targets[lv]])
+            if np.hypot(x2 - x1, y2 - y1) < 10:  # the seat town's residents: the hospital is in their town
+                continue
             flows.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "color": LEVEL_COLOURS[lv],
                           "width": round(1 + 14 * flow[t, lv] / top, 1),
                           "label": f"{region.township_names[t]} → {LEVELS[lv]}: {flow[t, lv]:.0f} patients a week "
@@ -101,34 +104,56 @@ def targets_in_years(room: Classroom) -> dict[str, list[tuple[int, float]]]:
     return out
 
 
-def twin_charts(room: Classroom) -> Figure:
-    """The headline indicators, twin against twin: weekly (13-week means) where weekly series exist, and
-    each recorded year; the loaded packages' targets dashed."""
-    fig = Figure(figsize=(9.2, 5.6), layout="constrained")  # not pyplot's: nothing to close, no global state
-    axes = fig.subplots(2, 2)
+def chart_panels(room: Classroom, width: int = 330, height: int = 200) -> list[dict[str, Any]]:
+    """The headline indicators, twin against twin, as shapes in pixels (the ``TwinCharts`` props): one
+    panel per indicator with each twin's weekly line (13-week means, where a weekly series exists) and
+    yearly points, and the loaded packages' targets dashed."""
     targets = targets_in_years(room)
-    weeks_per_year = 52
-    for ax, metric in zip(axes.flat, CHARTED):
+    weekly = {twin: room.weekly(twin) for twin in TWINS}
+    yearly = {twin: room.indicators(twin) for twin in TWINS}
+    x_max = max(room.weeks / WEEKS_PER_YEAR, 1.0) + 0.3
+    left, right, top, bottom = 44, 10, 22, 26
+    panels = []
+    for metric in CHARTED:
+        lines, dots = {}, {}
         for twin in TWINS:
-            colour = TWIN_COLOURS[twin]
-            if metric in WEEKLY:
-                weekly = room.weekly(twin)
-                if len(weekly):
-                    smooth = weekly[metric].rolling(SMOOTHING_WEEKS, min_periods=1).mean()
-                    ax.plot(weekly["week"] / weeks_per_year, smooth, color=colour, lw=1.2, alpha=0.8)
-            table = room.indicators(twin)
-            yearly = table[table.metric == metric]
-            ax.plot(yearly["year"], yearly["value"], "o-" if metric not in WEEKLY else "o", color=colour,
-                    label=f"{twin} twin", ms=5)
+            if metric in WEEKLY and len(weekly[twin]):
+                smooth = weekly[twin][metric].rolling(SMOOTHING_WEEKS, min_periods=1).mean().to_numpy()
+                lines[twin] = (weekly[twin]["week"].to_numpy() / WEEKS_PER_YEAR, smooth)
+            table = yearly[twin][yearly[twin].metric == metric]
+            dots[twin] = (table["year"].to_numpy(dtype=float), table["value"].to_numpy())
+        values = np.concatenate([np.asarray(v, dtype=float) for _, v in [*lines.values(), *dots.values()]] +
+                                [np.array([value for _, value in targets.get(metric, [])], dtype=float)])
+        values = values[np.isfinite(values)]
+        low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        pad = max(0.02, (high - low) * 0.1)
+        low, high = max(0.0, low - pad), min(1.0, high + pad)
+        ticks = np.linspace(low, high, 5)
+
+        def px(x, y):
+            return (left + (np.asarray(x) / x_max) * (width - left - right),
+                    height - bottom - (np.asarray(y) - low) / (high - low) * (height - top - bottom))
+
+        panel = {"metric": metric, "title": metric.replace("_", " "), "width": width, "height": height,
+                 "left": left, "right": width - right, "top": top, "bottom": height - bottom, "lines": [],
+                 "dots": [], "targets": [],
+                 "y_ticks": [{"y": round(float(px(0, t)[1]), 1), "label": f"{t:.0%}" if high - low > 0.05
+                              else f"{t:.1%}"} for t in ticks],
+                 "x_ticks": [{"x": round(float(px(year, low)[0]), 1), "label": str(year)}
+                             for year in range(0, int(x_max) + 1)]}
+        for twin, (x, y) in lines.items():
+            xs, ys = px(x, y)
+            ok = np.isfinite(ys)
+            panel["lines"].append({"twin": twin, "color": TWIN_COLOURS[twin], "points": " ".join(
+                f"{a:.1f},{b:.1f}" for a, b in zip(xs[ok], ys[ok])), "values": " ".join(f"{v:.5f}" for v in y[ok])})
+        for twin, (x, y) in dots.items():
+            xs, ys = px(x, y)
+            panel["dots"] += [{"twin": twin, "color": TWIN_COLOURS[twin], "x": round(float(a), 1),
+                               "y": round(float(b), 1), "value": f"{value:.6f}",
+                               "label": f"{twin} twin, year {int(year)}: {value:.1%}"}
+                              for a, b, year, value in zip(xs, ys, x, y) if np.isfinite(b)]
         for year, value in targets.get(metric, []):
-            ax.axhline(value, color="#d62728", ls="--", lw=1)
-            ax.annotate(f"target {value:.0%} (year {year})", (0.01, value), xycoords=("axes fraction", "data"),
-                        fontsize=8, color="#d62728", va="bottom")
-        ax.set_title(metric.replace("_", " "), fontsize=9)  # the Chinese term is on the page (fonts vary)
-        ax.set_xlabel("simulated year", fontsize=8)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlim(0, max(room.weeks / weeks_per_year, 1) + 0.3)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-    axes.flat[0].legend(fontsize=8, loc="lower left")
-    return fig
+            y = round(float(px(0, value)[1]), 1)
+            panel["targets"].append({"y": y, "label": f"target {value:.0%} (year {year})"})
+        panels.append(panel)
+    return panels
