@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ygt_abm.dashboard.classroom import BASELINE, POLICY, Classroom, scaled_townships
+from ygt_abm.dashboard.classroom import BASELINE, POLICY, Classroom, new_classroom, scaled_townships
 from ygt_abm.dashboard.controls import lever_catalogue
 from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.experiment.plan import RunSpec
@@ -120,3 +120,17 @@ def test_every_lever_has_controls_whose_defaults_the_model_accepts():
             if control.kind in ("number", "integer") and control.default is not None:
                 assert control.low is None or control.low <= control.default
                 assert control.high is None or control.default <= control.high
+
+
+def test_each_class_gets_its_own_copy_of_the_warmed_up_twins():
+    first, second = new_classroom(20_000), new_classroom(20_000)
+    assert first.twins[POLICY] is not second.twins[POLICY]
+    first.set_levers([GAP])
+    first.step(WEEKS_PER_YEAR)
+    second.step(WEEKS_PER_YEAR)
+    assert second.periods == [] and second.twins[POLICY].interventions == []
+    assert share(first, POLICY)[1] > share(second, POLICY)[1]  # the lever acted in the first class only
+    pd.testing.assert_frame_equal(first.indicators(BASELINE), second.indicators(BASELINE))
+    fresh = Classroom(population=20_000)
+    fresh.step(WEEKS_PER_YEAR)
+    pd.testing.assert_frame_equal(fresh.indicators(BASELINE), second.indicators(BASELINE))  # a copy is a build

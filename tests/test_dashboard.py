@@ -147,8 +147,11 @@ def test_a_lever_changes_the_policy_twin_only_and_each_student_has_a_model_of_th
 
     student.locator("svg.ygt-county-map[data-twin=policy] circle.ygt-village").nth(3).click()
     student.get_by_text(re.compile(r"^resident \d+")).first.wait_for(timeout=30_000)
+    step_year(student, 4)
+    assert student.get_by_text("no episodes yet").count() == 0  # the resident's year, in both twins
+    assert student.get_by_text("first contact").count() >= 2
     student.locator("svg.ygt-county-map[data-twin=policy] rect.ygt-facility").first.click()
-    student.get_by_text("doctors").first.wait_for(timeout=30_000)
+    student.get_by_text("patients a week (last 4 weeks)").first.wait_for(timeout=30_000)
     shot(student, "classroom-follow", tmp_path)
     student.context.close()
     other.context.close()

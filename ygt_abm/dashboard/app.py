@@ -15,7 +15,7 @@ from typing import Any, Callable
 import solara
 
 from ygt_abm.config.policy import shipped_policies
-from ygt_abm.dashboard.classroom import BASELINE, TWINS, Classroom
+from ygt_abm.dashboard.classroom import BASELINE, TWINS, new_classroom
 from ygt_abm.dashboard.controls import Control, lever, lever_catalogue, shipped_package
 from ygt_abm.dashboard.drawing import chart_panels, county_map
 from ygt_abm.vocabulary import WEEKS_PER_YEAR
@@ -94,7 +94,7 @@ def _table(rows: list[dict]) -> None:
 def Page():
     size, set_size = solara.use_state(30_000)
     generation, set_generation = solara.use_state(0)
-    room = solara.use_memo(lambda: Classroom(population=size), dependencies=[size, generation])
+    room = solara.use_memo(lambda: new_classroom(population=size), dependencies=[size, generation])
     lock = solara.use_memo(threading.Lock, dependencies=[room])
     version, set_version = solara.use_state(0)
     draft, set_draft = solara.use_state([])

@@ -15,6 +15,7 @@ Nothing here imports Solara: the browser app (``dashboard/app.py``) only draws w
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import json
 from collections import deque
@@ -43,6 +44,17 @@ RESIDENTS_PER_TOWNSHIP = 300_000 / 16
 #: Weeks over which the map's flows are averaged (one week of a small county is noisy).
 FLOW_WEEKS = 4
 CLASSROOM_SOURCE = "ygt-abm dashboard (a classroom setting)"
+
+
+def new_classroom(population: int = 30_000, seed: int = DEFAULT_SEED) -> "Classroom":
+    """A class's own twins, as a copy of warmed-up twins kept for each size and seed: building and warming
+    up takes seconds, a copy milliseconds, and a copy shares no state with the kept twins or other copies."""
+    return copy.deepcopy(_warmed_up(population, seed))
+
+
+@functools.cache
+def _warmed_up(population: int, seed: int) -> "Classroom":
+    return Classroom(population=population, seed=seed)
 
 
 def scaled_townships(population: int) -> int:
