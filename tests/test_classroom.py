@@ -134,3 +134,5 @@ def test_each_class_gets_its_own_copy_of_the_warmed_up_twins():
     fresh = Classroom(population=20_000)
     fresh.step(WEEKS_PER_YEAR)
     pd.testing.assert_frame_equal(fresh.indicators(BASELINE), second.indicators(BASELINE))  # a copy is a build
+    pd.testing.assert_frame_equal(fresh.weekly(BASELINE), second.weekly(BASELINE))  # its weekly series too
+    assert not first.weekly(POLICY).equals(second.weekly(POLICY))

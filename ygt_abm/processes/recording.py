@@ -32,13 +32,13 @@ class Recording(Process):
         self.records: list[dict] = []
         self.episode_levels: list[np.ndarray] = []  # per week, first-contact code of every episode
         self.last_week: dict[str, float] = {}
+        # Reporters read the model they are given, never this process by closure: a copied model (the
+        # classroom copies warmed-up twins) must report its own weeks, not the original's.
         self.datacollector = mesa.DataCollector(model_reporters={
             "week": lambda m: m.week,
-            "visits": lambda m: self.last_week.get("visits", 0.0),
-            "primary_care_visit_share": lambda m: self.last_week.get("primary_care_visit_share", np.nan),
-            "in_county_visit_rate": lambda m: self.last_week.get("in_county_visit_rate", np.nan),
-            "admissions": lambda m: self.last_week.get("admissions", 0.0),
-            "referrals_up": lambda m: self.last_week.get("referrals_up", 0.0),
+            **{name: _last_week(name, default) for name, default in (
+                ("visits", 0.0), ("primary_care_visit_share", np.nan), ("in_county_visit_rate", np.nan),
+                ("admissions", 0.0), ("referrals_up", 0.0))},
             "village_doctors": lambda m: m.facilities.doctors_by_county(VILLAGE, m.region.n_counties).sum(),
         })
 
@@ -90,6 +90,11 @@ class Recording(Process):
         model.population.primary_followups[:] = 0
         model.population.admitted[:] = False
 
+
+
+def _last_week(name: str, default: float):
+    """A DataCollector reporter: the model's last week's ``name``."""
+    return lambda m: m.process("recording").last_week.get(name, default)
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
