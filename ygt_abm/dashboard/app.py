@@ -39,8 +39,10 @@ def TwinCharts(panels: list):
 
 @solara.component
 def ControlInput(control: Control, value: Any, on_value: Callable[[Any], None]):
-    """One parameter of a lever, as the control its type calls for."""
+    """One parameter of a lever, as the control its type calls for (sliders name their value)."""
     label = control.name.replace("_", " ")
+    if control.kind in ("number", "integer") and value is not None:
+        label = f"{label}: {value:g}"
     if control.kind == "switch":
         solara.Switch(label=label, value=bool(value), on_value=on_value)
     elif control.kind == "choice":
@@ -52,15 +54,15 @@ def ControlInput(control: Control, value: Any, on_value: Callable[[Any], None]):
         with solara.Column(gap="0px"):
             solara.Text(label, style={"font-size": "0.85em"})
             for level in control.options:
-                solara.SliderFloat(f"{level}", value=float((value or {}).get(level, 0.0)), min=control.low,
-                                   max=control.high, step=(control.high - control.low) / 100, thumb_label="always",
+                current = float((value or {}).get(level, 0.0))
+                solara.SliderFloat(f"{level}: {current:+g}", value=current, min=control.low, max=control.high,
+                                   step=(control.high - control.low) / 100,
                                    on_value=lambda v, level=level: on_value({**(value or {}), level: round(v, 4)}))
     elif control.kind == "integer" and control.high is not None:
-        solara.SliderInt(label, value=int(value), min=int(control.low), max=int(control.high), on_value=on_value,
-                         thumb_label="always")
+        solara.SliderInt(label, value=int(value), min=int(control.low), max=int(control.high), on_value=on_value)
     elif control.high is not None and control.low is not None and value is not None:
         solara.SliderFloat(label, value=float(value), min=control.low, max=control.high,
-                           step=(control.high - control.low) / 200, thumb_label="always",
+                           step=(control.high - control.low) / 200,
                            on_value=lambda v: on_value(round(v, 4)))
     else:
         solara.InputFloat(label, value=value, optional=control.optional, on_value=on_value)
@@ -198,7 +200,7 @@ def Page():
                         solara.Text(f"{twin} twin", style={"font-weight": "bold"})
                         _table(episodes[twin][-8:])
             with solara.Column():
-                solara.Markdown("#### A facility (click a square)")
+                solara.Markdown("#### A facility (click a township centre or a hospital)")
                 if facilities:
                     import pandas as pd
 
