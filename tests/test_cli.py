@@ -243,3 +243,16 @@ def test_validate_accepts_a_policy_package_and_reports_its_problems(tmp_path):
                                                                                      "type: global_budjet"))
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2 and "did you mean 'global_budget'?" in result.output
+
+
+def test_plot_draws_the_figures_of_a_finished_folder_in_the_formats_asked(tiny_run, tmp_path):
+    root, exp = tiny_run
+    result = runner.invoke(app, ["plot", str(exp), "--out", str(root / "out"), "--formats", "svg,pdf"])
+    assert result.exit_code == 0, result.output
+    for name in ("main_indicators", "paired_differences"):
+        for suffix in (".svg", ".pdf"):
+            assert (root / "out" / "figures" / f"{name}{suffix}").stat().st_size > 10_000
+    bad = runner.invoke(app, ["plot", str(exp), "--out", str(root / "out"), "--formats", "gif"])
+    assert bad.exit_code == 2 and "expected some of png, pdf, svg" in bad.output
+    empty = runner.invoke(app, ["plot", str(exp), "--out", str(tmp_path)])
+    assert empty.exit_code == 1 and "run (or collect) the experiment first" in empty.output

@@ -3,7 +3,10 @@ import pandas as pd
 from matplotlib.image import imread
 
 from ygt_abm.analysis.summary import summarize
-from ygt_abm.figures.indicators import MAIN, main_indicator_bands, plot_main_indicators
+from ygt_abm.analysis.summary import paired_differences
+from ygt_abm.figures.indicators import difference_bands, main_indicator_bands, main_indicators_figure
+from ygt_abm.figures.save import save_figure
+from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
 
 def _kpis(counties=("County 1",), points=("base",)) -> pd.DataFrame:
@@ -11,7 +14,7 @@ def _kpis(counties=("County 1",), points=("base",)) -> pd.DataFrame:
     rows = [{"scenario": scenario, "point": point, "replicate": r, "county": county, "year": year, "metric": metric,
              "value": 0.5 + 0.05 * (scenario == "reform") + 0.01 * year + rng.normal(0, 0.01)}
             for scenario in ("baseline", "reform") for point in points for r in range(3) for county in counties
-            for year in (1, 2, 3) for metric in MAIN]
+            for year in (1, 2, 3) for metric in HEADLINE_INDICATORS]
     return pd.DataFrame(rows)
 
 
@@ -28,5 +31,25 @@ def test_counties_are_averaged_within_a_replicate_and_every_sweep_point_has_its_
     bands = main_indicator_bands(kpis)
     assert (bands["n"] == 3).all()  # replicates, not replicates × counties
     assert len(bands.groupby(["scenario", "point"])) == 4
-    path = plot_main_indicators(kpis, tmp_path / "figure.png")
+    [path] = save_figure(main_indicators_figure(kpis), tmp_path / "figure", ("png",))
     assert imread(path).shape[0] > 500
+    labels = [line.get_label() for line in main_indicators_figure(kpis).axes[0].get_lines()]
+    assert {"baseline / low", "baseline / high", "reform / low", "reform / high"} <= set(labels)
+
+
+def test_the_difference_bands_are_the_paired_differences_of_the_table():
+    kpis = _kpis()
+    bands = difference_bands(kpis, "baseline").set_index(["scenario", "point", "year", "metric"])
+    table = paired_differences(kpis, "baseline").set_index(["scenario", "point", "year", "metric"])
+    for column in ("mean", "ci_low", "ci_high"):
+        assert np.allclose(bands[column], table.loc[bands.index, column], rtol=0, atol=1e-12)
+
+
+def test_every_format_is_written_byte_for_byte_the_same_twice(tmp_path):
+    kpis = _kpis()
+    first = save_figure(main_indicators_figure(kpis), tmp_path / "a" / "main", ("png", "pdf", "svg"))
+    second = save_figure(main_indicators_figure(kpis), tmp_path / "b" / "main", ("png", "pdf", "svg"))
+    assert [p.suffix for p in first] == [".png", ".pdf", ".svg"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+    assert first[1].read_bytes().startswith(b"%PDF") and b"<svg" in first[2].read_bytes()

@@ -96,3 +96,33 @@ def test_compare_episodes_requires_shared_onsets():
     assert (counts["moved_down"], counts["same_level"], counts["into_care"]) == (1, 1, 1)
     with pytest.raises(ValueError, match="share their onsets"):
         compare_episodes(b.iloc[:2], a)
+
+
+def test_every_figure_of_the_tables_is_drawn_in_every_format_the_same_each_time(report, tmp_path):
+    from ygt_abm.figures.results import plot_results
+
+    resolved, out = report
+    first = plot_results(resolved, out, formats=("png", "pdf", "svg"))
+    names = {p.stem for p in first}
+    assert names == {"main_indicators", "paired_differences", "backflow", "decomposition", "attainment"}
+    assert len(first) == 15
+    before = {p: p.read_bytes() for p in first}
+    plot_results(resolved, out, formats=("png", "pdf", "svg"))
+    assert all(p.read_bytes() == content for p, content in before.items())
+
+
+def test_a_single_reform_is_drawn_in_calendar_years_with_its_targets_where_they_are_due(report):
+    import pandas as pd
+
+    from ygt_abm.figures.indicators import main_indicators_figure
+
+    resolved, out = report
+    kpis = pd.read_parquet(out / "kpis.parquet")
+    packages = {name: resolved.package(name) for name in resolved.scenario_names}
+    fig = main_indicators_figure(kpis[kpis["scenario"].isin(["baseline", "reform"])], packages)
+    first = fig.axes[0]  # primary_care_visit_share: target 0.5 by 2031 (simulated year 2 of base year 2030)
+    assert first.get_xlabel() == "year"
+    stars = [line for line in first.get_lines() if line.get_marker() == "*"]
+    assert [(list(s.get_xdata()), list(s.get_ydata())) for s in stars] == [([2031], [0.5])]
+    years = sorted({x for line in first.get_lines() if line.get_marker() == "o" for x in line.get_xdata()})
+    assert years == [2030, 2031]

@@ -103,7 +103,7 @@ def run(
     workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
     shard: Annotated[str | None, typer.Option(help="run only job-array slice I/N (0 ≤ I < N); then `collect`")] = None,
-    figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
+    figure: Annotated[bool, typer.Option(help="also draw the figures (figures/*.png; all formats: ygt-abm plot)")] = True,
 ) -> None:
     """Run an experiment (resuming where a previous run stopped): kpis.parquet, summary.csv,
     paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
@@ -166,7 +166,7 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
 def collect(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
-    figure: Annotated[bool, typer.Option(help="also draw figures/main_indicators.png")] = True,
+    figure: Annotated[bool, typer.Option(help="also draw the figures (figures/*.png; all formats: ygt-abm plot)")] = True,
 ) -> None:
     """Merge the runs of all shards into kpis.parquet and the summaries (fails if runs are missing)."""
     from ygt_abm.experiment.runner import MissingRuns, OutputConflict
@@ -181,6 +181,32 @@ def collect(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     _finish(resolved, target, kpis, figure)
+
+
+@app.command()
+def plot(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="result folder \\[default: results/<name>]")] = None,
+    formats: Annotated[str, typer.Option(help="comma-separated: png, pdf, svg")] = "png,pdf,svg",
+) -> None:
+    """Draw every figure of a finished result folder from its tables, into figures/: the headline indicators
+    with bands and targets, paired differences, and backflow, decomposition and attainment where the
+    experiment has them. Byte for byte the same on every run."""
+    from ygt_abm.figures.results import plot_results
+    from ygt_abm.figures.save import FORMATS
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(chosen) - set(FORMATS))
+    if unknown or not chosen:
+        typer.echo(f"--formats {formats}: expected some of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    resolved = _load(experiment)
+    target = out_dir or Path("results") / resolved.experiment.name
+    if not (target / "kpis.parquet").is_file():
+        typer.echo(f"{target}: no kpis.parquet; run (or collect) the experiment first", err=True)
+        raise typer.Exit(1)
+    for path in plot_results(resolved, _output_folder(target), formats=chosen):
+        out.print(str(path))
 
 
 @app.command()

@@ -52,10 +52,8 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     if not attainment.empty:
         write(attainment, "attainment.csv", float_format=FLOAT)
     if figure:
-        from ygt_abm.figures.indicators import plot_main_indicators
+        from ygt_abm.figures.results import plot_results
 
-        main = kpis[~kpis["scenario"].map(is_variant)]  # decomposition variants stay out
-        plot_main_indicators(main, out / "figures" / "main_indicators.png")
-        written.append("figures/main_indicators.png")
+        written += [str(path.relative_to(out)) for path in plot_results(resolved, out, kpis)]
     write_json({"config_sha256": config_digest(resolved), "reports": written}, out / COMPLETE)
     return summary

@@ -106,6 +106,10 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "doctors_per_1000": ("每千人口医师数", "doctors working at the county's village clinics, township health centres "
                          "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }
+#: The documents' headline backflow indicators, in the order figures and the classroom show them: the ones
+#: the policy packages set targets for, and the primary-care share of the fund.
+HEADLINE_INDICATORS = ("primary_care_visit_share", "primary_care_share_of_in_county_visits", "in_county_visit_rate",
+                       "in_county_inpatient_share", "primary_care_fund_share", "chronic_managed_rate")
 #: Indicators by facility level: name prefix, Chinese term, definition, first level it applies to (only
 #: township centres and hospitals admit) and, where it is not the city, the last (city hospitals serve the
 #: whole region, so their staff costs are no county's). Each gives one indicator per level, ``<prefix>_<level>``.

@@ -11,13 +11,13 @@ import numpy as np
 
 from ygt_abm.dashboard.classroom import BASELINE, POLICY, TWINS, Classroom
 from ygt_abm.dashboard.controls import shipped_package
-from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, TOWNSHIP, VILLAGE, WEEKS_PER_YEAR
+from ygt_abm.vocabulary import (
+    CITY, COUNTY, FACILITY_KINDS, HEADLINE_INDICATORS, LEVELS, TOWNSHIP, VILLAGE, WEEKS_PER_YEAR,
+)
 
 LEVEL_COLOURS = ("#6baed6", "#31a354", "#fd8d3c", "#de2d26")  # village, township, county, city
 TWIN_COLOURS = {BASELINE: "#7f7f7f", POLICY: "#1f77b4"}
-#: Indicators charted, twin against twin: the documents' headline backflow indicators.
-CHARTED = ("primary_care_visit_share", "primary_care_share_of_in_county_visits", "in_county_visit_rate",
-           "in_county_inpatient_share", "primary_care_fund_share", "chronic_managed_rate")
+CHARTED = HEADLINE_INDICATORS  # twin against twin
 WEEKLY = {"primary_care_visit_share", "in_county_visit_rate"}  # also in the weekly series
 SMOOTHING_WEEKS = 13
 

@@ -1,1 +1,1 @@
-"""Seaborn figures drawn from result tables (never from a live model)."""
+"""Figures drawn from result tables (never from a live model), written byte for byte the same each time."""

@@ -1,59 +1,90 @@
-"""The main indicators over simulated years: one line per scenario (and sweep point), with the 95%
-t-interval across replicates that summary.csv gives, as a band."""
+"""The headline indicators over the years: one line per scenario (and sweep point) with the 95% t-interval
+across replicates that summary.csv gives, as a band; the packages' targets as dashed lines from the year
+they are due; calendar years where every reform plotted counts from the same base year. And the same
+indicators as paired differences from the reference scenario."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-import matplotlib
+from ygt_abm.analysis.summary import interval, paired_differences
+from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+# Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: INDICATORS).
+TITLES = {metric: metric.replace("_", " ").capitalize() for metric in HEADLINE_INDICATORS}
+TARGET_STYLE = {"ls": "--", "lw": 1.0}
 
-from ygt_abm.analysis.summary import interval  # noqa: E402
-from ygt_abm.results.store import write_atomic  # noqa: E402
 
-# Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: metrics.py).
-MAIN = {
-    "primary_care_visit_share": "Primary-care share of visits",
-    "in_county_visit_rate": "In-county visit rate",
-    "in_county_inpatient_share": "In-county inpatient share",
-    "primary_care_fund_share": "Primary-care share of insurance fund",
-}
+def region_replicates(kpis: pd.DataFrame) -> pd.DataFrame:
+    """Headline indicators with a region's counties averaged within each replicate (one county: as is)."""
+    data = kpis[kpis["metric"].isin(HEADLINE_INDICATORS)]
+    keys = ["scenario", "point", "replicate", "year", "metric"]
+    return data.groupby(keys, sort=False)["value"].mean().reset_index()
 
 
 def main_indicator_bands(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% t-interval across replicates of each main indicator by scenario, point and year; a
-    region's counties are averaged within each replicate first (for one county: summary.csv's rows)."""
-    data = kpis[kpis["metric"].isin(list(MAIN))]
-    keys = ["scenario", "point", "year", "metric"]
-    region = data.groupby(keys[:2] + ["replicate"] + keys[2:], sort=False)["value"].mean().reset_index()
-    return interval(region, "value", keys)
+    """Mean and 95% t-interval across replicates of each headline indicator by scenario, point and year
+    (for one county: summary.csv's rows)."""
+    return interval(region_replicates(kpis), "value", ["scenario", "point", "year", "metric"])
 
 
-def plot_main_indicators(kpis: pd.DataFrame, path: Path) -> Path:
-    """Write a 2×2 figure of the main indicators to ``path``: a line per scenario × point, a band for its
-    95% t-interval (none with one replicate)."""
-    bands = main_indicator_bands(kpis)
+def difference_bands(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Scenario − reference, paired by replicate (common random numbers): mean and 95% t-interval by
+    scenario, point, year and metric (for one county: paired_differences.csv's rows)."""
+    region = region_replicates(kpis).assign(county="region")
+    return paired_differences(region, reference).drop(columns=["reference", "county"])
+
+
+def calendar_base(packages: dict | None) -> int | None:
+    """The calendar year of simulated year 1 when every reform package plotted counts from the same base
+    year (a package without levers or targets, like the baseline, does not count); else None."""
+    years = {p.base_year for p in (packages or {}).values() if p is not None and (p.interventions or p.targets)}
+    return years.pop() if len(years) == 1 else None
+
+
+def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: bool) -> Figure:
+    base = calendar_base(packages)
+    shift = base - 1 if base else 0
     several_points = bands["point"].nunique() > 1
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True)
-    for ax, (metric, title) in zip(axes.flat, MAIN.items()):
+    fig = Figure(figsize=(13, 7.5), layout="constrained")
+    axes = fig.subplots(2, 3, sharex=True)
+    last_year = int(bands["year"].max()) + shift if len(bands) else 1
+    for ax, metric in zip(axes.flat, HEADLINE_INDICATORS):
         for (scenario, point), rows in bands[bands["metric"] == metric].groupby(["scenario", "point"], sort=False):
             label = f"{scenario} / {point}" if several_points else scenario
-            line, = ax.plot(rows["year"], rows["mean"], marker="o", label=label)
-            ax.fill_between(rows["year"], rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.2,
-                            linewidth=0)
-        ax.set_title(title, fontsize=10)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.set_xlabel("simulated year")
+            x = rows["year"] + shift
+            line, = ax.plot(x, rows["mean"], marker="o", ms=4, label=label)
+            ax.fill_between(x, rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.2, linewidth=0)
+            package = (packages or {}).get(scenario)
+            for target in (package.targets if package and not difference else []):
+                due = package.simulated_year(target.year) + shift
+                if target.indicator == metric and due <= last_year:  # later targets: attainment.csv says so
+                    ax.hlines(target.value, due, max(due, last_year), color=line.get_color(), **TARGET_STYLE)
+                    ax.plot([due], [target.value], marker="*", ms=9, color=line.get_color())
+        if difference:
+            ax.axhline(0.0, color="#555", lw=0.8)
+            ax.set_ylabel("percentage points", fontsize=8)
+        ax.set_title(TITLES[metric], fontsize=10)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.set_xlabel("year" if base else "simulated year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
-    fig.suptitle("Mean across replicates; bands: 95% t-intervals (as in summary.csv)", fontsize=9)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(Path(path), lambda tmp: fig.savefig(tmp, format=Path(path).suffix[1:], dpi=120,
-                                                     metadata={"Software": None}))
-    plt.close(fig)
-    return path
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None) -> Figure:
+    """Headline indicators by scenario × point with 95% t-interval bands and the packages' targets (★ and a
+    dashed line from the year a target is due, in the scenario's colour)."""
+    return _lines(main_indicator_bands(kpis), packages, "Mean across replicates; bands: 95% t-intervals "
+                  "(as in summary.csv); ★ and dashed: the document's target from the year it is due (targets due after "
+                  "the last simulated year: attainment.csv)", False)
+
+
+def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None = None) -> Figure:
+    """Headline indicators as paired differences from ``reference`` (percentage points), with bands."""
+    return _lines(difference_bands(kpis, reference), packages, f"Difference from {reference}, paired by "
+                  "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True)

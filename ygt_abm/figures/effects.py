@@ -1,0 +1,92 @@
+"""Figures of a comparison's tables, drawn from the tables themselves (backflow_summary.csv,
+decomposition.csv, attainment.csv), so a figure shows what its table says: backflow by year, each
+package's effect decomposed into its levers, and the chance of reaching each target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from ygt_abm.figures.indicators import TITLES
+
+BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
+                     "moved_up": "first contact moved up a level", "into_care": "came into care",
+                     "out_of_care": "left care"}
+#: Indicators a decomposition is drawn for (the ones most documents set targets on).
+DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
+
+
+def backflow_figure(summary: pd.DataFrame) -> Figure:
+    """Episodes a year whose first contact moved, against the reference (mean and 95% t-interval)."""
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True)
+    several_points = summary["point"].nunique() > 1
+    for ax, (measure, title) in zip(axes.flat, BACKFLOW_MEASURES.items()):
+        rows = summary[summary["measure"] == measure]
+        for (scenario, point), part in rows.groupby(["scenario", "point"], sort=False):
+            line, = ax.plot(part["year"], part["mean"], marker="o", ms=4,
+                            label=f"{scenario} / {point}" if several_points else scenario)
+            ax.fill_between(part["year"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
+                            linewidth=0)
+        ax.set_title(f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
+                     fontsize=10)
+        ax.set_xlabel("simulated year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Backflow against the reference scenario, same illnesses episode by episode; "
+                 "bands: 95% t-intervals (backflow_summary.csv)", fontsize=10)
+    return fig
+
+
+def decomposition_figure(table: pd.DataFrame) -> Figure:
+    """Each package's levers at the last year: the effect of each lever alone and its contribution within
+    the package (the loss when it is removed), with 95% intervals; the package's whole effect dashed."""
+    last = table[(table["year"] == table["year"].max()) & table["metric"].isin(DECOMPOSED)]
+    last = last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True).reset_index()
+    packages = sorted(last["package"].unique())
+    levers_most = max((last[last["package"] == p]["lever"].nunique() for p in packages), default=1)
+    fig = Figure(figsize=(12, 1.0 + 0.32 * levers_most * len(packages) + 0.6 * len(packages)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(packages), len(DECOMPOSED), squeeze=False))
+    for row, package in enumerate(packages):
+        for col, metric in enumerate(DECOMPOSED):
+            ax = axes[row, col]
+            part = last[(last["package"] == package) & (last["metric"] == metric)].sort_values("contribution_mean")
+            y = np.arange(len(part))
+            for offset, kind, colour in ((-0.18, "alone", "#9ecae1"), (0.18, "contribution", "#3182bd")):
+                mean = part[f"{kind}_mean"].to_numpy()
+                err = np.vstack([mean - part[f"{kind}_ci_low"], part[f"{kind}_ci_high"] - mean])
+                ax.barh(y + offset, mean, height=0.34, xerr=err, color=colour, label=kind, error_kw={"lw": 0.8})
+            if len(part):
+                ax.axvline(part["package_mean"].iloc[0], color="#d62728", ls="--", lw=1, label="whole package")
+            ax.axvline(0, color="#555", lw=0.8)
+            ax.set_yticks(y, part["lever"].str.replace("_", " "), fontsize=8)
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+            ax.set_title(f"{package}: {TITLES[metric].lower()}", fontsize=9)
+    axes[0, 0].legend(fontsize=7, loc="lower right")
+    fig.suptitle("Each lever alone and its contribution within the package, last simulated year "
+                 "(decomposition.csv; bars: 95% intervals)", fontsize=10)
+    return fig
+
+
+def attainment_figure(table: pd.DataFrame) -> Figure:
+    """Probability across replicates that each package reaches each of its targets by the year it is due."""
+    rows = table[table["status"] == "simulated"].reset_index(drop=True)
+    fig = Figure(figsize=(10, 1.2 + 0.34 * max(len(rows), 1)), layout="constrained")
+    ax = fig.subplots()
+    labels = [f"{r.scenario}: {r.indicator.replace('_', ' ')} {'≥' if r.comparison == 'at_least' else '≤' if r.comparison == 'at_most' else '≈'} "
+              f"{r.target:.0%} by {r.target_year}" for r in rows.itertuples()]
+    y = np.arange(len(rows))
+    ax.barh(y, rows["probability"], color="#31a354")
+    for yi, p in zip(y, rows["probability"]):
+        ax.text(min(p + 0.01, 0.93), yi, f"{p:.2f}", va="center", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability across replicates (replicate uncertainty only)")
+    skipped = len(table) - len(rows)
+    fig.suptitle("Target attainment (attainment.csv)" + (f"; {skipped} targets fall outside the simulated "
+                                                         "years" if skipped else ""), fontsize=10)
+    return fig
