@@ -291,9 +291,10 @@ class FacilityParams(Strict):
         "weekly outpatient capacity per doctor; village: 2,400 visits/clinic/year (bulletin 2023) ÷ 2.32 staff "
         "(bulletin 2018) ≈ 20/week observed, capacity assumed twice that",
     )
-    township_beds: float = sourced(44.6, "beds per township health centre (bulletin 2023)", ge=0)
-    county_beds_per_1000: float = assumed(3.2, "county-hospital beds per 1,000 county residents", ge=0)
-    city_beds: float = assumed(3000.0, "beds of a city hospital available to the region's residents", ge=0)
+    township_beds: float = sourced(44.6, "beds per township health centre (bulletin 2023)", ge=0, le=2_000)
+    county_beds_per_1000: float = assumed(3.2, "county-hospital beds per 1,000 county residents", ge=0, le=50)
+    city_beds: float = assumed(3000.0, "beds of a city hospital available to the region's residents", ge=0,
+                                  le=200_000)
     length_of_stay_days: PositiveByLevel = assumed(PositiveByLevel(**_lvl(1.0, 6.0, 8.0, 10.0)), "mean length of stay, days")
     max_bed_occupancy: float = assumed(0.95, "admissions stop when beds would be fuller than this", gt=0, le=1)
     base_wait_days: AmountByLevel = assumed(
@@ -307,12 +308,13 @@ class FacilityParams(Strict):
 
 class WorkforceParams(Strict):
     village_doctors_per_clinic: float = sourced(
-        2.32, "village-clinic staff per village (bulletin 2018); one clinic per village is assumed", ge=0,
+        2.32, "village-clinic staff per village (bulletin 2018); one clinic per village is assumed", ge=0, le=50,
     )
     township_doctors: float = assumed(19.0, "physicians per township health centre: 47.6 staff (bulletin 2023) × "
-                                      "an assumed 40% physician share", ge=0)
-    county_doctors_per_1000: float = assumed(1.2, "county-hospital physicians per 1,000 county residents", ge=0)
-    city_doctors: float = assumed(300.0, "city-hospital physicians serving the region's residents", ge=0)
+                                      "an assumed 40% physician share", ge=0, le=1_000)
+    county_doctors_per_1000: float = assumed(1.2, "county-hospital physicians per 1,000 county residents", ge=0, le=50)
+    city_doctors: float = assumed(300.0, "city-hospital physicians serving the region's residents", ge=0,
+                                    le=100_000)
     mean_age: AmountByLevel = assumed(AmountByLevel(**_lvl(52.0, 40.0, 41.0, 42.0)), "mean doctor age; village doctors are older")
     age_sd: float = assumed(9.0, "spread of doctor ages", ge=0)
     min_age: float = assumed(22.0, "youngest practising doctor (initial ages are clipped to min_age–max_age)", ge=16, le=40)

@@ -27,6 +27,9 @@ COUNTY_KINDS = ("township_health_centre", "county_hospital")
 #: residents of one village at most: administrative villages have hundreds to a few thousand (bulletins); a
 #: larger number is a typing error (a bound, not a statistic)
 MAX_VILLAGE_POPULATION = 100_000
+#: beds or doctors of one facility at most: the largest hospitals have about ten thousand beds (bounds, not
+#: statistics: a larger number is a typing error)
+MAX_FACILITY_COUNT = {"beds": 200_000, "doctors": 100_000}
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ def _read_county(county: CsvCounty, problems: list[Problem]) -> tuple[list[_Vill
     first_line: dict[str, int] = {}
     for v in villages or []:
         first_line.setdefault(v.township, v.line)
+    if villages and not any(v.population for v in villages):
+        problems.append(Problem(vfile, villages[0].line, "population", "every village has 0 residents: expected "
+                                "a county with residents"))
 
     thc_line: dict[str, int] = {}
     for f in facilities or []:
@@ -267,8 +273,8 @@ class _Cells:
         """Beds or doctors: NaN (use the parameter default) when the column or cell is blank."""
         if not self.row.get(column):
             return float("nan")
-        value = self._number(column, 0.0, math.inf)
-        if value is None or math.isinf(value):
-            self._bad(column, "a non-negative number or blank")
+        value = self._number(column, 0.0, MAX_FACILITY_COUNT[column])
+        if value is None:
+            self._bad(column, f"a non-negative number (at most {MAX_FACILITY_COUNT[column]:,}) or blank")
             return float("nan")
         return value
