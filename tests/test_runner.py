@@ -156,6 +156,50 @@ def test_sigkill_mid_experiment_then_rerun_matches_an_uninterrupted_run(serial, 
     assert (out / "kpis.parquet").read_bytes() == (uninterrupted / "kpis.parquet").read_bytes()
 
 
+#: what a finished folder holds that must not depend on kills (runs.parquet has wall times)
+FINAL_FILES = ("kpis.parquet", "summary.csv", "paired_differences.csv", "manifest.json", "complete.json",
+               "figures/main_indicators.png", "figures/paired_differences.png")
+
+
+def test_sigkill_at_many_random_points_never_changes_the_final_bytes(tmp_path):
+    """Kill the runner at 10 random moments of an 8-run experiment (start-up, runs, merging, reports,
+    figures), resuming each time; the folder is never taken for complete when it is not, and what it
+    finally holds is byte for byte an uninterrupted run's."""
+    import random
+
+    exp = tmp_path / "pool.yaml"
+    exp.write_text(textwrap.dedent(EXPERIMENT.replace("replicates: 2", "replicates: 4")))
+    cli = [sys.executable, "-m", "ygt_abm.cli"]
+    reference = tmp_path / "uninterrupted"
+    start = time.monotonic()
+    subprocess.run([*cli, "run", str(exp), "--out", str(reference), "--workers", "1"], check=True,
+                   capture_output=True, timeout=300)
+    duration = time.monotonic() - start
+    out = tmp_path / "killed"
+    rng = random.Random(20261202)
+    kills = sorted(rng.uniform(0.0, duration) for _ in range(10))
+    outcomes = []
+    for delay in kills:
+        proc = subprocess.Popen([*cli, "run", str(exp), "--out", str(out), "--workers", "1"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        status = subprocess.run([*cli, "status", str(out)], capture_output=True, text=True, timeout=60)
+        outcomes.append(f"{delay:.1f}s: " + (status.stdout.strip().split(": ")[-1][:40] or "no runs yet"))
+        assert "running" not in status.stdout  # the kernel freed the dead runner's lock
+        assert status.returncode in (0, 1) or not (out / "runs").is_dir(), status.stdout + status.stderr
+        if status.returncode == 0:  # complete only when every final file is there
+            assert all((out / name).is_file() for name in FINAL_FILES)
+        for run_file in (out / "runs").rglob("rep-*.parquet") if (out / "runs").exists() else []:
+            pd.read_parquet(run_file)  # a run file that exists is whole
+    final = subprocess.run([*cli, "run", str(exp), "--out", str(out), "--workers", "1"], capture_output=True,
+                           text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    for name in FINAL_FILES:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), (name, kills, outcomes)
+
+
 def test_two_runner_processes_on_one_folder_the_second_is_refused_and_a_killed_runner_frees_it(tmp_path):
     exp = tmp_path / "pool.yaml"
     exp.write_text(textwrap.dedent(EXPERIMENT.replace("replicates: 2", "replicates: 200")))  # minutes of runs
