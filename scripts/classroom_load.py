@@ -45,7 +45,7 @@ def model_steps(sizes: list[int]) -> list[dict]:
         start = time.perf_counter()
         room.step(WEEKS_PER_YEAR)
         year = time.perf_counter() - start
-        rows.append({"population": population, "townships": room.world.townships, "build_and_warm_up_s": built,
+        rows.append({"population": population, "townships": room.world.township_count, "build_and_warm_up_s": built,
                      "week_s_median": statistics.median(weeks), "year_s": year})
     return rows
 

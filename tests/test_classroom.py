@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ygt_abm.dashboard.classroom import BASELINE, POLICY, Classroom, new_classroom, scaled_townships
+from ygt_abm.dashboard.classroom import BASELINE, POLICY, Classroom, new_classroom
 from ygt_abm.dashboard.controls import lever_catalogue
 from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.experiment.plan import RunSpec
@@ -31,12 +31,6 @@ def pulled():
 def share(room, twin, metric="primary_care_visit_share"):
     table = room.indicators(twin)
     return table[table.metric == metric].set_index("year")["value"]
-
-
-def test_a_small_county_keeps_townships_of_a_typical_size():
-    assert scaled_townships(300_000) == 16
-    assert scaled_townships(50_000) == 3
-    assert scaled_townships(20_000) == 2
 
 
 def test_twins_are_identical_until_a_lever_acts_then_only_the_policy_twin_changes(pulled):

@@ -101,3 +101,27 @@ def test_a_county_alone_gets_its_share_of_city_capacity_but_the_whole_staff():
     posts_a = FacilityState.create(alone_region, ModelParameters())
     county = posts_a.level < CITY_HOSPITAL
     assert posts_a.posts[county] == pytest.approx(posts_w.posts[(posts_w.county == 7) & (posts_w.level < CITY_HOSPITAL)])
+
+
+def test_townships_scale_with_population_unless_given():
+    assert SyntheticWorld().township_count == 16  # 300,000 residents: the typical county
+    assert SyntheticWorld(population=60_000).township_count == 3
+    assert SyntheticWorld(population=20_000).township_count == 2  # a seat town and one more
+    assert SyntheticWorld(population=60_000, townships=5).township_count == 5
+    region = build_world(SyntheticWorld(population=60_000), seed=2)
+    assert len(region.township_names) == 3
+
+
+def test_an_implausible_structure_is_warned_about_not_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from ygt_abm.cli import app
+
+    assert SyntheticWorld(population=60_000).implausible() == []
+    crowded = SyntheticWorld(population=30_000, townships=16)
+    assert "1,875 residents per township" in crowded.implausible()[0]
+    path = tmp_path / "crowded.yaml"
+    path.write_text("name: crowded\nseed: 1\nreplicates: 1\nyears: 1\n"
+                    "world: {kind: synthetic, population: 30000, townships: 16}\nscenarios: [{name: baseline}]\n")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "warning: world: 16 townships for 30,000 residents" in result.output

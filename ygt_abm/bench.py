@@ -34,7 +34,7 @@ TARGET_1M_PEAK_MB = 1.5 * 1024  # 1.5 GiB peak resident memory at 1,000,000 resi
 def typical_county(population: int) -> SyntheticWorld:
     """A county of ``population`` with townships in proportion (16 per 300,000 residents, the default),
     so villages keep their typical size instead of crowding a big county into 16 townships."""
-    return SyntheticWorld(population=population, townships=max(1, round(16 * population / 300_000)))
+    return SyntheticWorld(population=population)
 
 
 def benchmark(population: int, years: int, seed: int = 1) -> dict[str, float | int]:

@@ -47,6 +47,12 @@ def _load(path: Path):
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
+def _warn_implausible(path: Path, world) -> None:
+    """Warnings (on stderr, exit status unchanged) about a world no real county resembles."""
+    for warning in world.implausible() if world.kind == "synthetic" else []:
+        typer.echo(f"{path}: warning: world: {warning}", err=True)
+
+
 def _output_folder(target: Path) -> Path:
     """``--out`` made ready for writing, or a clear error (exit 2): a file, an unwritable place."""
     try:
@@ -89,6 +95,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment or pol
             typer.echo(f"{path}: ok ({len(resolved.scenario_names)} scenarios × {len(resolved.points)} points × "
                        f"{exp.replicates} replicates{counties} = {len(plan(resolved))}"
                        f" runs of {exp.warmup_years}+{exp.years} years)")
+            _warn_implausible(path, exp.world)
         except ConfigError as exc:
             failed = True
             _report(exc)
@@ -113,6 +120,7 @@ def run(
     from ygt_abm.results.store import OutputLocked
 
     resolved = _load(experiment)
+    _warn_implausible(experiment, resolved.experiment.world)
     try:
         shard_of = parse_shard(shard) if shard else None
     except ValueError as exc:

@@ -18,6 +18,16 @@ from ygt_abm.vocabulary import VARIANT_SEPARATOR, is_variant
 WARMUP_YEARS = 3
 
 
+#: Residents per township of a typical county: ≈16 townships for 300,000 residents.
+RESIDENTS_PER_TOWNSHIP = 300_000 / 16
+
+
+def scaled_townships(population: int) -> int:
+    """Townships of a county of ``population`` residents at the typical size (at least 2: the county seat
+    town and one more)."""
+    return max(2, round(population / RESIDENTS_PER_TOWNSHIP))
+
+
 class SyntheticWorld(Strict):
     """A seeded generator of typical counties; defaults follow calibration-targets.md."""
 
@@ -26,7 +36,10 @@ class SyntheticWorld(Strict):
     population: int = sourced(
         300_000, "residents per county: a typical rural county has 300k–500k (7th Census 2020)", ge=100, le=5_000_000,
     )
-    townships: int = sourced(16, "≈16 townships per county (Ministry of Civil Affairs 2022)", ge=1, le=100)
+    townships: int | None = Field(
+        None, ge=1, le=100, description="townships of each county; by default in proportion to population: ≈16 "
+        "per 300,000 residents (Ministry of Civil Affairs 2022: ≈29,970 rural township-level units in 1,871 "
+        "county units), at least 2, so villages keep their typical size in a small or a large county")
     villages_per_township: tuple[int, int] = sourced(
         (16, 18), "≈16–18 administrative villages per township (bulletin 2018); drawn uniformly in this range",
     )
@@ -45,6 +58,25 @@ class SyntheticWorld(Strict):
     )
     village_population_sigma: float = assumed(0.5, "log-normal spread of village populations", ge=0, le=3)
     seat_population_factor: float = assumed(3.0, "a township seat is this many times an average village", gt=0)
+
+    @property
+    def township_count(self) -> int:
+        """Townships of each county: as given, or in proportion to population (``scaled_townships``)."""
+        return self.townships if self.townships is not None else scaled_townships(self.population)
+
+    def implausible(self) -> list[str]:
+        """Warnings about a structure no real county has (the run is still allowed: a study may want one)."""
+        warnings = []
+        per_township = self.population / self.township_count
+        if not RESIDENTS_PER_TOWNSHIP / 4 <= per_township <= RESIDENTS_PER_TOWNSHIP * 4:
+            warnings.append(f"{self.township_count} townships for {self.population:,} residents is {per_township:,.0f} "
+                            f"residents per township; a typical county has ≈{RESIDENTS_PER_TOWNSHIP:,.0f} (leave "
+                            "`townships` out to scale them with population)")
+        per_village = per_township / (sum(self.villages_per_township) / 2)
+        if not 100 <= per_village <= 10_000:
+            warnings.append(f"about {per_village:,.0f} residents per village; administrative villages have hundreds "
+                            "to a few thousand")
+        return warnings
 
     @field_validator("villages_per_township")
     @classmethod

@@ -38,9 +38,6 @@ BASELINE, POLICY = "baseline", "policy"
 TWINS = (BASELINE, POLICY)
 #: Root seed of a class unless the teacher picks another (any fixed number: the twins share it).
 DEFAULT_SEED = 20261202
-#: Residents per township of the synthetic default county: ≈16 townships for 300,000 residents
-#: (SyntheticWorld's sourced defaults), so a small county keeps townships of a typical size.
-RESIDENTS_PER_TOWNSHIP = 300_000 / 16
 #: Weeks over which the map's flows are averaged (one week of a small county is noisy).
 FLOW_WEEKS = 4
 CLASSROOM_SOURCE = "ygt-abm dashboard (a classroom setting)"
@@ -55,11 +52,6 @@ def new_classroom(population: int = 30_000, seed: int = DEFAULT_SEED) -> "Classr
 @functools.cache
 def _warmed_up(population: int, seed: int) -> "Classroom":
     return Classroom(population=population, seed=seed)
-
-
-def scaled_townships(population: int) -> int:
-    """Townships of a synthetic county of ``population`` residents (at least 2: a seat and one more)."""
-    return max(2, round(population / RESIDENTS_PER_TOWNSHIP))
 
 
 @dataclass
@@ -87,7 +79,7 @@ class Classroom:
     def __init__(self, population: int = 30_000, seed: int = DEFAULT_SEED, warmup_years: int = WARMUP_YEARS,
                  parameters: ModelParameters | None = None) -> None:
         self.seed, self.warmup_years = seed, warmup_years
-        self.world = SyntheticWorld(population=population, townships=scaled_townships(population))
+        self.world = SyntheticWorld(population=population)  # townships in proportion
         self.region = build_world(self.world, seed)
         self.parameters = parameters or ModelParameters()
         # Interventions are initialised on a model that has not stepped, as a run initialises them when it
@@ -202,7 +194,7 @@ class Classroom:
         last_start = max((entry["start_year"] for entry in schedule), default=1)
         years = years or max(self.weeks // WEEKS_PER_YEAR, last_start, 1)
         world = {"kind": "synthetic", "counties": 1, "population": self.world.population,
-                 "townships": self.world.townships}
+                 "townships": self.world.township_count}
         packages = sorted({p.package for p in self.periods if p.package})
         return {
             "name": name,

@@ -124,7 +124,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
     managed = count(population.managed_chronic)
     key = population.key_population
     visits, admits, paid = c.visits.sum(1), c.admissions.sum(1), spending.sum(1)
-    in_county_paid = paid - spending[:, CITY]
+    in_county_paid = spending[:, :CITY].sum(1)  # summed, not total − city: a share stays ≤ 1 to the last bit
     values = {
         "in_county_visit_rate": _share(visits - c.visits[:, CITY], visits),
         "primary_care_visit_share": _share(c.visits[:, PRIMARY].sum(1), visits),

@@ -32,7 +32,7 @@ def synthetic_region(config: SyntheticWorld, rng: np.random.Generator, alone: in
 
 
 def _county(config: SyntheticWorld, name: str, seat: np.ndarray, rng: np.random.Generator) -> CountyLayout:
-    n_town = config.townships
+    n_town = config.township_count
     radius = config.county_radius_km
     r = radius * np.sqrt(rng.uniform(0.05, 1.0, n_town))
     theta = rng.uniform(0, 2 * np.pi, n_town)
