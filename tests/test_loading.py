@@ -1,6 +1,9 @@
 """Bad experiment files are reported as file:line: field: what was expected, all problems at once."""
 
+import shutil
 import textwrap
+from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +162,27 @@ def test_a_sweep_of_millions_of_runs_is_refused_at_once(tmp_path):
     sweep = "".join(f"  finance.outpatient_reimbursement.{level}: {values}\n" for level in ("village", "township", "county"))
     _, problems = _problems(tmp_path, GOOD + "sweep:\n" + sweep)  # refused before any point is resolved
     assert "1,000,000 points × 2 scenarios × 2 replicates = 4,000,000 runs" in problems[0].message
+
+
+def test_one_validation_reports_the_settings_the_scenarios_the_packages_and_the_county_files_at_once(tmp_path):
+    """A bad name no longer hides the scenarios' problems, nor a YAML problem the county files' cells."""
+    county = Path(str(files("ygt_abm") / "data" / "example-county"))
+    for name in ("villages.csv", "facilities.csv", "city_hospitals.csv"):
+        shutil.copy(county / name, tmp_path / name)
+    facilities = (tmp_path / "facilities.csv").read_text(encoding="utf-8").splitlines()
+    facilities[1] = facilities[1].rsplit(",", 2)[0] + ",-3,18"
+    (tmp_path / "facilities.csv").write_text("\n".join(facilities) + "\n", encoding="utf-8")
+    path = tmp_path / "exp.yaml"
+    path.write_text(
+        "name: Bad Name\nseed: 7\nreplicates: 2\nyears: 2\n"
+        "world: {kind: csv, counties: [{name: C, villages: villages.csv, facilities: facilities.csv}], "
+        "city_hospitals: city_hospitals.csv}\n"
+        "scenarios:\n  - name: baseline\n    overrides: {finance: {outpatient_reimbursement: {village: 1.5}}}\n"
+        "  - name: reform\n    policy: anhui-2042\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_experiment(path)
+    fields = [(Path(p.file).name, p.line, p.field) for p in caught.value.problems]
+    assert fields == [("exp.yaml", 1, "name"),
+                      ("exp.yaml", 8, "scenarios[0].overrides.finance.outpatient_reimbursement.village"),
+                      ("exp.yaml", 10, "scenarios[1].policy"),
+                      ("facilities.csv", 2, "beds")]

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from ygt_abm.config.design import design_points
-from ygt_abm.config.experiment import Experiment, ResolvedExperiment, deep_merge
+from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
 )
@@ -36,7 +36,7 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
     file = str(path)
     if not isinstance(doc, CommentedMap):
         raise ConfigError([Problem(file, 1, "(top level)", "expected a mapping of experiment settings")])
-    experiment = validate_model(Experiment, doc, file)
+    experiment, early = _experiment_settings(doc, file)
     experiment = _resolve_world_paths(experiment, path.parent)
     points = design_points(experiment)
     design_node = doc.get("sweep") or (doc.get("samples") or CommentedMap()).get("bounds") or CommentedMap()
@@ -68,6 +68,7 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
                 ])
     problems += _check_world_files(experiment, file, doc)
     interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
+    problems = early + problems
     if problems:
         raise ConfigError(_unique(problems))
     experiment, resolved, interventions, packages = _decompose(experiment, resolved, interventions, packages)
@@ -132,6 +133,26 @@ def _decompose(experiment: Experiment, resolved: dict, interventions: dict, pack
     return experiment.model_copy(update={"scenarios": scenarios}), resolved, interventions, packages
 
 
+#: Top-level settings no later check depends on: when only these are wrong, a stand-in lets the scenarios,
+#: parameters, packages and county files be checked too, so one run of `validate` reports every problem.
+STANDALONE_SETTINGS = {"name": "invalid", "description": "", "seed": 0, "replicates": 1, "years": 1,
+                       "warmup_years": 0, "record_episodes": False, "split_counties": False}
+
+
+def _experiment_settings(doc: CommentedMap, file: str) -> tuple[Experiment, list[Problem]]:
+    """The experiment's settings, and the problems of those that need no later check (reported with the
+    rest); problems elsewhere in the settings are raised at once."""
+    try:
+        return validate_model(Experiment, doc, file), []
+    except ConfigError as exc:
+        wrong = {problem.field.split(".")[0] for problem in exc.problems}
+        if not wrong <= set(STANDALONE_SETTINGS):
+            raise
+        stand_in = CommentedMap(doc)
+        stand_in.update({key: STANDALONE_SETTINGS[key] for key in wrong})
+        return validate_model(Experiment, stand_in, file), exc.problems
+
+
 def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, point) -> list[Problem]:
     """Errors in a sweep point belong to the sweep entry whose dotted name covers the error."""
     problems = []
@@ -142,8 +163,8 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
         if varied is None:
             continue  # not caused by the design: the caller reports it with the scenario
         line, _ = line_of(node, (varied,))
-        problems.append(Problem(file, line or 1, dotted(prefix + (varied,)),
-                                f"{message_of(error)} (value {point.values[varied]!r})"))
+        value = "" if error["type"] == "extra_forbidden" else f" (value {point.values[varied]!r})"  # a name, once
+        problems.append(Problem(file, line or 1, dotted(prefix + (varied,)), message_of(error) + value))
     return problems
 
 
@@ -174,13 +195,27 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def _resolve_world_paths(experiment: Experiment, base_dir: Path) -> Experiment:
-    world = experiment.world
+    return experiment.model_copy(update={"world": _world_with_paths(experiment.world, base_dir)})
+
+
+def _world_with_paths(world: World, base_dir: Path) -> World:
+    """A CSV world's file paths taken relative to the experiment file's folder."""
     if world.kind != "csv":
-        return experiment
+        return world
     counties = [c.model_copy(update={"villages": base_dir / c.villages, "facilities": base_dir / c.facilities})
                 for c in world.counties]
-    world = world.model_copy(update={"counties": counties, "city_hospitals": base_dir / world.city_hospitals})
-    return experiment.model_copy(update={"world": world})
+    return world.model_copy(update={"counties": counties, "city_hospitals": base_dir / world.city_hospitals})
+
+
+def world_of(path: str | Path) -> World | None:
+    """The world of an experiment file, its paths resolved, when that section alone is valid (else None):
+    so that its county files can be checked even when other parts of the file are wrong."""
+    try:
+        doc = read_yaml(path)
+        world = TypeAdapter(World).validate_python(_plain(doc.get("world", {"kind": "synthetic"})))
+    except (ConfigError, ValidationError, AttributeError):
+        return None
+    return _world_with_paths(world, Path(path).parent)
 
 
 def _check_world_files(experiment: Experiment, file: str, doc: CommentedMap) -> list[Problem]:

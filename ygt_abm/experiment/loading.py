@@ -24,9 +24,27 @@ def intervention_schemas() -> dict[str, type[BaseModel]]:
 def load_experiment(path: str | Path) -> ResolvedExperiment:
     """Read and check an experiment file, its policy packages and interventions, then its world; all problems
     of each stage at once."""
-    resolved = loading.load_experiment(path, intervention_schemas())
+    try:
+        resolved = loading.load_experiment(path, intervention_schemas())
+    except ConfigError as exc:  # the county files too, so one run of `validate` reports every problem
+        raise ConfigError(exc.problems + county_file_problems(loading.world_of(path))) from None
     check_world(resolved)
     return resolved
+
+
+def county_file_problems(world) -> list[Problem]:
+    """Every cell problem of a CSV world's files (none for a synthetic world, or where a file is missing:
+    that is reported with the experiment file)."""
+    if world is None or world.kind != "csv":
+        return []
+    files = [world.city_hospitals, *(p for county in world.counties for p in (county.villages, county.facilities))]
+    if not all(Path(f).is_file() for f in files):
+        return []
+    try:
+        load_csv_region(world)
+    except ConfigError as exc:
+        return exc.problems
+    return []
 
 
 def check_world(resolved: ResolvedExperiment) -> None:
@@ -34,10 +52,7 @@ def check_world(resolved: ResolvedExperiment) -> None:
     counties the world does not have. Raises ``ConfigError``."""
     world, problems = resolved.experiment.world, []
     if world.kind == "csv":
-        try:
-            load_csv_region(world)
-        except ConfigError as exc:
-            problems += exc.problems
+        problems += county_file_problems(world)
         names = [county.name for county in world.counties]
     else:
         names = county_names(world.counties)
