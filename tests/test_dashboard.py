@@ -119,6 +119,13 @@ def test_the_page_serves_every_asset_itself_and_shows_the_twin_maps_and_the_char
     assert page.locator(".ygt-charts svg.ygt-chart").count() == 6
     assert not failed, failed  # nothing asked of a CDN, nothing missing
     shot(page, "classroom-start", tmp_path)
+    page.locator(".ygt-play").click()  # play steps week after week until paused
+    status(page, "Year 1, week 4")
+    page.locator(".ygt-play").click()
+    page.get_by_role("button", name="play").wait_for(timeout=30_000)
+    paused = page.get_by_text(re.compile(r"Year 1, week \d+")).first.inner_text()
+    page.wait_for_timeout(1500)
+    assert page.get_by_text(re.compile(r"Year 1, week \d+")).first.inner_text() == paused
     page.context.close()
 
 
@@ -142,7 +149,8 @@ def test_a_lever_changes_the_policy_twin_only_and_each_student_has_a_model_of_th
     assert twin_map(other, "policy") == twin_map(other, "baseline")  # the other student pulled nothing
     assert chart(student, "policy") != chart(other, "policy")  # the lever moved the policy twin's charts
     assert chart(student, "baseline") == chart(other, "baseline")  # and not the baseline twin's
-    assert other.get_by_text("levers in force: none").count() == 1
+    assert other.get_by_text("levers: none").count() == 1
+    assert student.get_by_text("levers from year 2: doctor_dispatch").count() == 1
     shot(student, "classroom-anhui-year-2", tmp_path)
 
     student.locator("svg.ygt-county-map[data-twin=policy] circle.ygt-village").nth(3).click()

@@ -154,7 +154,8 @@ def Page():
         facilities = {twin: room.facility(twin, selected) for twin in TWINS} if selected is not None else {}
         status = (f"Year {room.year}, week {room.weeks % WEEKS_PER_YEAR + 1}" if room.weeks % WEEKS_PER_YEAR
                   else f"Start of year {room.year}")
-        in_force = ", ".join(e["type"] for e in room.levers) or "none"
+        levers = (f"levers from year {room.periods[-1].start}: " + ", ".join(e["type"] for e in room.levers)
+                  if room.levers else "levers: none")
         exported = room.experiment_yaml()
 
     solara.Title("ygt_abm classroom")
@@ -181,7 +182,7 @@ def Page():
 
     with solara.Column(classes=["ygt-main"]):
         solara.Markdown(f"**{status}** · {room.region.population:,} residents, "
-                        f"{len(room.region.township_names)} townships · levers in force: {in_force}",
+                        f"{len(room.region.township_names)} townships · {levers}",
                         style={"font-size": "0.95em"})
         with solara.Columns([1, 1]):
             for twin in TWINS:
