@@ -72,11 +72,13 @@ def _report(exc) -> None:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="experiment or policy-package YAML files")]) -> None:
-    """Check experiment files (with their packages and CSV counties) and policy packages; print
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package or target YAML files")]) -> None:
+    """Check experiment files (with their packages and CSV counties), policy packages and calibration target
+    files; print
     file:line: field: problem for each problem, exit 2 if any."""
     from ygt_abm.config.experiment import county_count
     from ygt_abm.config.files import ConfigError, read_yaml
+    from ygt_abm.config.targets import is_target_file, load_targets
     from ygt_abm.experiment.loading import load_experiment, load_policy
     from ygt_abm.experiment.plan import plan
 
@@ -84,6 +86,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment or pol
     for path in files:
         try:
             doc = read_yaml(path)
+            if is_target_file(doc):
+                typer.echo(f"{path}: ok (calibration targets: {len(load_targets(path))})")
+                continue
             if isinstance(doc, dict) and "interventions" in doc and "scenarios" not in doc:  # a policy package
                 package = load_policy(path)
                 typer.echo(f"{path}: ok (policy package {package.name}: {len(package.interventions)} interventions, "
@@ -215,6 +220,64 @@ def plot(
         raise typer.Exit(1)
     for path in plot_results(resolved, _output_folder(target), formats=chosen):
         out.print(str(path))
+
+
+@app.command()
+def fit(
+    targets: Annotated[Path | None, typer.Option(help="calibration target file \\[default: the shipped targets]")] = None,
+    population: Annotated[int, typer.Option(help="residents per county")] = 300_000,
+    counties: Annotated[int, typer.Option(help="counties, each with its own geography")] = 4,
+    replicates: Annotated[int, typer.Option(min=1)] = 2,
+    years: Annotated[int, typer.Option(min=1, help="recorded years after the warm-up")] = 10,
+    seed: Annotated[int, typer.Option(min=0)] = 2023,
+    elasticities: Annotated[Path | None, typer.Option(help="result folder of experiments/price-elasticities.yaml "
+                                                           "(its elasticities.csv) for the elasticity targets")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/fit"),
+    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
+) -> None:
+    """Run the baseline (counties × replicates, through the experiment runner, resumable) and report its fit
+    to the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
+    fit.md in --out)."""
+    import pandas as pd
+
+    from ygt_abm.analysis.fit import fit_markdown, fit_table
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.config.targets import TARGETS_FILE, load_targets
+    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.runner import OutputConflict, run_experiment
+    from ygt_abm.results.store import OutputLocked, write_atomic, write_csv
+
+    try:
+        wanted = load_targets(targets or TARGETS_FILE)
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    table = None
+    if elasticities is not None:
+        if not (elasticities / "elasticities.csv").is_file():
+            typer.echo(f"--elasticities {elasticities}: no elasticities.csv (run experiments/price-elasticities.yaml "
+                       "into it first)", err=True)
+            raise typer.Exit(CONFIG_ERROR_EXIT)
+        table = pd.read_csv(elasticities / "elasticities.csv")
+    folder = _output_folder(out_dir)
+    experiment = folder / "fit-experiment.yaml"
+    text = (f"# The baseline run of `ygt-abm fit` (written by it).\nname: fit-baseline\nseed: {seed}\n"
+            f"replicates: {replicates}\nyears: {years}\nworld: {{kind: synthetic, counties: {counties}, "
+            f"population: {population}}}\nscenarios:\n  - name: baseline\n")
+    write_atomic(experiment, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    resolved = _load(experiment)
+    try:
+        with executor_for(workers, None) as executor:
+            kpis = run_experiment(resolved, folder / "baseline", executor=executor)
+    except (OutputConflict, OutputLocked) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    result = fit_table(kpis, wanted, table)
+    markdown = fit_markdown(result)
+    write_csv(result, folder / "fit.csv", float_format="%.6g")
+    write_atomic(folder / "fit.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
+    typer.echo(markdown)
+    out.print(f"fit in {folder}/fit.md and fit.csv")
 
 
 @app.command()

@@ -1,0 +1,73 @@
+"""Calibration targets as data (``ygt_abm/calibration/targets.yaml``): what a pre-reform county must look
+like, each figure with its source, tolerance and how the model measures it. ``ygt-abm fit`` reports the
+fit; ``ygt-abm validate`` checks a target file like any other input."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, read_yaml, validate_model
+from ygt_abm.config.params import Strict
+from ygt_abm.vocabulary import INDICATORS, LEVELS
+
+#: The targets shipped with ygt_abm.
+TARGETS_FILE = Path(str(files("ygt_abm") / "calibration" / "targets.yaml"))
+
+
+class CalibrationTarget(Strict):
+    name: str = Field(min_length=3)
+    indicator: str | None = Field(None, description="an indicator of `ygt-abm indicators`")
+    of: list[str] | None = Field(None, description="measure the indicator's share of the sum of these")
+    measure: Literal["value", "drift", "elasticity"] = "value"
+    kind: Literal["outpatient", "inpatient"] | None = Field(None, description="elasticity: contact kind")
+    level: Literal[LEVELS] | None = Field(None, description="elasticity: level whose price rises")
+    value: float
+    tolerance: float = Field(gt=0)
+    source: str = Field(min_length=3)
+    tolerance_note: str = ""
+    role: Literal["calibrated", "check"]
+    by: str = Field("", description="what was fitted to it (calibrated targets)")
+
+    @model_validator(mode="after")
+    def _measured_somehow(self) -> "CalibrationTarget":
+        if self.measure == "elasticity":
+            if self.kind is None or self.level is None:
+                raise ValueError("an elasticity target needs kind and level")
+        elif self.indicator is None:
+            raise ValueError("expected an indicator to measure")
+        if self.role == "calibrated" and not self.by:
+            raise ValueError("a calibrated target names what was fitted to it (by)")
+        return self
+
+    def indicators(self) -> list[str]:
+        return [name for name in [self.indicator, *(self.of or [])] if name]
+
+
+class TargetFile(Strict):
+    calibration_targets: list[CalibrationTarget] = Field(min_length=1)
+
+
+def is_target_file(doc) -> bool:
+    return isinstance(doc, dict) and "calibration_targets" in doc
+
+
+def load_targets(path: str | Path = TARGETS_FILE) -> list[CalibrationTarget]:
+    """Read and check a target file; every problem at once (file:line)."""
+    file = str(path)
+    doc = read_yaml(path)
+    targets = validate_model(TargetFile, doc, file).calibration_targets
+    problems = []
+    for i, target in enumerate(targets):
+        for name in target.indicators():
+            if name not in INDICATORS:
+                line, _ = line_of(doc["calibration_targets"][i], ("indicator",))
+                problems.append(Problem(file, line or 1, f"calibration_targets[{i}].indicator",
+                                        f"unknown indicator {name!r}{did_you_mean(name, INDICATORS)}; see "
+                                        "`ygt-abm indicators`"))
+    if problems:
+        raise ConfigError(problems)
+    return targets
