@@ -19,6 +19,7 @@ import generate  # noqa: E402
 runner = CliRunner()
 EXPERIMENTS = sorted((HOSTILE / "experiments").glob("*.yaml"))
 COUNTIES = sorted(p for p in (HOSTILE / "counties").iterdir() if p.is_dir())
+TARGETS = sorted((HOSTILE / "targets").glob("*.yaml"))
 
 
 def _assert_refused(path: Path, out: Path) -> None:
@@ -31,7 +32,7 @@ def _assert_refused(path: Path, out: Path) -> None:
 
 
 def test_the_corpus_has_at_least_a_hundred_cases_and_is_what_the_generator_writes():
-    assert len(EXPERIMENTS) + len(COUNTIES) >= 100
+    assert len(EXPERIMENTS) + len(COUNTIES) + len(TARGETS) >= 100
     written = {p for p in HOSTILE.rglob("*") if p.is_file() and p.parent != HOSTILE}
     expected = generate.generate()
     assert written == set(expected), "regenerate: .venv/bin/python tests/hostile/generate.py"
@@ -49,6 +50,13 @@ def test_a_hostile_experiment_file_is_refused_with_file_and_line(tmp_path, path)
 def test_a_hostile_county_file_is_refused_with_file_and_line(tmp_path, folder):
     copy = shutil.copytree(folder, tmp_path / "county")
     _assert_refused(copy / "experiment.yaml", tmp_path / "out")
+
+
+@pytest.mark.parametrize("path", TARGETS, ids=lambda p: p.stem)
+def test_a_hostile_target_file_is_refused_with_file_and_line(tmp_path, path):
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    _assert_refused(copy, tmp_path / "out")
 
 
 def test_a_file_above_the_size_limit_is_refused(tmp_path):

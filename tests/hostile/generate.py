@@ -1,5 +1,5 @@
 """Writes the committed corpus of hostile inputs (tests/hostile/): experiment files that mutate a good one,
-and copies of the example county with one file broken. Every one must be refused by `validate` and `run` with
+copies of the example county with one file broken, and calibration target files. Every one must be refused by `validate` and `run` with
 exit 2, a file:line problem, no traceback and no output (tests/test_hostile_inputs.py). After adding a case:
 
     .venv/bin/python tests/hostile/generate.py
@@ -184,6 +184,30 @@ MORE_COUNTY_FILES = {
 }
 
 
+GOOD_TARGETS = """\
+calibration_targets:
+  - name: visits per person per year
+    indicator: visits_per_capita
+    value: 6.4
+    tolerance: 0.4
+    source: national bulletins
+    role: check
+"""
+
+#: (case, text) for calibration target files
+TARGET_FILES = {
+    "unknown indicator": GOOD_TARGETS.replace("indicator: visits_per_capita", "indicator: visits_per_capta"),
+    "calibrated by nothing": GOOD_TARGETS.replace("role: check", "role: calibrated"),
+    "no way to measure": GOOD_TARGETS.replace("    indicator: visits_per_capita\n", ""),
+    "zero tolerance": GOOD_TARGETS.replace("tolerance: 0.4", "tolerance: 0"),
+    "unknown role": GOOD_TARGETS.replace("role: check", "role: guess"),
+    "elasticity without a level": GOOD_TARGETS.replace("    indicator: visits_per_capita\n",
+                                                       "    measure: elasticity\n    kind: outpatient\n"),
+    "empty target list": "calibration_targets: []\n",
+    "misspelt key": GOOD_TARGETS.replace("tolerance:", "tolerence:"),
+}
+
+
 def slug(case: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in case.lower()).strip("-")
 
@@ -193,6 +217,8 @@ def generate() -> dict[Path, bytes]:
     corpus = {}
     for case, content in {**EXPERIMENTS, **MORE_EXPERIMENTS}.items():
         corpus[HERE / "experiments" / f"{slug(case)}.yaml"] = content if isinstance(content, bytes) else content.encode()
+    for case, content in TARGET_FILES.items():
+        corpus[HERE / "targets" / f"{slug(case)}.yaml"] = content.encode()
     county = Path(str(files("ygt_abm") / "data" / "example-county"))
     for case, (name, change) in {**COUNTY_FILES, **MORE_COUNTY_FILES}.items():
         for original in sorted(county.glob("*")):
@@ -205,7 +231,7 @@ def generate() -> dict[Path, bytes]:
 
 
 if __name__ == "__main__":
-    for folder in ("experiments", "counties"):
+    for folder in ("experiments", "counties", "targets"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
     for path, data in generate().items():
         path.parent.mkdir(parents=True, exist_ok=True)

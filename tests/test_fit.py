@@ -1,0 +1,71 @@
+"""The fit table: each target measured as the baseline's runs measure it, with its interval, and within its
+tolerance or not."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ygt_abm.analysis.fit import fit_markdown, fit_table
+from ygt_abm.config.targets import CalibrationTarget, load_targets
+
+
+def kpis(values: dict[str, list[float]], runs: int = 3) -> pd.DataFrame:
+    """Runs whose indicators take ``values`` year by year, plus a run-specific offset of ±0.01."""
+    rows = []
+    for r in range(runs):
+        for metric, by_year in values.items():
+            for year, value in enumerate(by_year, start=1):
+                rows.append({"scenario": "baseline", "point": "base", "replicate": r, "county": "C", "year": year,
+                             "metric": metric, "value": value + 0.01 * (r - 1)})
+    return pd.DataFrame(rows)
+
+
+def target(**fields) -> CalibrationTarget:
+    return CalibrationTarget(**{"name": "a target", "value": 0.5, "tolerance": 0.05, "source": "test",
+                                "role": "check", **fields})
+
+
+def test_a_level_target_averages_each_runs_years_and_says_whether_it_is_within_tolerance():
+    data = kpis({"primary_care_visit_share": [0.50, 0.52, 0.54]})
+    table = fit_table(data, [target(indicator="primary_care_visit_share"),
+                             target(indicator="primary_care_visit_share", value=0.60)])
+    assert table["mean"].tolist() == pytest.approx([0.52, 0.52]) and table["n"].tolist() == [3, 3]
+    assert table["within"].tolist() == [True, False]
+    assert (table["ci_low"] < 0.52).all() and (table["ci_high"] > 0.52).all()
+
+
+def test_a_share_of_a_sum_and_a_drift_are_measured_run_by_run():
+    data = kpis({"visits_per_capita_village": [1.0, 1.0, 1.0, 1.0], "visits_per_capita_county": [3.0, 3.0, 3.0, 3.0],
+                 "in_county_visit_rate": [0.80, 0.81, 0.82, 0.83]})
+    share = target(indicator="visits_per_capita_village", of=["visits_per_capita_village", "visits_per_capita_county"],
+                   value=0.25)
+    drift = target(indicator="in_county_visit_rate", measure="drift", value=0.0, tolerance=0.005)
+    table = fit_table(data, [share, drift])
+    assert table.loc[0, "mean"] == pytest.approx(0.25, abs=0.003) and table.loc[0, "within"]
+    assert table.loc[1, "mean"] == pytest.approx(0.02) and not table.loc[1, "within"]  # last two − first two
+
+
+def test_elasticities_come_from_the_experiments_table_or_are_not_measured():
+    elasticity = target(measure="elasticity", kind="outpatient", level="village", value=-1.5, tolerance=0.45)
+    alone = fit_table(kpis({"visits_per_capita": [6.0]}), [elasticity])
+    assert np.isnan(alone.loc[0, "mean"]) and alone.loc[0, "n"] == 0 and "not measured" in fit_markdown(alone)
+    table = pd.DataFrame([{"scenario": "dearer", "kind": "outpatient", "level": "village", "point": "base",
+                           "county": "C", "year": 1, "mean": -1.4, "sd": 0.1, "n": 8, "ci_low": -1.5,
+                           "ci_high": -1.3}])
+    measured = fit_table(kpis({"visits_per_capita": [6.0]}), [elasticity], table)
+    assert measured.loc[0, "mean"] == -1.4 and measured.loc[0, "within"] and "✓" in fit_markdown(measured)
+
+
+def test_the_shipped_targets_name_their_sources_and_what_was_fitted_to_them():
+    targets = load_targets()
+    assert len(targets) >= 15
+    assert all(t.source for t in targets)
+    assert all(t.by for t in targets if t.role == "calibrated")
+    assert {t.measure for t in targets} == {"value", "drift", "elasticity"}
+
+
+def test_a_target_measured_nowhere_or_calibrated_by_nothing_is_refused():
+    with pytest.raises(ValueError, match="expected an indicator"):
+        target()
+    with pytest.raises(ValueError, match="names what was fitted"):
+        target(indicator="visits_per_capita", role="calibrated")
