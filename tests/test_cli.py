@@ -259,13 +259,13 @@ def test_plot_draws_the_figures_of_a_finished_folder_in_the_formats_asked(tiny_r
 
 
 def test_fit_runs_the_baseline_and_writes_the_fit_table(tmp_path):
-    result = runner.invoke(app, ["fit", "--population", "4000", "--counties", "2", "--replicates", "1", "--years",
+    result = runner.invoke(app, ["fit", "--population", "4000", "--worlds", "2", "--replicates", "1", "--years",
                                  "2", "--out", str(tmp_path / "fit"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "fit" / "fit.csv")
     assert len(table) >= 15 and set(table["role"]) == {"calibrated", "check"}
     measured = table[table["n"] > 0]
-    assert (measured["n"] == 2).all()  # 2 counties × 1 replicate
+    assert (measured["n"] == 2).all()  # 2 worlds × 1 replicate
     assert table[table["n"] == 0]["target"].str.contains("elasticity").all()  # not given: not measured
     assert "| visits per person per year | check | 6.4 |" in (tmp_path / "fit" / "fit.md").read_text(encoding="utf-8")
     missing = runner.invoke(app, ["fit", "--elasticities", str(tmp_path), "--out", str(tmp_path / "again")])

@@ -1,6 +1,7 @@
 """Hostile inputs (issue: results you can trust): the committed corpus in tests/hostile/ (experiment files,
-and copies of the example county with one file broken; tests/hostile/generate.py writes it). Every one must
-give exit 2, a ``file:line:`` problem, no traceback, and, for ``run``, no output folder."""
+calibration target files, and copies of the example county with one file broken; tests/hostile/generate.py
+writes it). Every one must give exit 2, a ``file:line:`` problem, no traceback, and, for ``run``, no output
+folder."""
 
 import re
 import shutil

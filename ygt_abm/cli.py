@@ -226,7 +226,8 @@ def plot(
 def fit(
     targets: Annotated[Path | None, typer.Option(help="calibration target file \\[default: the shipped targets]")] = None,
     population: Annotated[int, typer.Option(help="residents per county")] = 300_000,
-    counties: Annotated[int, typer.Option(help="counties, each with its own geography")] = 4,
+    worlds: Annotated[int, typer.Option(min=1, help="counties, each with its own geography and city hospital "
+                                                "(each an experiment of its own, as the calibration scripts run)")] = 4,
     replicates: Annotated[int, typer.Option(min=1)] = 2,
     years: Annotated[int, typer.Option(min=1, help="recorded years after the warm-up")] = 10,
     seed: Annotated[int, typer.Option(min=0)] = 2023,
@@ -235,8 +236,8 @@ def fit(
     out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/fit"),
     workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
 ) -> None:
-    """Run the baseline (counties × replicates, through the experiment runner, resumable) and report its fit
-    to the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
+    """Run the baseline (worlds × replicates, through the experiment runner, resumable) and report its fit to
+    the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
     fit.md in --out)."""
     import pandas as pd
 
@@ -260,18 +261,22 @@ def fit(
             raise typer.Exit(CONFIG_ERROR_EXIT)
         table = pd.read_csv(elasticities / "elasticities.csv")
     folder = _output_folder(out_dir)
-    experiment = folder / "fit-experiment.yaml"
-    text = (f"# The baseline run of `ygt-abm fit` (written by it).\nname: fit-baseline\nseed: {seed}\n"
-            f"replicates: {replicates}\nyears: {years}\nworld: {{kind: synthetic, counties: {counties}, "
-            f"population: {population}}}\nscenarios:\n  - name: baseline\n")
-    write_atomic(experiment, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    resolved = _load(experiment)
-    try:
-        with executor_for(workers, None) as executor:
-            kpis = run_experiment(resolved, folder / "baseline", executor=executor)
-    except (OutputConflict, OutputLocked) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    tables = []
+    for world in range(worlds):  # one county per region, as calibrated: the city hospital is its own
+        experiment = folder / f"fit-world-{world}.yaml"
+        text = (f"# A baseline run of `ygt-abm fit` (written by it).\nname: fit-world-{world}\nseed: {seed + world}\n"
+                f"replicates: {replicates}\nyears: {years}\nworld: {{kind: synthetic, population: {population}}}\n"
+                "scenarios:\n  - name: baseline\n")
+        write_atomic(experiment, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+        resolved = _load(experiment)
+        try:
+            with executor_for(workers, None) as executor:
+                kpis = run_experiment(resolved, folder / f"world-{world}", executor=executor)
+        except (OutputConflict, OutputLocked) as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+        tables.append(kpis.assign(county=f"world {world}"))
+    kpis = pd.concat(tables, ignore_index=True)
     result = fit_table(kpis, wanted, table)
     markdown = fit_markdown(result)
     write_csv(result, folder / "fit.csv", float_format="%.6g")
