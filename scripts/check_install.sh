@@ -59,4 +59,9 @@ echo "check_install: ygt-abm example-county, then run it"
     >"$tmp/log" 2>&1 || fail "ygt-abm run county/experiment.yaml exited $?"
 [ -s "$tmp/county-out/kpis.parquet" ] || fail "no $tmp/county-out/kpis.parquet"
 
+echo "check_install: ygt-abm fit at toy scale (the installed calibration targets)"
+"$tmp/venv/bin/ygt-abm" fit --population 3000 --worlds 1 --replicates 1 --years 1 --workers 1 --out "$tmp/fit" \
+    >"$tmp/log" 2>&1 || fail "ygt-abm fit exited $?"
+[ -s "$tmp/fit/fit.md" ] || fail "no $tmp/fit/fit.md"
+
 echo "check_install: ok in $((SECONDS - start)) s"
