@@ -165,7 +165,8 @@ def test_a_sweep_of_millions_of_runs_is_refused_at_once(tmp_path):
 
 
 def test_one_validation_reports_the_settings_the_scenarios_the_packages_and_the_county_files_at_once(tmp_path):
-    """A bad name no longer hides the scenarios' problems, nor a YAML problem the county files' cells."""
+    """A bad name no longer hides the scenarios' problems, nor a YAML problem the county files' cells or an
+    intervention aimed at a county the world lacks."""
     county = Path(str(files("ygt_abm") / "data" / "example-county"))
     for name in ("villages.csv", "facilities.csv", "city_hospitals.csv"):
         shutil.copy(county / name, tmp_path / name)
@@ -178,11 +179,13 @@ def test_one_validation_reports_the_settings_the_scenarios_the_packages_and_the_
         "world: {kind: csv, counties: [{name: C, villages: villages.csv, facilities: facilities.csv}], "
         "city_hospitals: city_hospitals.csv}\n"
         "scenarios:\n  - name: baseline\n    overrides: {finance: {outpatient_reimbursement: {village: 1.5}}}\n"
-        "  - name: reform\n    policy: anhui-2042\n", encoding="utf-8")
+        "  - name: reform\n    policy: anhui-2042\n"
+        "    interventions: [{type: continuous_deductible, counties: [Nowhere], source: test}]\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_experiment(path)
     fields = [(Path(p.file).name, p.line, p.field) for p in caught.value.problems]
     assert fields == [("exp.yaml", 1, "name"),
                       ("exp.yaml", 8, "scenarios[0].overrides.finance.outpatient_reimbursement.village"),
                       ("exp.yaml", 10, "scenarios[1].policy"),
-                      ("facilities.csv", 2, "beds")]
+                      ("facilities.csv", 2, "beds"),
+                      ("exp.yaml", 9, "scenarios[1] (reform): continuous_deductible.counties")]

@@ -22,13 +22,18 @@ def intervention_schemas() -> dict[str, type[BaseModel]]:
 
 
 def load_experiment(path: str | Path) -> ResolvedExperiment:
-    """Read and check an experiment file, its policy packages and interventions, then its world; all problems
-    of each stage at once."""
+    """Read and check an experiment file, its policy packages and interventions, and its world: every
+    problem at once, the world's too (its county files, and interventions aimed at counties it lacks) even
+    where other parts of the file are wrong."""
     try:
         resolved = loading.load_experiment(path, intervention_schemas())
-    except ConfigError as exc:  # the county files too, so one run of `validate` reports every problem
-        raise ConfigError(exc.problems + county_file_problems(loading.world_of(path))) from None
-    check_world(resolved)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems + world_problems(path, loading.world_of(path), _inline(path))) from None
+    scenarios = [(i, s.name, resolved.interventions.get(s.name, []))
+                 for i, s in enumerate(resolved.experiment.scenarios)]
+    problems = world_problems(resolved.path, resolved.experiment.world, scenarios)
+    if problems:
+        raise ConfigError(problems)
     return resolved
 
 
@@ -47,27 +52,36 @@ def county_file_problems(world) -> list[Problem]:
     return []
 
 
-def check_world(resolved: ResolvedExperiment) -> None:
-    """What only the world tells: every cell of CSV county files (as file:line), and interventions aimed at
-    counties the world does not have. Raises ``ConfigError``."""
-    world, problems = resolved.experiment.world, []
-    if world.kind == "csv":
-        problems += county_file_problems(world)
-        names = [county.name for county in world.counties]
-    else:
-        names = county_names(world.counties)
-    doc, file = None, str(resolved.path)
-    for index, scenario in enumerate(resolved.experiment.scenarios):
-        for entry in resolved.interventions.get(scenario.name, []):
-            unknown = [c for c in entry.get("counties") or [] if c not in names]
+def world_problems(path, world, scenarios: list[tuple[int, str, list[dict]]]) -> list[Problem]:
+    """What only the world tells: every cell of CSV county files (as file:line), and interventions of
+    ``scenarios`` (index, name, entries) aimed at counties the world does not have."""
+    if world is None:
+        return []
+    problems = county_file_problems(world)
+    names = [county.name for county in world.counties] if world.kind == "csv" else county_names(world.counties)
+    doc, file = None, str(path)
+    for index, scenario, entries in scenarios:
+        for entry in entries:
+            counties = entry.get("counties") if isinstance(entry, dict) else None
+            unknown = [c for c in counties if c not in names] if isinstance(counties, list) else []
             if unknown:
                 if doc is None:  # read again only to name the line of a problem
-                    doc = read_yaml(resolved.path)
+                    doc = read_yaml(path)
                 line, _ = line_of(doc, ("scenarios", index))
-                problems.append(Problem(file, line or 1, f"scenarios[{index}] ({scenario.name}): {entry['type']}"
+                problems.append(Problem(file, line or 1, f"scenarios[{index}] ({scenario}): {entry.get('type')}"
                                         ".counties", f"unknown counties {unknown}; the world has {names}"))
-    if problems:
-        raise ConfigError(problems)
+    return problems
+
+
+def _inline(path) -> list[tuple[int, str, list]]:
+    """Each scenario's own interventions as the file writes them (for checks made when the file has other
+    problems, so that its packages may not have been read)."""
+    try:
+        doc = read_yaml(path)
+        return [(i, str(s.get("name")), list(s.get("interventions") or []))
+                for i, s in enumerate(doc.get("scenarios") or []) if isinstance(s, dict)]
+    except (ConfigError, AttributeError, TypeError):
+        return []
 
 
 def load_policy(path: str | Path) -> PolicyPackage:
