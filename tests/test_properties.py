@@ -1,7 +1,7 @@
 """Properties that hold in every world (hypothesis): random small worlds, random behaviour parameters and
 random policy packages, each simulated for a year with an observer process that checks, every week, that
-every episode ended once, no slot was used twice, the fund's money is the facilities' money to the yuan and
-doctors add up; at the year's end, that every share lies in [0, 1]; and, under common random numbers, that
+every episode ended once, no slot was used twice, no resident's outpatient care was paid beyond the yearly
+limit, the fund's money is the facilities' money to the yuan and doctors add up; at the year's end, that every share lies in [0, 1]; and, under common random numbers, that
 raising a level's reimbursement never lowers that level's share of visits.
 
 Profiles: ``ci`` (the default, a few examples per property, derandomised so CI is repeatable) and
@@ -68,6 +68,9 @@ class Observer(Process):
         assert abs(fund_paid - facilities_got) < 1.0, f"fund paid {fund_paid:.2f}, facilities got {facilities_got:.2f}"
         assert abs(model.counters.oop.sum() - fac.revenue_oop.sum()) < 1.0, "out of pocket is not the facilities'"
         assert abs(fac.doctors.sum() - len(model.doctors)) < 1e-6, "doctors' time does not add up"
+        pop = model.population  # the fund never pays a resident's outpatient care beyond the yearly limit
+        limit = model.levers.outpatient_fund_limit[pop.county]
+        assert (pop.outpatient_fund_used <= limit + 1e-6).all(), "an outpatient fund limit was exceeded"
         self.weeks += 1
 
 
