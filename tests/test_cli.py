@@ -268,5 +268,6 @@ def test_fit_runs_the_baseline_and_writes_the_fit_table(tmp_path):
     assert (measured["n"] == 2).all()  # 2 worlds × 1 replicate
     assert table[table["n"] == 0]["target"].str.contains("elasticity").all()  # not given: not measured
     assert "| visits per person per year | check | 6.4 |" in (tmp_path / "fit" / "fit.md").read_text(encoding="utf-8")
+    assert all((tmp_path / "fit" / f"fit.{fmt}").stat().st_size > 10_000 for fmt in ("png", "pdf", "svg"))
     missing = runner.invoke(app, ["fit", "--elasticities", str(tmp_path), "--out", str(tmp_path / "again")])
     assert missing.exit_code == 2 and "no elasticities.csv" in missing.output

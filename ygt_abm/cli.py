@@ -281,8 +281,12 @@ def fit(
     markdown = fit_markdown(result)
     write_csv(result, folder / "fit.csv", float_format="%.6g")
     write_atomic(folder / "fit.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
+    from ygt_abm.figures.fit import fit_figure
+    from ygt_abm.figures.save import FORMATS, save_figure
+
+    save_figure(fit_figure(result), folder / "fit", FORMATS)
     typer.echo(markdown)
-    out.print(f"fit in {folder}/fit.md and fit.csv")
+    out.print(f"fit in {folder}/fit.md, fit.csv and fit.png (.pdf, .svg)")
 
 
 @app.command()
