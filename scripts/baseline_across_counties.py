@@ -12,7 +12,7 @@ import argparse
 import pandas as pd
 
 from ygt_abm.config import ModelParameters, SyntheticWorld
-from ygt_abm.config.experiment import WARMUP_YEARS
+from ygt_abm.config.experiment import CALIBRATION_TOWNSHIPS, WARMUP_YEARS
 from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world
 
@@ -28,7 +28,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     rows = {}
     for world in range(1, args.worlds + 1):
-        region = build_world(SyntheticWorld(population=args.population), seed=world)
+        region = build_world(SyntheticWorld(population=args.population, townships=CALIBRATION_TOWNSHIPS), seed=world)
         frame = CountyModel(region, ModelParameters(), seed=world).run(1, warmup_years=WARMUP_YEARS)
         rows[f"world {world}"] = frame.set_index("metric")["value"]
     table = pd.DataFrame(rows).T[SHOWN]

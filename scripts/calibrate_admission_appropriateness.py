@@ -16,7 +16,7 @@ import argparse
 
 import numpy as np
 
-from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
+from ygt_abm.config.experiment import CALIBRATION_TOWNSHIPS, SyntheticWorld, WARMUP_YEARS
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import Process, default_processes
@@ -45,7 +45,7 @@ def admitted_severities(population: int, worlds: int) -> tuple[np.ndarray, np.nd
     """(level, severity) of every admission in one year after the usual warm-up, pooled over the worlds."""
     levels, severities = [], []
     for w in range(1, worlds + 1):
-        region = synthetic_region(SyntheticWorld(population=population), Streams(w).get("world"))
+        region = synthetic_region(SyntheticWorld(population=population, townships=CALIBRATION_TOWNSHIPS), Streams(w).get("world"))
         processes = default_processes()
         processes.insert(next(i for i, p in enumerate(processes) if p.name == "access") + 1, AdmittedSeverity())
         model = CountyModel(region, ModelParameters(), seed=w, processes=processes)

@@ -27,7 +27,7 @@ import argparse
 import numpy as np
 
 from ygt_abm.config import ModelParameters, SyntheticWorld
-from ygt_abm.config.experiment import WARMUP_YEARS
+from ygt_abm.config.experiment import CALIBRATION_TOWNSHIPS, WARMUP_YEARS
 from ygt_abm.model import CountyModel
 from ygt_abm.world import build_world
 
@@ -41,7 +41,7 @@ def measure(params: ModelParameters, worlds: int, population: int) -> dict[str, 
     """Mean of the shown indicators, and the fund's inpatient spending per enrollee, over ``worlds`` counties."""
     rows = []
     for w in range(1, worlds + 1):
-        region = build_world(SyntheticWorld(population=population), seed=w)
+        region = build_world(SyntheticWorld(population=population, townships=CALIBRATION_TOWNSHIPS), seed=w)
         frame = CountyModel(region, params, seed=w).run(1, warmup_years=WARMUP_YEARS).set_index("metric")["value"]
         rows.append(frame)
     got = {name: float(np.mean([r[name] for r in rows])) for name in SHOWN}

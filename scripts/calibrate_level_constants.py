@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 
-from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
+from ygt_abm.config.experiment import CALIBRATION_TOWNSHIPS, SyntheticWorld, WARMUP_YEARS
 from ygt_abm.config.params import ByLevel, ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.streams import Streams  # the world of seed w, as build_world(config, w) makes it
@@ -35,7 +35,7 @@ def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.
               params: ModelParameters | None = None) -> ModelParameters:
     """Pool contacts over ``worlds`` synthetic counties (one year after the usual warm-up), so the *typical* county matches the targets;
     start from ``params`` (default: the shipped parameters)."""
-    regions = [synthetic_region(SyntheticWorld(population=population), Streams(w).get("world"))
+    regions = [synthetic_region(SyntheticWorld(population=population, townships=CALIBRATION_TOWNSHIPS), Streams(w).get("world"))
                for w in range(1, worlds + 1)]
     params = (params or ModelParameters()).model_copy(deep=True)
     for it in range(iterations):
