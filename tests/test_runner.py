@@ -312,3 +312,17 @@ def test_the_folder_is_complete_only_after_every_report_and_status_says_so(tmp_p
     with hold_output(out):
         result = CliRunner().invoke(app, status)
     assert result.exit_code == 1 and "running" in result.output
+
+
+def test_swept_parameter_values_are_columns_of_kpis_and_of_every_table(tmp_path):
+    resolved = _resolved(tmp_path, EXPERIMENT.replace("replicates: 2", "replicates: 1")
+                         + "sweep:\n  finance.outpatient_fund_limit: [150.0, 300.0]\n")
+    kpis = run_experiment(resolved, tmp_path / "out")
+    write_reports(resolved, tmp_path / "out", kpis, figure=False)
+    name = "finance.outpatient_fund_limit"
+    stored = pd.read_parquet(tmp_path / "out" / "kpis.parquet")
+    assert list(stored.columns[:3]) == ["scenario", "point", name]
+    for table in (stored, pd.read_csv(tmp_path / "out" / "summary.csv"),
+                  pd.read_csv(tmp_path / "out" / "paired_differences.csv")):
+        values = dict(zip(table["point"], table[name]))
+        assert values == {"g0000": 150.0, "g0001": 300.0}

@@ -13,6 +13,7 @@ from ygt_abm.analysis.decomposition import decomposition_table
 from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.experiment.plan import with_point_values
 from ygt_abm.experiment.runner import config_digest, plan, run_episodes
 from ygt_abm.results.store import COMPLETE, write_csv, write_json
 from ygt_abm.vocabulary import is_variant
@@ -29,7 +30,7 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     written = []
 
     def write(table: pd.DataFrame, name: str, **options) -> None:
-        write_csv(table, out / name, **options)
+        write_csv(with_point_values(table, resolved), out / name, **options)
         written.append(name)
 
     write(summary, "summary.csv", float_format=FLOAT)

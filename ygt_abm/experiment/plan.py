@@ -39,3 +39,21 @@ def county_runs(resolved: ResolvedExperiment) -> list[int | None]:
     else one run of the whole region (None)."""
     exp = resolved.experiment
     return list(range(county_count(exp.world))) if exp.split_counties else [None]
+
+
+def with_point_values(table, resolved: ResolvedExperiment):
+    """``table`` with a column per parameter a sweep or samples vary (dotted name; scalar values only,
+    the rest are in manifest.json), after its ``point`` column: so each row says its parameter values."""
+    varied = {name: {point.name: point.values[name] for point in resolved.points}
+              for name in (resolved.points[0].values if resolved.points else {})}
+    scalar = {name: values for name, values in varied.items()
+              if all(isinstance(v, (int, float, str, bool)) for v in values.values())}
+    if "point" not in getattr(table, "columns", []) or not scalar:
+        return table
+    table = table.copy()
+    at = list(table.columns).index("point") + 1
+    for offset, (name, values) in enumerate(scalar.items()):
+        if name not in table.columns:
+            table.insert(at + offset, name, table["point"].map(values))
+    return table
+

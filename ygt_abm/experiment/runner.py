@@ -25,7 +25,7 @@ import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.executors import peak_rss_mb
-from ygt_abm.experiment.plan import RunSpec, county_runs, plan
+from ygt_abm.experiment.plan import RunSpec, county_runs, plan, with_point_values
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
 from ygt_abm.processes import default_processes
@@ -192,7 +192,7 @@ def _merge(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     if missing:
         raise MissingRuns(missing)
     paths = [s.path(out) for s in specs]
-    kpis = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+    kpis = with_point_values(pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True), resolved)
     write_table(kpis, out / "kpis.parquet")
     write_table(_runs_table(resolved, specs, paths), out / "runs.parquet")
     write_json(_manifest(resolved, specs), out / "manifest.json")
