@@ -1,6 +1,7 @@
 """Writes the committed corpus of hostile inputs (tests/hostile/): experiment files that mutate a good one,
-copies of the example county with one file broken, and calibration target files. Every one must be refused by `validate` and `run` with
-exit 2, a file:line problem, no traceback and no output (tests/test_hostile_inputs.py). After adding a case:
+copies of the example county with one file broken, and calibration target files. Every one must be refused
+by `validate` and `run` with exit 2, a file:line problem, no traceback and no output
+(tests/test_hostile_inputs.py). After adding a case:
 
     .venv/bin/python tests/hostile/generate.py
 """
@@ -21,6 +22,19 @@ scenarios:
   - name: reform
     policy: anhui-2024
 """
+
+WORLD = "world: {kind: synthetic, population: 3000, townships: 2"
+
+
+def world(extra: str) -> str:
+    """GOOD with ``extra`` settings of its world."""
+    return GOOD.replace(WORLD + "}", f"{WORLD}, {extra}}}")
+
+
+def other(spec: str) -> str:
+    """GOOD with a third scenario of one intervention, ``spec``."""
+    return GOOD + "  - name: other\n    interventions:\n      - " + spec + "\n"
+
 
 #: (case, text replacing GOOD or bytes) for experiment files
 EXPERIMENTS = {
@@ -59,12 +73,65 @@ EXPERIMENTS = {
     "csv world without files": GOOD.replace("world: {kind: synthetic, population: 3000, townships: 2}",
                                             "world: {kind: csv, counties: [{name: A, villages: v.csv, "
                                             "facilities: f.csv}], city_hospitals: c.csv}"),
+    "zero population": GOOD.replace("population: 3000", "population: 0"),
+    "population above five million": GOOD.replace("population: 3000", "population: 6000000"),
+    "zero townships": GOOD.replace("townships: 2", "townships: 0"),
+    "too many townships": GOOD.replace("townships: 2", "townships: 101"),
+    "villages per township reversed": world("villages_per_township: [5, 2]"),
+    "zero counties": world("counties: 0"),
+    "four county hospitals": world("county_hospitals: 4"),
+    "no city hospital": world("city_hospitals: 0"),
+    "negative seed": GOOD.replace("seed: 1", "seed: -1"),
+    "seed beyond 2^63": GOOD.replace("seed: 1", "seed: 9223372036854775808"),
+    "too many years": GOOD.replace("years: 1", "years: 101"),
+    "too many warm-up years": GOOD + "warmup_years: 21\n",
+    "boolean warm-up years": GOOD + "warmup_years: true\n",
+    "string years": GOOD.replace("years: 1", "years: '1'"),
+    "float replicates": GOOD.replace("replicates: 2", "replicates: 2.5"),
+    "uppercase scenario name": GOOD.replace("- name: reform", "- name: Reform"),
+    "scenario name with a space": GOOD.replace("- name: reform", "- name: my reform"),
+    "reserved variant separator": GOOD.replace("- name: reform", "- name: a--b"),
+    "no scenarios": GOOD.split("scenarios:")[0] + "scenarios: []\n",
+    "scenarios as a mapping": GOOD.split("scenarios:")[0] + "scenarios: {baseline: {}}\n",
+    "misspelt scenario key": GOOD.replace("    policy: anhui-2024", "    polcy: anhui-2024"),
+    "exclude unknown lever": GOOD + "    exclude: [gatekeping]\n",
+    "only unknown lever": GOOD + "    only: [gatekeping]\n",
+    "unknown override": GOOD + "    overrides: {finance: {nothing: 1}}\n",
+    "negative price override": GOOD + "    overrides: {finance: {outpatient_price: {village: -5}}}\n",
+    "intervention parameter out of range": other("{type: reserved_referral_slots, share: 2.0, source: x}"),
+    "intervention start year zero": other("{type: continuous_deductible, start_year: 0, source: x}"),
+    "intervention ends before it starts": other("{type: continuous_deductible, start_year: 3, end_year: 2, source: x}"),
+    "intervention after the last year": other("{type: continuous_deductible, start_year: 50, source: x}"),
+    "intervention with an unknown parameter": other("{type: continuous_deductible, strength: 2, source: x}"),
+    "intervention share as a string": other("{type: reserved_referral_slots, share: '30%', source: x}"),
+    "intervention nan share": other("{type: reserved_referral_slots, share: .nan, source: x}"),
+    "intervention unknown level": other("{type: reimbursement_gap, outpatient_change: {hospital: 0.1}, source: x}"),
+    "interventions as a mapping": GOOD + "  - name: other\n    interventions: {type: continuous_deductible}\n",
+    "zero samples": GOOD + "samples: {n: 0, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
+    "samples bounds reversed": GOOD + "samples: {n: 2, bounds: {finance.outpatient_reimbursement.village: [0.9, 0.7]}}\n",
+    "samples unknown parameter": GOOD + "samples: {n: 2, bounds: {finance.nothing: [0.7, 0.9]}}\n",
+    "samples unknown method": GOOD + "samples: {method: sobol, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
+    "sweep unknown parameter": GOOD + "sweep: {finance.nothing: [1, 2]}\n",
+    "sweep value of the wrong type": GOOD + "sweep: {finance.outpatient_reimbursement.village: [high]}\n",
+    "sweep value out of range": GOOD + "sweep: {finance.outpatient_reimbursement.village: [1.5]}\n",
+    "record episodes as text": GOOD + "record_episodes: sometimes\n",
+    "name too long": GOOD.replace("name: hostile", "name: " + "x" * 65),
+    "empty name": GOOD.replace("name: hostile", "name: ''"),
+    "description as a list": GOOD + "description: [a, b]\n",
+    "unknown world kind": GOOD.replace("kind: synthetic", "kind: magic"),
+    "population as text": GOOD.replace("population: 3000", "population: 300k"),
+    "duplicate key": GOOD + "seed: 2\n",
+    "two documents": GOOD + "---\nname: second\n",
+    "deep mappings": "name: " + "{k: " * 3000 + "1" + "}" * 3000 + "\n",
+    "package path missing": GOOD.replace("policy: anhui-2024", "policy: missing.yaml"),
+    "huge finite beds": GOOD + "parameters:\n  facilities: {city_beds: 1.0e308}\n",
+    "percent text share": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: 90%}}\n",
+    "huge village population spread": world("village_population_sigma: 100"),
+    "share as a list": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: [0.9]}}\n",
+    "parameters as a list": GOOD + "parameters: [1, 2]\n",
+    "unknown parameter group": GOOD + "parameters: {fiance: {}}\n",
+    "reference as a number": GOOD + "reference: 3\n",
 }
-
-
-def _edit(path: Path, change) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_bytes(change(lines) if callable(change) else change)
 
 
 def _cell(lines, row, column, value):
@@ -98,74 +165,6 @@ COUNTY_FILES = {
                                                          + "\n").encode()),
     "township without a centre": ("facilities.csv", lambda ls: ("\n".join(ls[:2] + ls[3:]) + "\n").encode()),
     "wrong city-hospital kind": ("city_hospitals.csv", lambda ls: _cell(ls, 1, "kind", "county_hospital")),
-}
-
-
-W = "world: {kind: synthetic, population: 3000, townships: 2}"
-def world(extra): return GOOD.replace(W, "world: {kind: synthetic, population: 3000, townships: 2, " + extra + "}")
-def other(spec): return GOOD + "  - name: other\n    interventions:\n      - " + spec + "\n"
-MORE_EXPERIMENTS = {
- "zero population": GOOD.replace("population: 3000", "population: 0"),
- "population above five million": GOOD.replace("population: 3000", "population: 6000000"),
- "zero townships": GOOD.replace("townships: 2", "townships: 0"),
- "too many townships": GOOD.replace("townships: 2", "townships: 101"),
- "villages per township reversed": world("villages_per_township: [5, 2]"),
- "zero counties": world("counties: 0"),
- "four county hospitals": world("county_hospitals: 4"),
- "no city hospital": world("city_hospitals: 0"),
- "negative seed": GOOD.replace("seed: 1", "seed: -1"),
- "seed beyond 2^63": GOOD.replace("seed: 1", "seed: 9223372036854775808"),
- "too many years": GOOD.replace("years: 1", "years: 101"),
- "too many warm-up years": GOOD + "warmup_years: 21\n",
- "boolean warm-up years": GOOD + "warmup_years: true\n",
- "string years": GOOD.replace("years: 1", "years: '1'"),
- "float replicates": GOOD.replace("replicates: 2", "replicates: 2.5"),
- "uppercase scenario name": GOOD.replace("- name: reform", "- name: Reform"),
- "scenario name with a space": GOOD.replace("- name: reform", "- name: my reform"),
- "reserved variant separator": GOOD.replace("- name: reform", "- name: a--b"),
- "no scenarios": GOOD.split("scenarios:")[0] + "scenarios: []\n",
- "scenarios as a mapping": GOOD.split("scenarios:")[0] + "scenarios: {baseline: {}}\n",
- "misspelt scenario key": GOOD.replace("    policy: anhui-2024", "    polcy: anhui-2024"),
- "exclude unknown lever": GOOD + "    exclude: [gatekeping]\n",
- "only unknown lever": GOOD + "    only: [gatekeping]\n",
- "unknown override": GOOD + "    overrides: {finance: {nothing: 1}}\n",
- "negative price override": GOOD + "    overrides: {finance: {outpatient_price: {village: -5}}}\n",
- "intervention parameter out of range": other("{type: reserved_referral_slots, share: 2.0, source: x}"),
- "intervention start year zero": other("{type: continuous_deductible, start_year: 0, source: x}"),
- "intervention ends before it starts": other("{type: continuous_deductible, start_year: 3, end_year: 2, source: x}"),
- "intervention after the last year": other("{type: continuous_deductible, start_year: 50, source: x}"),
- "intervention with an unknown parameter": other("{type: continuous_deductible, strength: 2, source: x}"),
- "intervention share as a string": other("{type: reserved_referral_slots, share: '30%', source: x}"),
- "intervention nan share": other("{type: reserved_referral_slots, share: .nan, source: x}"),
- "intervention unknown level": other("{type: reimbursement_gap, outpatient_change: {hospital: 0.1}, source: x}"),
- "interventions as a mapping": GOOD + "  - name: other\n    interventions: {type: continuous_deductible}\n",
- "zero samples": GOOD + "samples: {n: 0, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
- "samples bounds reversed": GOOD + "samples: {n: 2, bounds: {finance.outpatient_reimbursement.village: [0.9, 0.7]}}\n",
- "samples unknown parameter": GOOD + "samples: {n: 2, bounds: {finance.nothing: [0.7, 0.9]}}\n",
- "samples unknown method": GOOD + "samples: {method: sobol, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
- "sweep unknown parameter": GOOD + "sweep: {finance.nothing: [1, 2]}\n",
- "sweep value of the wrong type": GOOD + "sweep: {finance.outpatient_reimbursement.village: [high]}\n",
- "sweep value out of range": GOOD + "sweep: {finance.outpatient_reimbursement.village: [1.5]}\n",
- "record episodes as text": GOOD + "record_episodes: sometimes\n",
- "name too long": GOOD.replace("name: hostile", "name: " + "x" * 65),
- "empty name": GOOD.replace("name: hostile", "name: ''"),
- "description as a list": GOOD + "description: [a, b]\n",
- "unknown world kind": GOOD.replace("kind: synthetic", "kind: magic"),
- "population as text": GOOD.replace("population: 3000", "population: 300k"),
- "duplicate key": GOOD + "seed: 2\n",
- "two documents": GOOD + "---\nname: second\n",
- "deep mappings": "name: " + "{k: " * 3000 + "1" + "}" * 3000 + "\n",
- "package path missing": GOOD.replace("policy: anhui-2024", "policy: missing.yaml"),
- "huge finite beds": GOOD + "parameters:\n  facilities: {city_beds: 1.0e308}\n",
- "percent text share": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: 90%}}\n",
- "huge village population spread": world("village_population_sigma: 100"),
- "share as a list": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: [0.9]}}\n",
- "parameters as a list": GOOD + "parameters: [1, 2]\n",
- "unknown parameter group": GOOD + "parameters: {fiance: {}}\n",
- "reference as a number": GOOD + "reference: 3\n",
-}
-
-MORE_COUNTY_FILES = {
     "duplicate facility": ("facilities.csv", lambda ls: ("\n".join(ls + [ls[1]]) + "\n").encode()),
     "facility in an unknown township": ("facilities.csv", lambda ls: _cell(ls, 1, "township", "丙镇")),
     "negative doctors": ("facilities.csv", lambda ls: _cell(ls, 1, "doctors", "-2")),
@@ -215,12 +214,12 @@ def slug(case: str) -> str:
 def generate() -> dict[Path, bytes]:
     """Every file of the corpus: path → bytes."""
     corpus = {}
-    for case, content in {**EXPERIMENTS, **MORE_EXPERIMENTS}.items():
+    for case, content in EXPERIMENTS.items():
         corpus[HERE / "experiments" / f"{slug(case)}.yaml"] = content if isinstance(content, bytes) else content.encode()
     for case, content in TARGET_FILES.items():
         corpus[HERE / "targets" / f"{slug(case)}.yaml"] = content.encode()
     county = Path(str(files("ygt_abm") / "data" / "example-county"))
-    for case, (name, change) in {**COUNTY_FILES, **MORE_COUNTY_FILES}.items():
+    for case, (name, change) in COUNTY_FILES.items():
         for original in sorted(county.glob("*")):
             if original.suffix in (".csv", ".yaml"):
                 data = original.read_bytes()
@@ -233,7 +232,8 @@ def generate() -> dict[Path, bytes]:
 if __name__ == "__main__":
     for folder in ("experiments", "counties", "targets"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
-    for path, data in generate().items():
+    corpus = generate()
+    for path, data in corpus.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    print(f"{len(generate())} files")
+    print(f"{len(corpus)} files")
