@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import pandas as pd
 import solara
 
 from ygt_abm.config.policy import shipped_policies
@@ -85,8 +86,6 @@ def LeverCard(entry: dict, on_entry: Callable[[dict], None], on_remove: Callable
 
 def _table(rows: list[dict]) -> None:
     if rows:
-        import pandas as pd
-
         solara.DataFrame(pd.DataFrame(rows), items_per_page=8)
     else:
         solara.Text("no episodes yet")
@@ -140,6 +139,10 @@ def Page():
         set_selected(None)
         set_message("")
 
+    def export() -> str:  # written when the button is pressed, not at every redraw
+        with lock:
+            return room.experiment_yaml()
+
     def follow(village: int) -> None:
         with lock:
             room.follow(village)
@@ -156,7 +159,6 @@ def Page():
                   else f"Start of year {room.year}")
         levers = (f"levers from year {room.periods[-1].start}: " + ", ".join(e["type"] for e in room.levers)
                   if room.levers else "levers: none")
-        exported = room.experiment_yaml()
 
     solara.Title("ygt_abm classroom")
     with solara.Sidebar():
@@ -176,7 +178,7 @@ def Page():
         solara.Button("apply levers", on_click=apply, color="success", classes=["ygt-apply"])
         if message:
             solara.Info(message)
-        solara.FileDownload(exported, filename="classroom-experiment.yaml", label="export as experiment YAML")
+        solara.FileDownload(export, filename="classroom-experiment.yaml", label="export as experiment YAML")
         solara.Markdown("Levers take effect at the start of the next simulated year, as budgets and "
                         "reimbursement rules do.")
 
@@ -203,8 +205,6 @@ def Page():
             with solara.Column():
                 solara.Markdown("#### A facility (click a township centre or a hospital)")
                 if facilities:
-                    import pandas as pd
-
                     rows = {twin: {k: v for k, v in facilities[twin].items() if k != "capability"} for twin in TWINS}
                     solara.DataFrame(pd.DataFrame(rows).reset_index(names=""))
         solara.Markdown("#### Levers (your draft: press “apply levers” in the sidebar)")
