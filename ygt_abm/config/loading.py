@@ -207,15 +207,14 @@ def _world_with_paths(world: World, base_dir: Path) -> World:
     return world.model_copy(update={"counties": counties, "city_hospitals": base_dir / world.city_hospitals})
 
 
-def world_of(path: str | Path) -> World | None:
-    """The world of an experiment file, its paths resolved, when that section alone is valid (else None):
-    so that its county files can be checked even when other parts of the file are wrong."""
+def world_of(doc: Any, base_dir: Path) -> World | None:
+    """The world of an experiment file's ``doc``, its paths resolved against ``base_dir``, when that section
+    alone is valid (else None): so that its county files can be checked even when other parts are wrong."""
     try:
-        doc = read_yaml(path)
         world = TypeAdapter(World).validate_python(_plain(doc.get("world", {"kind": "synthetic"})))
-    except (ConfigError, ValidationError, AttributeError):
+    except (ValidationError, AttributeError):
         return None
-    return _world_with_paths(world, Path(path).parent)
+    return _world_with_paths(world, base_dir)
 
 
 def _check_world_files(experiment: Experiment, file: str, doc: CommentedMap) -> list[Problem]:

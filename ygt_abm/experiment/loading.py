@@ -28,7 +28,7 @@ def load_experiment(path: str | Path) -> ResolvedExperiment:
     try:
         resolved = loading.load_experiment(path, intervention_schemas())
     except ConfigError as exc:
-        raise ConfigError(exc.problems + world_problems(path, loading.world_of(path), _inline(path))) from None
+        raise ConfigError(exc.problems + _world_problems_as_written(path)) from None
     scenarios = [(i, s.name, resolved.interventions.get(s.name, []))
                  for i, s in enumerate(resolved.experiment.scenarios)]
     problems = world_problems(resolved.path, resolved.experiment.world, scenarios)
@@ -52,14 +52,15 @@ def county_file_problems(world) -> list[Problem]:
     return []
 
 
-def world_problems(path, world, scenarios: list[tuple[int, str, list[dict]]]) -> list[Problem]:
+def world_problems(path, world, scenarios: list[tuple[int, str, list[dict]]], doc=None) -> list[Problem]:
     """What only the world tells: every cell of CSV county files (as file:line), and interventions of
-    ``scenarios`` (index, name, entries) aimed at counties the world does not have."""
+    ``scenarios`` (index, name, entries) aimed at counties the world does not have (``doc``: the file as
+    read, if it has been, to name their lines)."""
     if world is None:
         return []
     problems = county_file_problems(world)
     names = [county.name for county in world.counties] if world.kind == "csv" else county_names(world.counties)
-    doc, file = None, str(path)
+    file = str(path)
     for index, scenario, entries in scenarios:
         for entry in entries:
             counties = entry.get("counties") if isinstance(entry, dict) else None
@@ -73,15 +74,16 @@ def world_problems(path, world, scenarios: list[tuple[int, str, list[dict]]]) ->
     return problems
 
 
-def _inline(path) -> list[tuple[int, str, list]]:
-    """Each scenario's own interventions as the file writes them (for checks made when the file has other
-    problems, so that its packages may not have been read)."""
+def _world_problems_as_written(path) -> list[Problem]:
+    """The world's problems of a file with other problems too: its world section and each scenario's own
+    interventions as the file writes them (its packages may not have been read)."""
     try:
         doc = read_yaml(path)
-        return [(i, str(s.get("name")), list(s.get("interventions") or []))
-                for i, s in enumerate(doc.get("scenarios") or []) if isinstance(s, dict)]
+        scenarios = [(i, str(s.get("name")), list(s.get("interventions") or []))
+                     for i, s in enumerate(doc.get("scenarios") or []) if isinstance(s, dict)]
     except (ConfigError, AttributeError, TypeError):
         return []
+    return world_problems(path, loading.world_of(doc, Path(path).parent), scenarios, doc)
 
 
 def load_policy(path: str | Path) -> PolicyPackage:
