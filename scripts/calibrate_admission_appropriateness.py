@@ -5,7 +5,9 @@ so the appropriate-admission severity of a level is the quantile of its admitted
 share the Appropriateness Evaluation Protocol found inappropriate: township health centres 26.5% (Zhang,
 Chen, Zhang, Zhang, BMC Health Serv Res 2014), county hospitals 15.2% (IJERPH 2018 15(6):1050). No study of
 city hospitals was found: they take the county's value. Pooled over synthetic counties after the usual
-warm-up, as the other calibration scripts. Prints the values to put in ``ygt_abm/config/params.py``.
+warm-up, as the other calibration scripts. It also measures each level's typical admitted severity (the mean,
+``finance.typical_admission_severity``: an admission of it costs the level's price). Prints the values to put
+in ``ygt_abm/config/params.py``.
 
     .venv/bin/python scripts/calibrate_admission_appropriateness.py [--population 30000] [--worlds 4]
 """
@@ -67,7 +69,8 @@ def main() -> None:
     appropriate = {lvl: float(np.quantile(severity[level == lvl], share)) for lvl, share in INAPPROPRIATE_SHARE.items()}
     appropriate[CITY] = appropriate[COUNTY]
     for lvl, value in appropriate.items():
-        print(f"{LEVELS[lvl]:<9} {value:.3f}  ({(level == lvl).sum()} admissions)")
+        typical = severity[level == lvl].mean()
+        print(f"{LEVELS[lvl]:<9} appropriate {value:.3f}  typical {typical:.3f}  ({(level == lvl).sum()} admissions)")
 
 
 if __name__ == "__main__":

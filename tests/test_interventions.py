@@ -281,6 +281,13 @@ def test_appraisal_linked_settlement_adds_to_providers_weight_on_patients(world)
     assert (pol.levers.appraisal_weight == 0.4).all()
 
 
+def test_case_payment_pays_admissions_at_the_chosen_levels_a_case_rate(world):
+    base, pol = pair(world, {"type": "case_payment", "levels": ["county"], "severity_adjustment": 0.25}, weeks=1)
+    assert pol.levers.case_rate[0].tolist() == [0.0, 0.0, 1.0, 0.0] and not base.levers.case_rate.any()
+    assert pol.levers.case_severity_adjustment[0] == 0.25
+    assert pol.practice.intensity[0, COUNTY, 1] < 1.0 == pol.practice.intensity[0, TOWNSHIP, 1]  # 服务缩水
+
+
 def test_performance_pay_raises_township_pay_and_effort(world):
     base, pol = pair(world, {"type": "grassroots_performance_pay", "pay_increase": 0.5}, weeks=1)
     assert doctor_pay(pol)[0, TOWNSHIP] == pytest.approx(1.5 * doctor_pay(base)[0, TOWNSHIP])
@@ -301,6 +308,19 @@ def test_pay_parity_lifts_township_pay_to_the_county_level(world):
     assert doctor_pay(pol)[0, TOWNSHIP] >= doctor_pay(pol)[0, COUNTY]
 
 
+def test_pay_parity_for_a_share_of_township_doctors_closes_that_share_of_the_gap(world):
+    base, pol = pair(world, {"type": "pay_parity_promotion", "covered_share": 0.3}, weeks=1)
+    gap = doctor_pay(base)[0, COUNTY] - doctor_pay(base)[0, TOWNSHIP]
+    assert doctor_pay(pol)[0, TOWNSHIP] == pytest.approx(doctor_pay(base)[0, TOWNSHIP] + 0.3 * gap)
+
+
+def test_village_clinic_integration_lets_over_age_village_doctors_retire_and_replaces_them(world):
+    base, pol = pair(world, {"type": "village_clinic_integration", "fill_factor": 1.0, "subsidy": 0.0,
+                             "retirement_factor": 3.0}, weeks=1)
+    assert pol.levers.village_retirement_factor[0] == 3.0 * base.levers.village_retirement_factor[0]
+    assert doctor_pay(pol)[0, VILLAGE] == doctor_pay(base)[0, VILLAGE]
+
+
 def test_pay_parity_is_a_floor_on_the_whole_pay_whatever_the_order_of_other_pay_levers(world):
     raise_pay = {**SRC, "type": "grassroots_performance_pay", "pay_increase": 0.1}
     parity = {**SRC, "type": "pay_parity_promotion"}
@@ -316,6 +336,7 @@ def test_pay_parity_is_a_floor_on_the_whole_pay_whatever_the_order_of_other_pay_
 
 @pytest.mark.parametrize("spec, level", [
     ({"type": "village_doctors_hired_by_township", "fill_factor": 4.0}, VILLAGE),
+    ({"type": "village_clinic_integration", "fill_factor": 4.0, "retirement_factor": 1.0}, VILLAGE),
     ({"type": "integrated_hiring", "fill_factor": 3.0}, TOWNSHIP),
     ({"type": "pay_parity_promotion", "promotion_rule": True, "fill_factor": 3.0}, TOWNSHIP),
 ])

@@ -3,7 +3,7 @@ import pytest
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.processes.payment import expected_oop, limit_outpatient_fund, price_and_reimbursement
+from ygt_abm.processes.payment import expected_oop, limit_outpatient_fund, price_and_reimbursement, resource_use
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 
@@ -31,6 +31,43 @@ def test_the_uninsured_pay_everything_and_a_waived_deductible_is_not_charged(lev
                                       deductible_waived=np.array([False, True]))
     assert fund[0] == 0.0
     assert fund[1] == pytest.approx(0.80 * 6762)
+
+
+def test_an_admissions_charges_follow_its_severity_around_the_levels_typical_admission():
+    finance = ModelParameters().finance
+    typical = finance.typical_admission_severity.array()
+    level, kind = np.array([2, 2, 2, 2]), np.array([INPATIENT, INPATIENT, INPATIENT, OUTPATIENT])
+    resource = resource_use(finance.admission_cost_severity_gradient, typical, level, kind,
+                            np.array([typical[2], 0.9, 0.2, 0.9]))
+    assert resource[0] == 1.0 and resource[1] > 1.0 > resource[2] and resource[3] == 1.0  # visits: no gradient
+
+
+def case_paid(levers, resource, intensity=None):
+    """(price, fund) of a county-hospital admission of this resource use, paid by case at a flat rate."""
+    levers.case_rate[0, 2] = 1.0
+    levers.case_severity_adjustment[0] = 0.0
+    n = len(resource)
+    return price_and_reimbursement(levers, np.zeros(n, int), np.full(n, 2), np.full(n, INPATIENT),
+                                   np.ones(n, dtype=bool), resource=np.asarray(resource, dtype=float),
+                                   intensity=intensity)
+
+
+def test_a_case_rate_pays_the_facility_the_same_whatever_resources_a_case_uses(levers):
+    ffs_price, ffs_fund = price_and_reimbursement(levers, np.zeros(2, int), np.full(2, 2), np.full(2, INPATIENT),
+                                                  np.ones(2, dtype=bool), resource=np.array([0.6, 1.4]))
+    price, fund = case_paid(levers, [0.6, 1.4])
+    assert price.tolist() == [6762.0, 6762.0]  # the facility's revenue: the rate
+    # the patient pays the schedule's share of the itemised charges, as under fee-for-service
+    assert (price - fund).tolist() == pytest.approx((ffs_price - ffs_fund).tolist())
+    assert ffs_price.tolist() == pytest.approx([0.6 * 6762, 1.4 * 6762])
+
+
+def test_cutting_intensity_under_a_case_rate_saves_patients_money_not_the_facility_revenue(levers):
+    intensity = np.ones((1, 4, 2))
+    intensity[0, 2, INPATIENT] = 0.8
+    full, full_fund = case_paid(levers, [1.0])
+    cut, cut_fund = case_paid(levers, [1.0], intensity)
+    assert cut[0] == full[0] and (cut - cut_fund)[0] < (full - full_fund)[0]
 
 
 def test_the_fund_stops_paying_a_residents_outpatient_care_at_the_yearly_limit():

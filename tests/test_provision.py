@@ -8,7 +8,8 @@ from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    admission_threshold, decline_share, holder_retention, marginal_admission_value, no_budget, settlement_appraisal,
+    admission_threshold, decline_share, holder_retention, intensity_value, marginal_admission_value, no_budget,
+    preferred_intensity, settlement_appraisal,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -33,9 +34,9 @@ def provider_view(budgets, params=None, appraisal=0.0):
     levers = levers_with(budgets, params)
     levers.appraisal_weight[:] = appraisal
     retention = holder_retention(levers.global_budget, np.zeros(n))
-    ffs = marginal_admission_value(p, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
-    value = marginal_admission_value(p, levers, retention, settlement_appraisal(levers))
-    return admission_threshold(p, value, ffs), decline_share(p, levers, retention)
+    ffs = marginal_admission_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
+    value = marginal_admission_value(params, levers, retention, settlement_appraisal(levers))
+    return admission_threshold(p, value, ffs), decline_share(params, levers, retention)
 
 
 def test_under_fee_for_service_providers_admit_every_serious_case_and_decline_none():
@@ -76,8 +77,8 @@ def test_city_hospitals_keep_fee_for_service_practice_whatever_the_county_does()
     levers = levers_with([budget()], params)
     levers.unreferred_reimbursement_cut[0, CITY] = 0.1  # patients pay more there without a referral
     p, retention = params.providers, holder_retention(levers.global_budget, np.zeros(1))
-    ffs = marginal_admission_value(p, PolicyLevers.baseline(params, 1, 1), no_budget(1), np.zeros(1))
-    assert admission_threshold(p, marginal_admission_value(p, levers, retention, np.zeros(1)), ffs)[0, CITY] == 0
+    ffs = marginal_admission_value(params, PolicyLevers.baseline(params, 1, 1), no_budget(1), np.zeros(1))
+    assert admission_threshold(p, marginal_admission_value(params, levers, retention, np.zeros(1)), ffs)[0, CITY] == 0
 
 
 def test_appraisal_acts_through_a_budgets_settlement_only():
@@ -89,11 +90,50 @@ def test_a_cap_that_leaves_out_of_county_care_out_invites_declining_and_appraisa
     selfish = ModelParameters()
     selfish.providers.patient_benefit_weight = 0.1
     _, decline = provider_view([budget(out_of_county=False)], selfish)
-    assert decline[0, COUNTY] > 0.1  # the county hospital saves by sending serious cases to the city
+    assert decline[0, COUNTY].mean() > 0.1  # the county hospital saves by sending serious cases to the city
     _, appraised = provider_view([budget(out_of_county=False)], selfish, appraisal=0.5)
-    assert 0.0 <= appraised[0, COUNTY] < decline[0, COUNTY]
+    assert np.all(appraised[0, COUNTY] >= 0.0) and appraised[0, COUNTY].sum() < decline[0, COUNTY].sum()
     _, evidence_weight = provider_view([budget(out_of_county=False)])
-    assert evidence_weight[0, COUNTY] < decline[0, COUNTY]
+    assert evidence_weight[0, COUNTY].sum() < decline[0, COUNTY].sum()
+
+
+def intensity_view(budgets, case_payment=False, appraisal=0.0, params=None):
+    """(county, level, kind) intensity providers prefer, relative to fee-for-service practice."""
+    params = params or ModelParameters()
+    n = len(budgets)
+    levers = levers_with(budgets, params)
+    levers.appraisal_weight[:] = appraisal
+    if case_payment:
+        levers.case_rate[:, TOWNSHIP:CITY] = 1.0
+        levers.case_severity_adjustment[:] = 0.5
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    ffs = intensity_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
+    return preferred_intensity(params, levers, retention, settlement_appraisal(levers), ffs)
+
+
+def test_fee_for_service_keeps_its_intensity_and_case_payment_cuts_that_of_admissions_only():
+    assert (intensity_view([None]) == 1.0).all()
+    cut = intensity_view([None], case_payment=True)
+    floor = ModelParameters().providers.intensity_floor
+    assert np.all((cut[0, TOWNSHIP:CITY, 1] < 0.95) & (cut[0, TOWNSHIP:CITY, 1] >= floor))  # 服务缩水
+    assert (cut[0, :, 0] == 1.0).all()  # visits are still paid by item
+    assert cut[0, CITY, 1] == cut[0, VILLAGE, 1] == 1.0
+
+
+def test_a_held_budget_cuts_the_intensity_of_every_contact_and_appraisal_limits_the_cut():
+    held = intensity_view([budget()])
+    assert np.all(held[0, TOWNSHIP:CITY] < 1.0)
+    appraised = intensity_view([budget()], appraisal=1.0)
+    assert np.all(appraised[0, TOWNSHIP:CITY] > held[0, TOWNSHIP:CITY])
+
+
+def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():
+    selfish = ModelParameters()
+    selfish.providers.patient_benefit_weight = 0.1
+    levers = levers_with([budget(out_of_county=False)], selfish)
+    levers.case_rate[:, TOWNSHIP:CITY] = 1.0  # severity_adjustment 0: one rate per level
+    share = decline_share(selfish, levers, holder_retention(levers.global_budget, np.zeros(1)))[0, COUNTY]
+    assert share[-1] > share[3] and np.all(np.diff(share) >= 0)
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +170,10 @@ def test_declined_patients_go_up_and_out_of_the_county(county):
     assert base["declined_admissions"] == 0
     assert capped["declined_admissions"] > appraised["declined_admissions"] > 0
     assert capped["out_of_county_inpatient_share"] > base["out_of_county_inpatient_share"]
+
+
+def test_case_payment_lowers_charges_per_admission_from_year_one(county):
+    base = year_one(county, [])
+    paid = year_one(county, [{"type": "case_payment", **SRC}])
+    for level in ("township", "county"):
+        assert paid[f"charges_per_admission_{level}"] < base[f"charges_per_admission_{level}"]

@@ -37,8 +37,9 @@ def test_indicators_follow_their_definitions():
     c.inpatient_fund[0] = [0.0, 150.0, 0.0, 450.0]
     c.inpatient_charges[0] = [0.0, 300.0, 0.0, 900.0]
     c.settled_outpatient_visits[0], c.settled_outpatient_charges[0] = 25, 500.0
+    c.inpatient_resources[0] = [0.0, 240.0, 0.0, 900.0]  # the township was paid a case rate above its charges
     costs = np.array([[50.0, 100.0, 0.0, 2000.0]])
-    got = county_indicators(c, _population(), fund, _doctors(), costs)
+    got = county_indicators(c, _population(), fund, _doctors(), costs, np.array([0.25]))
     assert set(got) == set(INDICATORS)
     assert got["in_county_visit_rate"][0] == pytest.approx(0.9)
     assert got["primary_care_visit_share"][0] == pytest.approx(0.5)
@@ -74,18 +75,32 @@ def test_indicators_follow_their_definitions():
     assert got["settled_outpatient_cost_per_enrollee"][0] == pytest.approx(50.0)
     assert got["inpatient_effective_reimbursement"][0] == pytest.approx(600 / 1200)
     assert got["inpatient_fund_share"][0] == pytest.approx(600 / 800)
+    assert got["charges_per_admission_township"][0] == pytest.approx(240 / 1)
+    assert got["township_capability_standard_share"][0] == 0.25
 
 
 def test_a_chronic_patient_without_follow_ups_counts_against_coverage_not_the_managed_rate():
     pop = _population()
     pop.primary_followups[:] = 0
     pop.primary_followups[0] = 5
-    got = county_indicators(YearCounters.zeros(1), pop, InsuranceFund.empty(1), _doctors(), np.zeros((1, 4)))
+    got = county_indicators(YearCounters.zeros(1), pop, InsuranceFund.empty(1), _doctors(), np.zeros((1, 4)), np.zeros(1))
     assert got["chronic_managed_rate"][0] == pytest.approx(1.0)
     assert got["chronic_management_coverage"][0] == pytest.approx(0.5)
 
 
 def test_shares_of_nothing_are_missing_not_zero():
     got = county_indicators(YearCounters.zeros(1), _population(), InsuranceFund.empty(1), _doctors(0),
-                            np.zeros((1, 4)))
+                            np.zeros((1, 4)), np.full(1, np.nan))
     assert np.isnan(got["primary_care_visit_share"][0])
+
+
+def test_the_capability_standard_counts_township_centres_only_by_their_capability_for_admissions():
+    from types import SimpleNamespace
+
+    from ygt_abm.processes.recording import capability_standard_share
+
+    capability = np.zeros((5, 4))
+    capability[:, 2] = [0.9, 0.61, 0.59, 0.7, 0.9]  # serious care
+    fac = SimpleNamespace(level=np.array([0, 1, 1, 1, 2]), county=np.array([0, 0, 0, 1, 0]), capability=capability)
+    assert capability_standard_share(fac, 3, 0.6)[:2].tolist() == [0.5, 1.0]  # the village clinic and hospital do not count
+    assert np.isnan(capability_standard_share(fac, 3, 0.6)[2])  # a county without township centres

@@ -66,6 +66,8 @@ class PolicyLevers:
     capitation_per_chronic: np.ndarray  # (C,) yuan a year per managed chronic patient to primary care (按人头付费)
     global_budget: list[GlobalBudget | None]  # (C,)
     appraisal_weight: np.ndarray  # (C,) weight on patients' benefit the appraisal adds to providers' own (考核)
+    case_rate: np.ndarray  # (C, level) admissions paid a case rate of this × the level's price (DRG/DIP); 0: by fee
+    case_severity_adjustment: np.ndarray  # (C,) share of the cost–severity gradient the case rate follows
     # --- access and pathway ------------------------------------------------------------------------
     reserved_share: np.ndarray  # (F,) capacity held back for referred patients (号源预留)
     referral_priority: np.ndarray  # (C,) bool: referred patients are served first (优先接诊/住院)
@@ -84,7 +86,7 @@ class PolicyLevers:
     secondments: list[Secondment]  # doctors posted away from their employer (下沉, 组团式帮扶)
     # --- workforce and pay ---------------------------------------------------------------------------
     pay_factor: np.ndarray  # (C, level) doctors' pay ÷ reference pay
-    township_pay_parity: np.ndarray  # (C,) bool: township doctors earn at least county-hospital pay (薪酬衔接)
+    township_pay_parity: np.ndarray  # (C,) share of township doctors earning at least county-hospital pay (薪酬衔接)
     village_pay_pool: np.ndarray  # (C,) yuan a year shared among the county's village doctors as pay
     vacancy_fill_factor: np.ndarray  # (C, level) × the yearly vacancy fill rate
     recruit_skill_bonus: np.ndarray  # (C, level) skill of new recruits above the usual draw
@@ -124,6 +126,8 @@ class PolicyLevers:
             capitation_per_chronic=zeros_c.copy(),
             global_budget=[None] * n_counties,
             appraisal_weight=zeros_c.copy(),
+            case_rate=np.zeros((n_counties, N_LEVELS)),
+            case_severity_adjustment=zeros_c.copy(),
             reserved_share=np.zeros(n_facilities),
             referral_priority=np.zeros(n_counties, dtype=bool),
             bypass_penalty=zeros_c.copy(),
@@ -139,7 +143,7 @@ class PolicyLevers:
             extra_beds=np.zeros(n_facilities),
             secondments=[],
             pay_factor=np.ones((n_counties, N_LEVELS)),
-            township_pay_parity=np.zeros(n_counties, dtype=bool),
+            township_pay_parity=zeros_c.copy(),
             village_pay_pool=zeros_c.copy(),
             vacancy_fill_factor=np.ones((n_counties, N_LEVELS)),
             recruit_skill_bonus=np.zeros((n_counties, N_LEVELS)),

@@ -29,7 +29,8 @@ Simplifications (deliberate):
   baseline, per county: prices, reimbursement ratios, deductibles, continuous deductible, referral-down
   rate (a formal referral therefore changes only the count). Reform-only levers (reserved slots and
   referred patients' waits, referral priority, referral discounts, same payment, city cut, bypass
-  penalty, admission limits, prevention, utility shifts, secondments, capitation, global budgets) are not
+  penalty, admission limits, prevention, utility shifts, secondments, capitation, global budgets, case
+  payment, providers' practice) are not
   implemented, nor is the yearly lever rebuild.
 - One seeded ``numpy`` Generator (also Mesa's ``rng=``) instead of named per-decision streams: runs are
   statistically, not numerically, comparable with ``CountyModel`` (no common random numbers).
@@ -47,7 +48,7 @@ import numpy as np
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.processes.onset import weekly_onset_table
 from ygt_abm.processes.payment import expected_oop
-from ygt_abm.processes.recording import county_indicators, facility_costs
+from ygt_abm.processes.recording import capability_standard_share, county_indicators, facility_costs
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import (
@@ -165,6 +166,8 @@ class Resident(mesa.Agent):
         yearly limit; the rest is out of pocket."""
         m = self.model
         price = m.price[inpatient][self.county][lvl]
+        if inpatient:  # resources follow severity around the level's typical admission
+            price *= max(1.0 + m.cost_gradient * (self.severity - m.typical_severity[lvl]), 0.1)
         deductible = 0.0 if waived else m.deductible[inpatient][self.county][lvl]
         covered = m.in_catalogue[inpatient][self.county][lvl] * price - deductible
         fund = m.ratio[inpatient][self.county][lvl] * max(covered, 0.0) if self.insured else 0.0
@@ -175,6 +178,7 @@ class Resident(mesa.Agent):
         m.fund.spending[self.county, lvl] += fund
         c.oop[self.county] += price - fund
         c.charges[self.county, lvl] += price
+        c.resources[self.county, lvl] += price
         c.reimbursed[self.county, lvl] += fund
         if not inpatient and fund > 0:
             c.settled_outpatient_visits[self.county] += 1
@@ -182,6 +186,7 @@ class Resident(mesa.Agent):
         if inpatient:
             c.inpatient_fund[self.county, lvl] += fund
             c.inpatient_charges[self.county, lvl] += price
+            c.inpatient_resources[self.county, lvl] += price
             m.population.admitted[self.index] = True
 
     def aftercare(self, lvl: int, inpatient: int) -> None:
@@ -237,6 +242,8 @@ class ReferenceModel(mesa.Model):
         self.price = [lv.outpatient_price.tolist(), lv.inpatient_price.tolist()]  # [inpatient][county][level]
         self.ratio = [lv.outpatient_reimbursement.tolist(), lv.inpatient_reimbursement.tolist()]
         self.deductible = [(0 * lv.inpatient_deductible).tolist(), lv.inpatient_deductible.tolist()]
+        self.cost_gradient = params.finance.admission_cost_severity_gradient
+        self.typical_severity = params.finance.typical_admission_severity.array().tolist()
         self.in_catalogue = [(0 * lv.inpatient_in_catalogue + 1).tolist(), lv.inpatient_in_catalogue.tolist()]
         self.outpatient_limit = lv.outpatient_fund_limit.tolist()
         self.continuous, self.down_rate = lv.continuous_deductible.tolist(), lv.referral_down_rate.tolist()
@@ -292,7 +299,8 @@ class ReferenceModel(mesa.Model):
         doctors = np.stack([fac.doctors_by_county(level, self.region.n_counties) for level in range(N_LEVELS)], axis=1)
         pay = self.params.workforce.reference_pay.array()[None, :]  # no policy here: baseline pay
         costs = facility_costs(self.counters, doctors, pay, self.params.providers.marginal_cost_share)
-        values = county_indicators(self.counters, pop, self.fund, doctors, costs)
+        standard = capability_standard_share(fac, self.region.n_counties, self.params.care.township_capability_standard)
+        values = county_indicators(self.counters, pop, self.fund, doctors, costs, standard)
         for ci, name in enumerate(self.region.county_names):
             self.records.extend({"county": name, "year": self.week // WEEKS_PER_YEAR, "metric": k,
                                  "value": float(v[ci])} for k, v in values.items())

@@ -103,6 +103,9 @@ INDICATORS: dict[str, tuple[str, str]] = {
                                              "township health centres ÷ insurance spending inside the county"),
     "admitted_patients_per_capita": ("住院人数", "residents admitted at least once in the year ÷ residents (patients, "
                                      "where admissions_per_capita counts admissions)"),
+    "township_capability_standard_share": ("乡镇卫生院达到服务能力推荐标准比例", "township health centres whose "
+                                           "capability for admissions is at least care.township_capability_standard "
+                                           "÷ the county's township health centres, at year end"),
     "doctors_per_1000": ("每千人口医师数", "doctors working at the county's village clinics, township health centres "
                          "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }
@@ -126,6 +129,8 @@ _BY_LEVEL = (
      "out-of-pocket yuan per visit at {level} level (all residents, insured or not)", VILLAGE),
     ("oop_per_admission", "次均住院自付（分级）",
      "out-of-pocket yuan per admission at {level} level (all residents, insured or not)", TOWNSHIP),
+    ("charges_per_admission", "次均住院费用（分级）", "itemised charges per admission at {level} level, yuan: the "
+     "resources used at list prices, whatever the facility is paid (a case rate under DRG/DIP)", TOWNSHIP),
     ("inappropriate_admission_share", "不合理住院比例（分级）", "admissions at {level} level of cases below its "
      "appropriate-admission severity (ones the Appropriateness Evaluation Protocol calls inappropriate) ÷ "
      "admissions there", TOWNSHIP),

@@ -252,6 +252,12 @@ class CareParams(Strict):
         0.45, "serious cases below this severity are ones a township health centre can treat (the documents' "
         "township disease catalogues); at base capability 0.5 their success chance is over 60%", ge=0, le=1,
     )
+    township_capability_standard: float = assumed(
+        0.6, "capability for admissions at which a township health centre counts as meeting the capability "
+        "standard (the 推荐标准 of 优质服务基层行, which the documents' targets name; 二级-like care in its main "
+        "departments): between a township centre's base capability (0.5) and a county hospital's (0.75). The "
+        "standard is qualitative; this threshold is an assumption, range 0.55–0.7", ge=0, le=1,
+    )
     usual_provider_switch: float = assumed(0.15, "chance a successful episode makes its level the usual one", ge=0, le=1)
     max_rounds: int = assumed(4, "choice→rationing→treatment rounds per episode per week", ge=1, le=8)
 
@@ -391,6 +397,23 @@ class ProviderParams(Strict):
         "first seen at (travel, delay, a less capable facility), exponential across patients; the difference in "
         "out-of-pocket cost there is added to it. No source found; range 300–3000", gt=0,
     )
+    intensity_harm: float = assumed(
+        10.0, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
+        "(服务缩水): the harm, in yuan, of a cut to intensity m is intensity_harm / 2 × (1 − m)² × the contact's "
+        "price (the quadratic loss of Ellis & McGuire's patient benefit around the provider's choice). No source "
+        "found; range 3–30 (at 10 and the patients' weight 1.078, case payment alone cuts admissions' intensity "
+        "by about 9%)", gt=0,
+    )
+    intensity_floor: float = assumed(
+        0.7, "lowest intensity, as a share of the fee-for-service level, a provider can deliver (clinical "
+        "pathways and appraisal set a minimum); range 0.5–0.9", ge=0, le=1,
+    )
+    intensity_capability_loss: float = assumed(
+        0.2, "capability lost per unit of intensity cut (a 10% cut: 0.02 less capability, so a somewhat smaller "
+        "chance that care succeeds). Direction: readmissions rose under a binding rural budget (J Med Econ 2017, "
+        "doi 10.1080/13696998.2017.1336448); DRG in Beijing did not change readmissions (Jian et al., Health Aff "
+        "2015): no source for the size; range 0–0.5", ge=0, le=2,
+    )
     adjustment_rate: float = assumed(
         0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "
@@ -431,6 +454,22 @@ class FinanceParams(Strict):
         1097.6, "fund income per enrolled resident, resident scheme 2023: 10,569.7 亿 yuan ÷ 9.6294 亿 enrolled "
         "(NHSA 2023 statistical bulletin); the financing standard was 1,020 (fiscal subsidy 640 + individual 380, "
         "NHSA/MoF notice 2023), the rest is the fund's other income", ge=0,
+    )
+    admission_cost_severity_gradient: float = assumed(
+        1.0, "resource use of an admission rises linearly with the illness's severity: an admission of severity s at "
+        "a level costs its price × (1 + gradient × (s − the level's typical admitted severity)), so fee-for-service "
+        "charges follow severity and a case rate that does not (or only partly) makes mild cases profitable and "
+        "severe ones not. At 1, an admission 1.5 standard deviations of severity above the mean costs 1.7 times one "
+        "as far below: between the adjusted +27% of stroke patients with very severe comorbidity over none (Hao, "
+        "Qi, Xia, Wang, Li, Cost Eff Resour Alloc 2021, doi 10.1186/s12962-021-00316-1) and the 2.15× of US "
+        "admissions with major complications over none in one DRG (CMS MS-DRG CC/MCC review example); range 0.5–2",
+        ge=0, le=5,
+    )
+    typical_admission_severity: ShareByLevel = assumed(
+        ShareByLevel(**_lvl(0.0, 0.574, 0.582, 0.684)),
+        "mean severity of the admissions at each level under the pre-reform baseline (measured by "
+        "scripts/calibrate_admission_appropriateness.py on its 4 counties of 30,000, 2026-12-02), so that an admission of typical severity costs the "
+        "level's price and severity-dependent resource use leaves each level's mean price as it was",
     )
     budget_township_share: float = assumed(
         0.7, "share of a global budget's kept result (after the lead hospital's part) that goes to township "

@@ -76,22 +76,25 @@ class PayParityPromotion(Intervention):
     """Pay parity and promotion rules (XC 四(三) 四(四): GP income ≥ county-hospital peers, years of
     grassroots service for promotion, rural GPs can reach associate-senior titles; AH §22; NX 四(二)).
 
-    With ``parity`` township doctors earn at least the county hospital's doctors (their whole pay, after
-    every other pay lever and budget bonus); with ``promotion_rule`` the township's vacancies fill
-    ``fill_factor`` times faster (doctors must serve there to be promoted).
+    With ``parity`` the ``covered_share`` of township doctors it applies to (XC: general practitioners, against
+    county clinicians of the same standing, 原则上) earn at least the county hospital's doctors (their whole pay,
+    after every other pay lever and budget bonus); the level's pay rises by that share of the gap. With
+    ``promotion_rule`` the township's vacancies fill ``fill_factor`` times faster (doctors must serve there to be
+    promoted).
     Mechanism: retention and recruitment at the township, hence its capacity and capability."""
 
     name = "pay_parity_promotion"
 
     class Params(InterventionParams):
         parity: bool = True
+        covered_share: float = Field(1.0, ge=0, le=1, description="share of township doctors the parity covers")
         promotion_rule: bool = False
         fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
 
     def apply(self, levers, year):
         c = self.county_ids
         if self.p.parity:
-            levers.township_pay_parity[c] = True
+            levers.township_pay_parity[c] = self.p.covered_share
         if self.p.promotion_rule:
             levers.vacancy_fill_factor[c, TOWNSHIP] *= self.p.fill_factor
 

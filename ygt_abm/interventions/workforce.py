@@ -13,20 +13,50 @@ class VillageDoctorsHiredByTownship(Intervention):
     """乡聘村用: licensed village doctors become township employees posted to their villages, with employee
     pension and a county subsidy (XC 三(四) 四(三) pilot in 襄城县; AH §3 §11; NX 三(一)2).
 
-    Village doctors' pay rises by ``pay_increase`` (pension contributions and subsidy) and village posts
-    fill ``fill_factor`` times faster. Mechanism: fewer village doctors leave and more are replaced, so
-    village clinics stay open, near-home care survives and patients do not drift up."""
+    The ``covered_share`` of village doctors hired (XC: licensed doctors 择优, 执业（助理）医师资格) earn
+    ``pay_increase`` more (pension contributions and subsidy) and their posts fill ``fill_factor`` times faster;
+    the level's pay and fill rate move by the covered share of that (the model pays a level, not a doctor).
+    Mechanism: fewer village doctors leave and more are replaced, so village clinics stay open, near-home care
+    survives and patients do not drift up."""
 
     name = "village_doctors_hired_by_township"
 
     class Params(InterventionParams):
         pay_increase: float = Field(0.2, ge=0, le=3, description="ASSUMPTION: pension + subsidy")
         fill_factor: float = Field(2.0, ge=1, le=20, description="ASSUMPTION")
+        covered_share: float = Field(1.0, ge=0, le=1, description="share of village doctors hired by the township")
+
+    def apply(self, levers, year):
+        c, covered = self.county_ids, self.p.covered_share
+        levers.pay_factor[c, VILLAGE] *= 1.0 + covered * self.p.pay_increase
+        levers.vacancy_fill_factor[c, VILLAGE] *= 1.0 + covered * (self.p.fill_factor - 1.0)
+
+
+@register
+class VillageClinicIntegration(Intervention):
+    """Township–village integration (乡村一体化管理; GD §(十五) 镇村一体化, the township centre's head is the legal
+    representative of public village clinics; NX 三(一)2 and 四 公办村卫生室 → the centre's village service
+    points; AH §11 村医待遇和运营保障; XC 三(四) 公有产权村卫生室, 养老保险).
+
+    The township centre runs the village clinics: their posts fill ``fill_factor`` times faster (the centre
+    recruits), village doctors' pay rises by ``subsidy`` (running-cost and post subsidies), and with a pension
+    over-age village doctors retire ``retirement_factor`` times as readily (without one they practise on).
+    Mechanism: younger, better-paid village doctors replace those who could not afford to stop, so the village
+    level keeps its doctors."""
+
+    name = "village_clinic_integration"
+
+    class Params(InterventionParams):
+        fill_factor: float = Field(1.5, ge=1, le=20, description="ASSUMPTION")
+        subsidy: float = Field(0.1, ge=0, le=3, description="ASSUMPTION: pay rise, share of reference pay")
+        retirement_factor: float = Field(2.0, ge=0, le=10, description="ASSUMPTION: no source found for the "
+                                         "effect of village-doctor pensions on retirement")
 
     def apply(self, levers, year):
         c = self.county_ids
-        levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.pay_increase
         levers.vacancy_fill_factor[c, VILLAGE] *= self.p.fill_factor
+        levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.subsidy
+        levers.village_retirement_factor[c] *= self.p.retirement_factor
 
 
 @register

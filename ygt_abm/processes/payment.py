@@ -8,6 +8,14 @@ pays in full. A referred patient's second admission deductible is waived where i
 (起付线连续计算); township-treatable admissions at the county hospital are priced and paid as at the township
 (同病同价同付); a referred hospital contact is discounted (结果互认, 免挂号费); city care without referral loses
 reimbursement points where a referral is required (基层首诊, 转诊白名单).
+
+What a contact is charged follows the resources it uses: an admission's by the illness's severity
+(``finance.admission_cost_severity_gradient`` around the level's typical admitted severity) and every contact's
+by the intensity its provider practises (``model.practice``; 服务缩水 below 1). Where admissions at a level are
+paid by case (按病种分值付费, DRG/DIP), the facility receives a case rate instead: the level's price, following
+only ``case_severity_adjustment`` of the severity gradient (the groups' complication tiers) and none of the
+intensity. The patient still pays the scheme's share of the itemised charges, and the fund pays the rest of the
+rate, as the schemes settle DRG/DIP cases.
 """
 
 from __future__ import annotations
@@ -35,14 +43,21 @@ class Tariff(NamedTuple):
     referred_price_discount: np.ndarray
     referred_fee_waiver: np.ndarray
     unreferred_cut: np.ndarray  # (county, level)
+    case_rate: np.ndarray  # (county, level)
+    case_severity_adjustment: np.ndarray  # (county,)
+    intensity: np.ndarray  # (county, level, contact kind)
 
     @classmethod
-    def of(cls, levers) -> "Tariff":
+    def of(cls, levers, intensity: np.ndarray | None = None) -> "Tariff":
+        """The levers' tariff, at the providers' ``intensity`` (fee-for-service practice's if omitted)."""
+        if intensity is None:
+            intensity = np.ones(levers.outpatient_price.shape + (2,))
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
                    levers.inpatient_reimbursement, levers.inpatient_deductible, levers.inpatient_in_catalogue,
                    levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
-                   levers.unreferred_reimbursement_cut)
+                   levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
+                   intensity)
 
 
 class Contacts(NamedTuple):
@@ -55,6 +70,7 @@ class Contacts(NamedTuple):
     referred: np.ndarray
     severity: np.ndarray
     deductible_waived: np.ndarray
+    resource: np.ndarray  # resource use ÷ the typical contact's at its level (admissions: by severity)
 
 
 class Payment(Process):
@@ -64,11 +80,15 @@ class Payment(Process):
     reads = ("outpatient_price", "inpatient_price", "outpatient_reimbursement", "inpatient_reimbursement",
              "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit", "same_payment_severity",
              "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
-             "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee")
+             "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee",
+             "case_rate", "case_severity_adjustment")
 
     def start_year(self, model) -> None:
-        """This year's prices and reimbursement rules; every resident's outpatient allowance starts afresh."""
-        self.tariff = Tariff.of(model.levers)
+        """This year's prices, reimbursement and case rates, at the intensity providers now practise; every
+        resident's outpatient allowance starts afresh."""
+        self.tariff = Tariff.of(model.levers, model.practice.intensity)
+        self.gradient = model.params.finance.admission_cost_severity_gradient
+        self.typical = model.params.finance.typical_admission_severity.array()
         model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:
@@ -83,20 +103,22 @@ class Payment(Process):
         """Price the contacts of episodes ``act`` and book the money: fund, out of pocket, facility revenue."""
         ep, pop = week.episodes, model.population
         county, resident = ep.county[act], ep.resident[act]
-        price, fund = price_contacts(self.tariff, Contacts(county, level, kind, pop.insured[resident], referred,
-                                                           ep.severity[act], waived))
+        severity = ep.severity[act]
+        resource = resource_use(self.gradient, self.typical, level, kind, severity)
+        price, fund, itemised = price_contacts(self.tariff, Contacts(county, level, kind, pop.insured[resident],
+                                                                     referred, severity, waived, resource))
         counters = model.counters
         limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
                               pop.outpatient_fund_used, counters.settled_outpatient_visits,
                               counters.settled_outpatient_charges)
-        book(model, county, level, facility, kind, price, fund)
+        book(model, county, level, facility, kind, price, fund, itemised)
 
     def pay_consultations(self, model, county: np.ndarray, hospital: np.ndarray) -> None:
         """The fund pays each remote consultation's fee to the lead hospital that gave it (远程会诊纳入医保支付)."""
         fee = model.levers.remote_consultation_fee[county]
         if fee.any():
             n = len(county)
-            book(model, county, np.full(n, COUNTY), hospital, np.full(n, OUTPATIENT, dtype=np.int8), fee, fee)
+            book(model, county, np.full(n, COUNTY), hospital, np.full(n, OUTPATIENT, dtype=np.int8), fee, fee, fee)
 
     def end_year(self, model) -> None:
         """Chronic-disease capitation (按人头付费): primary care is paid a yearly sum per managed chronic
@@ -128,9 +150,10 @@ class Payment(Process):
 
 
 def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
-         fund: np.ndarray) -> None:
-    """Book priced contacts: the fund's spending, out of pocket, charges and reimbursement by county and level
-    (admissions also apart), and each facility's revenue from the fund and from patients."""
+         fund: np.ndarray, itemised: np.ndarray) -> None:
+    """Book priced contacts: the fund's spending, out of pocket, charges (what facilities are paid), resources
+    used (itemised charges) and reimbursement by county and level (admissions also apart), and each facility's
+    revenue from the fund and from patients."""
     counters, fac = model.counters, model.facilities
     oop = price - fund
     model.fund.pay(county, level, fund)
@@ -140,33 +163,55 @@ def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kin
     admission = kind == INPATIENT
     counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
     counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission], price[admission])
+    counters.add_by_level_weighted(counters.resources, county, level, itemised)
+    counters.add_by_level_weighted(counters.inpatient_resources, county[admission], level[admission],
+                                   itemised[admission])
     fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
     fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+
+
+def resource_use(gradient: float, typical: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                 severity: np.ndarray) -> np.ndarray:
+    """Resources a contact uses ÷ a typical contact's at its level: for an admission 1 + ``gradient`` × (severity −
+    the level's ``typical`` admitted severity), at least a tenth; 1 for an outpatient contact."""
+    admission = np.maximum(1.0 + gradient * (severity - typical[level]), 0.1)
+    return np.where(kind == INPATIENT, admission, 1.0)
 
 
 def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
                             insured: np.ndarray, referred: np.ndarray | None = None,
                             severity: np.ndarray | None = None,
-                            deductible_waived: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred
-    contact of any severity that pays its deductible."""
+                            deductible_waived: np.ndarray | None = None, resource: np.ndarray | None = None,
+                            intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred contact
+    of typical resource use, of an illness the same-payment rule does not cover, that pays its deductible, at
+    fee-for-service intensity. Where a case rate applies the price is what the facility receives."""
     n = len(level)
-    return price_contacts(Tariff.of(levers), Contacts(
+    return price_contacts(Tariff.of(levers, intensity), Contacts(
         county, level, kind, insured,
         np.zeros(n, dtype=bool) if referred is None else referred,
         np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
-        np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived))
+        np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived,
+        np.ones(n) if resource is None else resource))[:2]
 
 
-def contact_payments(levers) -> tuple[np.ndarray, np.ndarray]:
-    """(price, fund payment) of an insured resident's unreferred contact by (county, level, contact kind):
-    what a provider expects a contact to earn."""
+def contact_payments(levers, admission_resource: np.ndarray | None = None,
+                     intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(revenue, fund payment, itemised charges) of an insured resident's unreferred contact by (county, level,
+    contact kind): what a provider expects a contact to earn, and what it charges for the resources it uses.
+    ``admission_resource`` (by level): the admission's resource use (typical if omitted)."""
     n_c = levers.outpatient_price.shape[0]
     county = np.repeat(np.arange(n_c), N_LEVELS * 2)
     level = np.tile(np.repeat(np.arange(N_LEVELS), 2), n_c)
     kind = np.tile(np.array([OUTPATIENT, INPATIENT], dtype=np.int8), n_c * N_LEVELS)
-    price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool))
-    return price.reshape(n_c, N_LEVELS, 2), fund.reshape(n_c, N_LEVELS, 2)
+    resource = np.ones(len(level)) if admission_resource is None else np.where(
+        kind == INPATIENT, np.asarray(admission_resource, dtype=float)[level], 1.0)
+    price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool),
+                                          resource=resource, intensity=intensity)
+    shape = (n_c, N_LEVELS, 2)
+    m = np.ones(shape) if intensity is None else intensity
+    itemised = np.stack([levers.outpatient_price, levers.inpatient_price], axis=-1) * resource.reshape(shape) * m
+    return price.reshape(shape), fund.reshape(shape), itemised
 
 
 def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
@@ -195,12 +240,13 @@ def _at_least_zero(x: float) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.ndarray]:
-    """(price, fund payment) per contact."""
+def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(price, fund payment, itemised charges) per contact; the price is what the facility is paid."""
     n = len(contacts.level)
-    price, fund = np.empty(n), np.empty(n)
+    price, fund, itemised = np.empty(n), np.empty(n), np.empty(n)
     for i in range(n):
         c, lvl, inpatient = contacts.county[i], contacts.level[i], contacts.kind[i] == INPATIENT
+        scale = contacts.resource[i] * tariff.intensity[c, lvl, 1 if inpatient else 0]
         priced = lvl
         if inpatient and lvl == COUNTY and contacts.severity[i] < tariff.same_payment_severity[c]:
             priced = TOWNSHIP
@@ -211,6 +257,8 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         else:
             p, ratio, deductible = tariff.outpatient_price[c, priced], tariff.outpatient_reimbursement[c, priced], 0.0
             in_catalogue = 1.0
+        base = p
+        p = p * scale
         if contacts.referred[i] and lvl >= COUNTY:
             discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
             p = _at_least_zero(discounted)
@@ -220,9 +268,18 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         if contacts.deductible_waived[i]:
             deductible = 0.0
         covered = in_catalogue * p - deductible
+        paid = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
+        itemised[i] = p
+        if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
+            # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
+            rate = tariff.case_rate[c, lvl] * base * (
+                1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0))
+            oop = p - paid
+            paid = _at_least_zero(rate - oop)
+            p = oop + paid
         price[i] = p
-        fund[i] = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
-    return price, fund
+        fund[i] = paid
+    return price, fund, itemised
 
 
 @numba.njit(cache=True, nogil=True)

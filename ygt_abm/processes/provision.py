@@ -7,7 +7,9 @@ decision by what it earns, net of the cost that varies with it (``marginal_cost_
 and, where a global budget makes the community the budget holder, of the fund money it keeps
 (``retained_share`` of a surplus, ``overspend_share`` of a deficit: the fund's payment becomes the
 holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
-appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Two decisions:
+appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admissions are paid by case
+(DRG/DIP) the facility earns a case rate that follows severity less than the resources a case uses do
+(``processes/payment.py``), so what a case is worth depends on its severity. Three decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
   admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
@@ -16,8 +18,8 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Two decisi
   severity (to nothing at the appropriate-admission severity) and scaled so that under fee-for-service at
   baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness studies
   measured). So the threshold below which serious cases are treated as outpatients is ``appropriate × (1 − N /
-  N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a marginal case now and N_ffs
-  its value under fee-for-service at baseline prices. A budget the community holds makes the fund's payment
+  N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a marginal case (of half the
+  appropriate-admission severity) now and N_ffs its value under fee-for-service at baseline prices. A budget the community holds makes the fund's payment
   its own money, so N falls and fewer marginal cases are admitted, from the year the budget is set.
 * **Sending patients elsewhere.** A provider sends a patient from its level to another when what it saves
   exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain if
@@ -29,9 +31,19 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Two decisi
   is *declining appropriate admissions* (推诿), sending the patient up a level (township → county hospital,
   county hospital → city). Under fee-for-service nobody declines; nor under the documents' community budgets,
   which bear out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A
-  declined patient has an outpatient contact and is referred up by the treating doctor. (Sending cases down to
-  the lowest adequate level is not yet a provider decision: a patient turned back chooses again, possibly the
-  city, which the provider would have to foresee.)
+  declined patient has an outpatient contact and is referred up by the treating doctor. The share is set by
+  severity band: a case rate that pays a severe case less than its resources cost makes severe cases the
+  ones worth sending on (selection). (Sending cases down to the lowest adequate level is not yet a provider
+  decision: a patient turned back chooses again, possibly the city, which the provider would have to foresee.)
+* **Intensity of care** (服务缩水): the resources per contact, relative to fee-for-service practice. A unit
+  more intensity brings the provider its marginal net value v (revenue less the cost that varies with it, less
+  what the holder pays of the fund's payment, less its weight times the patient's out-of-pocket cost), per yuan
+  of charges, and costs the patient ``intensity_harm`` × (1 − m) per yuan below fee-for-service intensity (a
+  quadratic loss). Fee-for-service practice is the observed intensity, so the preferred intensity is
+  ``m = 1 − (v_ffs − v) / (weight × intensity_harm)``, within [``intensity_floor``, 1]. A case rate makes v
+  the negative of the cost share (revenue no longer follows intensity); a budget the community holds makes the
+  fund's part of the charges its own money. Both cut intensity; appraisal, by adding to the weight, limits the
+  cut. Less intensity lowers charges and the chance care succeeds (``intensity_capability_loss``).
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
 what it does is ``model.practice`` (``state/practice.py``).
@@ -43,34 +55,38 @@ import numpy as np
 
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.base import Process
-from ygt_abm.processes.payment import contact_payments
+from ygt_abm.processes.payment import contact_payments, resource_use
+from ygt_abm.state.practice import SEVERITY_BANDS, band_midpoints, severity_band
 from ygt_abm.vocabulary import CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, SERIOUS, TOWNSHIP
 
 
 class Provision(Process):
-    """Providers' admission threshold and declining, set yearly from how they are paid."""
+    """Providers' admission threshold, declining and intensity, set yearly from how they are paid."""
 
     name = "provision"
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
              "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
-             "unreferred_reimbursement_cut")  # what contacts earn
+             "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment")  # what contacts earn
     round_streams = ("decline",)
 
     def init(self, model) -> None:
         n_c = model.region.n_counties
         baseline = PolicyLevers.baseline(model.params, n_c, model.region.n_facilities)
-        self.ffs_value = marginal_admission_value(model.params.providers, baseline, no_budget(n_c),
-                                                  np.zeros(n_c))
+        self.ffs_value = marginal_admission_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
+        self.ffs_intensity_value = intensity_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
 
     def start_year(self, model) -> None:
-        """This year's admission threshold and declining, part of the way to what providers now prefer."""
-        p, lev, practice = model.params.providers, model.levers, model.practice
+        """This year's admission threshold, declining and intensity, part of the way to what providers now prefer."""
+        params, lev, practice = model.params, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
-        value = marginal_admission_value(p, lev, retention, settlement_appraisal(lev))
-        preferred = admission_threshold(p, value, self.ffs_value), decline_share(p, lev, retention)
-        for current, target in zip((practice.admission_threshold, practice.decline), preferred):
-            current += p.adjustment_rate * (target - current)
+        appraisal = settlement_appraisal(lev)
+        value = marginal_admission_value(params, lev, retention, appraisal)
+        preferred = (admission_threshold(params.providers, value, self.ffs_value),
+                     decline_share(params, lev, retention),
+                     preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value))
+        for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity), preferred):
+            current += params.providers.adjustment_rate * (target - current)
 
     def care_round(self, model, week, rnd) -> None:
         """Marginal serious cases are seen as outpatients; declined ones are seen and sent up."""
@@ -82,7 +98,8 @@ class Provision(Process):
         serious = (ep.kind[rnd.act] == SERIOUS) & (rnd.level >= TOWNSHIP)
         appropriate = severity >= self.appropriate[rnd.level]
         outpatient = serious & (severity < practice.admission_threshold[county, rnd.level])
-        declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level])
+        band = severity_band(severity)
+        declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level, band])
         rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
         rnd.declined = declined
 
@@ -108,20 +125,62 @@ def settlement_appraisal(levers) -> np.ndarray:
     return np.where(levers.budget_held(), levers.appraisal_weight, 0.0)
 
 
-def _net_values(p, levers, retention: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(price, fund payment, provider's net value) of a contact by (county, level, kind)."""
-    price, fund = contact_payments(levers)
-    value = (1.0 - p.marginal_cost_share) * price - retention[:, :, None] * fund
-    return price, fund, value
+def admission_resource(params, severity: np.ndarray) -> np.ndarray:
+    """(level,) resource use of an admission of ``severity`` (by level) at each level."""
+    f, levels = params.finance, np.arange(N_LEVELS)
+    return resource_use(f.admission_cost_severity_gradient, f.typical_admission_severity.array(), levels,
+                        np.full(N_LEVELS, INPATIENT), severity)
 
 
-def marginal_admission_value(p, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
-    """(county, level) net value to the provider of admitting a marginal case rather than seeing it as an
-    outpatient, its weight on the patient's extra out-of-pocket cost deducted."""
-    price, fund, value = _net_values(p, levers, retention)
+def _net_values(params, levers, retention: np.ndarray, severity: np.ndarray | None = None,
+                intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(revenue, fund payment, provider's net value) of a contact by (county, level, kind), for an admission of
+    ``severity`` by level (the level's typical admission if omitted)."""
+    resource = None if severity is None else admission_resource(params, severity)
+    revenue, fund, itemised = contact_payments(levers, resource, intensity)
+    value = revenue - params.providers.marginal_cost_share * itemised - retention[:, :, None] * fund
+    return revenue, fund, value
+
+
+def marginal_admission_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+    """(county, level) net value to the provider of admitting a marginal case (half the appropriate-admission
+    severity) rather than seeing it as an outpatient, its weight on the patient's extra out-of-pocket cost
+    deducted."""
+    p = params.providers
+    price, fund, value = _net_values(params, levers, retention, p.appropriate_admission_severity.array() / 2)
     extra_oop = (price - fund)[:, :, INPATIENT] - (price - fund)[:, :, OUTPATIENT]
     weight = p.patient_benefit_weight + appraisal[:, None]
     return value[:, :, INPATIENT] - value[:, :, OUTPATIENT] - weight * extra_oop
+
+
+def intensity_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+    """(county, level, kind) provider's net value of one more unit of intensity (at fee-for-service intensity),
+    per yuan of charges: revenue less variable cost, less the holder's part of the fund's payment, less its
+    weight times the patient's out-of-pocket cost."""
+    step = 0.01
+    n_c = len(retention)
+    weight = (params.providers.patient_benefit_weight + appraisal)[:, None, None]
+    at = {}
+    for m in (1.0, 1.0 + step):
+        revenue, fund, value = _net_values(params, levers, retention, intensity=np.full((n_c, N_LEVELS, 2), m))
+        itemised = contact_payments(levers, None, np.full((n_c, N_LEVELS, 2), m))[2]
+        at[m] = value - weight * (revenue - fund), itemised
+    (v0, charges0), (v1, charges1) = at[1.0], at[1.0 + step]
+    return np.divide(v1 - v0, charges1 - charges0, out=np.zeros_like(v0), where=charges1 > charges0)
+
+
+def preferred_intensity(params, levers, retention: np.ndarray, appraisal: np.ndarray,
+                        ffs_value: np.ndarray) -> np.ndarray:
+    """(county, level, kind) intensity the provider prefers: below fee-for-service practice by how much less
+    a unit of intensity is worth to it now, over its weight times the patient's harm; city hospitals and
+    village clinics keep fee-for-service practice."""
+    p = params.providers
+    weight = (p.patient_benefit_weight + appraisal)[:, None, None]
+    shortfall = ffs_value - intensity_value(params, levers, retention, appraisal)
+    m = np.clip(1.0 - shortfall / (weight * p.intensity_harm), p.intensity_floor, 1.0)
+    m[:, CITY] = 1.0  # outside the county's policy
+    m[:, :TOWNSHIP] = 1.0  # village doctors are paid by item and capitation, not held to the budget's cases
+    return m
 
 
 def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
@@ -135,10 +194,14 @@ def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarr
     return threshold
 
 
-def redirect_share(p, levers, retention: np.ndarray, here: int, there: int) -> np.ndarray:
-    """(county,) share of admissions a provider at level ``here`` sends to level ``there``: those whose loss
-    (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
-    price, fund, value = _net_values(p, levers, retention)
+def redirect_share(params, levers, retention: np.ndarray, here: int, there: int,
+                   severity: np.ndarray | None = None) -> np.ndarray:
+    """(county,) share of admissions of ``severity`` a provider at level ``here`` sends to level ``there``: those
+    whose loss (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
+    p = params.providers
+    typical = params.finance.typical_admission_severity.array()
+    severity = typical[here] if severity is None else severity
+    price, fund, value = _net_values(params, levers, retention, np.full(N_LEVELS, severity))
     admit, oop = value[:, :, INPATIENT], (price - fund)[:, :, INPATIENT]
     covered = np.array([there < CITY or (b is not None and b.out_of_county_included) for b in levers.global_budget])
     # facilities keep their own fee-for-service revenue; what ties them is the budget's result, which bears
@@ -152,10 +215,10 @@ def redirect_share(p, levers, retention: np.ndarray, here: int, there: int) -> n
     return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
 
 
-def decline_share(p, levers, retention: np.ndarray) -> np.ndarray:
-    """(county, level) share of appropriate admissions the provider sends up a level (推诿)."""
-    share = np.zeros_like(retention)
-    for level in (TOWNSHIP, COUNTY):
-        share[:, level] = redirect_share(p, levers, retention, level, level + 1)
+def decline_share(params, levers, retention: np.ndarray) -> np.ndarray:
+    """(county, level, severity band) share of appropriate admissions the provider sends up a level (推诿)."""
+    share = np.zeros(retention.shape + (SEVERITY_BANDS,))
+    for band, severity in enumerate(band_midpoints()):
+        for level in (TOWNSHIP, COUNTY):
+            share[:, level, band] = redirect_share(params, levers, retention, level, level + 1, severity)
     return share
-

@@ -17,7 +17,8 @@ from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
 from ygt_abm.vocabulary import (
-    CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, TOWNSHIP, UNMET, VILLAGE,
+    CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, SERIOUS, TOWNSHIP, UNMET,
+    VILLAGE,
 )
 
 PRIMARY = list(PRIMARY_CARE)
@@ -80,7 +81,8 @@ class Recording(Process):
         fac = model.facilities
         doctors = np.stack([fac.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
         costs = facility_costs(model.counters, doctors, doctor_pay(model), model.params.providers.marginal_cost_share)
-        values = county_indicators(model.counters, model.population, model.fund, doctors, costs)
+        standard = capability_standard_share(fac, n_c, model.params.care.township_capability_standard)
+        values = county_indicators(model.counters, model.population, model.fund, doctors, costs, standard)
         for ci, name in enumerate(model.region.county_names):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
@@ -103,14 +105,24 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 def facility_costs(c: YearCounters, doctors: np.ndarray, pay: np.ndarray, marginal_cost_share: float) -> np.ndarray:
     """(county, level) yuan the facilities spent on the county's residents: the cost that varies with
-    contacts (``marginal_cost_share`` of their price) and their doctors' pay (by time worked)."""
-    return marginal_cost_share * c.charges + doctors * pay
+    contacts (``marginal_cost_share`` of their itemised charges) and their doctors' pay (by time worked)."""
+    return marginal_cost_share * c.resources + doctors * pay
+
+
+def capability_standard_share(fac, n_counties: int, standard: float) -> np.ndarray:
+    """(county,) share of the county's township health centres whose capability for admissions meets ``standard``."""
+    thc = (fac.level == TOWNSHIP) & (fac.county >= 0)
+    county = fac.county[thc]
+    meets = fac.capability[thc, SERIOUS] >= standard
+    return _share(np.bincount(county, weights=meets, minlength=n_counties).astype(float),
+                  np.bincount(county, minlength=n_counties).astype(float))
 
 
 def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund, doctors: np.ndarray,
-                      costs: np.ndarray) -> dict[str, np.ndarray]:
+                      costs: np.ndarray, capability_standard: np.ndarray) -> dict[str, np.ndarray]:
     """Every indicator as an array over counties; ``doctors`` is (county, level), counted by time worked;
-    ``costs`` is (county, level) yuan the facilities spent on the county's residents' care and on pay."""
+    ``costs`` is (county, level) yuan the facilities spent on the county's residents' care and on pay;
+    ``capability_standard`` is the share of each county's township centres meeting the capability standard."""
     spending = fund.spending
     n = len(c.oop)
     residents = np.bincount(population.county, minlength=n).astype(float)
@@ -158,6 +170,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "inpatient_effective_reimbursement": _share(c.inpatient_fund.sum(1), c.inpatient_charges.sum(1)),
         "inpatient_fund_share": _share(c.inpatient_fund.sum(1), paid),
         "doctors_per_1000": _share(1000.0 * doctors[:, :COUNTY + 1].sum(1), residents),
+        "township_capability_standard_share": capability_standard,
     }
     oop_admissions = c.inpatient_charges - c.inpatient_fund
     oop_visits = (c.charges - c.reimbursed) - oop_admissions
@@ -167,6 +180,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         if level >= TOWNSHIP:
             values[f"admissions_per_capita_{name}"] = _share(c.admissions[:, level], residents)
             values[f"oop_per_admission_{name}"] = _share(oop_admissions[:, level], c.admissions[:, level])
+            values[f"charges_per_admission_{name}"] = _share(c.inpatient_resources[:, level], c.admissions[:, level])
             values[f"inappropriate_admission_share_{name}"] = _share(c.inappropriate_admissions[:, level],
                                                                      c.admissions[:, level])
         values[f"fund_spending_per_capita_{name}"] = _share(spending[:, level], residents)

@@ -1,7 +1,8 @@
 """Treatment and referral up: whether care succeeds, and where a failed episode goes next.
 
 Care succeeds with a probability logistic in how far the facility's capability for the episode type
-exceeds the illness's severity (stream ``treatment``). Where the county has remote consultation (远程会诊),
+exceeds the illness's severity (stream ``treatment``); a provider practising less than fee-for-service
+intensity (服务缩水, ``provision``) treats with less capability. Where the county has remote consultation (远程会诊),
 a share of the outpatient contacts at village clinics and township centres that would fail (stream
 ``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
 treated them (the same draw against its success chance); the fund pays the consultation (``payment``).
@@ -52,7 +53,11 @@ class Treatment(Process):
         counters.add_by_level(counters.inappropriate_admissions, county, lvl, inappropriate)
         counters.add(counters.declined_admissions, county[rnd.declined])
         in_scope = fac.capability[fid, t] > 0
-        p = success_probability(fac.capability[fid, t], severity, care.success_slope)
+        capability = fac.capability[fid, t]
+        if model.practice.cuts_intensity():  # less intensity, less chance care succeeds (服务缩水)
+            cut = 1.0 - model.practice.intensity[county, lvl, kind]
+            capability = capability - model.params.providers.intensity_capability_loss * cut
+        p = success_probability(capability, severity, care.success_slope)
         u = rnd.uniforms["treatment"][act]
         success = in_scope & ~rnd.declined & (u < p)
         if model.levers.remote_consultation_share.any():  # a gather per contact only where a county consults

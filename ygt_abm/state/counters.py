@@ -26,6 +26,8 @@ class YearCounters:
     inpatient_fund: np.ndarray  # (county, level) insurance payments for admissions, yuan
     inpatient_charges: np.ndarray  # (county, level) total price of admissions, yuan
     capitation: np.ndarray  # (county, level) capitation paid, yuan
+    resources: np.ndarray  # (county, level) itemised charges of contacts: the resources used, at list prices, yuan
+    inpatient_resources: np.ndarray  # (county, level) the same for admissions (次均住院费用 ÷ admissions)
     settled_outpatient_visits: np.ndarray  # (county,) outpatient contacts the fund paid part of (门诊统筹结算)
     settled_outpatient_charges: np.ndarray  # (county,) their total price, yuan
     inappropriate_admissions: np.ndarray  # (county, level) admissions below the appropriate-admission severity
@@ -37,6 +39,7 @@ class YearCounters:
         by_level = (n_counties, N_LEVELS)
         shapes = {"visits": by_level, "admissions": by_level, "charges": by_level, "reimbursed": by_level,
                   "inpatient_fund": by_level, "inpatient_charges": by_level, "capitation": by_level,
+                  "resources": by_level, "inpatient_resources": by_level,
                   "inappropriate_admissions": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
                   "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})

@@ -12,13 +12,33 @@ from ygt_abm.vocabulary import N_LEVELS
 @dataclass
 class ProviderPractice:
     admission_threshold: np.ndarray  # (county, level) serious cases below this severity are seen as outpatients
-    decline: np.ndarray  # (county, level) share of appropriate admissions sent up a level (推诿)
+    decline: np.ndarray  # (county, level, severity band) share of appropriate admissions sent up a level (推诿)
+    intensity: np.ndarray  # (county, level, contact kind) resources per contact ÷ fee-for-service practice's (服务缩水)
 
     @classmethod
     def fee_for_service(cls, n_counties: int) -> "ProviderPractice":
-        """Pre-reform practice: every serious case admitted where first seen."""
-        return cls(np.zeros((n_counties, N_LEVELS)), np.zeros((n_counties, N_LEVELS)))
+        """Pre-reform practice: every serious case admitted where first seen, with the usual intensity."""
+        return cls(np.zeros((n_counties, N_LEVELS)), np.zeros((n_counties, N_LEVELS, SEVERITY_BANDS)),
+                   np.ones((n_counties, N_LEVELS, 2)))
 
     def departs_from_fee_for_service(self) -> bool:
         """Whether any provider admits or declines differently from fee-for-service practice."""
         return bool(self.admission_threshold.any() or self.decline.any())
+
+    def cuts_intensity(self) -> bool:
+        """Whether any provider delivers less than fee-for-service intensity."""
+        return bool((self.intensity != 1.0).any())
+
+
+#: severity bands of width 1 / SEVERITY_BANDS: a provider's readiness to decline a case depends on its band
+SEVERITY_BANDS = 10
+
+
+def severity_band(severity: np.ndarray) -> np.ndarray:
+    """Each severity's band (0 … SEVERITY_BANDS − 1)."""
+    return np.minimum((severity * SEVERITY_BANDS).astype(np.int64), SEVERITY_BANDS - 1)
+
+
+def band_midpoints() -> np.ndarray:
+    """The severity at the middle of each band."""
+    return (np.arange(SEVERITY_BANDS) + 0.5) / SEVERITY_BANDS
