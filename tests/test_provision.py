@@ -9,7 +9,7 @@ from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
     admission_threshold, decline_share, holder_retention, intensity_value, marginal_admission_value, no_budget,
-    preferred_intensity, settlement_appraisal,
+    preferred_intensity, settlement_appraisal, step_down_share,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -127,6 +127,26 @@ def test_a_held_budget_cuts_the_intensity_of_every_contact_and_appraisal_limits_
     assert np.all(appraised[0, TOWNSHIP:CITY] > held[0, TOWNSHIP:CITY])
 
 
+def step_down_view(budgets, case_payment=False, appraisal=0.0):
+    params = ModelParameters()
+    n = len(budgets)
+    levers = levers_with(budgets, params)
+    levers.appraisal_weight[:] = appraisal
+    if case_payment:
+        levers.case_rate[:, TOWNSHIP:CITY] = 1.0
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    return step_down_share(params, levers, retention, settlement_appraisal(levers), np.ones((n, 4, 2)))
+
+
+def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_them_or_their_budget():
+    assert step_down_view([None]) == 0.0  # fee for service: the hospital would lose the stay's margin
+    assert step_down_view([budget()]) > 0.1  # the township's recovery stay is cheaper for the holder
+    assert step_down_view([None], case_payment=True) > step_down_view([budget()])  # the case rate is kept
+    assert step_down_view([budget(retained=0.0, overspend=0.0)]) == 0.0  # no stake, no change
+    # appraisal weighs the patients' harm of moving more than the hospital's gain: fewer referrals down
+    assert 0.0 < step_down_view([budget()], appraisal=2.0) < step_down_view([budget()])
+
+
 def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():
     selfish = ModelParameters()
     selfish.providers.patient_benefit_weight = 0.1
@@ -155,7 +175,9 @@ def test_a_budget_with_surplus_retention_changes_what_providers_do_from_year_one
     for level in ("township", "county"):
         assert kept[f"inappropriate_admission_share_{level}"] < base[f"inappropriate_admission_share_{level}"]
     assert kept["inappropriate_admission_share_county"] < base["inappropriate_admission_share_county"] - 0.01
-    assert kept["admissions_per_capita"] < base["admissions_per_capita"]
+    assert kept["admissions_per_capita_county"] < base["admissions_per_capita_county"]
+    # the cheaper township recovery saves the holder money: more recovering patients go down (下转)
+    assert kept["referrals_down"] > 5 * base["referrals_down"]
     # without a stake in the result, nothing changes in year 1 (pay bonuses follow a settlement)
     assert no_stake["admissions_per_capita"] == base["admissions_per_capita"]
 

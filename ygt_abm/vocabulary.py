@@ -67,7 +67,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
                      "out-of-scope care (count)"),
     "self_referrals_up": ("自行上转", "moves to a higher level after failed or out-of-scope care without a "
                           "referral (count)"),
-    "referrals_down": ("下转人次", "referrals from a hospital admission down to the township (count)"),
+    "referrals_down": ("下转人次", "successful hospital admissions whose recovery was referred down to the home "
+                       "township centre, as a recovery stay there (count)"),
     "declined_admissions": ("推诿", "admissions a provider declined although the case needed one, sending the "
                             "patient up a level (count)"),
     "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),

@@ -237,8 +237,17 @@ class CareParams(Strict):
     capability_emergency: ShareByLevel = assumed(ShareByLevel(**_lvl(0.0, 0.45, 0.75, 0.95)), "base capability, emergencies")
     skill_weight: float = assumed(0.3, "capability gained per unit of mean doctor skill above 0.5", ge=0, le=2)
     success_slope: float = assumed(12.0, "steepness of success probability in (capability − severity)", gt=0)
-    referral_down_after_admission: float = assumed(
-        0.03, "share of hospital admissions referred down to the township for follow-up before reform", ge=0, le=1,
+    referral_down_after_admission: float = sourced(
+        0.006, "share of successful hospital admissions whose recovery is referred down to the home township "
+        "centre before reform (下转): 0.5% of secondary and 0.6% of tertiary public-hospital inpatients were referred "
+        "down to primary care in 2016, 0.7% and 0.9% in 2017 (National Health Commission figures, Xinhua, reported "
+        "in Hainan Daily, 3 Sep 2017)", ge=0, le=1,
+    )
+    recovery_share_of_stay: float = assumed(
+        0.3, "share of a hospital admission's resources in the recovery phase, which a township centre can give "
+        "instead when the patient is referred down (the hospital's stay is that much shorter, the township's "
+        "recovery stay uses that share of a township admission's resources). No source found; range 0.2–0.5",
+        gt=0, lt=1,
     )
     formal_referral_share: float = assumed(
         0.15, "share of moves up after failed or out-of-scope care that are formal referrals by the treating "

@@ -71,6 +71,7 @@ class Contacts(NamedTuple):
     severity: np.ndarray
     deductible_waived: np.ndarray
     resource: np.ndarray  # resource use ÷ the typical contact's at its level (admissions: by severity)
+    stay: np.ndarray  # share of a whole stay given (a recovery stay after referral down: paid pro rata)
 
 
 class Payment(Process):
@@ -99,19 +100,44 @@ class Payment(Process):
         self.pay(model, week, rnd.act, rnd.facility, rnd.level, rnd.kind, rnd.referred, waived)
         ep.paid_deductible[rnd.act] |= (rnd.kind == INPATIENT) & (rnd.level < CITY)
 
-    def pay(self, model, week, act, facility, level, kind, referred, waived) -> None:
-        """Price the contacts of episodes ``act`` and book the money: fund, out of pocket, facility revenue."""
+    def pay(self, model, week, act, facility, level, kind, referred, waived, stay=None) -> None:
+        """Price the contacts of episodes ``act`` and book the money: fund, out of pocket, facility revenue.
+        ``stay``: the share of a whole stay each contact gives (1 if omitted)."""
         ep, pop = week.episodes, model.population
         county, resident = ep.county[act], ep.resident[act]
         severity = ep.severity[act]
         resource = resource_use(self.gradient, self.typical, level, kind, severity)
-        price, fund, itemised = price_contacts(self.tariff, Contacts(county, level, kind, pop.insured[resident],
-                                                                     referred, severity, waived, resource))
+        price, fund, itemised = price_contacts(self.tariff, Contacts(
+            county, level, kind, pop.insured[resident], referred, severity, waived, resource,
+            np.ones(len(act)) if stay is None else stay))
         counters = model.counters
         limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
                               pop.outpatient_fund_used, counters.settled_outpatient_visits,
                               counters.settled_outpatient_charges)
         book(model, county, level, facility, kind, price, fund, itemised)
+
+    def step_down(self, model, week, act: np.ndarray, hospital: np.ndarray, level: np.ndarray,
+                  centre: np.ndarray) -> None:
+        """Referral down for recovery (下转): the hospital admissions of episodes ``act`` are ``recovery_share_of_stay``
+        shorter (the difference in their price, fund payment and resources is taken back; under a case rate the
+        hospital keeps the rate and the fund pays what the patient no longer does), and the home township centre
+        gives a recovery stay of that share of a township admission, paid pro rata as a referred admission. The
+        hospital keeps its case rate (transfer rules that pay short stays pro rata are not modelled)."""
+        ep, pop, t = week.episodes, model.population, model.params.care.recovery_share_of_stay
+        n = len(act)
+        county, severity = ep.county[act], ep.severity[act]
+        inpatient, none = np.full(n, INPATIENT, dtype=np.int8), np.zeros(n, dtype=bool)
+        resource = resource_use(self.gradient, self.typical, level, inpatient, severity)
+        contacts = Contacts(county, level, inpatient, pop.insured[ep.resident[act]], ep.referred[act], severity, none,
+                            resource, np.ones(n))
+        shorter = self.tariff.intensity.copy()
+        shorter[:, :, INPATIENT] *= 1.0 - t
+        price, fund, itemised = price_contacts(self.tariff, contacts)
+        short_price, short_fund, short_itemised = price_contacts(self.tariff._replace(intensity=shorter), contacts)
+        book(model, county, level, hospital, inpatient, short_price - price, short_fund - fund, short_itemised - itemised)
+        township = np.full(n, TOWNSHIP)
+        waived = model.levers.continuous_deductible[county] & ep.paid_deductible[act]
+        self.pay(model, week, act, centre, township, inpatient, np.ones(n, dtype=bool), waived, np.full(n, t))
 
     def pay_consultations(self, model, county: np.ndarray, hospital: np.ndarray) -> None:
         """The fund pays each remote consultation's fee to the lead hospital that gave it (远程会诊纳入医保支付)."""
@@ -182,35 +208,40 @@ def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind:
                             insured: np.ndarray, referred: np.ndarray | None = None,
                             severity: np.ndarray | None = None,
                             deductible_waived: np.ndarray | None = None, resource: np.ndarray | None = None,
-                            intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            intensity: np.ndarray | None = None,
+                            stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred contact
     of typical resource use, of an illness the same-payment rule does not cover, that pays its deductible, at
-    fee-for-service intensity. Where a case rate applies the price is what the facility receives."""
+    fee-for-service intensity, a whole stay. Where a case rate applies the price is what the facility receives."""
     n = len(level)
     return price_contacts(Tariff.of(levers, intensity), Contacts(
         county, level, kind, insured,
         np.zeros(n, dtype=bool) if referred is None else referred,
         np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
         np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived,
-        np.ones(n) if resource is None else resource))[:2]
+        np.ones(n) if resource is None else resource, np.ones(n) if stay is None else stay))[:2]
 
 
-def contact_payments(levers, admission_resource: np.ndarray | None = None,
-                     intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def contact_payments(levers, admission_resource: np.ndarray | None = None, intensity: np.ndarray | None = None,
+                     admission_stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(revenue, fund payment, itemised charges) of an insured resident's unreferred contact by (county, level,
     contact kind): what a provider expects a contact to earn, and what it charges for the resources it uses.
-    ``admission_resource`` (by level): the admission's resource use (typical if omitted)."""
+    ``admission_resource`` (by level): the admission's resource use (typical if omitted); ``admission_stay`` (by
+    level): the share of a whole stay it gives (1 if omitted)."""
     n_c = levers.outpatient_price.shape[0]
     county = np.repeat(np.arange(n_c), N_LEVELS * 2)
     level = np.tile(np.repeat(np.arange(N_LEVELS), 2), n_c)
     kind = np.tile(np.array([OUTPATIENT, INPATIENT], dtype=np.int8), n_c * N_LEVELS)
     resource = np.ones(len(level)) if admission_resource is None else np.where(
         kind == INPATIENT, np.asarray(admission_resource, dtype=float)[level], 1.0)
+    stay = np.ones(len(level)) if admission_stay is None else np.where(
+        kind == INPATIENT, np.asarray(admission_stay, dtype=float)[level], 1.0)
     price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool),
-                                          resource=resource, intensity=intensity)
+                                          resource=resource, intensity=intensity, stay=stay)
     shape = (n_c, N_LEVELS, 2)
     m = np.ones(shape) if intensity is None else intensity
-    itemised = np.stack([levers.outpatient_price, levers.inpatient_price], axis=-1) * resource.reshape(shape) * m
+    itemised = (np.stack([levers.outpatient_price, levers.inpatient_price], axis=-1) * resource.reshape(shape) * m
+                * stay.reshape(shape))
     return price.reshape(shape), fund.reshape(shape), itemised
 
 
@@ -246,7 +277,7 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
     price, fund, itemised = np.empty(n), np.empty(n), np.empty(n)
     for i in range(n):
         c, lvl, inpatient = contacts.county[i], contacts.level[i], contacts.kind[i] == INPATIENT
-        scale = contacts.resource[i] * tariff.intensity[c, lvl, 1 if inpatient else 0]
+        scale = contacts.resource[i] * tariff.intensity[c, lvl, 1 if inpatient else 0] * contacts.stay[i]
         priced = lvl
         if inpatient and lvl == COUNTY and contacts.severity[i] < tariff.same_payment_severity[c]:
             priced = TOWNSHIP
@@ -272,7 +303,7 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         itemised[i] = p
         if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
             # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
-            rate = tariff.case_rate[c, lvl] * base * (
+            rate = tariff.case_rate[c, lvl] * base * contacts.stay[i] * (
                 1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0))
             oop = p - paid
             paid = _at_least_zero(rate - oop)

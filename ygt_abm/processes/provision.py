@@ -9,7 +9,7 @@ and, where a global budget makes the community the budget holder, of the fund mo
 holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
 appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admissions are paid by case
 (DRG/DIP) the facility earns a case rate that follows severity less than the resources a case uses do
-(``processes/payment.py``), so what a case is worth depends on its severity. Three decisions:
+(``processes/payment.py``), so what a case is worth depends on its severity. Four decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
   admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
@@ -34,7 +34,16 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   declined patient has an outpatient contact and is referred up by the treating doctor. The share is set by
   severity band: a case rate that pays a severe case less than its resources cost makes severe cases the
   ones worth sending on (selection). (Sending cases down to the lowest adequate level is not yet a provider
-  decision: a patient turned back chooses again, possibly the city, which the provider would have to foresee.)
+  decision at first contact: a patient turned back chooses again, possibly the city, which the provider would
+  have to foresee; recovering patients are, below.)
+* **Referring recovering patients down** (下转): a county hospital sends the recovery of a successful admission
+  to the patient's home township centre when what it gains (its net value of a stay ``recovery_share_of_stay``
+  shorter, less the holder's part of the fund's payment for the township's recovery stay) plus its weight
+  times what the patient saves in out-of-pocket cost beats its weight times a harm exponential across
+  patients (``redirect_harm_yuan``). Under fee-for-service the hospital loses the stay's margin and refers no
+  more than the policy's rate; under a case rate the shorter stay saves it cost; under a held budget the
+  cheaper township stay saves the holder money. Capacity decides the rest: the township centre must treat
+  serious illness and have a free bed (``aftercare``).
 * **Intensity of care** (服务缩水): the resources per contact, relative to fee-for-service practice. A unit
   more intensity brings the provider its marginal net value v (revenue less the cost that varies with it, less
   what the holder pays of the fund's payment, less its weight times the patient's out-of-pocket cost), per yuan
@@ -82,10 +91,12 @@ class Provision(Process):
         retention = holder_retention(lev.global_budget, model.budget_result)
         appraisal = settlement_appraisal(lev)
         value = marginal_admission_value(params, lev, retention, appraisal)
+        intensity = preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value)
         preferred = (admission_threshold(params.providers, value, self.ffs_value),
-                     decline_share(params, lev, retention),
-                     preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value))
-        for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity), preferred):
+                     decline_share(params, lev, retention), intensity,
+                     step_down_share(params, lev, retention, appraisal, practice.intensity))
+        for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity,
+                                    practice.step_down), preferred):
             current += params.providers.adjustment_rate * (target - current)
 
     def care_round(self, model, week, rnd) -> None:
@@ -222,3 +233,26 @@ def decline_share(params, levers, retention: np.ndarray) -> np.ndarray:
         for level in (TOWNSHIP, COUNTY):
             share[:, level, band] = redirect_share(params, levers, retention, level, level + 1, severity)
     return share
+
+
+def step_down_share(params, levers, retention: np.ndarray, appraisal: np.ndarray,
+                    intensity: np.ndarray) -> np.ndarray:
+    """(county,) share of the county hospitals' successful admissions whose recovery they send to the home
+    township centre (下转) beyond the policy's rate: those whose loss to the patient (a harm exponential across
+    patients, less the out-of-pocket cost the patient saves) is worth less to the hospital than what it gains.
+    The hospital's stay is ``recovery_share_of_stay`` shorter; the township gives a recovery stay of that share
+    of its admission's resources, whose fund payment the budget's result bears at the holder's retention."""
+    p, t = params.providers, params.care.recovery_share_of_stay
+    full_revenue, full_fund, full = _net_values(params, levers, retention, intensity=intensity)
+    shorter = intensity.copy()
+    shorter[:, COUNTY, INPATIENT] *= 1.0 - t
+    short_revenue, short_fund, short = _net_values(params, levers, retention, intensity=shorter)
+    recovery = np.ones(N_LEVELS)
+    recovery[TOWNSHIP] = t  # of a typical township admission
+    stay_revenue, stay_fund, _ = contact_payments(levers, None, intensity, recovery)
+    gain = (short - full)[:, COUNTY, INPATIENT] - retention[:, COUNTY] * stay_fund[:, TOWNSHIP, INPATIENT]
+    oop_change = ((short_revenue - short_fund) - (full_revenue - full_fund))[:, COUNTY, INPATIENT] \
+        + (stay_revenue - stay_fund)[:, TOWNSHIP, INPATIENT]
+    weight = p.patient_benefit_weight + appraisal
+    excess = np.maximum(gain / weight - oop_change, 0.0)
+    return 1.0 - np.exp(-excess / p.redirect_harm_yuan)

@@ -14,15 +14,17 @@ class ProviderPractice:
     admission_threshold: np.ndarray  # (county, level) serious cases below this severity are seen as outpatients
     decline: np.ndarray  # (county, level, severity band) share of appropriate admissions sent up a level (推诿)
     intensity: np.ndarray  # (county, level, contact kind) resources per contact ÷ fee-for-service practice's (服务缩水)
+    step_down: np.ndarray  # (county,) share of the county hospitals' successful admissions referred down beyond the
+    #                        policy's rate, for their recovery at the home township centre (下转)
 
     @classmethod
     def fee_for_service(cls, n_counties: int) -> "ProviderPractice":
         """Pre-reform practice: every serious case admitted where first seen, with the usual intensity."""
         return cls(np.zeros((n_counties, N_LEVELS)), np.zeros((n_counties, N_LEVELS, SEVERITY_BANDS)),
-                   np.ones((n_counties, N_LEVELS, 2)))
+                   np.ones((n_counties, N_LEVELS, 2)), np.zeros(n_counties))
 
     def departs_from_fee_for_service(self) -> bool:
-        """Whether any provider admits or declines differently from fee-for-service practice."""
+        """Whether any provider admits or declines differently from fee-for-service practice (in a round)."""
         return bool(self.admission_threshold.any() or self.decline.any())
 
     def cuts_intensity(self) -> bool:
