@@ -8,8 +8,9 @@ from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    admission_threshold, decline_share, holder_retention, intensity_value, marginal_admission_value, no_budget,
-    preferred_intensity, settlement_appraisal, step_down_share,
+    admission_threshold, decline_share, followup_shift, holder_retention, intensity_value, marginal_admission_value,
+    keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity, settlement_appraisal,
+    step_down_share,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -147,6 +148,50 @@ def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_the
     assert 0.0 < step_down_view([budget()], appraisal=2.0) < step_down_view([budget()])
 
 
+def keep_view(budgets, appraisal=0.0):
+    """(county, level, kind) share of failed care providers prefer to keep rather than refer up."""
+    params, n = ModelParameters(), len(budgets)
+    levers = levers_with(budgets, params)
+    levers.appraisal_weight[:] = appraisal
+    ffs = keep_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    return keep_share(params, levers, retention, settlement_appraisal(levers), ffs)
+
+
+def test_a_budget_that_bears_out_of_county_care_keeps_failed_care_in_the_county_and_a_cap_does_not():
+    assert not keep_view([None]).any()  # fee-for-service practice is the observed referral up
+    held, capped = keep_view([budget()])[0], keep_view([budget(out_of_county=False)])[0]
+    assert held[COUNTY].min() > 0.0 and held[TOWNSHIP].min() > 0.0  # the level above costs the holder more
+    assert not capped[COUNTY].any() and capped[TOWNSHIP].min() > 0.0  # the city is not the cap's money
+    assert not held[[VILLAGE, CITY]].any()
+    assert (keep_view([budget()], appraisal=1.0)[0] < held)[TOWNSHIP:CITY].all()  # appraisal limits it
+    assert not keep_view([budget(retained=0.0, overspend=0.0)]).any()
+
+
+def outreach_view(budgets, per_head=0.0, appraisal=0.0, primary_share=0.6):
+    """Share of full outreach to chronic patients the primary team prefers, by county."""
+    params, n = ModelParameters(), len(budgets)
+    levers = levers_with(budgets, params)
+    levers.capitation_per_chronic[:] = per_head
+    levers.appraisal_weight[:] = appraisal
+    shift = followup_shift(params.providers, primary_share)
+    ffs = outreach_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n), shift)
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    value = outreach_value(params, levers, retention, settlement_appraisal(levers), shift)
+    return outreach_share(params.providers, value, ffs)
+
+
+def test_primary_teams_reach_out_to_chronic_patients_when_capitation_or_a_held_budget_pays_for_it():
+    assert outreach_view([None]) == 0.0  # fee-for-service practice is the observed outreach
+    assert 0.0 < outreach_view([None], per_head=100) < outreach_view([None], per_head=300)
+    # a held budget: each follow-up kept at the township spares the holder the county hospital's fund payment
+    assert outreach_view([budget()]) > outreach_view([None], per_head=100)
+    assert outreach_view([budget(retained=0.0, overspend=0.0)]) == 0.0
+    assert outreach_view([budget()], appraisal=1.0) > outreach_view([budget()])  # appraisal: patients count more
+    # where nearly every follow-up is already at primary care, outreach has little left to bring
+    assert outreach_view([budget()], primary_share=0.98) < outreach_view([budget()]) / 5
+
+
 def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():
     selfish = ModelParameters()
     selfish.providers.patient_benefit_weight = 0.1
@@ -175,7 +220,7 @@ def test_a_budget_with_surplus_retention_changes_what_providers_do_from_year_one
     for level in ("township", "county"):
         assert kept[f"inappropriate_admission_share_{level}"] < base[f"inappropriate_admission_share_{level}"]
     assert kept["inappropriate_admission_share_county"] < base["inappropriate_admission_share_county"] - 0.01
-    assert kept["admissions_per_capita_county"] < base["admissions_per_capita_county"]
+    # (admissions at the county hospitals may still rise: failed care is kept in the county, below)
     # the cheaper township recovery saves the holder money: more recovering patients go down (下转)
     assert kept["referrals_down"] > 5 * base["referrals_down"]
     # without a stake in the result, nothing changes in year 1 (pay bonuses follow a settlement)
@@ -199,3 +244,19 @@ def test_case_payment_lowers_charges_per_admission_from_year_one(county):
     paid = year_one(county, [{"type": "case_payment", **SRC}])
     for level in ("township", "county"):
         assert paid[f"charges_per_admission_{level}"] < base[f"charges_per_admission_{level}"]
+
+
+def test_capitation_brings_chronic_follow_ups_to_primary_care_through_outreach(county):
+    base = year_one(county, [])
+    paid = year_one(county, [{"type": "chronic_capitation", "per_head": 300, **SRC},
+                             {"type": "global_budget", **SRC}])
+    assert paid["chronic_managed_rate"] > base["chronic_managed_rate"]
+
+
+def test_kept_failures_try_the_county_again_rather_than_go_to_the_city(county):
+    base = year_one(county, [])
+    held = year_one(county, [{"type": "global_budget", **SRC}])
+    capped = year_one(county, [{"type": "global_budget", "out_of_county_included": False, **SRC}])
+    assert base["failed_care_kept"] == 0 and held["failed_care_kept"] > 0
+    assert held["out_of_county_inpatient_share"] < capped["out_of_county_inpatient_share"]
+    assert held["admissions_per_capita_city"] < base["admissions_per_capita_city"]

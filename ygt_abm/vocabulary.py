@@ -71,6 +71,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
                        "township centre, as a recovery stay there (count)"),
     "declined_admissions": ("推诿", "admissions a provider declined although the case needed one, sending the "
                             "patient up a level (count)"),
+    "failed_care_kept": ("留治", "failed care a township centre or county hospital kept rather than referred "
+                         "up: the patient, not referred, may try the same level again (count)"),
     "oop_per_episode": ("次均自付费用", "out-of-pocket yuan ÷ episodes with at least one contact"),
     "family_doctor_signup_rate": ("家庭医生签约率", "residents with a family-doctor contract ÷ residents"),
     "key_population_signup_rate": ("重点人群签约率", "residents 65+ or with a chronic condition who have a "

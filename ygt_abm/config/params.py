@@ -423,6 +423,17 @@ class ProviderParams(Strict):
         "doi 10.1080/13696998.2017.1336448); DRG in Beijing did not change readmissions (Jian et al., Health Aff "
         "2015): no source for the size; range 0–0.5", ge=0, le=2,
     )
+    outreach_pull: float = assumed(
+        0.3, "utility, for a chronic patient's follow-up at the village clinic or township centre, of the primary "
+        "team's full outreach (calls, reminders, home visits: 随访); the same size as chronic_disease_management's "
+        "followup_utility. No source found; range 0.1–0.5", ge=0, le=3,
+    )
+    outreach_cost_yuan: float = assumed(
+        170.0, "the primary team's cost of full outreach to one chronic patient a year: the service standard's "
+        "four face-to-face follow-ups (国家基本公共卫生服务规范 3rd ed., 2017) at the part of a township visit's price "
+        "(84.7 yuan) that is staff time, half; effort cost is exponential across patients. No source for the "
+        "cost itself; range 80–340", gt=0,
+    )
     adjustment_rate: float = assumed(
         0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "

@@ -140,20 +140,18 @@ class ChronicCapitation(Intervention):
 
     Primary care is paid ``per_head`` yuan a year for each managed chronic patient: by the fund, or, where
     the community holds a global budget, out of that budget (AH §6 sets it 在医共体…总额预算指标下), as a
-    transfer from the county hospitals; primary teams reach out to their chronic patients
-    (``outreach_utility`` for primary chronic follow-ups). Mechanism: primary care earns from keeping
-    chronic patients managed, so more follow-ups happen at the village and township; without a budget the
-    primary-care share of the fund rises by the payment itself."""
+    transfer from the county hospitals. Mechanism: primary care earns from keeping chronic patients managed,
+    so primary teams reach out to more of them (随访, ``processes/provision.py``) and more follow-ups happen at
+    the village and township; without a budget the primary-care share of the fund rises by the payment
+    itself."""
 
     name = "chronic_capitation"
 
     class Params(InterventionParams):
         per_head: float = Field(ge=0, le=10_000, description="yuan per managed chronic patient a year")
-        outreach_utility: float = Field(0.2, ge=0, le=3)
 
     def apply(self, levers, year):
         levers.capitation_per_chronic[self.county_ids] = self.p.per_head
-        levers.chronic_primary_bonus[self.county_ids] += self.p.outreach_utility
 
 
 @register

@@ -8,7 +8,8 @@ type t is assembled here, and only here, in three layers by how often its terms 
   where same-disease same-payment applies, 同病同价同付) + policy shifts: chronic follow-ups at primary care
   (``chronic_primary_bonus``, 慢病管理) and minor illness at the city hospital (``city_bypass_shift``);
 * weekly (``static_utility``): + β_quality[t] × perceived quality of ℓ, + the usual provider's pull
-  when ℓ is the usual level, + the family doctor's pull toward primary care for contracted residents;
+  when ℓ is the usual level, + the family doctor's pull toward primary care for contracted residents,
+  + the primary team's outreach (``outreach_pull`` × its share, ``provision``) for chronic follow-ups there;
 * each round (``round_utility``): + β_wait[t] × expected wait (a referred patient's where slots are
   reserved), − ``bypass_penalty`` for a contracted resident going above the township unreferred (首诊);
   options with no slot left, below the level an episode was referred to, or that refused it are out.
@@ -124,6 +125,11 @@ class Choice(Process):
         self.chooser = Chooser(ep.resident, ep.kind, row, ep.village, ep.county, pop.insured, pop.belief,
                                pop.usual_level, pop.family_doctor)
         self.static = static_utility(self.table, self.chooser, self.options, self.taste)
+        outreach = model.practice.outreach
+        if outreach.any():  # the primary team's outreach (随访, provision) pulls chronic follow-ups to primary care
+            chronic = np.flatnonzero(ep.kind == CHRONIC)
+            pull = (outreach[ep.county[chronic]] * model.params.providers.outreach_pull).astype(np.float32)
+            self.static[chronic] += pull[:, None] * (self.options.level[ep.village[chronic]] <= TOWNSHIP)
 
     def care_round(self, model, week, rnd) -> None:
         """Each open episode picks self-care or a reachable option with room (multinomial logit)."""

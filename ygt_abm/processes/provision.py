@@ -9,7 +9,7 @@ and, where a global budget makes the community the budget holder, of the fund mo
 holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
 appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admissions are paid by case
 (DRG/DIP) the facility earns a case rate that follows severity less than the resources a case uses do
-(``processes/payment.py``), so what a case is worth depends on its severity. Four decisions:
+(``processes/payment.py``), so what a case is worth depends on its severity. Six decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
   admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
@@ -53,6 +53,26 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   the negative of the cost share (revenue no longer follows intensity); a budget the community holds makes the
   fund's part of the charges its own money. Both cut intensity; appraisal, by adding to the weight, limits the
   cut. Less intensity lowers charges and the chance care succeeds (``intensity_capability_loss``).
+* **Referring failed care up** (上转 or 留治): where care fails at a township centre or county hospital the
+  treating doctor refers the patient up a level, unless the provider keeps the case: the patient is not
+  referred and may try the same level again. Keeping is worth to the provider its net value of another
+  contact, plus, where the budget's result bears it, the holder's part of the fund's payment saved at the
+  level above, less its weight times the patient's extra out-of-pocket cost. Fee-for-service practice is the
+  observed referral, so only the excess over fee-for-service's value counts, against its weight times a harm
+  exponential across patients (``redirect_harm_yuan``: a second try where care has failed once). A
+  community budget that bears out-of-county spending keeps failed cases in the county (县域内); a cap on
+  in-county spending only keeps none; appraisal limits it.
+* **Outreach to chronic patients** (随访): the primary team chooses the share of its full outreach effort to
+  give; full outreach makes a chronic patient's follow-ups at the village clinic or township centre
+  ``outreach_pull`` more attractive, so (logit) a share s(1 − s) × pull more of the patient's follow-ups come
+  to primary care, s being the primary share of chronic contacts so far, and as much more of them are managed.
+  What that is worth to the provider: each follow-up brought to the township centre earns its net value
+  there, spares the holder its part of the fund's payment at the county hospital, and spares the patient
+  the difference in out-of-pocket cost (at the provider's weight); each patient brought under management
+  earns the capitation (按人头付费). The effort's cost is exponential across patients
+  (``outreach_cost_yuan`` the mean for full outreach), so the share given is ``1 − exp(−excess / cost)``,
+  the excess being the value over fee-for-service's at baseline prices (fee-for-service practice is the
+  observed outreach). A held budget, capitation and appraisal raise it.
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
 what it does is ``model.practice`` (``state/practice.py``).
@@ -66,16 +86,19 @@ from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.base import Process
 from ygt_abm.processes.payment import contact_payments, resource_use
 from ygt_abm.state.practice import SEVERITY_BANDS, band_midpoints, severity_band
-from ygt_abm.vocabulary import CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, SERIOUS, TOWNSHIP
+from ygt_abm.vocabulary import (
+    CHRONIC, CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, PRIMARY_CARE, SERIOUS, TOWNSHIP, VILLAGE,
+)
 
 
 class Provision(Process):
-    """Providers' admission threshold, declining and intensity, set yearly from how they are paid."""
+    """Providers' admission threshold, declining, intensity, referral down and up, and outreach, set yearly from how they are paid."""
 
     name = "provision"
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
              "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
-             "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment")  # what contacts earn
+             "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment",  # what contacts earn
+             "capitation_per_chronic")
     round_streams = ("decline",)
 
     def init(self, model) -> None:
@@ -84,19 +107,27 @@ class Provision(Process):
         self.ffs_value = marginal_admission_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
         self.ffs_intensity_value = intensity_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
+        self.baseline = baseline
+        self.ffs_keep = keep_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
 
     def start_year(self, model) -> None:
-        """This year's admission threshold, declining and intensity, part of the way to what providers now prefer."""
+        """This year's admission threshold, declining, intensity, referral down and up, and outreach, part of the way to what providers now prefer."""
         params, lev, practice = model.params, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
         appraisal = settlement_appraisal(lev)
         value = marginal_admission_value(params, lev, retention, appraisal)
         intensity = preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value)
+        shift = followup_shift(params.providers, primary_chronic_share(model.process("treatment")))
+        ffs_outreach = outreach_value(params, self.baseline, no_budget(model.region.n_counties),
+                                      np.zeros(model.region.n_counties), shift)
         preferred = (admission_threshold(params.providers, value, self.ffs_value),
                      decline_share(params, lev, retention), intensity,
-                     step_down_share(params, lev, retention, appraisal, practice.intensity))
+                     step_down_share(params, lev, retention, appraisal, practice.intensity),
+                     keep_share(params, lev, retention, appraisal, self.ffs_keep),
+                     outreach_share(params.providers, outreach_value(params, lev, retention, appraisal, shift),
+                                    ffs_outreach))
         for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity,
-                                    practice.step_down), preferred):
+                                    practice.step_down, practice.keep, practice.outreach), preferred):
             current += params.providers.adjustment_rate * (target - current)
 
     def care_round(self, model, week, rnd) -> None:
@@ -256,3 +287,60 @@ def step_down_share(params, levers, retention: np.ndarray, appraisal: np.ndarray
     weight = p.patient_benefit_weight + appraisal
     excess = np.maximum(gain / weight - oop_change, 0.0)
     return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
+
+
+def keep_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+    """(county, level, kind) what keeping a failed case (another contact here instead of a referral up) is
+    worth to the provider: its net value of the contact, the holder's part of the fund's payment saved a
+    level up where the budget's result bears it, less its weight times the patient's extra out-of-pocket cost;
+    in yuan of the patient's harm (divided by the weight)."""
+    price, fund, value = _net_values(params, levers, retention)
+    oop = price - fund
+    covered = np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
+    above_fund, above_oop = np.zeros_like(fund), np.zeros_like(oop)
+    above_fund[:, :CITY], above_oop[:, :CITY] = fund[:, 1:], oop[:, 1:]
+    above_fund[:, COUNTY] *= covered[:, None]  # the city: borne only by a budget that covers it
+    weight = (params.providers.patient_benefit_weight + appraisal)[:, None, None]
+    return (value + retention[:, :, None] * above_fund) / weight - (oop - above_oop)
+
+
+def keep_share(params, levers, retention: np.ndarray, appraisal: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
+    """(county, level, kind) share of failed care at township centres and county hospitals the provider keeps
+    rather than refers up: the cases whose harm from a second try (exponential across patients) is worth less
+    to it than keeping gains it over fee-for-service practice."""
+    excess = np.maximum(keep_value(params, levers, retention, appraisal) - ffs_value, 0.0)
+    share = 1.0 - np.exp(-excess / params.providers.redirect_harm_yuan)
+    share[:, VILLAGE] = share[:, CITY] = 0.0  # village doctors are not held to the budget; the city is the top
+    return share
+
+
+def primary_chronic_share(treatment) -> float:
+    """Share of chronic contacts so far at village clinics and township centres (one half before any)."""
+    chronic = treatment.contacts_by_level_type[:, CHRONIC]
+    return float(chronic[list(PRIMARY_CARE)].sum() / chronic.sum()) if chronic.sum() else 0.5
+
+
+def followup_shift(p, primary_share: float) -> float:
+    """Share of a chronic patient's follow-ups that full outreach brings to primary care: the logit's
+    s(1 − s) times the outreach's pull."""
+    return primary_share * (1.0 - primary_share) * p.outreach_pull
+
+
+def outreach_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, shift: float) -> np.ndarray:
+    """(county,) what full outreach to one chronic patient a year is worth to the primary team: the follow-ups
+    it brings from the county hospital to the township centre, each worth the centre's net value, the holder's
+    part of the fund's payment at the hospital, and the patient's out-of-pocket saving at the provider's
+    weight; and the capitation of the patients it brings under management."""
+    price, fund, value = _net_values(params, levers, retention)
+    oop = (price - fund)[:, :, OUTPATIENT]
+    weight = params.providers.patient_benefit_weight + appraisal
+    per_followup = (value[:, TOWNSHIP, OUTPATIENT] + retention[:, COUNTY] * fund[:, COUNTY, OUTPATIENT]
+                    + weight * (oop[:, COUNTY] - oop[:, TOWNSHIP]))
+    followups = params.illness.chronic_followups_per_year * shift
+    return followups * per_followup + levers.capitation_per_chronic * shift
+
+
+def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
+    """(county,) share of full outreach the primary team gives: the patients whose outreach costs it less than
+    it gains over fee-for-service practice (cost exponential across patients)."""
+    return 1.0 - np.exp(-np.maximum(value - ffs_value, 0.0) / p.outreach_cost_yuan)

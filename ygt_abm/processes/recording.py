@@ -150,6 +150,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "self_referrals_up": c.self_referrals_up.copy(),
         "referrals_down": c.referrals_down.copy(),
         "declined_admissions": c.declined_admissions.copy(),
+        "failed_care_kept": c.kept_after_failure.copy(),
         "remote_consultations_per_1000": _share(1000.0 * c.remote_consultations, residents),
         "oop_per_episode": _share(c.oop, c.care_episodes),
         "family_doctor_signup_rate": _share(count(population.family_doctor), residents),

@@ -6,8 +6,9 @@ intensity (服务缩水, ``provision``) treats with less capability. Where the c
 a share of the outpatient contacts at village clinics and township centres that would fail (stream
 ``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
 treated them (the same draw against its success chance); the fund pays the consultation (``payment``).
-An episode out of the facility's scope, whose care failed, or whose admission the provider declined (推诿, ``provision``; sent up by the doctor), moves
-up a level: a formal referral by the treating doctor (上转; stream ``referral``,
+An episode out of the facility's scope, whose care failed, or whose admission the provider declined (推诿,
+``provision``; sent up by the doctor), moves up a level, unless the provider keeps a failed case (留治,
+``provision``; stream ``keep``: not referred, it may try the same level again); otherwise it moves up: a formal referral by the treating doctor (上转; stream ``referral``,
 more often for residents with a family doctor) or a self-referral; at the city hospital it ends
 unresolved. Episodes still open after the last round end unresolved (if they had care) or unmet.
 Chronic follow-ups at primary care count toward the year's managed chronic patients (慢病规范管理).
@@ -28,7 +29,7 @@ class Treatment(Process):
 
     name = "treatment"
     reads = ("remote_consultation_share",)
-    round_streams = ("treatment", "referral")  # and, where a county consults remotely, "consultation"
+    round_streams = ("treatment", "referral")  # and, where needed, "consultation" (remote) and "keep" (留治)
 
     def init(self, model) -> None:
         self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
@@ -78,6 +79,11 @@ class Treatment(Process):
 
         failed = ~success
         up = failed & (lvl < CITY)
+        if model.practice.keeps_failed_care():  # the provider keeps the case: no referral, a second try (留治)
+            kept = up & in_scope & ~rnd.declined & (rnd.draw("keep")[act] < model.practice.keep[county, lvl, kind])
+            up &= ~kept
+            ep.min_level[act[kept]] = lvl[kept]
+            counters.add(counters.kept_after_failure, county[kept])
         formal_share = np.where(pop.family_doctor[ep.resident[act]], care.formal_referral_share_contracted,
                                 care.formal_referral_share)
         formal = up & ((rnd.uniforms["referral"][act] < formal_share) | rnd.declined)
@@ -85,7 +91,7 @@ class Treatment(Process):
         counters.add(counters.self_referrals_up, county[up & ~formal])
         ep.min_level[act[up]] = lvl[up] + 1
         ep.referred[act[formal]] = True
-        ep.end(act[failed & ~up], UNRESOLVED)
+        ep.end(act[failed & (lvl == CITY)], UNRESOLVED)
 
     def end_week(self, model, week) -> None:
         """Episodes still open end unresolved (had care) or unmet."""

@@ -32,6 +32,7 @@ class YearCounters:
     settled_outpatient_charges: np.ndarray  # (county,) their total price, yuan
     inappropriate_admissions: np.ndarray  # (county, level) admissions below the appropriate-admission severity
     declined_admissions: np.ndarray  # (county,) appropriate admissions a provider declined, sending the patient up
+    kept_after_failure: np.ndarray  # (county,) failed care a provider kept rather than referred up (留治)
     remote_consultations: np.ndarray  # (county,) primary-care contacts discussed with the lead hospital remotely
 
     @classmethod

@@ -16,16 +16,24 @@ class ProviderPractice:
     intensity: np.ndarray  # (county, level, contact kind) resources per contact ÷ fee-for-service practice's (服务缩水)
     step_down: np.ndarray  # (county,) share of the county hospitals' successful admissions referred down beyond the
     #                        policy's rate, for their recovery at the home township centre (下转)
+    keep: np.ndarray  # (county, level, contact kind) share of failed care not referred up: the patient may try the
+    #                   same level again (留治)
+    outreach: np.ndarray  # (C,) primary teams' outreach to their chronic patients, a share of the full effort (随访)
 
     @classmethod
     def fee_for_service(cls, n_counties: int) -> "ProviderPractice":
         """Pre-reform practice: every serious case admitted where first seen, with the usual intensity."""
         return cls(np.zeros((n_counties, N_LEVELS)), np.zeros((n_counties, N_LEVELS, SEVERITY_BANDS)),
-                   np.ones((n_counties, N_LEVELS, 2)), np.zeros(n_counties))
+                   np.ones((n_counties, N_LEVELS, 2)), np.zeros(n_counties), np.zeros((n_counties, N_LEVELS, 2)),
+                   np.zeros(n_counties))
 
     def departs_from_fee_for_service(self) -> bool:
         """Whether any provider admits or declines differently from fee-for-service practice (in a round)."""
         return bool(self.admission_threshold.any() or self.decline.any())
+
+    def keeps_failed_care(self) -> bool:
+        """Whether any provider keeps failed care rather than referring it up."""
+        return bool(self.keep.any())
 
     def cuts_intensity(self) -> bool:
         """Whether any provider delivers less than fee-for-service intensity."""
