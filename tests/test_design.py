@@ -59,6 +59,21 @@ def test_latin_hypercube_samples_fill_every_stratum_and_are_reproducible(tmp_pat
     assert sorted(np.floor((values[:, 1] - 0.01) / 0.01).astype(int)) == list(range(10))
 
 
+def test_sobol_samples_are_balanced_and_reproducible(tmp_path):
+    tail = """\
+        samples:
+          method: sobol
+          n: 16
+          bounds:
+            choice.family_doctor: [0.0, 1.0]
+            beliefs.word_of_mouth_rate: [0.01, 0.11]
+        """
+    a, b = _load(tmp_path, tail), _load(tmp_path, tail)
+    assert [p.values for p in a.points] == [p.values for p in b.points]
+    first = np.array([p.values["choice.family_doctor"] for p in a.points])
+    assert np.bincount(np.floor(first * 4).astype(int), minlength=4).tolist() == [4, 4, 4, 4]  # balanced quarters
+
+
 def test_a_bad_sweep_value_names_the_sweep_line_and_the_value(tmp_path):
     with pytest.raises(ConfigError) as info:
         _load(tmp_path, """\

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 KEYS = ["scenario", "point", "county", "year", "metric"]
 
-# Two-sided 97.5% Student-t quantiles; between table entries the smaller dof's (larger, conservative) value.
-_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-         15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}
-
-
 def t_quantile(dof: int) -> float:
-    """97.5% quantile of Student's t with ``dof`` degrees of freedom (conservative between table rows)."""
-    if dof < 1:
-        return float("nan")
-    if dof > 120:
-        return 1.960
-    return _T975[max(k for k in _T975 if k <= dof)]
+    """97.5% quantile of Student's t with ``dof`` degrees of freedom (two-sided 95% intervals); nan below 1."""
+    return float(stats.t.ppf(0.975, dof)) if dof >= 1 else float("nan")
 
 
 def interval(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:

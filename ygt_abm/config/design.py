@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.stats import qmc
 
 from ygt_abm.config.experiment import Experiment, deep_merge, nested
 from ygt_abm.streams import Streams
@@ -48,8 +49,10 @@ def design_points(experiment: Experiment) -> list[Point]:
 
 
 def _unit_samples(method: str, n: int, dims: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points in the unit cube: independent uniforms, a Latin hypercube (one sample in each of n equal
+    strata per dimension), or a scrambled Sobol sequence (low discrepancy; balanced when n is a power of 2)."""
     if method == "uniform":
         return rng.random((n, dims))
-    # Latin hypercube: one sample in each of n equal strata per dimension, strata shuffled per dimension.
-    strata = np.column_stack([rng.permutation(n) for _ in range(dims)])
-    return (strata + rng.random((n, dims))) / n
+    if method == "sobol":
+        return qmc.Sobol(dims, scramble=True, rng=rng).random(n)
+    return qmc.LatinHypercube(dims, rng=rng).random(n)

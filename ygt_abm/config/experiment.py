@@ -140,7 +140,7 @@ MAX_RUNS = 200_000
 class Samples(Strict):
     """Parameter samples for sensitivity analysis: ``n`` points inside ``bounds``."""
 
-    method: Literal["latin_hypercube", "uniform"] = "latin_hypercube"
+    method: Literal["latin_hypercube", "sobol", "uniform"] = "latin_hypercube"
     n: int = Field(ge=1, le=100_000)
     bounds: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high]")
 
