@@ -223,6 +223,34 @@ def plot(
 
 
 @app.command()
+def sensitivity(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file whose samples are a morris or saltelli design")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
+    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    figure: Annotated[bool, typer.Option(help="also draw the figures")] = True,
+) -> None:
+    """Run a sensitivity design through the experiment runner (resumable, any executor) and rank the
+    parameters by what they do to the headline indicators and to each package's effect: Morris μ* or Sobol
+    indices with 95% bootstrap intervals (sensitivity.csv, figures/sensitivity.png, and the run's tables)."""
+    import pandas as pd
+
+    from ygt_abm.analysis.sensitivity import ranking
+
+    resolved = _load(experiment)
+    samples = resolved.experiment.samples
+    if samples is None or not samples.sensitivity():
+        typer.echo(f"{experiment}: samples.method must be morris or saltelli for a sensitivity analysis "
+                   f"(found {samples.method if samples else 'no samples'})", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    run(experiment, out_dir, workers, scheduler, None, figure)
+    target = out_dir or Path("results") / resolved.experiment.name
+    table = pd.read_csv(target / "sensitivity.csv")
+    typer.echo(ranking(table).round(4).to_string())
+    out.print(f"sensitivity indices in {target}/sensitivity.csv")
+
+
+@app.command()
 def fit(
     targets: Annotated[Path | None, typer.Option(help="calibration target file \\[default: the shipped targets]")] = None,
     population: Annotated[int, typer.Option(help="residents per county")] = 300_000,

@@ -11,6 +11,7 @@ from ygt_abm.analysis.attainment import attainment_table
 from ygt_abm.analysis.backflow import backflow_table
 from ygt_abm.analysis.decomposition import decomposition_table
 from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
+from ygt_abm.analysis.sensitivity import sensitivity_table
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.plan import with_point_values
@@ -22,8 +23,8 @@ FLOAT = "%.6g"
 
 
 def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, figure: bool = True) -> pd.DataFrame:
-    """Write summary, paired differences, backflow, decomposition, price elasticities and attainment tables
-    (those that apply) and the main figure; return the summary."""
+    """Write summary, paired differences, backflow, decomposition, price elasticities, attainment and
+    sensitivity tables (those that apply) and the figures; return the summary."""
     out = Path(out)
     exp = resolved.experiment
     summary = summarize(kpis)
@@ -52,6 +53,10 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     attainment = attainment_table(kpis, resolved.packages)
     if not attainment.empty:
         write(attainment, "attainment.csv", float_format=FLOAT)
+    sensitivity = sensitivity_table(kpis, resolved, seed=exp.seed)
+    if not sensitivity.empty:
+        write_csv(sensitivity, out / "sensitivity.csv", float_format=FLOAT)  # by parameter, not by point
+        written.append("sensitivity.csv")
     if figure:
         from ygt_abm.figures.results import plot_results
 

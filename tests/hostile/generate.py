@@ -110,7 +110,7 @@ EXPERIMENTS = {
     "zero samples": GOOD + "samples: {n: 0, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
     "samples bounds reversed": GOOD + "samples: {n: 2, bounds: {finance.outpatient_reimbursement.village: [0.9, 0.7]}}\n",
     "samples unknown parameter": GOOD + "samples: {n: 2, bounds: {finance.nothing: [0.7, 0.9]}}\n",
-    "samples unknown method": GOOD + "samples: {method: sobol, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
+    "samples unknown method": GOOD + "samples: {method: halton, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
     "sweep unknown parameter": GOOD + "sweep: {finance.nothing: [1, 2]}\n",
     "sweep value of the wrong type": GOOD + "sweep: {finance.outpatient_reimbursement.village: [high]}\n",
     "sweep value out of range": GOOD + "sweep: {finance.outpatient_reimbursement.village: [1.5]}\n",

@@ -1,4 +1,5 @@
-"""Sweep points: the cartesian grid of a ``sweep``, or the ``samples`` of a sensitivity design.
+"""Sweep points: the cartesian grid of a ``sweep``, or the ``samples`` of a design (quasi-random, or a
+Morris or Saltelli design for sensitivity indices, drawn by SALib).
 
 Every point is a named set of parameter values (dotted names) laid over each scenario's parameters.
 Samples are drawn from the experiment's root seed, so the design is the same on every machine.
@@ -40,12 +41,32 @@ def design_points(experiment: Experiment) -> list[Point]:
     if experiment.samples:
         s = experiment.samples
         names = list(s.bounds)
-        unit = _unit_samples(s.method, s.n, len(names), Streams(experiment.seed).get("samples"))
-        low = np.array([s.bounds[n][0] for n in names])
-        high = np.array([s.bounds[n][1] for n in names])
-        values = low + unit * (high - low)
+        rng = Streams(experiment.seed).get("samples")
+        if s.sensitivity():
+            values = sensitivity_samples(s, rng)
+        else:
+            unit = _unit_samples(s.method, s.n, len(names), rng)
+            low = np.array([s.bounds[n][0] for n in names])
+            high = np.array([s.bounds[n][1] for n in names])
+            values = low + unit * (high - low)
         return [Point(f"s{i:04d}", {n: float(v) for n, v in zip(names, row)}) for i, row in enumerate(values)]
     return [Point(BASE)]
+
+
+def salib_problem(samples) -> dict:
+    """SALib's description of a design's parameters and bounds."""
+    names = list(samples.bounds)
+    return {"num_vars": len(names), "names": names, "bounds": [list(samples.bounds[n]) for n in names]}
+
+
+def sensitivity_samples(samples, rng: np.random.Generator) -> np.ndarray:
+    """(points, parameters) of a Morris or Saltelli design, drawn by SALib from ``rng``."""
+    from SALib.sample import morris, sobol
+
+    problem = salib_problem(samples)
+    if samples.method == "morris":
+        return morris.sample(problem, samples.n, num_levels=samples.levels, seed=rng)
+    return sobol.sample(problem, samples.n, calc_second_order=samples.second_order, seed=rng)
 
 
 def _unit_samples(method: str, n: int, dims: int, rng: np.random.Generator) -> np.ndarray:

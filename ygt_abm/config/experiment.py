@@ -138,11 +138,21 @@ MAX_RUNS = 200_000
 
 
 class Samples(Strict):
-    """Parameter samples for sensitivity analysis: ``n`` points inside ``bounds``."""
+    """Parameter samples: ``n`` points inside ``bounds`` for a sweep-like study (``uniform``,
+    ``latin_hypercube``, ``sobol``: a scrambled Sobol sequence), or a sensitivity design whose indices every
+    report computes (``sensitivity.csv``): ``morris`` (elementary effects, Morris 1991: ``n`` trajectories of
+    D + 1 points on a grid of ``levels``) or ``saltelli`` (Sobol indices, Saltelli 2002/2010: ``n`` base
+    samples, n × (D + 2) points, n × (2D + 2) with ``second_order``; n a power of 2)."""
 
-    method: Literal["latin_hypercube", "sobol", "uniform"] = "latin_hypercube"
+    method: Literal["latin_hypercube", "sobol", "uniform", "morris", "saltelli"] = "latin_hypercube"
     n: int = Field(ge=1, le=100_000)
     bounds: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high]")
+    levels: int = Field(4, ge=2, le=20, description="morris: grid levels (even)")
+    second_order: bool = Field(False, description="saltelli: also the second-order indices")
+
+    def sensitivity(self) -> bool:
+        """Whether the design is one sensitivity indices are computed from."""
+        return self.method in ("morris", "saltelli")
 
     @field_validator("bounds")
     @classmethod

@@ -11,6 +11,7 @@ from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure
 from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
 from ygt_abm.figures.save import save_figure
+from ygt_abm.figures.sensitivity import sensitivity_figure
 from ygt_abm.vocabulary import is_variant
 
 
@@ -27,7 +28,8 @@ def plot_results(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame | N
         figures["paired_differences"] = lambda: differences_figure(main, reference, packages)
     tables = {"backflow": ("backflow_summary.csv", backflow_figure),
               "decomposition": ("decomposition.csv", decomposition_figure),
-              "attainment": ("attainment.csv", attainment_figure)}
+              "attainment": ("attainment.csv", attainment_figure),
+              "sensitivity": ("sensitivity.csv", sensitivity_figure)}
     for name, (table, draw) in tables.items():
         if (out / table).is_file():
             figures[name] = lambda table=table, draw=draw: draw(pd.read_csv(out / table))
