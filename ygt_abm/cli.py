@@ -223,6 +223,34 @@ def plot(
 
 
 @app.command()
+def calibrate(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file with a calibration section")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
+    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+) -> None:
+    """Fit the parameters the calibration section names to the calibration targets (Optuna; each trial a
+    baseline run through the experiment runner; the study in an RDB storage, so a killed calibration resumes):
+    trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit.md, fit.csv and fit.png in --out."""
+    from ygt_abm.experiment.calibrate import calibrate as run_calibration
+    from ygt_abm.experiment.executors import executor_for
+
+    resolved = _load(experiment)
+    if resolved.experiment.calibration is None:
+        typer.echo(f"{experiment}: no calibration section (what to fit: calibration.search)", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
+
+    def progress(done: int, total: int) -> None:
+        out.print(f"trial {done}/{total}")
+
+    with executor_for(workers, scheduler) as executor:
+        result = run_calibration(resolved, target, executor=executor, progress=progress)
+    typer.echo((target / "fit.md").read_text(encoding="utf-8"))
+    out.print(f"best {result.best}; {len(result.ensemble)} trials within tolerance; results in {target}/")
+
+
+@app.command()
 def sensitivity(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file whose samples are a morris or saltelli design")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,

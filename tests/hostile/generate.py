@@ -112,6 +112,11 @@ EXPERIMENTS = {
     "samples unknown parameter": GOOD + "samples: {n: 2, bounds: {finance.nothing: [0.7, 0.9]}}\n",
     "samples unknown method": GOOD + "samples: {method: halton, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
     "sweep unknown parameter": GOOD + "sweep: {finance.nothing: [1, 2]}\n",
+    "calibration unknown parameter": GOOD + "calibration: {search: {finance.nothing: [0.7, 0.9]}}\n",
+    "calibration bound out of range": GOOD + "calibration: {search: {finance.outpatient_reimbursement.village: [0.7, 1.9]}}\n",
+    "calibration with samples": GOOD + "calibration: {search: {choice.usual_provider: [0, 1]}}\n"
+                                "samples: {n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
+    "calibration sampler unknown": GOOD + "calibration: {search: {choice.usual_provider: [0, 1]}, sampler: grid}\n",
     "sweep value of the wrong type": GOOD + "sweep: {finance.outpatient_reimbursement.village: [high]}\n",
     "sweep value out of range": GOOD + "sweep: {finance.outpatient_reimbursement.village: [1.5]}\n",
     "record episodes as text": GOOD + "record_episodes: sometimes\n",

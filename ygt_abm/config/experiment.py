@@ -137,6 +137,13 @@ class Scenario(Strict):
 MAX_RUNS = 200_000
 
 
+def _ordered_bounds(bounds: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    for name, (low, high) in bounds.items():
+        if not low < high:
+            raise ValueError(f"{name}: expected [low, high] with low < high")
+    return bounds
+
+
 class Samples(Strict):
     """Parameter samples: ``n`` points inside ``bounds`` for a sweep-like study (``uniform``,
     ``latin_hypercube``, ``sobol``: a scrambled Sobol sequence), or a sensitivity design whose indices every
@@ -154,13 +161,25 @@ class Samples(Strict):
         """Whether the design is one sensitivity indices are computed from."""
         return self.method in ("morris", "saltelli")
 
-    @field_validator("bounds")
-    @classmethod
-    def _ordered_bounds(cls, bounds: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        for name, (low, high) in bounds.items():
-            if not low < high:
-                raise ValueError(f"{name}: expected [low, high] with low < high")
-        return bounds
+    _ordered = field_validator("bounds")(classmethod(lambda cls, bounds: _ordered_bounds(bounds)))
+
+
+class Calibration(Strict):
+    """What ``ygt-abm calibrate`` fits (Optuna): the parameters searched within bounds, to the calibration
+    targets (pre-reform baseline figures only: reform effects are for validation, never for tuning)."""
+
+    search: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high] searched")
+    targets: str | None = Field(None, description="calibration target file, relative to this file (default: the "
+                                "shipped targets)")
+    roles: list[Literal["calibrated", "check"]] = Field(
+        default_factory=lambda: ["calibrated"], min_length=1,
+        description="targets whose distance enters the loss (mean of ((simulated − target) ÷ tolerance)²)")
+    trials: int = Field(50, ge=1, le=10_000, strict=True, description="complete trials to reach (a rerun goes on)")
+    sampler: Literal["tpe", "cmaes", "random"] = "tpe"
+    storage: str | None = Field(None, description="Optuna RDB URL, e.g. postgresql://… on a cluster (default: "
+                                "sqlite file study.db in the output folder)")
+
+    _ordered = field_validator("search")(classmethod(lambda cls, bounds: _ordered_bounds(bounds)))
 
 
 class Experiment(Strict):
@@ -180,6 +199,8 @@ class Experiment(Strict):
     sweep: dict[str, list[Any]] = Field(
         default_factory=dict, description="dotted parameter → values; every combination is a sweep point")
     samples: Samples | None = None
+    calibration: Calibration | None = Field(None, description="for ygt-abm calibrate: parameters to fit to the "
+                                            "calibration targets (one baseline scenario, no sweep or samples)")
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
                                   "(episodes whose chosen level moved down) can be counted against the reference; "
                                   "not for decomposition variants")
@@ -200,6 +221,8 @@ class Experiment(Strict):
             raise ValueError(f"reference {self.reference!r} is not a scenario (expected one of: {', '.join(names)})")
         if self.sweep and self.samples:
             raise ValueError("give either sweep or samples, not both")
+        if self.calibration and (self.sweep or self.samples or len(self.scenarios) > 1):
+            raise ValueError("a calibration fits one baseline scenario: no sweep, samples or other scenarios")
         empty = [k for k, v in self.sweep.items() if not v]
         if empty:
             raise ValueError(f"sweep values must not be empty: {', '.join(empty)}")

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ygt_abm.config.design import design_points
+from ygt_abm.config.design import Point, design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
@@ -66,6 +66,16 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
                     (base, ("parameters",)),
                     (scenario_node, ("scenarios", index)),  # checks spanning all parameters
                 ])
+    if experiment.calibration:  # each searched parameter must be valid at both ends of its range
+        search_node = doc["calibration"].get("search")
+        merged = deep_merge(DEFAULTS, _plain(base))
+        for name, bounds in experiment.calibration.search.items():
+            for bound in bounds:
+                ends = Point("bound", {name: bound})
+                try:
+                    ModelParameters.model_validate(deep_merge(merged, ends.overrides()))
+                except ValidationError as exc:
+                    problems += _design_problems(exc, file, search_node, ("calibration", "search"), ends)
     problems += _check_world_files(experiment, file, doc)
     interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
     problems = early + problems

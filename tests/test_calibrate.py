@@ -1,0 +1,101 @@
+"""Calibration: Optuna searches the named parameters for the baseline closest to the targets, resumes from
+its storage, and writes the calibrated parameters, the ensemble and the fit."""
+
+import textwrap
+
+import optuna
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ygt_abm.cli import app
+from ygt_abm.config.params import ModelParameters
+from ygt_abm.experiment.calibrate import calibrate, open_study
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.runner import run_experiment
+
+KNOWN = 9.0  # chronic follow-ups a year the "real" county has; the calibration must find it again
+
+EXPERIMENT = """\
+name: recover
+seed: 3
+replicates: 1
+years: 1
+warmup_years: 0
+world: {kind: synthetic, population: 3000, townships: 2}
+scenarios:
+  - name: baseline
+calibration:
+  targets: targets.yaml
+  search:
+    illness.chronic_followups_per_year: [2.0, 16.0]
+  trials: TRIALS
+  sampler: tpe
+"""
+
+
+@pytest.fixture(scope="module")
+def synthetic_targets(tmp_path_factory):
+    """Targets simulated with the known value (the same county and seed), then forgotten."""
+    folder = tmp_path_factory.mktemp("truth")
+    truth = folder / "truth.yaml"
+    truth.write_text(EXPERIMENT.split("calibration:")[0] + f"parameters:\n  illness:\n    chronic_followups_per_year: "
+                     f"{KNOWN}\n", encoding="utf-8")
+    kpis = run_experiment(load_experiment(truth), folder / "out")
+    visits = kpis[kpis["metric"] == "visits_per_capita"]["value"].mean()
+    return textwrap.dedent(f"""\
+        calibration_targets:
+          - name: visits per person per year
+            indicator: visits_per_capita
+            value: {visits}
+            tolerance: 0.1
+            source: simulated with chronic_followups_per_year = {KNOWN}
+            role: calibrated
+            by: the test
+        """)
+
+
+def write(folder, trials: int, targets: str):
+    (folder / "targets.yaml").write_text(targets, encoding="utf-8")
+    config = folder / "recover.yaml"
+    config.write_text(EXPERIMENT.replace("TRIALS", str(trials)), encoding="utf-8")
+    return config
+
+
+def test_calibration_recovers_a_known_parameter_from_targets_it_produced(tmp_path, synthetic_targets):
+    assert ModelParameters().illness.chronic_followups_per_year != KNOWN
+    config = write(tmp_path, 14, synthetic_targets)
+    result = CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    best = pd.read_csv(tmp_path / "out" / "trials.csv").sort_values("loss").iloc[0]
+    assert best["illness.chronic_followups_per_year"] == pytest.approx(KNOWN, abs=1.5)
+    calibrated = (tmp_path / "out" / "calibrated.yaml").read_text(encoding="utf-8")
+    assert "parameters:" in calibrated and "chronic_followups_per_year" in calibrated
+    fit = pd.read_csv(tmp_path / "out" / "fit.csv")
+    assert fit["within"].all()  # the best trial meets the target
+    assert "ensemble:" in (tmp_path / "out" / "ensemble.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "fit.png").is_file()
+
+
+def test_a_calibration_killed_mid_trial_resumes_from_its_storage_and_finishes(tmp_path, synthetic_targets):
+    out = tmp_path / "out"
+    calibrate(load_experiment(write(tmp_path, 2, synthetic_targets)), out)
+    first = sorted(p.stat().st_mtime_ns for p in (out / "trials").rglob("*.parquet"))
+    resolved = load_experiment(write(tmp_path, 4, synthetic_targets))
+    cut = open_study(resolved, out).ask()  # a trial asked and never told: the process was killed
+    cut.suggest_float("illness.chronic_followups_per_year", 2.0, 16.0)
+    result = calibrate(resolved, out)
+    study = optuna.load_study(study_name="recover", storage=f"sqlite:///{out / 'study.db'}")
+    states = [t.state for t in study.trials]
+    assert states.count(optuna.trial.TrialState.COMPLETE) == 4 and len(result.trials) == 4
+    assert states.count(optuna.trial.TrialState.FAIL) == 1  # the cut trial, run again with the same value
+    assert cut.params in [t.params for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    # the trials finished before the kill were not run again
+    assert sorted(p.stat().st_mtime_ns for p in (out / "trials").rglob("*.parquet"))[:len(first)] == first
+
+
+def test_calibrate_needs_a_calibration_section(tmp_path):
+    config = tmp_path / "plain.yaml"
+    config.write_text(EXPERIMENT.split("calibration:")[0], encoding="utf-8")
+    result = CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no calibration section" in result.output

@@ -1,0 +1,166 @@
+"""Calibration (``ygt-abm calibrate``): search the parameters an experiment's ``calibration`` names, within
+their bounds, for the baseline that best matches the calibration targets, with Optuna.
+
+Each trial is the experiment's baseline with the trial's parameter values, run through the experiment
+runner (any executor; its run folder under ``trials/`` resumes like any run). Its loss is the mean over the
+measured targets of the chosen roles of ((simulated mean − target) ÷ tolerance)², so a loss below 1 means
+the targets are, on average, within tolerance. The study lives in an Optuna RDB storage (a SQLite file in the
+output folder by default, a database URL on a cluster), so a killed calibration resumes: trials already told
+are kept, and a trial cut off mid-run is run again with the same values (its finished runs are reused).
+
+Outputs: ``trials.csv`` (every trial: values, loss, targets within tolerance), ``calibrated.yaml`` (the best
+trial's values as experiment ``parameters``), ``fit.md``/``fit.csv``/``fit.png`` (the best trial's fit), and
+``ensemble.yaml`` (every trial whose measured targets are all within tolerance: parameter uncertainty).
+Calibrate to baseline targets only: reform effects are for validation, never for tuning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ygt_abm.analysis.fit import fit_table
+from ygt_abm.config.design import Point
+from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
+from ygt_abm.config.params import ModelParameters
+from ygt_abm.config.targets import TARGETS_FILE, load_targets
+from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.results.store import write_atomic, write_csv
+
+STUDY_FILE = "study.db"
+
+
+@dataclass
+class CalibrationResult:
+    trials: pd.DataFrame  # every complete trial: number, loss, within, and the searched values
+    best: dict[str, float]  # the best trial's values
+    fit: pd.DataFrame  # the best trial's fit table
+    ensemble: list[dict[str, float]]  # the values of every trial whose measured targets are all within tolerance
+
+
+def trial_experiment(resolved: ResolvedExperiment, values: dict[str, float]) -> ResolvedExperiment:
+    """The experiment's baseline with ``values`` (dotted parameter → value) laid over its parameters."""
+    overrides = Point("trial", values).overrides()
+    scenario = resolved.scenario_names[0]
+    params = ModelParameters.model_validate(deep_merge(resolved.parameters(scenario).model_dump(mode="json"), overrides))
+    experiment = resolved.experiment.model_copy(update={"calibration": None})
+    return ResolvedExperiment(experiment, {(scenario, point.name): params for point in resolved.points},
+                              resolved.points, resolved.path, resolved.interventions, resolved.packages)
+
+
+def loss(fit: pd.DataFrame, roles: list[str]) -> float:
+    """Mean of ((simulated − target) ÷ tolerance)² over the measured targets of ``roles``."""
+    used = fit[fit["role"].isin(roles) & fit["mean"].notna()]
+    if used.empty:
+        raise ValueError(f"no measured target has a role in {roles}")
+    return float((((used["mean"] - used["value"]) / used["tolerance"]) ** 2).mean())
+
+
+def _sampler(name: str, seed: int):
+    import optuna
+
+    if name == "cmaes":
+        return optuna.samplers.CmaEsSampler(seed=seed)
+    if name == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    return optuna.samplers.TPESampler(seed=seed)
+
+
+def open_study(resolved: ResolvedExperiment, out: Path):
+    """The study in its storage, created or resumed; a trial left running by a killed calibration is marked
+    failed and its values queued again."""
+    import optuna
+    from optuna.trial import TrialState
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    cal = resolved.experiment.calibration
+    storage = cal.storage or f"sqlite:///{(Path(out) / STUDY_FILE).resolve()}"
+    study = optuna.create_study(study_name=resolved.experiment.name, storage=storage, load_if_exists=True,
+                                sampler=_sampler(cal.sampler, resolved.experiment.seed), direction="minimize")
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+        study.enqueue_trial(trial.params, skip_if_exists=False)
+    return study
+
+
+def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=None) -> CalibrationResult:
+    """Run trials until the study has ``calibration.trials`` complete ones; write the outputs in ``out``."""
+    from optuna.trial import TrialState
+
+    cal = resolved.experiment.calibration
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    base_dir = resolved.path.parent if resolved.path else Path(".")
+    targets = load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE)
+    study = open_study(resolved, out)
+    complete = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+    while complete < cal.trials:
+        trial = study.ask()
+        values = {name: trial.suggest_float(name, low, high) for name, (low, high) in cal.search.items()}
+        folder = out / "trials" / f"t{trial.number:04d}"
+        kpis = run_experiment(trial_experiment(resolved, values), folder, executor=executor)
+        fit = fit_table(kpis, targets)
+        write_csv(fit, folder / "fit.csv", float_format="%.6g")
+        measured = fit[fit["mean"].notna()]
+        trial.set_user_attr("within", int(measured["within"].astype(bool).sum()))
+        trial.set_user_attr("measured", len(measured))
+        study.tell(trial, loss(fit, cal.roles))
+        complete += 1
+        if progress is not None:
+            progress(complete, cal.trials)
+    return write_outputs(study, resolved, out)
+
+
+def write_outputs(study, resolved: ResolvedExperiment, out: Path) -> CalibrationResult:
+    """trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit (fit.md, fit.csv, fit.png)."""
+    from optuna.trial import TrialState
+
+    from ygt_abm.analysis.fit import fit_markdown
+    from ygt_abm.figures.fit import fit_figure
+    from ygt_abm.figures.save import FORMATS, save_figure
+
+    names = list(resolved.experiment.calibration.search)
+    done = sorted(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)), key=lambda t: t.number)
+    trials = pd.DataFrame([{"trial": t.number, "loss": t.value, "within": t.user_attrs.get("within"),
+                            "measured": t.user_attrs.get("measured"), **{n: t.params[n] for n in names}}
+                           for t in done])
+    write_csv(trials, out / "trials.csv", float_format="%.8g")
+    best = min(done, key=lambda t: (t.value, t.number))
+    fit = pd.read_csv(out / "trials" / f"t{best.number:04d}" / "fit.csv")
+    write_csv(fit, out / "fit.csv", float_format="%.6g")
+    markdown = fit_markdown(fit)
+    write_atomic(out / "fit.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
+    save_figure(fit_figure(fit), out / "fit", FORMATS)
+    header = (f"# Calibrated by `ygt-abm calibrate` ({resolved.experiment.name}): trial {best.number} of "
+              f"{len(done)}, loss {best.value:.4g}, {best.user_attrs.get('within')} of "
+              f"{best.user_attrs.get('measured')} measured targets within tolerance (fit.md).\n"
+              "# Use it as an experiment's `parameters:` (baseline targets only; reforms are for validation).\n")
+    _write_yaml(out / "calibrated.yaml", header, {"parameters": Point("best", dict(best.params)).overrides()})
+    ensemble = [dict(t.params) for t in done if t.user_attrs.get("within") == t.user_attrs.get("measured")]
+    _write_yaml(out / "ensemble.yaml", "# Every trial whose measured targets are all within tolerance: the "
+                "parameter sets an experiment can run over (parameter uncertainty).\n",
+                {"ensemble": [Point("member", values).overrides() for values in ensemble]})
+    return CalibrationResult(trials, dict(best.params), fit, ensemble)
+
+
+def _write_yaml(path: Path, header: str, data: dict) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buffer = io.StringIO()
+    yaml.dump(_plain_numbers(data), buffer)
+    write_atomic(path, lambda tmp: tmp.write_text(header + buffer.getvalue(), encoding="utf-8"))
+
+
+def _plain_numbers(data):
+    if isinstance(data, dict):
+        return {k: _plain_numbers(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain_numbers(v) for v in data]
+    return float(data) if isinstance(data, (float, np.floating)) else data
