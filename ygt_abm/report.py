@@ -13,6 +13,7 @@ from ygt_abm.analysis.decomposition import decomposition_table
 from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
 from ygt_abm.analysis.sensitivity import sensitivity_table
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
+from ygt_abm.analysis.uncertainty import uncertainty_table
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.experiment.plan import with_point_values
 from ygt_abm.experiment.runner import config_digest, plan, run_episodes
@@ -23,8 +24,8 @@ FLOAT = "%.6g"
 
 
 def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, figure: bool = True) -> pd.DataFrame:
-    """Write summary, paired differences, backflow, decomposition, price elasticities, attainment and
-    sensitivity tables (those that apply) and the figures; return the summary."""
+    """Write summary, paired differences, uncertainty over an ensemble, backflow, decomposition, price
+    elasticities, attainment and sensitivity tables (those that apply) and the figures; return the summary."""
     out = Path(out)
     exp = resolved.experiment
     summary = summarize(kpis)
@@ -38,6 +39,9 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     reference = exp.reference_scenario
     if len(resolved.scenario_names) > 1:
         write(paired_differences(kpis, reference), "paired_differences.csv", float_format=FLOAT)
+    if exp.ensemble and len(resolved.scenario_names) > 1:  # by scenario, not by point: members are pooled
+        write_csv(uncertainty_table(kpis, reference), out / "uncertainty.csv", float_format=FLOAT)
+        written.append("uncertainty.csv")
     if exp.record_episodes and len(resolved.scenario_names) > 1:
         runs = list(dict.fromkeys((s.scenario, s.point, s.replicate) for s in plan(resolved) if not is_variant(s.scenario)))
         table = backflow_table(lambda s, p, r: run_episodes(out, resolved, s, p, r), runs, reference)

@@ -112,6 +112,8 @@ EXPERIMENTS = {
     "samples unknown parameter": GOOD + "samples: {n: 2, bounds: {finance.nothing: [0.7, 0.9]}}\n",
     "samples unknown method": GOOD + "samples: {method: halton, n: 2, bounds: {finance.outpatient_reimbursement.village: [0.7, 0.9]}}\n",
     "sweep unknown parameter": GOOD + "sweep: {finance.nothing: [1, 2]}\n",
+    "ensemble file missing": GOOD + "ensemble: no-such-ensemble.yaml\n",
+    "ensemble with a sweep": GOOD + "ensemble: x.yaml\nsweep: {choice.usual_provider: [0.2, 0.4]}\n",
     "calibration unknown parameter": GOOD + "calibration: {search: {finance.nothing: [0.7, 0.9]}}\n",
     "calibration bound out of range": GOOD + "calibration: {search: {finance.outpatient_reimbursement.village: [0.7, 1.9]}}\n",
     "calibration with samples": GOOD + "calibration: {search: {choice.usual_provider: [0, 1]}}\n"

@@ -1,5 +1,5 @@
-"""Sweep points: the cartesian grid of a ``sweep``, or the ``samples`` of a design (quasi-random, or a
-Morris or Saltelli design for sensitivity indices, drawn by SALib).
+"""Sweep points: the cartesian grid of a ``sweep``, the ``samples`` of a design (quasi-random, or a Morris
+or Saltelli design for sensitivity indices, drawn by SALib), or the members of a calibrated ``ensemble``.
 
 Every point is a named set of parameter values (dotted names) laid over each scenario's parameters.
 Samples are drawn from the experiment's root seed, so the design is the same on every machine.
@@ -50,7 +50,31 @@ def design_points(experiment: Experiment) -> list[Point]:
             high = np.array([s.bounds[n][1] for n in names])
             values = low + unit * (high - low)
         return [Point(f"s{i:04d}", {n: float(v) for n, v in zip(names, row)}) for i, row in enumerate(values)]
+    if experiment.ensemble:
+        return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(ensemble_members(experiment.ensemble))]
     return [Point(BASE)]
+
+
+def ensemble_members(path) -> list[dict[str, Any]]:
+    """The parameter sets of an ensemble file (``ensemble:`` a list of nested parameter mappings)."""
+    from ruamel.yaml import YAML
+
+    with open(path, encoding="utf-8") as handle:
+        doc = YAML(typ="safe").load(handle)
+    members = doc.get("ensemble") if isinstance(doc, dict) else None
+    if not isinstance(members, list) or not members or not all(isinstance(m, dict) for m in members):
+        raise ValueError(f"{path}: expected `ensemble:` a non-empty list of parameter mappings (as ygt-abm "
+                         "calibrate writes)")
+    return members
+
+
+def flat(nested_values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}}`` → ``{"a.b": 1}``."""
+    out: dict[str, Any] = {}
+    for key, value in nested_values.items():
+        name = f"{prefix}{key}"
+        out.update(flat(value, name + ".") if isinstance(value, dict) else {name: value})
+    return out
 
 
 def salib_problem(samples) -> dict:

@@ -199,6 +199,8 @@ class Experiment(Strict):
     sweep: dict[str, list[Any]] = Field(
         default_factory=dict, description="dotted parameter → values; every combination is a sweep point")
     samples: Samples | None = None
+    ensemble: str | None = Field(None, description="an ensemble file of ygt-abm calibrate (ensemble.yaml, relative "
+                                 "to this file): every member is a point, so results carry parameter uncertainty")
     calibration: Calibration | None = Field(None, description="for ygt-abm calibrate: parameters to fit to the "
                                             "calibration targets (one baseline scenario, no sweep or samples)")
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
@@ -221,7 +223,9 @@ class Experiment(Strict):
             raise ValueError(f"reference {self.reference!r} is not a scenario (expected one of: {', '.join(names)})")
         if self.sweep and self.samples:
             raise ValueError("give either sweep or samples, not both")
-        if self.calibration and (self.sweep or self.samples or len(self.scenarios) > 1):
+        if self.ensemble and (self.sweep or self.samples):
+            raise ValueError("give one of sweep, samples or ensemble")
+        if self.calibration and (self.sweep or self.samples or self.ensemble or len(self.scenarios) > 1):
             raise ValueError("a calibration fits one baseline scenario: no sweep, samples or other scenarios")
         empty = [k for k, v in self.sweep.items() if not v]
         if empty:

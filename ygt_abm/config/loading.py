@@ -38,9 +38,15 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
         raise ConfigError([Problem(file, 1, "(top level)", "expected a mapping of experiment settings")])
     experiment, early = _experiment_settings(doc, file)
     experiment = _resolve_world_paths(experiment, path.parent)
-    points = design_points(experiment)
+    if experiment.ensemble:
+        experiment = experiment.model_copy(update={"ensemble": str(path.parent / experiment.ensemble)})
+    try:
+        points = design_points(experiment)
+    except (OSError, ValueError) as exc:  # an ensemble file missing or not one
+        line, _ = line_of(doc, ("ensemble",))
+        raise ConfigError([Problem(file, line or 1, "ensemble", str(exc))]) from None
     design_node = doc.get("sweep") or (doc.get("samples") or CommentedMap()).get("bounds") or CommentedMap()
-    design_prefix = ("sweep",) if experiment.sweep else ("samples", "bounds")
+    design_prefix = ("sweep",) if experiment.sweep else ("ensemble",) if experiment.ensemble else ("samples", "bounds")
 
     problems: list[Problem] = []
     base = doc.get("parameters") or CommentedMap()

@@ -85,7 +85,7 @@ def attainment_figure(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability across replicates (replicate uncertainty only)")
+    ax.set_xlabel("probability across runs (replicates, and ensemble members where the experiment has them)")
     skipped = len(table) - len(rows)
     fig.suptitle("Target attainment (attainment.csv)" + (f"; {skipped} targets fall outside the simulated "
                                                          "years" if skipped else ""), fontsize=10)

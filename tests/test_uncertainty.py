@@ -1,0 +1,86 @@
+"""Parameter uncertainty: an experiment runs over a calibrated ensemble, and a package's effect is reported
+with replicate and parameter uncertainty apart and combined."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ygt_abm.analysis.uncertainty import uncertainty_table
+from ygt_abm.config.files import ConfigError
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.report import write_reports
+
+
+def kpis(member_effects, noise, replicates=4):
+    rows = []
+    rng = np.random.default_rng(0)
+    for m, effect in enumerate(member_effects):
+        for r in range(replicates):
+            base = 0.5 + rng.normal(0, noise)
+            for scenario, value in (("baseline", base), ("reform", base + effect + rng.normal(0, noise))):
+                rows.append({"scenario": scenario, "point": f"e{m:04d}", "replicate": r, "county": "C", "year": 1,
+                             "metric": "primary_care_visit_share", "value": value})
+    return pd.DataFrame(rows)
+
+
+def test_members_that_disagree_make_the_parameter_interval_wide_and_replicates_do_not():
+    row = uncertainty_table(kpis([0.1, 0.2, 0.3], 0.001), "baseline").iloc[0]
+    assert row["mean"] == pytest.approx(0.2, abs=0.002) and row["members"] == 3 and row["replicates"] == 4
+    assert row["parameter_share"] > 0.99
+    assert row["parameter_high"] - row["parameter_low"] > 10 * (row["replicate_high"] - row["replicate_low"])
+    assert row["combined_low"] <= row["parameter_low"] and row["combined_high"] >= row["parameter_high"]
+
+
+def test_members_that_agree_leave_only_replicate_noise():
+    row = uncertainty_table(kpis([0.2] * 30, 0.01, replicates=10), "baseline").iloc[0]
+    assert row["parameter_share"] < 0.3  # what spread there is between members is replicate noise
+    assert row["replicate_low"] < 0.2 < row["replicate_high"]
+
+
+EXPERIMENT = """\
+name: ensemble-small
+seed: 5
+replicates: 2
+years: 1
+warmup_years: 0
+world: {kind: synthetic, population: 3000, townships: 2}
+reference: baseline
+ensemble: ensemble.yaml
+scenarios:
+  - {name: baseline, policy: baseline}
+  - name: budget
+    interventions: [{type: global_budget, source: test}]
+"""
+
+ENSEMBLE = """\
+ensemble:
+  - choice: {usual_provider: 0.3}
+    providers: {redirect_harm_yuan: 500.0}
+  - choice: {usual_provider: 0.7}
+    providers: {redirect_harm_yuan: 2000.0}
+"""
+
+
+def test_an_experiment_runs_every_member_of_an_ensemble_and_reports_the_effect_with_both_uncertainties(tmp_path):
+    (tmp_path / "ensemble.yaml").write_text(ENSEMBLE, encoding="utf-8")
+    config = tmp_path / "e.yaml"
+    config.write_text(EXPERIMENT, encoding="utf-8")
+    resolved = load_experiment(config)
+    assert [p.name for p in resolved.points] == ["e0000", "e0001"]
+    assert resolved.parameters("budget", "e0001").providers.redirect_harm_yuan == 2000.0
+    kpis = run_experiment(resolved, tmp_path / "out")
+    write_reports(resolved, tmp_path / "out", kpis, figure=False)
+    table = pd.read_csv(tmp_path / "out" / "uncertainty.csv")
+    assert set(table["scenario"]) == {"budget"} and (table["members"] == 2).all()
+    assert {"replicate_low", "parameter_low", "combined_low", "parameter_share"} <= set(table.columns)
+    assert "choice.usual_provider" in kpis.columns  # each row says its member's values
+
+
+def test_a_missing_ensemble_file_is_reported_at_its_line(tmp_path):
+    config = tmp_path / "e.yaml"
+    config.write_text(EXPERIMENT, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_experiment(config)
+    problem = info.value.problems[0]
+    assert problem.line == 8 and problem.field == "ensemble" and "ensemble.yaml" in problem.message
