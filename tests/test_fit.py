@@ -56,12 +56,18 @@ def test_elasticities_come_from_the_experiments_table_or_are_not_measured():
     assert measured.loc[0, "mean"] == -1.4 and measured.loc[0, "within"] and "✓" in fit_markdown(measured)
 
 
+def test_a_growth_target_is_the_mean_yearly_relative_change():
+    data = kpis({"village_doctors": [1000.0, 950.0, 902.5]}, runs=1)  # −5% a year (the offset is 0.01 × −1)
+    table = fit_table(data, [target(indicator="village_doctors", measure="growth", value=-0.05, tolerance=0.01)])
+    assert table.loc[0, "mean"] == pytest.approx(-0.05, abs=1e-4) and table.loc[0, "within"]
+
+
 def test_the_shipped_targets_name_their_sources_and_what_was_fitted_to_them():
     targets = load_targets()
     assert len(targets) >= 15
     assert all(t.source for t in targets)
     assert all(t.by for t in targets if t.role == "calibrated")
-    assert {t.measure for t in targets} == {"value", "drift", "elasticity"}
+    assert {t.measure for t in targets} == {"value", "drift", "growth", "elasticity"}
 
 
 def test_a_target_measured_nowhere_or_calibrated_by_nothing_is_refused():

@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from ygt_abm.processes.recording import county_indicators
+from ygt_abm.processes.recording import county_indicators, facility_indicators
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
@@ -39,8 +41,18 @@ def test_indicators_follow_their_definitions():
     c.settled_outpatient_visits[0], c.settled_outpatient_charges[0] = 25, 500.0
     c.inpatient_resources[0] = [0.0, 240.0, 0.0, 900.0]  # the township was paid a case rate above its charges
     costs = np.array([[50.0, 100.0, 0.0, 2000.0]])
+    c.older_first_contacts[0] = [3, 3, 3, 1]  # four of ten older patients went first to a hospital
     got = county_indicators(c, _population(), fund, _doctors(), costs, np.array([0.25]))
+    facilities = SimpleNamespace(level=np.array([0, 0, 1, 2, 3]), county=np.array([0, 0, 0, 0, -1]),
+                                 visits=np.array([100.0, 300.0, 5000.0, 9000.0, 7.0]),
+                                 admissions=np.array([0.0, 0.0, 365.0, 730.0, 9.0]),
+                                 beds=np.array([0.0, 0.0, 10.0, 20.0, 100.0]))
+    got.update(facility_indicators(facilities, 1, np.zeros(5), np.array([1.0, 6.0, 8.0, 10.0])))
     assert set(got) == set(INDICATORS)
+    assert got["older_bypass_share"][0] == pytest.approx(0.4)
+    assert got["visits_per_village_clinic"][0] == 200 and got["visits_per_township_centre"][0] == 5000
+    assert got["admissions_per_township_centre"][0] == 365
+    assert got["bed_occupancy_township"][0] == pytest.approx(0.6) and got["bed_occupancy_county"][0] == pytest.approx(0.8)
     assert got["in_county_visit_rate"][0] == pytest.approx(0.9)
     assert got["primary_care_visit_share"][0] == pytest.approx(0.5)
     assert got["in_county_inpatient_share"][0] == pytest.approx(0.75)

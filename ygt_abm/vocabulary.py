@@ -109,6 +109,18 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "township_capability_standard_share": ("乡镇卫生院达到服务能力推荐标准比例", "township health centres whose "
                                            "capability for admissions is at least care.township_capability_standard "
                                            "÷ the county's township health centres, at year end"),
+    "older_bypass_share": ("45岁以上越过基层首诊比例", "episodes of residents aged 45 and over whose first contact "
+                           "was at a county or city hospital ÷ their episodes with a first contact"),
+    "visits_per_village_clinic": ("村卫生室年诊疗人次", "visits at the county's village clinics in the year (all "
+                                  "patients) ÷ village clinics"),
+    "visits_per_township_centre": ("乡镇卫生院年诊疗人次", "visits at the county's township health centres in the "
+                                   "year (all patients) ÷ township health centres"),
+    "admissions_per_township_centre": ("乡镇卫生院年住院人次", "admissions at the county's township health centres "
+                                       "in the year (recovery stays included) ÷ township health centres"),
+    "bed_occupancy_township": ("乡镇卫生院病床使用率", "admissions × facilities.length_of_stay_days ÷ (beds × 365) "
+                               "at the county's township health centres (a recovery stay counted as a full stay)"),
+    "bed_occupancy_county": ("县级医院病床使用率", "admissions × facilities.length_of_stay_days ÷ (beds × 365) at "
+                             "the county's hospitals"),
     "doctors_per_1000": ("每千人口医师数", "doctors working at the county's village clinics, township health centres "
                          "and county hospitals at year end, counted by their time there, per 1,000 residents"),
 }

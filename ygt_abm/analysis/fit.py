@@ -1,7 +1,8 @@
 """The fit of a baseline to the calibration targets: for each target, the simulated mean over runs (each
 county of each replicate is one run), its 95% t-interval, and whether the mean lies within the target's
 tolerance. Level targets average each run's recorded years (a stationary baseline); drift targets compare a
-run's last two years with its first two; elasticity targets come from the price-elasticity experiment's
+run's last two years with its first two; growth targets are the mean yearly relative change from the first
+recorded year to the last; elasticity targets come from the price-elasticity experiment's
 table (its first recorded year, as the studies measure it)."""
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def _measured(kpis: pd.DataFrame, target) -> pd.Series:
             edge = 2 if len(years) >= 4 else 1
             return float(years[-edge:].mean() - years[:edge].mean())
         return by_run.apply(drift)
+    if target.measure == "growth":
+        def growth(run: pd.Series) -> float:
+            years = run.sort_index(level="year").to_numpy()
+            return float((years[-1] / years[0]) ** (1.0 / (len(years) - 1)) - 1.0) if len(years) > 1 else np.nan
+        return by_run.apply(growth)
     return by_run.mean()
 
 

@@ -22,7 +22,7 @@ class CalibrationTarget(Strict):
     name: str = Field(min_length=3)
     indicator: str | None = Field(None, description="an indicator of `ygt-abm indicators`")
     of: list[str] | None = Field(None, description="measure the indicator's share of the sum of these")
-    measure: Literal["value", "drift", "elasticity"] = "value"
+    measure: Literal["value", "drift", "growth", "elasticity"] = "value"
     kind: Literal["outpatient", "inpatient"] | None = Field(None, description="elasticity: contact kind")
     level: Literal[LEVELS] | None = Field(None, description="elasticity: level whose price rises")
     value: float

@@ -17,11 +17,12 @@ from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
 from ygt_abm.vocabulary import (
-    CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, SERIOUS, TOWNSHIP, UNMET,
-    VILLAGE,
+    AGE_BANDS, CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, SERIOUS, TOWNSHIP,
+    UNMET, VILLAGE,
 )
 
 PRIMARY = list(PRIMARY_CARE)
+OLDER_BAND = AGE_BANDS.index("age_45_64")  # the bypass study's residents aged 45+ (Li, Chen, Khan 2021)
 
 
 class Recording(Process):
@@ -58,6 +59,8 @@ class Recording(Process):
                                   minlength=n_c * len(OUTCOMES)).reshape(n_c, len(OUTCOMES))
         c.add(c.care_episodes, ep.county[ep.contact])
         c.add(c.unmet, ep.county[ep.outcome == UNMET])
+        older = (model.population.age_band[ep.resident] >= OLDER_BAND) & (ep.first_level < N_LEVELS)
+        c.add_by_level(c.older_first_contacts, ep.county, ep.first_level.astype(np.int64), older)
         n_fac = len(model.facilities.level)
         self.last_week_served = (week.capacity - week.general - week.reserved).reshape(2, n_fac)  # visits, admissions
         visits = c.visits.sum(0) - self.before[0]
@@ -83,6 +86,8 @@ class Recording(Process):
         costs = facility_costs(model.counters, doctors, doctor_pay(model), model.params.providers.marginal_cost_share)
         standard = capability_standard_share(fac, n_c, model.params.care.township_capability_standard)
         values = county_indicators(model.counters, model.population, model.fund, doctors, costs, standard)
+        values.update(facility_indicators(fac, n_c, model.levers.extra_beds,
+                                          model.params.facilities.length_of_stay_days.array()))
         for ci, name in enumerate(model.region.county_names):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
@@ -116,6 +121,28 @@ def capability_standard_share(fac, n_counties: int, standard: float) -> np.ndarr
     meets = fac.capability[thc, SERIOUS] >= standard
     return _share(np.bincount(county, weights=meets, minlength=n_counties).astype(float),
                   np.bincount(county, minlength=n_counties).astype(float))
+
+
+def facility_indicators(fac, n_counties: int, extra_beds: np.ndarray, stay_days: np.ndarray) -> dict[str, np.ndarray]:
+    """(county,) the year's work of the county's facilities, per facility (all their patients): visits per
+    village clinic and per township centre, admissions per township centre, and bed occupancy."""
+    own = fac.county >= 0
+    county = np.where(own, fac.county, 0)
+
+    def total(level: int, weights: np.ndarray) -> np.ndarray:
+        mask = own & (fac.level == level)
+        return np.bincount(county[mask], weights=weights[mask], minlength=n_counties).astype(float)
+
+    ones = np.ones(len(fac.level))
+    bed_days = (fac.beds + extra_beds) * 365.0
+    return {
+        "visits_per_village_clinic": _share(total(VILLAGE, fac.visits), total(VILLAGE, ones)),
+        "visits_per_township_centre": _share(total(TOWNSHIP, fac.visits), total(TOWNSHIP, ones)),
+        "admissions_per_township_centre": _share(total(TOWNSHIP, fac.admissions), total(TOWNSHIP, ones)),
+        "bed_occupancy_township": _share(stay_days[TOWNSHIP] * total(TOWNSHIP, fac.admissions),
+                                         total(TOWNSHIP, bed_days)),
+        "bed_occupancy_county": _share(stay_days[COUNTY] * total(COUNTY, fac.admissions), total(COUNTY, bed_days)),
+    }
 
 
 def county_indicators(c: YearCounters, population: Population, fund: InsuranceFund, doctors: np.ndarray,
@@ -170,6 +197,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "settled_outpatient_cost_per_enrollee": _share(c.settled_outpatient_charges, enrollees),
         "inpatient_effective_reimbursement": _share(c.inpatient_fund.sum(1), c.inpatient_charges.sum(1)),
         "inpatient_fund_share": _share(c.inpatient_fund.sum(1), paid),
+        "older_bypass_share": _share(c.older_first_contacts[:, COUNTY:].sum(1), c.older_first_contacts.sum(1)),
         "doctors_per_1000": _share(1000.0 * doctors[:, :COUNTY + 1].sum(1), residents),
         "township_capability_standard_share": capability_standard,
     }

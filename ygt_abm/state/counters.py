@@ -33,6 +33,7 @@ class YearCounters:
     inappropriate_admissions: np.ndarray  # (county, level) admissions below the appropriate-admission severity
     declined_admissions: np.ndarray  # (county,) appropriate admissions a provider declined, sending the patient up
     kept_after_failure: np.ndarray  # (county,) failed care a provider kept rather than referred up (留治)
+    older_first_contacts: np.ndarray  # (county, level) episodes of residents aged 45+ by the level of first contact
     remote_consultations: np.ndarray  # (county,) primary-care contacts discussed with the lead hospital remotely
 
     @classmethod
@@ -40,7 +41,7 @@ class YearCounters:
         by_level = (n_counties, N_LEVELS)
         shapes = {"visits": by_level, "admissions": by_level, "charges": by_level, "reimbursed": by_level,
                   "inpatient_fund": by_level, "inpatient_charges": by_level, "capitation": by_level,
-                  "resources": by_level, "inpatient_resources": by_level,
+                  "resources": by_level, "inpatient_resources": by_level, "older_first_contacts": by_level,
                   "inappropriate_admissions": by_level, "episodes": (n_counties, N_EPISODE_TYPES),
                   "outcomes": (n_counties, len(OUTCOMES))}
         return cls(**{f.name: np.zeros(shapes.get(f.name, (n_counties,))) for f in fields(cls)})
