@@ -10,7 +10,8 @@ are kept, and a trial cut off mid-run is run again with the same values (its fin
 
 Outputs: ``trials.csv`` (every trial: values, loss, targets within tolerance), ``calibrated.yaml`` (the best
 trial's values as experiment ``parameters``), ``fit.md``/``fit.csv``/``fit.png`` (the best trial's fit), and
-``ensemble.yaml`` (every trial whose measured targets are all within tolerance: parameter uncertainty).
+``ensemble.yaml`` (every trial whose measured targets of the loss's roles are all within tolerance: parameter
+uncertainty).
 Calibrate to baseline targets only: reform effects are for validation, never for tuning.
 """
 
@@ -38,7 +39,7 @@ class CalibrationResult:
     trials: pd.DataFrame  # every complete trial: number, loss, within, and the searched values
     best: dict[str, float]  # the best trial's values
     fit: pd.DataFrame  # the best trial's fit table
-    ensemble: list[dict[str, float]]  # the values of every trial whose measured targets are all within tolerance
+    ensemble: list[dict[str, float]]  # the values of every trial whose measured targets of the roles are within tolerance
 
 
 def trial_experiment(resolved: ResolvedExperiment, values: dict[str, float]) -> ResolvedExperiment:
@@ -57,6 +58,12 @@ def loss(fit: pd.DataFrame, roles: list[str]) -> float:
     if used.empty:
         raise ValueError(f"no measured target has a role in {roles}")
     return float((((used["mean"] - used["value"]) / used["tolerance"]) ** 2).mean())
+
+
+def fits(fit: pd.DataFrame, roles: list[str]) -> bool:
+    """Whether every measured target of ``roles`` is within its tolerance."""
+    used = fit[fit["role"].isin(roles) & fit["mean"].notna()]
+    return bool(len(used)) and bool(used["within"].astype(bool).all())
 
 
 def _sampler(name: str, seed: int):
@@ -139,9 +146,10 @@ def write_outputs(study, resolved: ResolvedExperiment, out: Path) -> Calibration
               f"{best.user_attrs.get('measured')} measured targets within tolerance (fit.md).\n"
               "# Use it as an experiment's `parameters:` (baseline targets only; reforms are for validation).\n")
     _write_yaml(out / "calibrated.yaml", header, {"parameters": Point("best", dict(best.params)).overrides()})
-    ensemble = [dict(t.params) for t in done if t.user_attrs.get("within") == t.user_attrs.get("measured")]
-    _write_yaml(out / "ensemble.yaml", "# Every trial whose measured targets are all within tolerance: the "
-                "parameter sets an experiment can run over (parameter uncertainty).\n",
+    roles = resolved.experiment.calibration.roles
+    ensemble = [dict(t.params) for t in done if fits(pd.read_csv(out / "trials" / f"t{t.number:04d}" / "fit.csv"), roles)]
+    _write_yaml(out / "ensemble.yaml", "# Every trial whose measured targets of the loss's roles are all within "
+                "tolerance: the parameter sets an experiment can run over (parameter uncertainty).\n",
                 {"ensemble": [Point("member", values).overrides() for values in ensemble]})
     return CalibrationResult(trials, dict(best.params), fit, ensemble)
 
