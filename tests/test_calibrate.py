@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from ygt_abm.cli import app
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.experiment.calibrate import calibrate, open_study
+from ygt_abm.calibrate import calibrate, open_study
 from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.experiment.runner import run_experiment
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from ygt_abm.analysis.sensitivity import morris_indices, sobol_indices
 from ygt_abm.cli import app
-from ygt_abm.config.design import salib_problem, sensitivity_samples
+from ygt_abm.config.design import Point, salib_problem, sensitivity_samples
 from ygt_abm.config.experiment import Samples
 
 
@@ -62,6 +62,7 @@ samples:
   bounds:
     providers.redirect_harm_yuan: [300, 3000]
     choice.usual_provider: [0.2, 0.8]
+    levers.global_budget.retained_share: [0.0, 1.0]
 """
 
 
@@ -72,11 +73,23 @@ def test_ygt_abm_sensitivity_runs_the_design_and_writes_indices_for_levels_and_e
                                       "--no-figure"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out" / "sensitivity.csv")
-    assert set(table["parameter"]) == {"providers.redirect_harm_yuan", "choice.usual_provider"}
+    assert set(table["parameter"]) == {"providers.redirect_harm_yuan", "choice.usual_provider",
+                                       "levers.global_budget.retained_share"}
+    # a lever strength acts on the package only: at baseline its elementary effects are exactly zero
+    lever = table[(table["parameter"] == "levers.global_budget.retained_share") & (table["index"] == "mu_star")]
+    assert (lever[lever["scenario"] == "baseline"]["value"] == 0).all()
+    assert lever[lever["measure"] == "effect"]["value"].max() > 0
     assert set(table["measure"]) == {"level", "effect"} and set(table["index"]) == {"mu_star", "mu", "sigma"}
     assert (table.loc[table["index"] == "mu_star", "value"] >= 0).all()
     kpis = pd.read_parquet(tmp_path / "out" / "kpis.parquet")
     assert "providers.redirect_harm_yuan" in kpis.columns  # each row says its parameter values
+
+
+def test_a_lever_strength_sets_that_parameter_of_every_intervention_of_its_type():
+    point = Point("s0000", {"levers.global_budget.retained_share": 0.25, "choice.usual_provider": 0.5})
+    specs = [{"type": "global_budget", "retained_share": 1.0}, {"type": "case_payment"}]
+    assert point.apply_to(specs) == [{"type": "global_budget", "retained_share": 0.25}, {"type": "case_payment"}]
+    assert point.overrides() == {"choice": {"usual_provider": 0.5}}  # lever strengths are not model parameters
 
 
 def test_a_design_that_is_not_for_sensitivity_is_refused(tmp_path):

@@ -232,7 +232,7 @@ def calibrate(
     """Fit the parameters the calibration section names to the calibration targets (Optuna; each trial a
     baseline run through the experiment runner; the study in an RDB storage, so a killed calibration resumes):
     trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit.md, fit.csv and fit.png in --out."""
-    from ygt_abm.experiment.calibrate import calibrate as run_calibration
+    from ygt_abm.calibrate import calibrate as run_calibration
     from ygt_abm.experiment.executors import executor_for
 
     resolved = _load(experiment)

@@ -20,16 +20,38 @@ from ygt_abm.streams import Streams
 BASE = "base"
 
 
+#: a design's name for a lever strength: ``levers.<intervention type>.<parameter>`` sets that parameter of
+#: every intervention of that type a scenario has (a package's lever strengths, for sensitivity)
+LEVER_PREFIX = "levers."
+
+
 @dataclass(frozen=True)
 class Point:
     name: str
     values: dict[str, Any] = field(default_factory=dict)
 
     def overrides(self) -> dict[str, Any]:
+        """The point's model-parameter values, as a nested mapping (lever strengths left out)."""
         merged: dict[str, Any] = {}
         for dotted, value in self.values.items():
-            merged = deep_merge(merged, nested(dotted, value))
+            if not dotted.startswith(LEVER_PREFIX):
+                merged = deep_merge(merged, nested(dotted, value))
         return merged
+
+    def lever_overrides(self) -> dict[str, dict[str, Any]]:
+        """Intervention type → the nested parameter values the point gives its interventions."""
+        levers: dict[str, dict[str, Any]] = {}
+        for dotted, value in self.values.items():
+            if dotted.startswith(LEVER_PREFIX):
+                kind, _, parameter = dotted[len(LEVER_PREFIX):].partition(".")
+                levers[kind] = deep_merge(levers.get(kind, {}), nested(parameter, value))
+        return levers
+
+    def apply_to(self, interventions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``interventions`` (specs) with the point's lever strengths laid over those of their type."""
+        levers = self.lever_overrides()
+        return [deep_merge(spec, levers[spec.get("type")]) if spec.get("type") in levers else spec
+                for spec in interventions]
 
 
 def design_points(experiment: Experiment) -> list[Point]:

@@ -278,6 +278,16 @@ class ResolvedExperiment:
     def parameters(self, scenario: str, point: str = "base") -> ModelParameters:
         return self._parameters[(scenario, point)]
 
+    def interventions_at(self, scenario: str, point: str = "base") -> list[dict[str, Any]]:
+        """The scenario's interventions (specs) with the point's lever strengths (``levers.…`` in a design)."""
+        found = next((p for p in self.points if p.name == point), None)
+        specs = self.interventions[scenario]
+        return found.apply_to(specs) if found is not None else specs
+
+    def varies_levers(self) -> bool:
+        """Whether the design sets lever strengths (``levers.<type>.<parameter>``)."""
+        return any(p.lever_overrides() for p in self.points)
+
     def package(self, scenario: str):
         """The policy package of a scenario (None without one)."""
         return self.packages.get(scenario)

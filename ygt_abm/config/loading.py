@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ygt_abm.config.design import Point, design_points
+from ygt_abm.config.design import LEVER_PREFIX, Point, design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
@@ -76,6 +76,12 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
         search_node = doc["calibration"].get("search")
         merged = deep_merge(DEFAULTS, _plain(base))
         for name, bounds in experiment.calibration.search.items():
+            if name.startswith(LEVER_PREFIX):
+                line, _ = line_of(search_node, (name,))
+                problems.append(Problem(file, line or 1, dotted(("calibration", "search", name)),
+                                        "a calibration fits model parameters to the pre-reform baseline, not lever "
+                                        "strengths (reform effects are for validation)"))
+                continue
             for bound in bounds:
                 ends = Point("bound", {name: bound})
                 try:
@@ -84,6 +90,7 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
                     problems += _design_problems(exc, file, search_node, ("calibration", "search"), ends)
     problems += _check_world_files(experiment, file, doc)
     interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
+    problems += _lever_strength_problems(points, interventions, file, design_node, design_prefix, schemas)
     problems = early + problems
     if problems:
         raise ConfigError(_unique(problems))
@@ -125,6 +132,42 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
         interventions[scenario.name] = entries
         packages[scenario.name] = package
     return interventions, packages
+
+
+def _lever_strength_problems(points: list, interventions: dict, file: str, node: Any, prefix: tuple,
+                             schemas: Mapping[str, type[BaseModel]]) -> list[Problem]:
+    """A design's lever strengths (``levers.<type>.<parameter>``) must name an intervention some scenario has,
+    and give it values its parameters accept, at every point."""
+    varied = [name for name in (points[0].values if points else {}) if name.startswith(LEVER_PREFIX)]
+    problems: list[Problem] = []
+    present = {spec.get("type") for specs in interventions.values() for spec in specs}
+    for name in varied:
+        kind = name[len(LEVER_PREFIX):].split(".")[0]
+        line, _ = line_of(node, (name,))
+        if kind not in present:
+            problems.append(Problem(file, line or 1, dotted(prefix + (name,)),
+                                    f"no scenario has a {kind!r} intervention (levers.<type>.<parameter> sets a "
+                                    f"parameter of the scenarios' interventions of that type)"))
+    reported: set[str] = set()  # one problem per lever strength: its first bad value
+    for point in points:
+        for specs in interventions.values():
+            for spec in point.apply_to(specs):
+                kind = spec.get("type")
+                if kind not in schemas or not any(n.startswith(f"{LEVER_PREFIX}{kind}.") for n in varied):
+                    continue
+                try:
+                    schemas[kind].model_validate(spec)
+                except ValidationError as exc:
+                    for error in exc.errors():
+                        loc = f"{LEVER_PREFIX}{kind}." + ".".join(str(part) for part in error["loc"])
+                        name = next((n for n in varied if loc == n or loc.startswith(n + ".")), None)
+                        if name is None or name in reported:
+                            continue  # not the design's doing: reported with the scenario
+                        reported.add(name)
+                        line, _ = line_of(node, (name,))
+                        problems.append(Problem(file, line or 1, dotted(prefix + (name,)),
+                                                f"{message_of(error)} (value {point.values[name]!r})"))
+    return problems
 
 
 def _decompose(experiment: Experiment, resolved: dict, interventions: dict, packages: dict):

@@ -85,6 +85,8 @@ def config_digest(resolved: ResolvedExperiment) -> str:
         "record_episodes": exp.record_episodes,
         "split_counties": exp.split_counties,
     }
+    if resolved.varies_levers():  # only then: every other folder keeps the fingerprint it had before
+        payload["lever_strengths"] = {p.name: p.lever_overrides() for p in resolved.points}
     if exp.world.kind == "csv":  # a synthetic world has no files (and keeps the fingerprints it had before)
         payload["world_files"] = world_file_digests(exp.world)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -102,7 +104,7 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
     exp = resolved.experiment
     start = time.perf_counter()
     region = build_world(exp.world, exp.seed, spec.county)
-    interventions = [build(entry) for entry in resolved.interventions[spec.scenario]]
+    interventions = [build(entry) for entry in resolved.interventions_at(spec.scenario, spec.point)]
     model = CountyModel(region, resolved.parameters(spec.scenario, spec.point), seed=exp.seed,
                         replicate=spec.replicate, interventions=interventions,
                         record_episodes=exp.record_episodes and not is_variant(spec.scenario))

@@ -29,6 +29,7 @@ class Recording(Process):
     """Counts the week's episodes and outcomes, keeps the weekly series, writes the year's indicators."""
 
     name = "recording"
+    reads = ("extra_beds",)  # bed occupancy counts the beds policy added
 
     def init(self, model) -> None:
         self.records: list[dict] = []
