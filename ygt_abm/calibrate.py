@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ygt_abm.analysis.fit import fit_table
@@ -29,7 +28,7 @@ from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.config.targets import TARGETS_FILE, load_targets
 from ygt_abm.experiment.runner import run_experiment
-from ygt_abm.results.store import write_atomic, write_csv
+from ygt_abm.results.store import write_atomic, write_csv, write_yaml
 
 STUDY_FILE = "study.db"
 
@@ -145,30 +144,10 @@ def write_outputs(study, resolved: ResolvedExperiment, out: Path) -> Calibration
               f"{len(done)}, loss {best.value:.4g}, {best.user_attrs.get('within')} of "
               f"{best.user_attrs.get('measured')} measured targets within tolerance (fit.md).\n"
               "# Use it as an experiment's `parameters:` (baseline targets only; reforms are for validation).\n")
-    _write_yaml(out / "calibrated.yaml", header, {"parameters": Point("best", dict(best.params)).overrides()})
+    write_yaml({"parameters": Point("best", dict(best.params)).overrides()}, out / "calibrated.yaml", header)
     roles = resolved.experiment.calibration.roles
     ensemble = [dict(t.params) for t in done if fits(pd.read_csv(out / "trials" / f"t{t.number:04d}" / "fit.csv"), roles)]
-    _write_yaml(out / "ensemble.yaml", "# Every trial whose measured targets of the loss's roles are all within "
-                "tolerance: the parameter sets an experiment can run over (parameter uncertainty).\n",
-                {"ensemble": [Point("member", values).overrides() for values in ensemble]})
+    write_yaml({"ensemble": [Point("member", values).overrides() for values in ensemble]}, out / "ensemble.yaml",
+               "# Every trial whose measured targets of the loss's roles are all within tolerance: the parameter "
+               "sets an experiment\n# can run over (parameter uncertainty).\n")
     return CalibrationResult(trials, dict(best.params), fit, ensemble)
-
-
-def _write_yaml(path: Path, header: str, data: dict) -> None:
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.default_flow_style = False
-    buffer = io.StringIO()
-    yaml.dump(_plain_numbers(data), buffer)
-    write_atomic(path, lambda tmp: tmp.write_text(header + buffer.getvalue(), encoding="utf-8"))
-
-
-def _plain_numbers(data):
-    if isinstance(data, dict):
-        return {k: _plain_numbers(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_plain_numbers(v) for v in data]
-    return float(data) if isinstance(data, (float, np.floating)) else data

@@ -20,6 +20,10 @@ err = Console(stderr=True)
 out = Console()
 
 CONFIG_ERROR_EXIT = 2
+# Options several commands share
+OutFolder = Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")]
+Workers = Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")]
+Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")]
 
 
 def _version(value: bool) -> None:
@@ -111,9 +115,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
 @app.command()
 def run(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
-    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    out_dir: OutFolder = None,
+    workers: Workers = os.cpu_count() or 1,
+    scheduler: Scheduler = None,
     shard: Annotated[str | None, typer.Option(help="run only job-array slice I/N (0 ≤ I < N); then `collect`")] = None,
     figure: Annotated[bool, typer.Option(help="also draw the figures (figures/*.png; all formats: ygt-abm plot)")] = True,
 ) -> None:
@@ -178,7 +182,7 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
 @app.command()
 def collect(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
+    out_dir: OutFolder = None,
     figure: Annotated[bool, typer.Option(help="also draw the figures (figures/*.png; all formats: ygt-abm plot)")] = True,
 ) -> None:
     """Merge the runs of all shards into kpis.parquet and the summaries (fails if runs are missing)."""
@@ -225,9 +229,9 @@ def plot(
 @app.command()
 def calibrate(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file with a calibration section")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
-    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    out_dir: OutFolder = None,
+    workers: Workers = os.cpu_count() or 1,
+    scheduler: Scheduler = None,
 ) -> None:
     """Fit the parameters the calibration section names to the calibration targets (Optuna; each trial a
     baseline run through the experiment runner; the study in an RDB storage, so a killed calibration resumes):
@@ -253,9 +257,9 @@ def calibrate(
 @app.command()
 def sensitivity(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file whose samples are a morris or saltelli design")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="output directory \\[default: results/<name>]")] = None,
-    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")] = None,
+    out_dir: OutFolder = None,
+    workers: Workers = os.cpu_count() or 1,
+    scheduler: Scheduler = None,
     figure: Annotated[bool, typer.Option(help="also draw the figures")] = True,
 ) -> None:
     """Run a sensitivity design through the experiment runner (resumable, any executor) and rank the
@@ -290,7 +294,7 @@ def fit(
     elasticities: Annotated[Path | None, typer.Option(help="result folder of experiments/price-elasticities.yaml "
                                                            "(its elasticities.csv) for the elasticity targets")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/fit"),
-    workers: Annotated[int, typer.Option(min=1, show_default=False, help="local worker processes \\[default: all CPUs]")] = os.cpu_count() or 1,
+    workers: Workers = os.cpu_count() or 1,
 ) -> None:
     """Run the baseline (worlds × replicates, through the experiment runner, resumable) and report its fit to
     the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and

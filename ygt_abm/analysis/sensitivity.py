@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ygt_abm.analysis.summary import paired
 from ygt_abm.config.design import salib_problem
 from ygt_abm.vocabulary import HEADLINE_INDICATORS, is_variant
 
@@ -29,11 +30,8 @@ def point_outputs(kpis: pd.DataFrame, reference: str | None, metrics: tuple[str,
     region = region.reset_index()
     frames = [region.assign(measure="level")]
     if reference is not None and reference in set(region["scenario"]):
-        ref = region[region["scenario"] == reference].drop(columns="scenario")
-        paired = region[region["scenario"] != reference].merge(ref, on=["point", "replicate", "year", "metric"],
-                                                                suffixes=("", "_ref"))
-        frames.append(paired.assign(value=paired["value"] - paired["value_ref"], measure="effect")
-                      .drop(columns="value_ref"))
+        effect = paired(region, reference, on=["point", "replicate", "year", "metric"])
+        frames.append(effect.assign(value=effect["difference"], measure="effect"))
     both = pd.concat(frames, ignore_index=True)
     return both.groupby(["scenario", "measure", "metric", "year", "point"], sort=False)["value"].mean().reset_index()
 

@@ -27,12 +27,20 @@ def summarize(kpis: pd.DataFrame) -> pd.DataFrame:
     return interval(kpis, "value", KEYS)
 
 
+PAIRED_ON = ["point", "replicate", "county", "year", "metric"]
+
+
+def paired(kpis: pd.DataFrame, reference: str, on: list[str] = PAIRED_ON) -> pd.DataFrame:
+    """The rows of every scenario but ``reference``, each with ``difference`` = its value − the reference's at
+    the same ``on`` keys (same point and replicate: the same seeds, common random numbers)."""
+    ref = kpis[kpis["scenario"] == reference].drop(columns="scenario")
+    out = kpis[kpis["scenario"] != reference].merge(ref, on=on, suffixes=("", "_reference"))
+    out["difference"] = out["value"] - out["value_reference"]
+    return out
+
+
 def paired_differences(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     """scenario − reference per replicate (same seed), then mean and 95% t-interval of the difference."""
-    ref = kpis[kpis["scenario"] == reference].drop(columns="scenario")
-    other = kpis[kpis["scenario"] != reference]
-    paired = other.merge(ref, on=["point", "replicate", "county", "year", "metric"], suffixes=("", "_reference"))
-    paired["difference"] = paired["value"] - paired["value_reference"]
-    out = interval(paired, "difference", KEYS)
+    out = interval(paired(kpis, reference), "difference", KEYS)
     out.insert(1, "reference", reference)
     return out

@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from ygt_abm.analysis.summary import t_quantile
+from ygt_abm.analysis.summary import paired, t_quantile
 from ygt_abm.vocabulary import is_variant
 
 KEYS = ["scenario", "county", "year", "metric"]
-Z = 1.959963984540054  # the standard normal's 97.5% quantile
+Z = float(stats.norm.ppf(0.975))
 
 
 def uncertainty_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     """One row per scenario (not the reference), county, year and metric."""
-    data = kpis[~kpis["scenario"].map(is_variant)]
-    ref = data[data["scenario"] == reference].drop(columns="scenario")
-    paired = data[data["scenario"] != reference].merge(ref, on=["point", "replicate", "county", "year", "metric"],
-                                                       suffixes=("", "_ref"))
-    paired["difference"] = paired["value"] - paired["value_ref"]
-    per_member = paired.groupby(KEYS + ["point"], sort=False)["difference"].agg(["mean", "var", "count"]).reset_index()
+    differences = paired(kpis[~kpis["scenario"].map(is_variant)], reference)
+    per_member = differences.groupby(KEYS + ["point"], sort=False)["difference"].agg(["mean", "var", "count"]).reset_index()
     rows = []
     for key, members in per_member.groupby(KEYS, sort=False):
         replicates = int(members["count"].min())

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import io
 import json
 from collections import deque
 from dataclasses import dataclass, field
@@ -24,13 +23,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from ruamel.yaml import YAML
 
 from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.dashboard.controls import shipped_package
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
+from ygt_abm.results.store import yaml_text
 from ygt_abm.vocabulary import EPISODE_TYPES, FIRST_NONE, LEVELS, N_LEVELS, OUTCOMES, WEEKS_PER_YEAR
 from ygt_abm.world import build_world
 
@@ -214,15 +213,9 @@ class Classroom:
 
     def experiment_yaml(self, replicates: int = 10, years: int | None = None, name: str = "classroom") -> str:
         """``experiment()`` as the text of a file ``ygt-abm run`` accepts."""
-        stream = io.StringIO()
-        stream.write("# Exported from `ygt-abm dashboard`. Replicate 0 of each scenario is the classroom's own run;\n"
-                     "# the others add replicate uncertainty. Run it with: ygt-abm run THIS_FILE\n")
-        yaml = YAML(typ="safe", pure=True)
-        yaml.default_flow_style = False
-        yaml.allow_unicode = True
-        yaml.sort_base_mapping_type_on_output = False
-        yaml.dump(self.experiment(replicates, years, name), stream)
-        return stream.getvalue()
+        return yaml_text(self.experiment(replicates, years, name),
+                         "# Exported from `ygt-abm dashboard`. Replicate 0 of each scenario is the classroom's own "
+                         "run;\n# the others add replicate uncertainty. Run it with: ygt-abm run THIS_FILE\n")
 
     # ------------------------------------------------------------------------------------------ what to show
 

@@ -92,7 +92,8 @@ from ygt_abm.vocabulary import (
 
 
 class Provision(Process):
-    """Providers' admission threshold, declining, intensity, referral down and up, and outreach, set yearly from how they are paid."""
+    """Providers' admission threshold, declining, intensity, referral down and up, and outreach, set yearly
+    from how they are paid."""
 
     name = "provision"
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
@@ -111,7 +112,8 @@ class Provision(Process):
         self.ffs_keep = keep_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
 
     def start_year(self, model) -> None:
-        """This year's admission threshold, declining, intensity, referral down and up, and outreach, part of the way to what providers now prefer."""
+        """This year's admission threshold, declining, intensity, referral down and up, and outreach, part of
+        the way to what providers now prefer."""
         params, lev, practice = model.params, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
         appraisal = settlement_appraisal(lev)
@@ -165,6 +167,17 @@ def holder_retention(budgets: list, last_result: np.ndarray) -> np.ndarray:
 def settlement_appraisal(levers) -> np.ndarray:
     """(county,) appraisal weight where a budget's settlement can be tied to it (nothing to tie without one)."""
     return np.where(levers.budget_held(), levers.appraisal_weight, 0.0)
+
+
+def city_borne(levers) -> np.ndarray:
+    """(county,) whether the county's budget result bears its residents' care at the city hospitals."""
+    return np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
+
+
+def share_below(excess: np.ndarray, mean: float) -> np.ndarray:
+    """Share of patients whose cost (exponential across them, of ``mean``) is below ``excess`` (none if ≤ 0):
+    how many of them a provider treats a given way when that way gains it ``excess``."""
+    return 1.0 - np.exp(-np.maximum(excess, 0.0) / mean)
 
 
 def admission_resource(params, severity: np.ndarray) -> np.ndarray:
@@ -245,7 +258,7 @@ def redirect_share(params, levers, retention: np.ndarray, here: int, there: int,
     severity = typical[here] if severity is None else severity
     price, fund, value = _net_values(params, levers, retention, np.full(N_LEVELS, severity))
     admit, oop = value[:, :, INPATIENT], (price - fund)[:, :, INPATIENT]
-    covered = np.array([there < CITY or (b is not None and b.out_of_county_included) for b in levers.global_budget])
+    covered = (there < CITY) | city_borne(levers)
     # facilities keep their own fee-for-service revenue; what ties them is the budget's result, which bears
     # the fund's payment for the admission there at the holder's retention
     value_there = np.where(covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
@@ -253,8 +266,7 @@ def redirect_share(params, levers, retention: np.ndarray, here: int, there: int,
     saving = value_there + seen - admit[:, here]
     weight = p.patient_benefit_weight + settlement_appraisal(levers)
     seen_oop = (price - fund)[:, here, OUTPATIENT]
-    excess = np.maximum(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), 0.0)
-    return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
+    return share_below(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), p.redirect_harm_yuan)
 
 
 def decline_share(params, levers, retention: np.ndarray) -> np.ndarray:
@@ -285,8 +297,7 @@ def step_down_share(params, levers, retention: np.ndarray, appraisal: np.ndarray
     oop_change = ((short_revenue - short_fund) - (full_revenue - full_fund))[:, COUNTY, INPATIENT] \
         + (stay_revenue - stay_fund)[:, TOWNSHIP, INPATIENT]
     weight = p.patient_benefit_weight + appraisal
-    excess = np.maximum(gain / weight - oop_change, 0.0)
-    return 1.0 - np.exp(-excess / p.redirect_harm_yuan)
+    return share_below(gain / weight - oop_change, p.redirect_harm_yuan)
 
 
 def keep_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
@@ -296,10 +307,9 @@ def keep_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> 
     in yuan of the patient's harm (divided by the weight)."""
     price, fund, value = _net_values(params, levers, retention)
     oop = price - fund
-    covered = np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
     above_fund, above_oop = np.zeros_like(fund), np.zeros_like(oop)
     above_fund[:, :CITY], above_oop[:, :CITY] = fund[:, 1:], oop[:, 1:]
-    above_fund[:, COUNTY] *= covered[:, None]  # the city: borne only by a budget that covers it
+    above_fund[:, COUNTY] *= city_borne(levers)[:, None]  # the city: borne only by a budget that covers it
     weight = (params.providers.patient_benefit_weight + appraisal)[:, None, None]
     return (value + retention[:, :, None] * above_fund) / weight - (oop - above_oop)
 
@@ -308,8 +318,8 @@ def keep_share(params, levers, retention: np.ndarray, appraisal: np.ndarray, ffs
     """(county, level, kind) share of failed care at township centres and county hospitals the provider keeps
     rather than refers up: the cases whose harm from a second try (exponential across patients) is worth less
     to it than keeping gains it over fee-for-service practice."""
-    excess = np.maximum(keep_value(params, levers, retention, appraisal) - ffs_value, 0.0)
-    share = 1.0 - np.exp(-excess / params.providers.redirect_harm_yuan)
+    share = share_below(keep_value(params, levers, retention, appraisal) - ffs_value,
+                        params.providers.redirect_harm_yuan)
     share[:, VILLAGE] = share[:, CITY] = 0.0  # village doctors are not held to the budget; the city is the top
     return share
 
@@ -343,4 +353,4 @@ def outreach_value(params, levers, retention: np.ndarray, appraisal: np.ndarray,
 def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     """(county,) share of full outreach the primary team gives: the patients whose outreach costs it less than
     it gains over fee-for-service practice (cost exponential across patients)."""
-    return 1.0 - np.exp(-np.maximum(value - ffs_value, 0.0) / p.outreach_cost_yuan)
+    return share_below(value - ffs_value, p.outreach_cost_yuan)

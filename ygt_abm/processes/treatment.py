@@ -7,10 +7,11 @@ a share of the outpatient contacts at village clinics and township centres that 
 ``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
 treated them (the same draw against its success chance); the fund pays the consultation (``payment``).
 An episode out of the facility's scope, whose care failed, or whose admission the provider declined (推诿,
-``provision``; sent up by the doctor), moves up a level, unless the provider keeps a failed case (留治,
-``provision``; stream ``keep``: not referred, it may try the same level again); otherwise it moves up: a formal referral by the treating doctor (上转; stream ``referral``,
-more often for residents with a family doctor) or a self-referral; at the city hospital it ends
-unresolved. Episodes still open after the last round end unresolved (if they had care) or unmet.
+``provision``; sent up by the doctor), moves up a level: a formal referral by the treating doctor (上转;
+stream ``referral``, more often for residents with a family doctor) or a self-referral; at the city
+hospital it ends unresolved. A provider may instead keep a failed case (留治, ``provision``; stream
+``keep``): not referred, it may try the same level again. Episodes still open after the last round end
+unresolved (if they had care) or unmet.
 Chronic follow-ups at primary care count toward the year's managed chronic patients (慢病规范管理).
 """
 

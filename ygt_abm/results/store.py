@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import socket
@@ -117,6 +118,26 @@ def write_csv(df: pd.DataFrame, path: Path, **options: Any) -> None:
 
 def write_json(data: Any, path: Path) -> None:
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def yaml_text(data: Any, header: str = "") -> str:
+    """``data`` (plain mappings, lists, numbers, strings) as block YAML in the order given, after ``header``
+    (comment lines): the form of the experiment and parameter files the project writes for people to read."""
+    from ruamel.yaml import YAML
+
+    stream = io.StringIO()
+    stream.write(header)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False
+    yaml.dump(data, stream)
+    return stream.getvalue()
+
+
+def write_yaml(data: Any, path: Path, header: str = "") -> None:
+    text = yaml_text(data, header)
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
