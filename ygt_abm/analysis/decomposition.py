@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ygt_abm.analysis.summary import interval
+from ygt_abm.analysis.summary import interval, paired
 from ygt_abm.vocabulary import parse_variant, variant_name
 
-PAIR_KEYS = ["point", "replicate", "county", "year", "metric"]
 
 
 def paired_between(kpis: pd.DataFrame, scenario: str, other: str) -> pd.DataFrame:
     """``scenario − other`` per replicate (same seeds): mean and 95% interval by point, county, year, metric."""
-    a = kpis[kpis["scenario"] == scenario]
-    b = kpis[kpis["scenario"] == other]
-    merged = a.merge(b, on=PAIR_KEYS, suffixes=("", "_other"))
-    merged["difference"] = merged["value"] - merged["value_other"]
-    return interval(merged, "difference", ["point", "county", "year", "metric"])
+    pair = paired(kpis[kpis["scenario"].isin([scenario, other])], other)
+    return interval(pair, "difference", ["point", "county", "year", "metric"])
 
 
 def decomposition_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
