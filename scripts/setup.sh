@@ -25,17 +25,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 
-# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download a browser here), and
-# the dashboard serves its web assets from Solara's cache, filled from the npm registry.
-if ! command -v chromium >/dev/null; then
+# Debian packages the tests drive: Chromium for the dashboard's browser tests (Playwright cannot download a
+# browser here), poppler-utils' pdftoppm to rasterise the paper's pages.
+for need in chromium:chromium pdftoppm:poppler-utils; do
+    tool="${need%%:*}" package="${need##*:}"
+    command -v "$tool" >/dev/null && continue
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "setup: installing Debian's chromium (browser tests)"
+        echo "setup: installing Debian's $package ($tool)"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+        apt-get install -y -qq "$package" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$package" >/dev/null; }
     else
-        echo "setup: chromium is missing and cannot be installed here (needs root and apt-get); browser tests will be skipped"
+        echo "setup: $tool is missing and cannot be installed here (needs root and apt-get); the tests that need it are skipped (under CI they fail)"
     fi
-fi
+done
+# The dashboard serves its web assets from Solara's cache, filled from the npm registry.
 if command -v npm >/dev/null; then
     bash "$root/scripts/dashboard_assets.sh" "$venv/bin/python"
 else

@@ -478,6 +478,47 @@ def bench(
 
 
 @app.command()
+def paper(
+    quick: Annotated[bool, typer.Option(help="the whole paper at toy scale (minutes; for CI): the "
+                                             "experiments' quick settings in paper.yaml")] = False,
+    source: Annotated[Path, typer.Option(help="the paper's folder: paper.yaml, paper.typ, references.bib")] = Path("paper"),
+    out_dir: Annotated[Path | None, typer.Option("--out", help="build folder \\[default: SOURCE/build, or "
+                                                              "SOURCE/build-quick with --quick]")] = None,
+    workers: Workers = os.cpu_count() or 1,
+    scheduler: Scheduler = None,
+) -> None:
+    """Build the paper: run or reuse its experiments (through the experiment runner), write every table and
+    quoted number from the result files, draw every figure, typeset paper.pdf (Typst). Steps whose inputs
+    have not changed are skipped; the same seeds give the same bytes."""
+    import importlib.util
+
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.runner import OutputConflict
+    from ygt_abm.paper.build import MANIFEST, build_paper
+    from ygt_abm.paper.numbers import MissingNumber
+    from ygt_abm.results.store import OutputLocked
+
+    if importlib.util.find_spec("typst") is None:
+        err.print("paper: Typst is not installed; pip install 'ygt_abm[paper]' (or bash scripts/setup.sh)")
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    if not (source / MANIFEST).is_file():
+        typer.echo(f"--source {source}: no {MANIFEST} (run from the repository, or point --source at paper/)", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    target = _output_folder(out_dir or source / ("build-quick" if quick else "build"))
+    try:
+        with executor_for(workers, scheduler) as executor:
+            pdf = build_paper(source, target, quick=quick, executor=executor, log=out.print)
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except (OutputConflict, OutputLocked, MissingNumber) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    out.print(f"paper: {pdf}")
+
+
+@app.command()
 def dashboard(
     port: Annotated[int, typer.Option(help="port to serve on")] = 8765,
     host: Annotated[str, typer.Option(help="address to bind; 0.0.0.0 lets other machines in (a classroom "

@@ -15,6 +15,7 @@ from ygt_abm.vocabulary import HEADLINE_INDICATORS
 # Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: INDICATORS).
 TITLES = {metric: metric.replace("_", " ").capitalize() for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
+LEGEND_MAX = 16  # lines a panel's legend lists
 
 
 def region_replicates(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +72,11 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
         ax.set_xlabel("year" if base else "simulated year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
-    axes.flat[0].legend(fontsize=8)
+    series = bands.groupby(["scenario", "point"]).ngroups
+    if series <= LEGEND_MAX:
+        axes.flat[0].legend(fontsize=8)
+    else:  # a design's many points: a legend that long would push the panels out of the figure
+        title += f" ({series} lines, one per scenario and point)"
     fig.suptitle(title, fontsize=10)
     return fig
 

@@ -1,0 +1,177 @@
+"""The paper (``ygt-abm paper``): the quick build writes every figure and table the manuscript shows, every
+number the text quotes is its table's value and is printed in the PDF, a second build skips every step and
+gives the same bytes, and every page of the PDF has something on it."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ygt_abm.cli import app
+from ygt_abm.config.files import ConfigError
+from ygt_abm.paper.build import TABLES, build_paper
+from ygt_abm.paper.manifest import QuotedNumber, load_manifest
+from ygt_abm.paper.numbers import MissingNumber, number_value
+
+SOURCE = Path(__file__).resolve().parents[1] / "paper"
+MANUSCRIPT = (SOURCE / "paper.typ").read_text(encoding="utf-8")
+BODY = re.sub(r"//.*", "", MANUSCRIPT)  # without its comments
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """The quick build, once for the module: its folder and the steps it logged."""
+    from ygt_abm.experiment.executors import executor_for
+
+    kept = os.environ.get("YGT_ABM_PAPER_BUILD")  # a folder to keep the build in between test runs (it resumes)
+    out = Path(kept) if kept else tmp_path_factory.mktemp("paper")
+    log = []
+    with executor_for(2, None) as executor:
+        build_paper(SOURCE, out, quick=True, executor=executor, log=log.append)
+    return out, log
+
+
+def _pdf_text(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is missing; scripts/setup.sh installs it")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text.replace("−", "-"))
+
+
+def test_the_quick_build_writes_every_figure_and_table_the_manuscript_shows(build):
+    out, log = build
+    shown = re.findall(r'(?:svg|result-table)\("([^"]+)"', BODY)
+    assert len(shown) >= 12
+    assert [p for p in shown if not (out / p).is_file()] == []
+    assert sorted(p.name for p in (out / "tables").glob("*.csv") if p.name in TABLES) == sorted(TABLES)
+    for name in ("fit.csv", "effects.csv", "validation.csv", "attainment.csv", "sensitivity.csv"):
+        assert len(pd.read_csv(out / "tables" / name)) >= 1, name
+    assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
+    assert any(line.startswith("pdf: ") for line in log)
+
+
+def test_every_quoted_number_is_its_tables_value_and_is_printed(build):
+    out, _ = build
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    used = set(re.findall(r'#n\("([^"]+)"\)', BODY))
+    assert used and used <= set(quoted), f"quoted in paper.typ but not defined: {used - set(quoted)}"
+    manifest = load_manifest(SOURCE / "paper.yaml")
+    assert set(quoted) == set(manifest.numbers)
+    for name, entry in quoted.items():  # looked up again here, with plain pandas
+        folder, file = entry["table"].split("/")
+        path = out / "tables" / file if folder == "tables" else out / "results" / folder / file
+        table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        rows = table
+        for column, wanted in entry["where"].items():
+            wanted = table[column].max() if wanted == "last" else wanted
+            rows = rows[rows[column].astype(str) == str(wanted)]
+        aggregate, column = entry["aggregate"], entry["column"] or "mean"
+        if aggregate == "count":
+            expected = len(rows) if entry["column"] is None else rows[column].notna().sum()
+        elif aggregate == "one":
+            assert len(rows) == 1, name
+            expected = rows[column].iloc[0]
+        else:
+            expected = getattr(pd.to_numeric(rows[column]), aggregate)()
+        assert entry["value"] == pytest.approx(float(expected), rel=1e-12, abs=1e-12), name
+        number = manifest.numbers[name]
+        assert entry["text"] == format(float(expected) * number.scale, number.format), name
+    text = _pdf_text(out / "paper.pdf")
+    for name in used:
+        assert quoted[name]["text"].replace("−", "-") in text, f"{name}: {quoted[name]['text']!r} not in the PDF"
+
+
+def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_path):
+    out, _ = build
+    before = {p: p.read_bytes() for p in [out / "paper.pdf", out / "numbers.json", *sorted(out.glob("**/*.svg"))]}
+    log = []
+    build_paper(SOURCE, out, quick=True, log=log.append)  # no executor needed: nothing runs
+    assert log and all(line.endswith("up to date") for line in log), log
+    assert {p: p.read_bytes() for p in before} == before
+    # Everything after the experiments made again from scratch: the same bytes.
+    (out / "stamps.json").unlink()
+    for p in before:
+        p.unlink()
+    log = []
+    build_paper(SOURCE, out, quick=True, log=log.append)
+    assert [line.split(":")[0] for line in log if ": written" in line] == ["county map tables", "tables", "numbers",
+                                                                          "figures", "pdf"]
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
+    out, _ = build
+    source = tmp_path / "paper"
+    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("build*"))
+    manifest = (source / "paper.yaml").read_text(encoding="utf-8")
+    # The copied manifest's experiment files: the same as the repository's (relative to the copy).
+    (source / "paper.yaml").write_text(manifest.replace("file: ../experiments/",
+                                                        f"file: {SOURCE.parent / 'experiments'}/"), encoding="utf-8")
+    (source / "paper.typ").write_text(MANUSCRIPT.replace("= Limitations", "= Limitations and scope"),
+                                      encoding="utf-8")
+    log = []
+    build_paper(source, out, quick=True, log=log.append)
+    rebuilt = [line.split(":")[0] for line in log if ": written" in line]
+    assert rebuilt == ["pdf"], log
+    assert "Limitations and scope" in _pdf_text(out / "paper.pdf")
+    build_paper(SOURCE, out, quick=True, log=log.append)  # back to the repository's manuscript
+
+
+@pytest.mark.skipif(not PDFTOPPM and not os.environ.get("CI"), reason="pdftoppm (poppler-utils) is missing; "
+                    "scripts/setup.sh installs it")
+def test_every_page_of_the_pdf_renders_with_something_on_it(build, tmp_path):
+    from PIL import Image
+
+    out, _ = build
+    assert PDFTOPPM, "CI: pdftoppm is missing; scripts/setup.sh installs poppler-utils"
+    subprocess.run([PDFTOPPM, "-r", "30", "-png", str(out / "paper.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) >= 6
+    for page in pages:
+        pixels = np.asarray(Image.open(page).convert("L"))
+        assert (pixels < 200).mean() > 0.002, f"{page.name} is blank"
+
+
+# ------------------------------------------------------------------------------------ the manifest, fast
+
+def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
+    table = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "year": [1, 2, 1, 2], "mean": [0.1, 0.2, 0.3, np.nan]})
+    assert number_value(QuotedNumber(table="x/t.csv", where={"scenario": "a", "year": "last"}), table) == 0.2
+    assert number_value(QuotedNumber(table="x/t.csv", where={"year": 1}, aggregate="max"), table) == 0.3
+    assert number_value(QuotedNumber(table="x/t.csv", aggregate="count"), table) == 4
+    assert number_value(QuotedNumber(table="x/t.csv", column="mean", aggregate="count"), table) == 3
+    with pytest.raises(MissingNumber, match="2 rows match"):
+        number_value(QuotedNumber(table="x/t.csv", where={"scenario": "a"}), table)
+    with pytest.raises(MissingNumber, match="no column 'county'"):
+        number_value(QuotedNumber(table="x/t.csv", where={"county": "a"}), table)
+
+
+def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
+    bad = tmp_path / "paper.yaml"
+    bad.write_text("experiments:\n  comparison:\n    file: nowhere.yaml\nmap_experiment: comparison\n"
+                   "fit_experiment: elsewhere\nnumbers:\n  x: {table: other/summary.csv, format: '%d'}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_manifest(bad)
+    assert "paper.yaml:7: numbers.x.format" in str(caught.value)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("'%d'", "'.2f'"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_manifest(bad)
+    problems = str(caught.value)
+    assert "paper.yaml:3: experiments.comparison.file: no such file" in problems
+    assert "paper.yaml:5: fit_experiment: expected one of the experiments ['comparison']" in problems
+    assert "paper.yaml:7: numbers.x.table: 'other' is not an experiment" in problems
+
+
+def test_the_command_refuses_a_folder_without_a_manifest(tmp_path):
+    result = CliRunner().invoke(app, ["paper", "--quick", "--source", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no paper.yaml" in result.output

@@ -1,0 +1,205 @@
+"""``ygt-abm paper``: run or reuse the experiments the paper needs (through the experiment runner: any
+executor, resumable), draw its figures in one paper style, write its tables and the numbers its text
+quotes from the result files, and typeset ``paper.pdf`` with Typst. Each step is skipped when nothing it
+reads has changed (its inputs, the manifest and ygt_abm's own source, recorded in ``stamps.json``); the
+experiments are reused as ``ygt-abm run`` reuses them (same configuration: same runs). Byte for byte the
+same on every build: figures without dates, fonts embedded in Typst, no PDF date."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from concurrent.futures import Executor
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+
+from ygt_abm.config.files import read_yaml
+from ygt_abm.config.targets import load_targets
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.runner import config_digest, run_experiment
+from ygt_abm.paper.county import MAP_TABLES, county_year
+from ygt_abm.paper.manifest import PaperManifest, load_manifest
+from ygt_abm.paper.numbers import (
+    attainment_cells, effect_cells, fit_cells, quoted_numbers, sensitivity_cells, validation_cells,
+)
+from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
+
+MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
+#: One style for every figure of the paper: small type for a two-column-width page, text as paths (SVG).
+PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
+               "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
+TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "validation.csv")
+Log = Callable[[str], None]
+
+
+def code_digest() -> str:
+    """ygt_abm's own source: a figure or table changes when the code that draws it does."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".yaml", ".csv"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Stamps:
+    """Which steps are up to date: each step's digest of what it read, and the files it wrote."""
+
+    def __init__(self, path: Path, code: str) -> None:
+        self.path, self.code = path, code
+        self.done = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    def digest(self, name: str, inputs: list[Path], extra: str = "") -> str:
+        h = hashlib.sha256(f"{name}\0{self.code}\0{extra}".encode())
+        for path in inputs:
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        return h.hexdigest()
+
+    def step(self, name: str, inputs: list[Path], make: Callable[[], list[Path]], log: Log, extra: str = "",
+             base: Path | None = None) -> bool:
+        """Run ``make`` unless its inputs are unchanged and its outputs all there; True when it ran."""
+        digest = self.digest(name, inputs, extra)
+        base = base or self.path.parent
+        seen = self.done.get(name)
+        if seen and seen["digest"] == digest and all((base / f).is_file() for f in seen["outputs"]):
+            log(f"{name}: up to date")
+            return False
+        outputs = make()
+        self.done[name] = {"digest": digest, "outputs": sorted(str(Path(p).relative_to(base)) for p in outputs)}
+        write_json(self.done, self.path)
+        log(f"{name}: written ({len(outputs)} files)")
+        return True
+
+
+def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
+    """``file`` with the quick build's settings (dotted keys) written over it, saved as ``target``."""
+    doc = read_yaml(file)
+    for dotted, value in overrides.items():
+        node, *parents = doc, *dotted.split(".")[:-1]
+        for key in parents:
+            node = node[key]
+        node[dotted.split(".")[-1]] = value
+    text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's quick scale (written by "
+                                                  "`ygt-abm paper --quick`; edit paper/paper.yaml instead).\n")
+    write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return target
+
+
+def _finished(resolved, folder: Path) -> bool:
+    stamp = folder / COMPLETE
+    return stamp.is_file() and json.loads(stamp.read_text())["config_sha256"] == config_digest(resolved)
+
+
+def run_experiments(manifest: PaperManifest, out: Path, quick: bool, executor: Executor | None, log: Log) -> dict:
+    """Each experiment of the manifest run (or reused) into ``out/results/<name>``, with its tables."""
+    from ygt_abm.report import write_reports
+
+    resolved = {}
+    for name, entry in manifest.experiments.items():
+        file = quick_experiment(entry.file, entry.quick, out / "experiments" / f"{name}.yaml") if quick else entry.file
+        resolved[name] = load_experiment(file)
+        folder = out / "results" / name
+        if _finished(resolved[name], folder):
+            log(f"experiment {name}: up to date")
+            continue
+        log(f"experiment {name}: running {file}")
+        kpis = run_experiment(resolved[name], folder, executor=executor)
+        write_reports(resolved[name], folder, kpis, figure=False)
+    return resolved
+
+
+def _result_tables(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.csv")) + [folder / "kpis.parquet"]
+
+
+def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Path]:
+    from ygt_abm.figures.county_map import county_map_figure
+    from ygt_abm.figures.fit import fit_figure
+    from ygt_abm.figures.results import plot_results
+    from ygt_abm.figures.save import save_figure
+
+    written = []
+    with matplotlib.rc_context(PAPER_STYLE):
+        for name, experiment in resolved.items():
+            written += plot_results(experiment, out / "results" / name, formats=("svg",))
+        tables = [pd.read_csv(out / "tables" / t) for t in MAP_TABLES]
+        written += save_figure(county_map_figure(*tables), out / "figures" / "county_map", ("svg",))
+        written += save_figure(fit_figure(pd.read_csv(out / "tables" / "fit-values.csv")), out / "figures" / "fit",
+                               ("svg",))
+    return written
+
+
+def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Path]:
+    """The paper's tables: the fit of the fit experiment's reference scenario (its baseline) to the shipped
+    targets, the packages' effects, validation, attainment and sensitivity."""
+    from ygt_abm.analysis.fit import fit_table
+
+    results, tables = out / "results", out / "tables"
+    fit_folder = results / manifest.fit_experiment
+    kpis = pd.read_parquet(fit_folder / "kpis.parquet")
+    reference = resolved[manifest.fit_experiment].experiment.reference_scenario
+    baseline = kpis[kpis["scenario"] == reference].assign(county=kpis["county"].astype(str))
+    fit = fit_table(baseline, load_targets())
+    differences = pd.read_csv(fit_folder / "paired_differences.csv")
+    made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
+            "validation.csv": validation_cells(manifest.validation, kpis, reference)}
+    for name, source, cells in (("attainment.csv", "attainment.csv", attainment_cells),
+                                ("sensitivity.csv", "sensitivity.csv", sensitivity_cells)):
+        found = sorted(results.glob(f"*/{source}"))
+        if found:
+            made[name] = cells(pd.read_csv(found[0]))
+    written = []
+    for name, table in made.items():
+        write_csv(table, tables / name, float_format="%.6g")
+        written.append(tables / name)
+    return written
+
+
+def typeset(source: Path, out: Path, quick: bool) -> list[Path]:
+    """Copy the manuscript and its references into ``out`` and compile them with Typst (fonts embedded in
+    Typst only, so the PDF is the same on every machine; no date in it)."""
+    import typst
+
+    for name in (MANUSCRIPT, REFERENCES):
+        shutil.copyfile(source / name, out / name)
+    pdf = out / "paper.pdf"
+    write_atomic(pdf, lambda tmp: tmp.write_bytes(typst.compile(
+        str(out / MANUSCRIPT), root=str(out), ignore_system_fonts=True,
+        sys_inputs={"scale": "quick" if quick else "full"})))
+    return [pdf]
+
+
+def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor | None = None,
+                log: Log = print) -> Path:
+    """The whole paper from ``source`` (paper/) into ``out``: experiments, tables and numbers, figures, PDF."""
+    source, out = Path(source), Path(out)
+    manifest = load_manifest(source / MANIFEST)
+    out.mkdir(parents=True, exist_ok=True)
+    resolved = run_experiments(manifest, out, quick, executor, log)
+    stamps = Stamps(out / "stamps.json", code_digest())
+    # What the tables and numbers read of the manifest (the experiments' results are inputs of their own).
+    setting = json.dumps(manifest.model_dump(mode="json", exclude={"experiments"}), sort_keys=True)
+    map_file = out / "experiments" / f"{manifest.map_experiment}.yaml" if quick else \
+        manifest.experiments[manifest.map_experiment].file
+    stamps.step("county map tables", [map_file], lambda: county_year(resolved[manifest.map_experiment],
+                                                                     out / "tables"), log,
+                extra=config_digest(resolved[manifest.map_experiment]))
+    results = [t for name in resolved for t in _result_tables(out / "results" / name)]
+    stamps.step("tables", results, lambda: write_tables(manifest, resolved, out), log, extra=setting)
+    numbers_in = results + sorted((out / "tables").glob("*.csv"))
+    stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out), log, extra=setting)
+    stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
+    figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg"))
+    manuscript = [source / MANUSCRIPT, source / REFERENCES, out / "numbers.json", *sorted((out / "tables").glob("*.csv"))]
+    stamps.step("pdf", manuscript + figures, lambda: typeset(source, out, quick), log, extra=str(quick))
+    return out / "paper.pdf"
+
+
+def _write_numbers(manifest: PaperManifest, out: Path) -> list[Path]:
+    quoted = quoted_numbers(manifest.numbers, out)
+    write_json(quoted, out / "numbers.json")
+    return [out / "numbers.json"]

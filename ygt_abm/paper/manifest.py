@@ -1,0 +1,97 @@
+"""The paper's manifest (``paper/paper.yaml``): the experiments the paper runs, the scale ``--quick`` runs
+them at, the published evaluations it is checked against, and every number its text quotes, each with the
+result table, row and column it comes from. Checked like any config: file:line: field: problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from ygt_abm.config.files import ConfigError, Problem, line_of, read_yaml, validate_model
+from ygt_abm.config.params import Strict
+
+LAST = "last"  # in a number's row filter: the table's last year
+
+
+class PaperExperiment(Strict):
+    file: Path = Field(description="experiment YAML, relative to the manifest")
+    quick: dict[str, Any] = Field(default_factory=dict,
+                                  description="dotted settings --quick overrides (world.population: 8000, ...)")
+
+
+class QuotedNumber(Strict):
+    """A number the text quotes: ``table`` (``<experiment>/<file>`` under the results, or ``tables/<file>``
+    of the paper's own tables), the one row ``where`` selects (``year: last``: the table's last year), its
+    ``column`` (default ``mean``), times ``scale``, written with the Python format spec ``format``; or, with
+    ``aggregate``, the sum, min, max or mean over the rows selected, or their count (of those whose
+    ``column`` is not empty, when a column is named)."""
+
+    table: str = Field(pattern=r"^[\w.-]+/[\w.-]+\.(csv|parquet)$")
+    where: dict[str, str | int | float] = Field(default_factory=dict)
+    column: str | None = None
+    aggregate: Literal["one", "count", "sum", "min", "max", "mean"] = "one"
+    scale: float = 1.0
+    format: str = ".3g"
+
+    @field_validator("format")
+    @classmethod
+    def _formats_a_number(cls, spec: str) -> str:
+        try:
+            format(1.5, spec)
+        except ValueError as exc:
+            raise ValueError(f"not a Python format spec for a number: {exc}") from None
+        return spec
+
+
+class PublishedEvaluation(Strict):
+    """A published evaluation of a reform (docs/evidence.md §1.7: validation only, never for tuning) and the
+    simulated effect that corresponds to it: a package's paired difference in the sum of ``metrics`` at
+    ``year``, as an absolute difference or relative to the reference."""
+
+    evaluation: str
+    source: str
+    published: str = Field(description="the published effect, as the study states it")
+    scenario: str
+    metrics: list[str] = Field(min_length=1, description="indicators, summed (visits by level: visits)")
+    year: int = Field(ge=1)
+    measure: Literal["difference", "relative"] = "difference"
+    scale: float = 1.0
+    format: str = "+.1f"
+    unit: str = ""
+
+
+class PaperManifest(Strict):
+    experiments: dict[str, PaperExperiment] = Field(min_length=1)
+    map_experiment: str = Field(description="the experiment whose world (and baseline) the county map shows")
+    fit_experiment: str = Field(description="the experiment whose baseline scenario is fitted to the targets")
+    validation: list[PublishedEvaluation] = Field(default_factory=list)
+    numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
+
+
+def load_manifest(path: str | Path) -> PaperManifest:
+    """Read and check the paper's manifest; experiment files resolved against its folder."""
+    file = str(path)
+    doc = read_yaml(Path(path))
+    manifest = validate_model(PaperManifest, doc, file)
+    problems = []
+    base = Path(path).parent
+    for name, experiment in manifest.experiments.items():
+        experiment.file = (base / experiment.file).resolve()
+        if not experiment.file.is_file():
+            problems.append(Problem(file, line_of(doc, ("experiments", name, "file"))[0] or 1,
+                                    f"experiments.{name}.file", f"no such file: {experiment.file}"))
+    for field in ("map_experiment", "fit_experiment"):
+        if getattr(manifest, field) not in manifest.experiments:
+            problems.append(Problem(file, line_of(doc, (field,))[0] or 1, field,
+                                    f"expected one of the experiments {sorted(manifest.experiments)}"))
+    known = set(manifest.experiments) | {"tables"}
+    for name, number in manifest.numbers.items():
+        folder = number.table.split("/")[0]
+        if folder not in known:
+            problems.append(Problem(file, line_of(doc, ("numbers", name, "table"))[0] or 1, f"numbers.{name}.table",
+                                    f"{folder!r} is not an experiment of the paper nor 'tables'"))
+    if problems:
+        raise ConfigError(problems)
+    return manifest
