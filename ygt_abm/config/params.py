@@ -179,36 +179,42 @@ class EpisodeChoice(Strict):
 
 _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.py (pooled over 4 synthetic "
                "counties, after the 3-year warm-up and with the workforce at its steady state) to the bulletin 2022 visit split "
-               "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the "
-               "split by episode type is assumed")
+               "county:township:village ≈ 35:32:33 with 87.1% of care inside the county (6th NHSS 2018); the village-clinic "
+               "and county-hospital constants of minor illness and chronic follow-ups refitted on a typical county "
+               "(300,000 residents, 16 townships) by `ygt-abm calibrate experiments/calibrate-visit-split.yaml` (best of 40 "
+               "TPE trials, 2026-12-03; docs/calibration.md); the split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
 _PRICE = ("cost coefficients and the village weight calibrated by scripts/calibrate_price_response.py (with the "
           "level constants) to three pre-reform price elasticities, each measured by raising out-of-pocket cost 10% "
           "at one level (experiments/price-elasticities.yaml): village-clinic outpatient ≈ −1.5 (Zhou et al., Health "
           "Economics 2009), rural outpatient −0.52 at the county hospital and first admission −0.37 (Zhou et al., "
           "Health Policy 2011); refitted 2026-12-02 after the fund's in-catalogue share: simulated −1.53, −0.49, "
-          "−0.37 (year 1 after the 3-year warm-up, 8 replicates). Cheap village care needs a 41× steeper per-yuan "
+          "−0.37 (year 1 after the 3-year warm-up, 8 replicates). The providers' decisions added since had moved the "
+          "inpatient elasticity to −0.24: the serious type's coefficient was refitted 2026-12-03 (−0.10617 → −0.14438, "
+          "interpolated between two measured values, its constants shifted by the change in the mean expected cost "
+          "term, scripts/calibrate_price_response.rescale); with the typical county's level constants: −1.41, −0.51, "
+          "−0.37. Cheap village care needs a 41× steeper per-yuan "
           "coefficient: its elasticity is large at a price of a few yuan; township and city care take the county's "
           "coefficient (no level-specific source found, docs/evidence.md)")
 
 
 class ChoiceParams(Strict):
     minor: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.774, 0.815, 1.579, 4.025)), self_care=0.4, quality=2.5,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(4.052, 0.815, 1.492, 4.025)), self_care=0.4, quality=2.5,
                       travel_hour=-1.0, cost_100_yuan=-0.9759, cost_level_weight=ByLevel(**_lvl(40.987, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; travel time matters most for minor illness (Liu et al., Soc Sci Med 2019), though "
         f"the DCE of Yan et al. 2022 finds distance effects small; {_PRICE}; {_WAIT_SOURCE}",
     )
     chronic: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(3.774, 0.653, 1.22, 3.162)), self_care=-0.5, quality=2.0,
+        EpisodeChoice(level_constant=ByLevel(**_lvl(3.586, 0.653, 1.279, 3.162)), self_care=-0.5, quality=2.0,
                       travel_hour=-1.0, cost_100_yuan=-0.9759, cost_level_weight=ByLevel(**_lvl(40.987, 1, 1, 1)),
                       wait_day=-0.077),
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.007, -1.472, 1.104, 5.675)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.10617, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -1.218, 1.958, 8.441)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.14438, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost",
     )

@@ -143,7 +143,10 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     kpis = pd.read_parquet(fit_folder / "kpis.parquet")
     reference = resolved[manifest.fit_experiment].experiment.reference_scenario
     baseline = kpis[kpis["scenario"] == reference].assign(county=kpis["county"].astype(str))
-    fit = fit_table(baseline, load_targets())
+    elasticities = None
+    if manifest.elasticity_experiment:
+        elasticities = pd.read_csv(results / manifest.elasticity_experiment / "elasticities.csv")
+    fit = fit_table(baseline, load_targets(), elasticities)
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
             "validation.csv": validation_cells(manifest.validation, kpis, reference)}

@@ -66,6 +66,8 @@ class PaperManifest(Strict):
     experiments: dict[str, PaperExperiment] = Field(min_length=1)
     map_experiment: str = Field(description="the experiment whose world (and baseline) the county map shows")
     fit_experiment: str = Field(description="the experiment whose baseline scenario is fitted to the targets")
+    elasticity_experiment: str | None = Field(None, description="the experiment whose elasticities.csv gives "
+                                              "the fit's price-elasticity targets")
     validation: list[PublishedEvaluation] = Field(default_factory=list)
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
 
@@ -82,8 +84,8 @@ def load_manifest(path: str | Path) -> PaperManifest:
         if not experiment.file.is_file():
             problems.append(Problem(file, line_of(doc, ("experiments", name, "file"))[0] or 1,
                                     f"experiments.{name}.file", f"no such file: {experiment.file}"))
-    for field in ("map_experiment", "fit_experiment"):
-        if getattr(manifest, field) not in manifest.experiments:
+    for field in ("map_experiment", "fit_experiment", "elasticity_experiment"):
+        if getattr(manifest, field) not in [*manifest.experiments, *([None] if field == "elasticity_experiment" else [])]:
             problems.append(Problem(file, line_of(doc, (field,))[0] or 1, field,
                                     f"expected one of the experiments {sorted(manifest.experiments)}"))
     known = set(manifest.experiments) | {"tables"}
