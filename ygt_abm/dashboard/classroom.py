@@ -279,14 +279,11 @@ class Classroom:
     # ------------------------------------------------------------------------------------------ bookkeeping
 
     def _note_week(self, twin: str, model: CountyModel) -> None:
-        episodes = model.process("recording").last_episodes
-        first = episodes.first_level.astype(np.int64)
-        seen = first < N_LEVELS
-        townships = len(self.region.township_names)
-        home = self.region.village_township[episodes.village[seen]]
-        self._flows[twin].append(np.bincount(home * N_LEVELS + first[seen], minlength=townships * N_LEVELS)
-                                 .reshape(townships, N_LEVELS))
-        served_visits, served_admissions = model.process("recording").last_week_served
+        recording = model.process("recording")
+        episodes = recording.last_episodes
+        self._flows[twin].append(recording.last_week_first_contacts(self.region.village_township,
+                                                                    len(self.region.township_names)))
+        served_visits, served_admissions = recording.last_week_served
         self._served[twin].append(served_visits + served_admissions)
         if self.followed is not None:
             for i in np.flatnonzero(episodes.resident == self.followed.resident):

@@ -30,16 +30,12 @@ def county_year(resolved: ResolvedExperiment, out: Path, replicate: int = 0) -> 
                         interventions=[build(e) for e in resolved.interventions_at(scenario, point)])
     model.warm_up(exp.warmup_years)
     townships = len(region.township_names)
-    flows = np.zeros(townships * N_LEVELS, dtype=np.int64)
+    flows = np.zeros((townships, N_LEVELS), dtype=np.int64)
     served = np.zeros((2, region.n_facilities))  # visits, admissions
     recording = model.process("recording")
     for _ in range(WEEKS_PER_YEAR):
         model.step()
-        episodes = recording.last_episodes
-        first = episodes.first_level.astype(np.int64)
-        seen = first < N_LEVELS
-        home = region.village_township[episodes.village[seen]]
-        flows += np.bincount(home * N_LEVELS + first[seen], minlength=townships * N_LEVELS)
+        flows += recording.last_week_first_contacts(region.village_township, townships)
         served += recording.last_week_served
     village_xy, facility_xy = region.village_xy(), region.facility_xy()
     villages = pd.DataFrame({"village": np.arange(region.n_villages), "township": region.village_township,
@@ -50,8 +46,7 @@ def county_year(resolved: ResolvedExperiment, out: Path, replicate: int = 0) -> 
                                "township": region.facility_township,
                                "x_km": facility_xy[:, 0], "y_km": facility_xy[:, 1],
                                "visits": served[0], "admissions": served[1]})
-    by_level = flows.reshape(townships, N_LEVELS)
-    flow_table = pd.DataFrame([{"township": t, "level": LEVELS[level], "episodes": int(by_level[t, level])}
+    flow_table = pd.DataFrame([{"township": t, "level": LEVELS[level], "episodes": int(flows[t, level])}
                                for t in range(townships) for level in range(N_LEVELS)])
     paths = [Path(out) / name for name in MAP_TABLES]
     for table, path in zip((villages, facilities, flow_table), paths):

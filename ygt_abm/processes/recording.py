@@ -78,6 +78,15 @@ class Recording(Process):
             self.episode_levels.append(ep.first_level.astype(np.uint8))
         self.datacollector.collect(model)
 
+    def last_week_first_contacts(self, village_township: np.ndarray, townships: int) -> np.ndarray:
+        """The last week's episodes by the patient's home township and the level of first contact
+        (townships × levels; episodes with no contact left out): the flows the map draws."""
+        ep = self.last_episodes
+        first = ep.first_level.astype(np.int64)
+        seen = first < N_LEVELS
+        home = village_township[ep.village[seen]]
+        return np.bincount(home * N_LEVELS + first[seen], minlength=townships * N_LEVELS).reshape(townships, N_LEVELS)
+
     def end_year(self, model) -> None:
         """The year's indicators per county; reset the year's tallies."""
         year = model.year
