@@ -52,7 +52,7 @@ def test_the_quick_build_writes_every_figure_and_table_the_manuscript_shows(buil
     assert len(shown) >= 12
     assert [p for p in shown if not (out / p).is_file()] == []
     assert sorted(p.name for p in (out / "tables").glob("*.csv") if p.name in TABLES) == sorted(TABLES)
-    for name in ("fit.csv", "effects.csv", "validation.csv", "attainment.csv", "sensitivity.csv"):
+    for name in ("fit.csv", "effects.csv", "validation.csv", "attainment.csv", "sensitivity.csv", "uncertainty.csv"):
         assert len(pd.read_csv(out / "tables" / name)) >= 1, name
     assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
     assert any(line.startswith("pdf: ") for line in log)
@@ -113,8 +113,9 @@ def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
     shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("build*"))
     manifest = (source / "paper.yaml").read_text(encoding="utf-8")
     # The copied manifest's experiment files: the same as the repository's (relative to the copy).
-    (source / "paper.yaml").write_text(manifest.replace("file: ../experiments/",
-                                                        f"file: {SOURCE.parent / 'experiments'}/"), encoding="utf-8")
+    manifest = manifest.replace("file: ../experiments/", f"file: {SOURCE.parent / 'experiments'}/")
+    (source / "paper.yaml").write_text(manifest.replace("file: experiments/", f"file: {SOURCE / 'experiments'}/"),
+                                       encoding="utf-8")
     (source / "paper.typ").write_text(MANUSCRIPT.replace("= Limitations", "= Limitations and scope"),
                                       encoding="utf-8")
     log = []
@@ -157,7 +158,8 @@ def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
 def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
     bad = tmp_path / "paper.yaml"
     bad.write_text("experiments:\n  comparison:\n    file: nowhere.yaml\nmap_experiment: comparison\n"
-                   "fit_experiment: elsewhere\nnumbers:\n  x: {table: other/summary.csv, format: '%d'}\n",
+                   "fit_experiment: elsewhere\nnumbers:\n  x: {table: other/summary.csv, format: '%d'}\n"
+                   "uncertainty_experiment: nope\n",
                    encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_manifest(bad)
@@ -169,9 +171,20 @@ def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
     assert "paper.yaml:3: experiments.comparison.file: no such file" in problems
     assert "paper.yaml:5: fit_experiment: expected one of the experiments ['comparison']" in problems
     assert "paper.yaml:7: numbers.x.table: 'other' is not an experiment" in problems
+    assert "paper.yaml:8: uncertainty_experiment: expected one of the experiments ['comparison']" in problems
 
 
 def test_the_command_refuses_a_folder_without_a_manifest(tmp_path):
     result = CliRunner().invoke(app, ["paper", "--quick", "--source", str(tmp_path)])
     assert result.exit_code == 2
     assert "no paper.yaml" in result.output
+
+
+def test_the_effects_over_the_ensemble_carry_both_uncertainties(build):
+    out, _ = build
+    table = pd.read_csv(out / "results" / "uncertainty" / "uncertainty.csv")
+    assert (table["members"] == 3).all()  # the quick build's ensemble_size
+    last = table[table["year"] == table["year"].max()]
+    assert (last["combined_high"] - last["combined_low"] >= last["replicate_high"] - last["replicate_low"] - 1e-12).all()
+    printed = pd.read_csv(out / "tables" / "uncertainty.csv")
+    assert len(printed) == 5 * 4  # five packages × four backflow indicators

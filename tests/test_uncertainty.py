@@ -9,6 +9,8 @@ from ygt_abm.analysis.uncertainty import uncertainty_table
 from ygt_abm.config.files import ConfigError
 from ygt_abm.experiment.loading import load_experiment
 from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.figures.indicators import ensemble_bands
+from ygt_abm.figures.results import plot_results
 from ygt_abm.report import write_reports
 
 
@@ -36,6 +38,15 @@ def test_members_that_agree_leave_only_replicate_noise():
     row = uncertainty_table(kpis([0.2] * 30, 0.01, replicates=10), "baseline").iloc[0]
     assert row["parameter_share"] < 0.3  # what spread there is between members is replicate noise
     assert row["replicate_low"] < 0.2 < row["replicate_high"]
+
+
+def test_the_figures_bands_over_an_ensemble_carry_the_spread_between_members():
+    frame = kpis([0.1, 0.2, 0.3], 0.001)
+    effect = ensemble_bands(frame, "baseline").iloc[0]
+    assert effect["mean"] == pytest.approx(0.2, abs=0.002)
+    assert effect["ci_low"] < 0.1 and effect["ci_high"] > 0.3  # not the replicate noise of a pooled mean
+    levels = ensemble_bands(frame).set_index("scenario")
+    assert levels.loc["reform", "ci_high"] - levels.loc["reform", "ci_low"] > 0.3
 
 
 EXPERIMENT = """\
@@ -75,6 +86,8 @@ def test_an_experiment_runs_every_member_of_an_ensemble_and_reports_the_effect_w
     assert set(table["scenario"]) == {"budget"} and (table["members"] == 2).all()
     assert {"replicate_low", "parameter_low", "combined_low", "parameter_share"} <= set(table.columns)
     assert "choice.usual_provider" in kpis.columns  # each row says its member's values
+    drawn = {p.name for p in plot_results(resolved, tmp_path / "out", kpis)}
+    assert {"main_indicators.png", "paired_differences.png", "uncertainty.png"} <= drawn
 
 
 def test_a_missing_ensemble_file_is_reported_at_its_line(tmp_path):
@@ -84,3 +97,14 @@ def test_a_missing_ensemble_file_is_reported_at_its_line(tmp_path):
         load_experiment(config)
     problem = info.value.problems[0]
     assert problem.line == 8 and problem.field == "ensemble" and "ensemble.yaml" in problem.message
+
+
+def test_ensemble_size_runs_only_the_first_members_and_needs_an_ensemble(tmp_path):
+    (tmp_path / "ensemble.yaml").write_text(ENSEMBLE + "  - choice: {usual_provider: 0.5}\n", encoding="utf-8")
+    config = tmp_path / "e.yaml"
+    config.write_text(EXPERIMENT + "ensemble_size: 2\n", encoding="utf-8")
+    assert [p.name for p in load_experiment(config).points] == ["e0000", "e0001"]
+    config.write_text(EXPERIMENT.replace("ensemble: ensemble.yaml\n", "") + "ensemble_size: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_experiment(config)
+    assert "ensemble_size needs an ensemble" in str(info.value)

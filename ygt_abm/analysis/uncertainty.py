@@ -23,11 +23,18 @@ Z = float(stats.norm.ppf(0.975))
 
 
 def uncertainty_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """One row per scenario (not the reference), county, year and metric."""
-    differences = paired(kpis[~kpis["scenario"].map(is_variant)], reference)
-    per_member = differences.groupby(KEYS + ["point"], sort=False)["difference"].agg(["mean", "var", "count"]).reset_index()
+    """One row per scenario (not the reference), county, year and metric: the paired effect's intervals."""
+    table = split_uncertainty(paired(kpis[~kpis["scenario"].map(is_variant)], reference), "difference", KEYS)
+    table.insert(len(KEYS), "reference", reference)
+    return table
+
+
+def split_uncertainty(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
+    """For every ``keys`` group of an ensemble's runs (members are ``point``s): the mean of ``value`` over
+    members and its replicate, parameter and combined intervals (levels or paired differences alike)."""
+    per_member = frame.groupby(keys + ["point"], sort=False)[value].agg(["mean", "var", "count"]).reset_index()
     rows = []
-    for key, members in per_member.groupby(KEYS, sort=False):
+    for key, members in per_member.groupby(keys, sort=False):
         replicates = int(members["count"].min())
         within = float(members["var"].mean()) if replicates > 1 else np.nan  # pooled: equal replicates per member
         means = members["mean"].to_numpy()
@@ -37,8 +44,9 @@ def uncertainty_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
         rep_half = (t_quantile(len(means) * (replicates - 1)) * np.sqrt(within / (len(means) * replicates))
                     if replicates > 1 else np.nan)
         combined = (between if np.isfinite(between) else 0.0) + noise_of_mean
-        rows.append({**dict(zip(KEYS, key)), "reference": reference, "mean": mean, "members": len(means),
-                     "replicates": replicates, "sd_replicate": np.sqrt(within), "sd_parameter": np.sqrt(between),
+        rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))), "mean": mean,
+                     "members": len(means), "replicates": replicates, "sd_replicate": np.sqrt(within),
+                     "sd_parameter": np.sqrt(between),
                      "replicate_low": mean - rep_half, "replicate_high": mean + rep_half,
                      "parameter_low": mean - Z * np.sqrt(between), "parameter_high": mean + Z * np.sqrt(between),
                      "combined_low": mean - Z * np.sqrt(combined), "combined_high": mean + Z * np.sqrt(combined),

@@ -73,7 +73,8 @@ def design_points(experiment: Experiment) -> list[Point]:
             values = low + unit * (high - low)
         return [Point(f"s{i:04d}", {n: float(v) for n, v in zip(names, row)}) for i, row in enumerate(values)]
     if experiment.ensemble:
-        return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(ensemble_members(experiment.ensemble))]
+        members = ensemble_members(experiment.ensemble)[:experiment.ensemble_size]
+        return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(members)]
     return [Point(BASE)]
 
 

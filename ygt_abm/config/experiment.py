@@ -201,6 +201,8 @@ class Experiment(Strict):
     samples: Samples | None = None
     ensemble: str | None = Field(None, description="an ensemble file of ygt-abm calibrate (ensemble.yaml, relative "
                                  "to this file): every member is a point, so results carry parameter uncertainty")
+    ensemble_size: int | None = Field(None, ge=2, strict=True, description="run only the ensemble's first N members "
+                                      "(a quick look at toy scale; default: every member)")
     calibration: Calibration | None = Field(None, description="for ygt-abm calibrate: parameters to fit to the "
                                             "calibration targets (one baseline scenario, no sweep or samples)")
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
@@ -225,6 +227,8 @@ class Experiment(Strict):
             raise ValueError("give either sweep or samples, not both")
         if self.ensemble and (self.sweep or self.samples):
             raise ValueError("give one of sweep, samples or ensemble")
+        if self.ensemble_size and not self.ensemble:
+            raise ValueError("ensemble_size needs an ensemble")
         if self.calibration and (self.sweep or self.samples or self.ensemble or len(self.scenarios) > 1):
             raise ValueError("a calibration fits one baseline scenario: no sweep, samples or other scenarios")
         empty = [k for k, v in self.sweep.items() if not v]

@@ -9,13 +9,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from ygt_abm.analysis.summary import interval, paired_differences
+from ygt_abm.analysis.summary import interval, paired, paired_differences
+from ygt_abm.analysis.uncertainty import split_uncertainty
 from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
 # Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: INDICATORS).
 TITLES = {metric: metric.replace("_", " ").capitalize() for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
 LEGEND_MAX = 16  # lines a panel's legend lists
+ENSEMBLE_BAND = "the ensemble's members; bands: 95%, replicate and parameter uncertainty combined"
 
 
 def region_replicates(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -36,6 +38,17 @@ def difference_bands(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     scenario, point, year and metric (for one county: paired_differences.csv's rows)."""
     region = region_replicates(kpis).assign(county="region")
     return paired_differences(region, reference).drop(columns=["reference", "county"])
+
+
+def ensemble_bands(kpis: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
+    """Over a calibrated ensemble (members are points): the mean over members of each headline indicator by
+    scenario and year (or of its paired difference from ``reference``), with the 95% interval of replicate
+    and parameter uncertainty combined as the band (uncertainty.csv's ``combined`` interval)."""
+    region = region_replicates(kpis)
+    frame, value = (region, "value") if reference is None else \
+        (paired(region.assign(county="region"), reference), "difference")
+    bands = split_uncertainty(frame, value, ["scenario", "year", "metric"])
+    return bands.rename(columns={"combined_low": "ci_low", "combined_high": "ci_high"}).assign(point="ensemble")
 
 
 def calendar_base(packages: dict | None) -> int | None:
@@ -81,15 +94,24 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
     return fig
 
 
-def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None) -> Figure:
+def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None, ensemble: bool = False) -> Figure:
     """Headline indicators by scenario × point with 95% t-interval bands and the packages' targets (★ and a
-    dashed line from the year a target is due, in the scenario's colour)."""
+    dashed line from the year a target is due, in the scenario's colour); over an ensemble, by scenario with
+    replicate and parameter uncertainty combined."""
+    if ensemble:
+        return _lines(ensemble_bands(kpis), packages, f"Mean over {ENSEMBLE_BAND}; ★ and dashed: the document's "
+                      "target from the year it is due", False)
     return _lines(main_indicator_bands(kpis), packages, "Mean across replicates; bands: 95% t-intervals "
                   "(as in summary.csv); ★ and dashed: the document's target from the year it is due (targets due after "
                   "the last simulated year: attainment.csv)", False)
 
 
-def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None = None) -> Figure:
+def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None = None,
+                       ensemble: bool = False) -> Figure:
     """Headline indicators as paired differences from ``reference`` (percentage points), with bands."""
+    if ensemble:
+        return _lines(ensemble_bands(kpis, reference), packages, f"Difference from {reference}, paired; mean over "
+                      f"{ENSEMBLE_BAND} (uncertainty.csv)", True)
     return _lines(difference_bands(kpis, reference), packages, f"Difference from {reference}, paired by "
                   "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True)
+

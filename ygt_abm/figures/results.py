@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
-from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure
+from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure, uncertainty_figure
 from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
 from ygt_abm.figures.save import save_figure
 from ygt_abm.figures.sensitivity import sensitivity_figure
@@ -23,10 +23,12 @@ def plot_results(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame | N
     main = kpis[~kpis["scenario"].map(is_variant)]  # decomposition variants stay out of the lines
     packages = {name: resolved.package(name) for name in resolved.scenario_names}
     reference = resolved.experiment.reference_scenario
-    figures = {"main_indicators": lambda: main_indicators_figure(main, packages)}
+    ensemble = bool(resolved.experiment.ensemble)  # members pooled, with parameter uncertainty in the bands
+    figures = {"main_indicators": lambda: main_indicators_figure(main, packages, ensemble)}
     if main["scenario"].nunique() > 1:
-        figures["paired_differences"] = lambda: differences_figure(main, reference, packages)
+        figures["paired_differences"] = lambda: differences_figure(main, reference, packages, ensemble)
     tables = {"backflow": ("backflow_summary.csv", backflow_figure),
+              "uncertainty": ("uncertainty.csv", uncertainty_figure),
               "decomposition": ("decomposition.csv", decomposition_figure),
               "attainment": ("attainment.csv", attainment_figure),
               "sensitivity": ("sensitivity.csv", sensitivity_figure)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -24,7 +25,7 @@ from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.manifest import PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, fit_cells, quoted_numbers, sensitivity_cells, validation_cells,
+    attainment_cells, effect_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells, validation_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -32,7 +33,8 @@ MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
 #: One style for every figure of the paper: small type for a two-column-width page, text as paths (SVG).
 PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
-TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "validation.csv")
+TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "validation.csv",
+          "uncertainty.csv")
 Log = Callable[[str], None]
 
 
@@ -52,12 +54,21 @@ class Stamps:
     def __init__(self, path: Path, code: str) -> None:
         self.path, self.code = path, code
         self.done = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        self._files: dict[tuple, bytes] = {}
 
     def digest(self, name: str, inputs: list[Path], extra: str = "") -> str:
         h = hashlib.sha256(f"{name}\0{self.code}\0{extra}".encode())
         for path in inputs:
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
+            h.update(path.name.encode() + b"\0" + self._file_digest(path))
         return h.hexdigest()
+
+    def _file_digest(self, path: Path) -> bytes:
+        # Several steps read the same result tables (kpis.parquet is large): hash each version once.
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._files:
+            self._files[key] = hashlib.sha256(path.read_bytes()).digest()
+        return self._files[key]
 
     def step(self, name: str, inputs: list[Path], make: Callable[[], list[Path]], log: Log, extra: str = "",
              base: Path | None = None) -> bool:
@@ -83,6 +94,8 @@ def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
         for key in parents:
             node = node[key]
         node[dotted.split(".")[-1]] = value
+    if "ensemble" in doc:  # a path relative to the experiment file: still found from the quick copy's folder
+        doc["ensemble"] = os.path.relpath(file.parent / doc["ensemble"], target.parent)
     text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's quick scale (written by "
                                                   "`ygt-abm paper --quick`; edit paper/paper.yaml instead).\n")
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -150,11 +163,11 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
             "validation.csv": validation_cells(manifest.validation, kpis, reference)}
-    for name, source, cells in (("attainment.csv", "attainment.csv", attainment_cells),
-                                ("sensitivity.csv", "sensitivity.csv", sensitivity_cells)):
-        found = sorted(results.glob(f"*/{source}"))
-        if found:
-            made[name] = cells(pd.read_csv(found[0]))
+    for name, experiment, cells in (("attainment.csv", manifest.attainment_experiment, attainment_cells),
+                                    ("sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
+                                    ("uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells)):
+        if experiment:
+            made[name] = cells(pd.read_csv(results / experiment / name))
     written = []
     for name, table in made.items():
         write_csv(table, tables / name, float_format="%.6g")

@@ -13,6 +13,9 @@ from ygt_abm.config.files import ConfigError, Problem, line_of, read_yaml, valid
 from ygt_abm.config.params import Strict
 
 LAST = "last"  # in a number's row filter: the table's last year
+#: the manifest's roles an experiment may fill (map and fit are required)
+OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "uncertainty_experiment", "attainment_experiment",
+                        "sensitivity_experiment")
 
 
 class PaperExperiment(Strict):
@@ -68,6 +71,12 @@ class PaperManifest(Strict):
     fit_experiment: str = Field(description="the experiment whose baseline scenario is fitted to the targets")
     elasticity_experiment: str | None = Field(None, description="the experiment whose elasticities.csv gives "
                                               "the fit's price-elasticity targets")
+    uncertainty_experiment: str | None = Field(None, description="the experiment over a calibrated ensemble whose "
+                                               "uncertainty.csv gives the effects' replicate and parameter intervals")
+    attainment_experiment: str | None = Field(None, description="the experiment whose attainment.csv the paper "
+                                              "shows (over an ensemble: replicate and parameter uncertainty)")
+    sensitivity_experiment: str | None = Field(None, description="the experiment whose sensitivity.csv the "
+                                               "paper shows")
     validation: list[PublishedEvaluation] = Field(default_factory=list)
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
 
@@ -84,8 +93,8 @@ def load_manifest(path: str | Path) -> PaperManifest:
         if not experiment.file.is_file():
             problems.append(Problem(file, line_of(doc, ("experiments", name, "file"))[0] or 1,
                                     f"experiments.{name}.file", f"no such file: {experiment.file}"))
-    for field in ("map_experiment", "fit_experiment", "elasticity_experiment"):
-        if getattr(manifest, field) not in [*manifest.experiments, *([None] if field == "elasticity_experiment" else [])]:
+    for field in ("map_experiment", "fit_experiment", *OPTIONAL_EXPERIMENTS):
+        if getattr(manifest, field) not in [*manifest.experiments, *([None] if field in OPTIONAL_EXPERIMENTS else [])]:
             problems.append(Problem(file, line_of(doc, (field,))[0] or 1, field,
                                     f"expected one of the experiments {sorted(manifest.experiments)}"))
     known = set(manifest.experiments) | {"tables"}

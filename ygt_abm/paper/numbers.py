@@ -114,8 +114,30 @@ def effect_cells(differences: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE_
     return pd.DataFrame(rows)
 
 
+#: the backflow indicators the documents set targets on, for the paper's uncertainty table
+BACKFLOW_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
+                       "primary_care_fund_share")
+
+
+def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = BACKFLOW_INDICATORS) -> pd.DataFrame:
+    """Each package's effect in the last year over a calibrated ensemble, in percentage points: the mean over
+    members, its replicate, parameter and combined 95% intervals, and the parameters' share of the variance."""
+    last = uncertainty[(uncertainty["year"] == uncertainty["year"].max()) & uncertainty["metric"].isin(metrics)]
+    last = last.groupby(["scenario", "metric"], sort=False).mean(numeric_only=True).reset_index()  # counties
+
+    def span(row, kind: str) -> str:
+        return f"[{100 * row[f'{kind}_low']:.1f}, {100 * row[f'{kind}_high']:.1f}]"
+
+    return pd.DataFrame([{"Package": r["scenario"], "Indicator": r["metric"].replace("_", " "),
+                          "Effect": f"{100 * r['mean']:+.1f}", "Replicate": span(r, "replicate"),
+                          "Parameters": span(r, "parameter"), "Combined": span(r, "combined"),
+                          "Parameters' share": "—" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"}
+                         for _, r in last.iterrows()])
+
+
 def attainment_cells(attainment: pd.DataFrame) -> pd.DataFrame:
-    """Each package's targets: what, by when, and the probability of reaching it."""
+    """Each package's targets: what, by when, the probability across runs of reaching it, and (over an
+    ensemble) the share of parameter sets whose mean reaches it."""
     return pd.DataFrame({
         "Package": attainment["scenario"],
         "Target": [f"{i.replace('_', ' ')} {c} {t:g} by {int(y)}" for i, c, t, y in
@@ -125,6 +147,8 @@ def attainment_cells(attainment: pd.DataFrame) -> pd.DataFrame:
         "Simulated year": attainment["simulated_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
         "Mean then": attainment["mean_at_target_year"].map(_num),
         "P(reached)": attainment["probability"].map(lambda p: "—" if pd.isna(p) else f"{p:.2f}"),
+        "Parameter sets reaching": attainment["points_whose_mean_meets"].map(
+            lambda p: "—" if pd.isna(p) else f"{p:.2f}"),
     })
 
 
