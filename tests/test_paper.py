@@ -52,7 +52,8 @@ def test_the_quick_build_writes_every_figure_and_table_the_manuscript_shows(buil
     assert len(shown) >= 12
     assert [p for p in shown if not (out / p).is_file()] == []
     assert sorted(p.name for p in (out / "tables").glob("*.csv") if p.name in TABLES) == sorted(TABLES)
-    for name in ("fit.csv", "effects.csv", "validation.csv", "attainment.csv", "sensitivity.csv", "uncertainty.csv"):
+    for name in ("fit.csv", "effects.csv", "validation.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
+                 "uncertainty.csv"):
         assert len(pd.read_csv(out / "tables" / name)) >= 1, name
     assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
     assert any(line.startswith("pdf: ") for line in log)

@@ -33,8 +33,8 @@ MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
 #: One style for every figure of the paper: small type for a two-column-width page, text as paths (SVG).
 PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
-TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "validation.csv",
-          "uncertainty.csv")
+TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
+          "validation.csv", "uncertainty.csv")
 Log = Callable[[str], None]
 
 
@@ -163,11 +163,13 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
             "validation.csv": validation_cells(manifest.validation, kpis, reference)}
-    for name, experiment, cells in (("attainment.csv", manifest.attainment_experiment, attainment_cells),
-                                    ("sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
-                                    ("uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells)):
+    for name, source, experiment, cells in (
+            ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
+            ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
+            ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sensitivity_cells),
+            ("uncertainty.csv", "uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells)):
         if experiment:
-            made[name] = cells(pd.read_csv(results / experiment / name))
+            made[name] = cells(pd.read_csv(results / experiment / source))
     written = []
     for name, table in made.items():
         write_csv(table, tables / name, float_format="%.6g")

@@ -15,7 +15,7 @@ from ygt_abm.config.params import Strict
 LAST = "last"  # in a number's row filter: the table's last year
 #: the manifest's roles an experiment may fill (map and fit are required)
 OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "uncertainty_experiment", "attainment_experiment",
-                        "sensitivity_experiment")
+                        "sensitivity_experiment", "sobol_experiment")
 
 
 class PaperExperiment(Strict):
@@ -75,8 +75,10 @@ class PaperManifest(Strict):
                                                "uncertainty.csv gives the effects' replicate and parameter intervals")
     attainment_experiment: str | None = Field(None, description="the experiment whose attainment.csv the paper "
                                               "shows (over an ensemble: replicate and parameter uncertainty)")
-    sensitivity_experiment: str | None = Field(None, description="the experiment whose sensitivity.csv the "
-                                               "paper shows")
+    sensitivity_experiment: str | None = Field(None, description="the screening (Morris) whose sensitivity.csv "
+                                               "the paper shows as tables/sensitivity.csv")
+    sobol_experiment: str | None = Field(None, description="the Sobol indices (Saltelli design) whose "
+                                         "sensitivity.csv the paper shows as tables/sobol.csv")
     validation: list[PublishedEvaluation] = Field(default_factory=list)
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
 

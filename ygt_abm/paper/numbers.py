@@ -153,14 +153,16 @@ def attainment_cells(attainment: pd.DataFrame) -> pd.DataFrame:
 
 
 def sensitivity_cells(sensitivity: pd.DataFrame, top: int = 5) -> pd.DataFrame:
-    """The parameters that move each package's effect most (Morris μ* or Sobol ST), in points."""
+    """The parameters that move each package's effect most: Morris μ* in percentage points, or the Sobol
+    total index ST (the share of the effect's variance a parameter explains with its interactions)."""
     wide = ranking(sensitivity)
     effects = wide.xs("effect", level="measure") if "effect" in wide.index.get_level_values("measure") else wide
     leaders = list(effects.columns[:top])
+    scale = 1.0 if (sensitivity["index"] == "ST").any() else 100.0
     rows = []
     for (scenario, metric), values in effects.iterrows():
         rows.append({"Effect of": scenario, "Indicator": metric.replace("_", " "),
-                     **{p.split(".")[-1].replace("_", " "): f"{100 * values[p]:.2f}" for p in leaders}})
+                     **{p.split(".")[-1].replace("_", " "): f"{scale * values[p]:.2f}" for p in leaders}})
     return pd.DataFrame(rows)
 
 
