@@ -47,14 +47,17 @@ def _signed(x: float) -> str:
 def tables(folder: Path) -> tuple[str, pd.DataFrame]:
     summary = pd.read_csv(folder / "summary.csv")
     last = summary[summary["year"] == summary["year"].max()]
-    scenarios = list(dict.fromkeys(last["scenario"]))
+    if last["point"].nunique() > 1 or last["county"].nunique() > 1:
+        raise SystemExit(f"{folder}: one point and one county expected (a comparison of packages)")
+    differences = pd.read_csv(folder / "paired_differences.csv")
+    reference = differences["reference"].iloc[0]
+    scenarios = [reference] + [s for s in dict.fromkeys(last["scenario"]) if s != reference]
     names = [ABBREVIATIONS.get(s, s) for s in scenarios]
     means = last.pivot_table(index="metric", columns="scenario", values="mean")
     out = [f"Year {int(last['year'].max())} means across replicates:", "",
            "| indicator | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for metric, label, spec in MEANS:
         out.append(f"| {label} | " + " | ".join(format(means.at[metric, s], spec) for s in scenarios) + " |")
-    differences = pd.read_csv(folder / "paired_differences.csv")
     final = differences[differences["year"] == differences["year"].max()].set_index(["scenario", "metric"])
     out += ["", "Paired differences from the baseline in the last year (95% intervals):", "",
             "| | " + " | ".join(label for _, label in DIFFERENCES) + " |", "|---" * (len(DIFFERENCES) + 1) + "|"]

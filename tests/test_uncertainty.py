@@ -108,3 +108,32 @@ def test_ensemble_size_runs_only_the_first_members_and_needs_an_ensemble(tmp_pat
     with pytest.raises(ConfigError) as info:
         load_experiment(config)
     assert "ensemble_size needs an ensemble" in str(info.value)
+
+
+def test_a_replicates_luck_shared_by_every_member_is_not_taken_for_parameter_spread():
+    # members run on the same seeds: replicate r's luck moves every member's effect alike
+    rng = np.random.default_rng(1)
+    luck = rng.normal(0, 0.05, size=8)
+    rows = [{"scenario": s, "point": f"e{m:04d}", "replicate": r, "county": "C", "year": 1,
+             "metric": "primary_care_visit_share",
+             "value": 0.5 + (effect + luck[r] + rng.normal(0, 0.001) if s == "reform" else 0.0)}
+            for m, effect in enumerate([0.1, 0.2, 0.3, 0.2]) for r in range(8) for s in ("baseline", "reform")]
+    row = uncertainty_table(pd.DataFrame(rows), "baseline").iloc[0]
+    assert row["sd_parameter"] == pytest.approx(np.std([0.1, 0.2, 0.3, 0.2], ddof=1), rel=0.05)
+    assert row["sd_replicate"] == pytest.approx(np.std(luck, ddof=1), rel=0.1)  # one county's chance
+
+
+def test_one_replicate_gives_only_the_combined_spread():
+    row = uncertainty_table(kpis([0.1, 0.2, 0.3], 0.001, replicates=1), "baseline").iloc[0]
+    assert np.isnan(row["parameter_share"]) and np.isnan(row["sd_parameter"]) and np.isnan(row["replicate_low"])
+    assert row["combined_low"] < 0.1 < 0.3 < row["combined_high"]
+
+
+def test_an_ensemble_size_beyond_the_members_is_an_error_at_its_line(tmp_path):
+    (tmp_path / "ensemble.yaml").write_text(ENSEMBLE, encoding="utf-8")
+    config = tmp_path / "e.yaml"
+    config.write_text(EXPERIMENT + "ensemble_size: 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_experiment(config)
+    problem = info.value.problems[0]
+    assert problem.field == "ensemble_size" and problem.line == 13 and "2 members" in problem.message

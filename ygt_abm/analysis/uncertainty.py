@@ -1,12 +1,22 @@
 """Replicate and parameter uncertainty of a package's effect, where an experiment runs over a calibrated
 ensemble (``ensemble:``; each member a point): the paired differences from the reference (same member,
-same replicate: common random numbers) split by the law of total variance into the noise between
-replicates (within a member) and the spread between members (parameter sets that all fit the baseline).
+same replicate: common random numbers) split by the law of total variance into the spread between
+members (parameter sets that all fit the baseline) and the noise of one run within a member (one county's
+chance: its illnesses, choices and careers).
 
-* ``replicate_low/high``: the ensemble mean ± t × the replicate noise of that mean alone;
-* ``parameter_low/high``: the mean ± 1.96 × the spread of the effect across members (what is not known);
-* ``combined_low/high``: the mean ± 1.96 × √(between-member variance + replicate variance of a member's mean);
-* ``parameter_share``: the share of the combined variance that is the parameters'.
+Every member runs on the same seeds (replicate r of every point shares its streams), so members ×
+replicates is a crossed design: a replicate's luck is shared by all members and cancels from the spread of
+the members' means. The two variances are the two-way analysis-of-variance estimators, which hold with
+shared seeds and with independent ones alike:
+
+* parameters: var(member means) − residual mean square ÷ r (the residual: value − member mean − replicate
+  mean + grand mean, with (M − 1)(r − 1) degrees of freedom);
+* one run's noise: the replicate mean square ÷ M + the residual mean square × (1 − 1/M).
+
+Each interval is a 95% range of one county's effect around the mean over members, from a source:
+``replicate_low/high`` its run-to-run noise alone, ``parameter_low/high`` the parameters alone,
+``combined_low/high`` both; ``parameter_share`` is the parameters' share of the combined variance. With one
+replicate the two cannot be told apart: only the combined spread is given.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ygt_abm.analysis.summary import paired, t_quantile
+from ygt_abm.analysis.summary import paired
 from ygt_abm.vocabulary import is_variant
 
 KEYS = ["scenario", "county", "year", "metric"]
@@ -30,25 +40,38 @@ def uncertainty_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
 
 
 def split_uncertainty(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
-    """For every ``keys`` group of an ensemble's runs (members are ``point``s): the mean of ``value`` over
-    members and its replicate, parameter and combined intervals (levels or paired differences alike)."""
-    per_member = frame.groupby(keys + ["point"], sort=False)[value].agg(["mean", "var", "count"]).reset_index()
-    rows = []
-    for key, members in per_member.groupby(keys, sort=False):
-        replicates = int(members["count"].min())
-        within = float(members["var"].mean()) if replicates > 1 else np.nan  # pooled: equal replicates per member
-        means = members["mean"].to_numpy()
-        mean = float(means.mean())
-        noise_of_mean = within / replicates if replicates > 1 else 0.0
-        between = max(float(np.var(means, ddof=1)) - noise_of_mean, 0.0) if len(means) > 1 else np.nan
-        rep_half = (t_quantile(len(means) * (replicates - 1)) * np.sqrt(within / (len(means) * replicates))
-                    if replicates > 1 else np.nan)
-        combined = (between if np.isfinite(between) else 0.0) + noise_of_mean
-        rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))), "mean": mean,
-                     "members": len(means), "replicates": replicates, "sd_replicate": np.sqrt(within),
-                     "sd_parameter": np.sqrt(between),
-                     "replicate_low": mean - rep_half, "replicate_high": mean + rep_half,
-                     "parameter_low": mean - Z * np.sqrt(between), "parameter_high": mean + Z * np.sqrt(between),
-                     "combined_low": mean - Z * np.sqrt(combined), "combined_high": mean + Z * np.sqrt(combined),
-                     "parameter_share": between / combined if combined > 0 else np.nan})
-    return pd.DataFrame(rows)
+    """For every ``keys`` group of an ensemble's runs (members are ``point``s, on shared seeds): the mean
+    of ``value`` over members, and the parameter and run-to-run variances with their 95% ranges (levels or
+    paired differences alike)."""
+    runs = frame[keys + ["point", "replicate", value]]
+    by = runs.groupby(keys, sort=False)[value]
+    member_means = runs.groupby(keys + ["point"], sort=False)[value].transform("mean")
+    replicate_means = runs.groupby(keys + ["replicate"], sort=False)[value].transform("mean")
+    residual = runs[value] - member_means - replicate_means + by.transform("mean")
+    table = runs.assign(residual_squared=residual ** 2).groupby(keys, sort=False).agg(
+        mean=(value, "mean"), members=("point", "nunique"), replicates=("replicate", "nunique"),
+        residual_ss=("residual_squared", "sum"), total_var=(value, "var")).reset_index()
+    spread = {name: runs.groupby(keys + [name], sort=False)[value].mean().groupby(level=keys, sort=False).var()
+              for name in ("point", "replicate")}
+    for name, variance in spread.items():
+        table = table.merge(variance.rename(f"var_{name}_means").reset_index(), on=keys, how="left")
+    m, r = table["members"], table["replicates"]
+    residual_ms = table["residual_ss"] / ((m - 1) * (r - 1)).where((m > 1) & (r > 1))
+    parameter = (table["var_point_means"] - residual_ms / r).clip(lower=0.0)
+    noise = (table["var_replicate_means"] + residual_ms * (1 - 1 / m)).where(r > 1)
+    noise = noise.where(m > 1, table["total_var"].where(r > 1))  # one member: its replicates' variance
+    combined = (parameter.where(m > 1, 0.0) + noise).where(r > 1, table["total_var"])  # one replicate: the whole
+    table["sd_replicate"], table["sd_parameter"] = np.sqrt(noise), np.sqrt(parameter.where(r > 1))
+    for kind, variance in (("replicate", noise), ("parameter", parameter.where(r > 1)), ("combined", combined)):
+        half = Z * np.sqrt(variance)
+        table[f"{kind}_low"], table[f"{kind}_high"] = table["mean"] - half, table["mean"] + half
+    table["parameter_share"] = (parameter / combined).where((r > 1) & (combined > 0))
+    return table.drop(columns=["residual_ss", "total_var", "var_point_means", "var_replicate_means"])
+
+
+def last_year_rows(table: pd.DataFrame, metrics) -> pd.DataFrame:
+    """uncertainty.csv's rows of ``metrics`` in the last year, each with the ``package`` it is printed as (the
+    scenario; with its county where the region has several, for intervals of counties are not averaged)."""
+    last = table[(table["year"] == table["year"].max()) & table["metric"].isin(list(metrics))]
+    several = last["county"].nunique() > 1
+    return last.assign(package=[f"{s} · {c}" if several else s for s, c in zip(last["scenario"], last["county"])])

@@ -73,7 +73,11 @@ def design_points(experiment: Experiment) -> list[Point]:
             values = low + unit * (high - low)
         return [Point(f"s{i:04d}", {n: float(v) for n, v in zip(names, row)}) for i, row in enumerate(values)]
     if experiment.ensemble:
-        members = ensemble_members(experiment.ensemble)[:experiment.ensemble_size]
+        members = ensemble_members(experiment.ensemble)
+        if experiment.ensemble_size and experiment.ensemble_size > len(members):
+            raise ValueError(f"ensemble_size {experiment.ensemble_size} is more than the {len(members)} members of "
+                             f"{experiment.ensemble}")
+        members = members[:experiment.ensemble_size]
         return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(members)]
     return [Point(BASE)]
 

@@ -42,9 +42,10 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
         experiment = experiment.model_copy(update={"ensemble": str(path.parent / experiment.ensemble)})
     try:
         points = design_points(experiment)
-    except (OSError, ValueError) as exc:  # an ensemble file missing or not one
-        line, _ = line_of(doc, ("ensemble",))
-        raise ConfigError([Problem(file, line or 1, "ensemble", str(exc))]) from None
+    except (OSError, ValueError) as exc:  # an ensemble file missing or not one, or fewer members than asked
+        field = "ensemble_size" if str(exc).startswith("ensemble_size") else "ensemble"
+        line, _ = line_of(doc, (field,))
+        raise ConfigError([Problem(file, line or 1, field, str(exc))]) from None
     design_node = doc.get("sweep") or (doc.get("samples") or CommentedMap()).get("bounds") or CommentedMap()
     design_prefix = ("sweep",) if experiment.sweep else ("ensemble",) if experiment.ensemble else ("samples", "bounds")
 

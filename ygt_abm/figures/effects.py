@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
 
 BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
@@ -93,22 +94,21 @@ def attainment_figure(table: pd.DataFrame) -> Figure:
 
 
 #: uncertainty.csv's three intervals, drawn from the widest to the narrowest
-INTERVALS = (("combined", "replicate and parameter", "#c6dbef", 9), ("parameter", "parameter", "#6baed6", 5),
-             ("replicate", "replicate", "#08519c", 2))
+INTERVALS = (("combined", "chance and parameters", "#c6dbef", 9), ("parameter", "parameters", "#6baed6", 5),
+             ("replicate", "chance (one run's noise)", "#08519c", 2))
 
 
 def uncertainty_figure(table: pd.DataFrame) -> Figure:
     """Each package's effect on the headline indicators at the last year over a calibrated ensemble: the
-    mean over members with its replicate, parameter and combined 95% intervals (uncertainty.csv)."""
-    last = table[(table["year"] == table["year"].max()) & table["metric"].isin(TITLES)]
-    last = last.groupby(["scenario", "metric"], sort=False).mean(numeric_only=True).reset_index()  # counties
+    mean over members with the 95% ranges of one run's noise, of the parameters, and of both (uncertainty.csv)."""
+    last = last_year_rows(table, TITLES)
     metrics = [m for m in TITLES if m in set(last["metric"])]
-    scenarios = list(dict.fromkeys(last["scenario"]))
+    scenarios = list(dict.fromkeys(last["package"]))
     fig = Figure(figsize=(13, 2.2 + 0.6 * len(scenarios)), layout="constrained")
-    axes = fig.subplots(2, 3, sharey=True, squeeze=False).flat
+    axes = list(fig.subplots(2, 3, sharey=True, squeeze=False).flat)
     y = np.arange(len(scenarios))
     for ax, metric in zip(axes, metrics):
-        rows = last[last["metric"] == metric].set_index("scenario").reindex(scenarios)
+        rows = last[last["metric"] == metric].set_index("package").reindex(scenarios)
         for kind, label, colour, width in INTERVALS:
             ax.hlines(y, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=width, label=label)
         ax.plot(rows["mean"], y, "o", color="black", ms=3, label="mean over members")
@@ -118,12 +118,13 @@ def uncertainty_figure(table: pd.DataFrame) -> Figure:
         ax.tick_params(labelsize=8)
         ax.set_title(TITLES[metric], fontsize=9)
         ax.grid(alpha=0.3, axis="x")
-    for ax in list(axes)[len(metrics):]:
+    for ax in axes[len(metrics):]:
         ax.set_visible(False)
     axes[0].set_yticks(y, scenarios)
     axes[0].invert_yaxis()
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8)
     members = int(last["members"].max()) if len(last) else 0
-    fig.suptitle(f"Effects in the last simulated year over {members} parameter sets that fit the baseline: 95% "
-                 "intervals of replicate noise, of the parameters, and combined (uncertainty.csv)", fontsize=10)
+    fig.suptitle(f"Effects in the last simulated year, mean over {members} parameter sets that fit the baseline, "
+                 "and the 95% range of one county's effect from its chance, the parameters, and both "
+                 "(uncertainty.csv)", fontsize=10)
     return fig

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -95,7 +94,7 @@ def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
             node = node[key]
         node[dotted.split(".")[-1]] = value
     if "ensemble" in doc:  # a path relative to the experiment file: still found from the quick copy's folder
-        doc["ensemble"] = os.path.relpath(file.parent / doc["ensemble"], target.parent)
+        doc["ensemble"] = str((file.parent / doc["ensemble"]).resolve())
     text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's quick scale (written by "
                                                   "`ygt-abm paper --quick`; edit paper/paper.yaml instead).\n")
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -108,9 +107,8 @@ def _finished(resolved, folder: Path) -> bool:
 
 
 def run_experiments(manifest: PaperManifest, out: Path, quick: bool, executor: Executor | None, log: Log) -> dict:
-    """Each experiment of the manifest run (or reused) into ``out/results/<name>``, with its tables."""
-    from ygt_abm.report import write_reports
-
+    """Each experiment of the manifest run (or reused) into ``out/results/<name>``; its tables are a step of
+    their own (``write_experiment_reports``), so a change to the analysis rewrites them without a run."""
     resolved = {}
     for name, entry in manifest.experiments.items():
         file = quick_experiment(entry.file, entry.quick, out / "experiments" / f"{name}.yaml") if quick else entry.file
@@ -120,9 +118,17 @@ def run_experiments(manifest: PaperManifest, out: Path, quick: bool, executor: E
             log(f"experiment {name}: up to date")
             continue
         log(f"experiment {name}: running {file}")
-        kpis = run_experiment(resolved[name], folder, executor=executor)
-        write_reports(resolved[name], folder, kpis, figure=False)
+        run_experiment(resolved[name], folder, executor=executor)
     return resolved
+
+
+def write_experiment_reports(resolved, folder: Path) -> list[Path]:
+    """An experiment's tables (summary, paired differences, uncertainty, backflow, attainment, …) from its
+    kpis, and the stamp that says it is complete."""
+    from ygt_abm.report import write_reports
+
+    write_reports(resolved, folder, pd.read_parquet(folder / "kpis.parquet"), figure=False)
+    return [folder / name for name in json.loads((folder / COMPLETE).read_text())["reports"]] + [folder / COMPLETE]
 
 
 def _result_tables(folder: Path) -> list[Path]:
@@ -169,6 +175,9 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
             ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sensitivity_cells),
             ("uncertainty.csv", "uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells)):
         if experiment:
+            if not (results / experiment / source).is_file():
+                raise FileNotFoundError(f"the paper shows {name} from experiment {experiment!r}, whose results have "
+                                        f"no {source} (paper.yaml names it; does the experiment make one?)")
             made[name] = cells(pd.read_csv(results / experiment / source))
     written = []
     for name, table in made.items():
@@ -201,6 +210,11 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     stamps = Stamps(out / "stamps.json", code_digest())
     # What the tables and numbers read of the manifest (the experiments' results are inputs of their own).
     setting = json.dumps(manifest.model_dump(mode="json", exclude={"experiments"}), sort_keys=True)
+    for name, experiment in resolved.items():
+        folder = out / "results" / name
+        stamps.step(f"reports {name}", [folder / "kpis.parquet"],
+                    lambda experiment=experiment, folder=folder: write_experiment_reports(experiment, folder), log,
+                    extra=config_digest(experiment))
     map_file = out / "experiments" / f"{manifest.map_experiment}.yaml" if quick else \
         manifest.experiments[manifest.map_experiment].file
     stamps.step("county map tables", [map_file], lambda: county_year(resolved[manifest.map_experiment],

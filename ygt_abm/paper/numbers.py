@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.analysis.sensitivity import ranking
+from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.analysis.summary import interval, paired
 from ygt_abm.paper.manifest import LAST, PublishedEvaluation, QuotedNumber
 from ygt_abm.vocabulary import HEADLINE_INDICATORS
@@ -114,23 +115,24 @@ def effect_cells(differences: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE_
     return pd.DataFrame(rows)
 
 
-#: the backflow indicators the documents set targets on, for the paper's uncertainty table
-BACKFLOW_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
+#: the indicators of where care happens that the documents set targets on, for the uncertainty table
+TARGETED_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
                        "primary_care_fund_share")
 
 
-def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = BACKFLOW_INDICATORS) -> pd.DataFrame:
+def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_INDICATORS) -> pd.DataFrame:
     """Each package's effect in the last year over a calibrated ensemble, in percentage points: the mean over
-    members, its replicate, parameter and combined 95% intervals, and the parameters' share of the variance."""
-    last = uncertainty[(uncertainty["year"] == uncertainty["year"].max()) & uncertainty["metric"].isin(metrics)]
-    last = last.groupby(["scenario", "metric"], sort=False).mean(numeric_only=True).reset_index()  # counties
+    members, the 95% ranges of one county's effect from its chance, the parameters and both, and the
+    parameters' share of the variance."""
+    last = last_year_rows(uncertainty, metrics)
 
     def span(row, kind: str) -> str:
-        return f"[{100 * row[f'{kind}_low']:.1f}, {100 * row[f'{kind}_high']:.1f}]"
+        low, high = row[f"{kind}_low"], row[f"{kind}_high"]
+        return "—" if pd.isna(low) else f"[{100 * low:.1f}, {100 * high:.1f}]"
 
-    return pd.DataFrame([{"Package": r["scenario"], "Indicator": r["metric"].replace("_", " "),
-                          "Effect": f"{100 * r['mean']:+.1f}", "Replicate": span(r, "replicate"),
-                          "Parameters": span(r, "parameter"), "Combined": span(r, "combined"),
+    return pd.DataFrame([{"Package": r["package"], "Indicator": r["metric"].replace("_", " "),
+                          "Effect": f"{100 * r['mean']:+.1f}", "Chance": span(r, "replicate"),
+                          "Parameters": span(r, "parameter"), "Both": span(r, "combined"),
                           "Parameters' share": "—" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"}
                          for _, r in last.iterrows()])
 
@@ -157,7 +159,7 @@ def sensitivity_cells(sensitivity: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     total index ST (the share of the effect's variance a parameter explains with its interactions)."""
     wide = ranking(sensitivity)
     effects = wide.xs("effect", level="measure") if "effect" in wide.index.get_level_values("measure") else wide
-    leaders = list(effects.columns[:top])
+    leaders = list(effects.abs().mean().sort_values(ascending=False).index[:top])  # by the effects alone
     scale = 1.0 if (sensitivity["index"] == "ST").any() else 100.0
     rows = []
     for (scenario, metric), values in effects.iterrows():
