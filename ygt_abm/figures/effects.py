@@ -124,7 +124,7 @@ def uncertainty_figure(table: pd.DataFrame) -> Figure:
     axes[0].invert_yaxis()
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8)
     members = int(last["members"].max()) if len(last) else 0
-    fig.suptitle(f"Effects in the last simulated year, mean over {members} parameter sets that fit the baseline, "
+    fig.suptitle(f"Effects in the last simulated year: mean over {members} parameter sets that fit the baseline,\n"
                  "and the 95% range of one county's effect from its chance, the parameters, and both "
                  "(uncertainty.csv)", fontsize=10)
     return fig
