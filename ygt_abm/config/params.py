@@ -373,10 +373,12 @@ class WorkforceParams(Strict):
     )
     recruit_age: AmountByLevel = assumed(AmountByLevel(**_lvl(35.0, 28.0, 29.0, 30.0)), "age of newly recruited doctors")
     steady_state_years: int = assumed(
-        60, "years of careers (at baseline pay, before the first simulated week) that bring the workforce to its "
+        120, "years of careers (at baseline pay, before the first simulated week) that bring the workforce to its "
         "own steady state: ages, headcount and vacancies stay as they are unless policy changes them, so the "
-        "baseline is stationary. The establishment of each level is scaled so that its steady-state headcount "
-        "is the sourced one. 0 starts every post filled with the initial ages: village doctors then fall about "
+        "baseline is stationary. The establishment of each level is scaled at half time, by the headcount "
+        "averaged over the second quarter, so that its steady-state headcount is the sourced one; the wave of "
+        "recruits that sets off needs about 60 years to settle (with 60 in all, village doctors still fell "
+        "0.1–0.2% a year in the first simulated decade). 0 starts every post filled with the initial ages: village doctors then fall about "
         "3.5% a year, the documented secular decline (≈3–6% a year nationally, bulletins; Fujian −28% "
         "2015→2020), which is a transient toward that steady state", ge=0, le=200,
     )

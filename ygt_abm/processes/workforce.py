@@ -82,8 +82,9 @@ def hire_initial_doctors(doctors: Doctors, state: FacilityState, params, rng: np
 
 def start_at_steady_state(model) -> None:
     """Careers at baseline pay for ``steady_state_years`` before the start, twice: the first half shows what
-    share of each level's posts its steady state keeps filled; the establishment is scaled by its inverse,
-    and the second half settles the workforce there, so the steady-state headcount is the initial one."""
+    share of each level's posts its steady state keeps filled (the headcount averaged over its second
+    quarter); the establishment is scaled by its inverse, and the second half settles the workforce there,
+    so the steady-state headcount is the initial one."""
     years = model.params.workforce.steady_state_years
     if years == 0:
         return
@@ -91,9 +92,11 @@ def start_at_steady_state(model) -> None:
     pay = doctor_pay(model)  # baseline: no policy yet
     initial = np.bincount(fac.level, weights=fac.posts, minlength=N_LEVELS)
     half = years // 2
+    staffed = np.zeros(N_LEVELS)
     for year in range(years):
+        if half // 2 <= year < half:  # the fill the posts settle to: averaged, one year's headcount is noisy
+            staffed += np.bincount(doctors.level, minlength=N_LEVELS) / (half - half // 2)
         if year == half:
-            staffed = np.bincount(doctors.level, minlength=N_LEVELS)
             fac.posts *= np.divide(initial, staffed, out=np.ones(N_LEVELS), where=staffed > 0)[fac.level]
         yearly_careers(doctors, fac, params, pay, model.levers, model.streams.yearly("careers_before_start", year))
 
