@@ -40,6 +40,11 @@ DIFFERENCES = [("primary_care_visit_share", "primary-care share of all visits"),
                ("admissions_per_capita", "admissions per person")]
 
 
+def _short(scenario: str) -> str:
+    """A package's row label: GD, XC, ZJ, AH, NX."""
+    return ABBREVIATIONS.get(scenario, scenario).split()[0]
+
+
 def _signed(x: float) -> str:
     return f"{x:+.3f}".replace("-", "−")
 
@@ -64,13 +69,13 @@ def tables(folder: Path) -> tuple[str, pd.DataFrame]:
     for scenario in scenarios[1:]:
         cells = [f"{_signed(final.at[(scenario, m), 'mean'])} [{_signed(final.at[(scenario, m), 'ci_low'])}, "
                  f"{_signed(final.at[(scenario, m), 'ci_high'])}]" for m, _ in DIFFERENCES]
-        out.append(f"| {ABBREVIATIONS.get(scenario, scenario).split()[0]} | " + " | ".join(cells) + " |")
+        out.append(f"| {_short(scenario)} | " + " | ".join(cells) + " |")
     backflow = pd.read_csv(folder / "backflow_summary.csv")
     first, final_year = backflow["year"].min(), backflow["year"].max()
     out += ["", "| | moved down, year 1 | moved down, last year | moved up, last year |", "|---|---|---|---|"]
     for scenario in scenarios[1:]:
         rows = backflow[backflow["scenario"] == scenario].set_index(["measure", "year"])["mean"]
-        out.append(f"| {ABBREVIATIONS.get(scenario, scenario).split()[0]} | {rows[('moved_down', first)]:,.0f} | "
+        out.append(f"| {_short(scenario)} | {rows[('moved_down', first)]:,.0f} | "
                    f"{rows[('moved_down', final_year)]:,.0f} | {rows[('moved_up', final_year)]:,.0f} |")
     attainment = pd.read_csv(folder / "attainment.csv")
     out += ["", "| package | target | year | probability | mean then |", "|---|---|---|---|---|"]
@@ -78,7 +83,7 @@ def tables(folder: Path) -> tuple[str, pd.DataFrame]:
         sign = {"at_least": "≥", "at_most": "≤"}.get(r.comparison, "≈")
         probability = "outside the simulated years" if pd.isna(r.probability) else f"{r.probability:.2f}"
         mean = "—" if pd.isna(r.mean_at_target_year) else f"{r.mean_at_target_year:.3f}"
-        out.append(f"| {ABBREVIATIONS.get(r.scenario, r.scenario).split()[0]} | {r.indicator} {sign} "
+        out.append(f"| {_short(r.scenario)} | {r.indicator} {sign} "
                    f"{r.target:g} | {r.target_year} | {probability} | {mean} |")
     return "\n".join(out), last
 

@@ -114,4 +114,3 @@ def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None
                       f"{ENSEMBLE_BAND} (uncertainty.csv)", True)
     return _lines(difference_bands(kpis, reference), packages, f"Difference from {reference}, paired by "
                   "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True)
-

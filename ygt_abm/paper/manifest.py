@@ -96,7 +96,8 @@ def load_manifest(path: str | Path) -> PaperManifest:
             problems.append(Problem(file, line_of(doc, ("experiments", name, "file"))[0] or 1,
                                     f"experiments.{name}.file", f"no such file: {experiment.file}"))
     for field in ("map_experiment", "fit_experiment", *OPTIONAL_EXPERIMENTS):
-        if getattr(manifest, field) not in [*manifest.experiments, *([None] if field in OPTIONAL_EXPERIMENTS else [])]:
+        named = getattr(manifest, field)
+        if named not in manifest.experiments and not (named is None and field in OPTIONAL_EXPERIMENTS):
             problems.append(Problem(file, line_of(doc, (field,))[0] or 1, field,
                                     f"expected one of the experiments {sorted(manifest.experiments)}"))
     known = set(manifest.experiments) | {"tables"}
