@@ -21,6 +21,13 @@ def test_the_six_packages_are_shipped():
     assert {p.stem for p in PACKAGES} == EXPECTED
 
 
+def test_the_package_table_of_policies_md_counts_each_packages_interventions():
+    table = (Path(__file__).parents[1] / "docs" / "policies.md").read_text().split("## Packages")[1]
+    for path in PACKAGES:
+        row = next(line for line in table.splitlines() if line.startswith(f"| `{path.stem}` |"))
+        assert int(row.split("|")[4]) == len(load_policy(path).interventions), path.stem
+
+
 @pytest.mark.parametrize("path", PACKAGES, ids=lambda p: p.stem)
 def test_every_package_validates_cites_its_document_and_runs(path, small_region):
     package = load_policy(path)

@@ -27,9 +27,10 @@ class GlobalBudget(Intervention):
     before the community reforms): sending patients out of the county then saves the holder money (推诿).
 
     The budget is ``basis: history`` (the county's mean spending of the previous three years) or
-    ``contributions`` (this year's contributions less ``reserve_share``, as XC describes). The baseline
-    fund of the model spends more than residents contribute (docs/model.md), so ``contributions`` would
-    impose a deficit the documents do not intend; packages use ``history`` and say so."""
+    ``contributions`` (this year's contributions less ``reserve_share``, as XC describes). The model's
+    baseline fund is near balance (docs/model.md), but its spending includes what critical-illness insurance
+    (大病保险) pays, which XC's reserves take out of the basis in shares it does not give, so ``contributions``
+    would mis-state the allowance; packages use ``history`` and say so."""
 
     name = "global_budget"
 
