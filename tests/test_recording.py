@@ -70,6 +70,8 @@ def test_indicators_follow_their_definitions():
     assert got["township_admission_share"][0] == pytest.approx(0.25)
     assert got["out_of_county_inpatient_share"][0] == pytest.approx(0.25)
     assert got["out_of_county_inpatient_fund_share"][0] == pytest.approx(0.75)
+    assert got["out_of_county_inpatient_spending_per_capita"][0] == pytest.approx(900 / 10)
+    assert got["out_of_county_inpatient_fund_per_capita"][0] == pytest.approx(450 / 10)
     assert got["primary_care_share_of_in_county_fund"][0] == pytest.approx(1.0)  # 200 of the 200 inside
     assert got["admitted_patients_per_capita"][0] == pytest.approx(0.3)  # 3 residents, 4 admissions
     assert got["doctors_per_1000"][0] == pytest.approx(1000 * 15 / 10)

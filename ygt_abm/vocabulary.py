@@ -102,6 +102,10 @@ INDICATORS: dict[str, tuple[str, str]] = {
                                       "residents"),
     "out_of_county_inpatient_fund_share": ("县外住院基金支出占比", "insurance spending on admissions at city hospitals "
                                            "÷ insurance spending on all admissions of the county's residents"),
+    "out_of_county_inpatient_spending_per_capita": ("县外住院费用", "charges for admissions at city hospitals "
+                                                    "(fund and out of pocket) ÷ residents, yuan a year"),
+    "out_of_county_inpatient_fund_per_capita": ("县外住院基金支出", "insurance spending on admissions at city "
+                                                "hospitals ÷ residents, yuan a year"),
     "primary_care_share_of_in_county_fund": ("县域内基层医保基金占比", "insurance spending at village clinics and "
                                              "township health centres ÷ insurance spending inside the county"),
     "admitted_patients_per_capita": ("住院人数", "residents admitted at least once in the year ÷ residents (patients, "

@@ -200,6 +200,8 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
         "township_admission_share": _share(c.admissions[:, TOWNSHIP], admits),
         "out_of_county_inpatient_share": _share(c.admissions[:, CITY], admits),
         "out_of_county_inpatient_fund_share": _share(c.inpatient_fund[:, CITY], c.inpatient_fund.sum(1)),
+        "out_of_county_inpatient_spending_per_capita": _share(c.inpatient_charges[:, CITY], residents),
+        "out_of_county_inpatient_fund_per_capita": _share(c.inpatient_fund[:, CITY], residents),
         "primary_care_share_of_in_county_fund": _share(spending[:, PRIMARY].sum(1), in_county_paid),
         "admitted_patients_per_capita": _share(count(population.admitted), residents),
         "fund_spending_per_enrollee": _share(paid, enrollees),
