@@ -12,7 +12,7 @@ from ygt_abm.processes.provision import (
     keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity, settlement_appraisal,
     step_down_share,
 )
-from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
 
 SRC = {"source": "test"}
@@ -244,6 +244,21 @@ def test_case_payment_lowers_charges_per_admission_from_year_one(county):
     paid = year_one(county, [{"type": "case_payment", **SRC}])
     for level in ("township", "county"):
         assert paid[f"charges_per_admission_{level}"] < base[f"charges_per_admission_{level}"]
+
+
+def test_case_payment_reaches_choices_through_the_charges_residents_expect(county):
+    """Residents expect what admissions charged last year: a case rate's leaner admissions look cheaper from year 2."""
+    def serious_terms(specs, years):
+        model = CountyModel(county, ModelParameters(), seed=5, interventions=[build(s) for s in specs])
+        model.run(years, warmup_years=1)
+        choice = model.process("choice")
+        return choice.table[SERIOUS, 1], choice.options.level  # insured residents' serious-illness terms
+    (base, level), (first, _) = serious_terms([], 1), serious_terms([{"type": "case_payment", **SRC}], 1)
+    second = serious_terms([{"type": "case_payment", **SRC}], 2)[0]
+    assert np.array_equal(first, base)  # year 1: last year's practice was fee-for-service
+    paid = (level == TOWNSHIP) | (level == COUNTY)
+    assert (second[paid] > base[paid]).all()  # cheaper as expected: less negative cost term
+    assert np.array_equal(second[level == CITY], base[level == CITY])  # city hospitals are not paid by case
 
 
 def test_capitation_brings_chronic_follow_ups_to_primary_care_through_outreach(county):

@@ -113,9 +113,12 @@ class Choice(Process):
                            np.float32(c.usual_provider), np.float32(c.family_doctor))
 
     def start_year(self, model) -> None:
-        """Yearly utility terms: level constants, travel time, expected out-of-pocket cost, policy shifts."""
+        """Yearly utility terms: level constants, travel time, expected out-of-pocket cost, policy shifts.
+        Residents expect the charges of the intensity providers practised last year (provision decides this
+        year's after the choice's terms are set): what they and their neighbours have seen. So case payment
+        and budgets, which change what an admission uses, reach choices a year later."""
         self.table = utility_table(model.region, model.levers, self.options.level, self.level_constant,
-                                   self.beta_time, self.beta_cost)
+                                   self.beta_time, self.beta_cost, model.practice.intensity)
 
     def start_week(self, model, week) -> None:
         """Weekly utility terms: perceived quality, usual provider, family doctor."""
@@ -152,15 +155,16 @@ class Choice(Process):
 
 
 def utility_table(region, levers, option_level: np.ndarray, level_constant: np.ndarray, beta_time: np.ndarray,
-                  beta_cost: np.ndarray) -> np.ndarray:
+                  beta_cost: np.ndarray, intensity: np.ndarray | None = None) -> np.ndarray:
     """The yearly terms by (table row, insured, village, option), float32: one gather a week instead of
     many products. Rows are the episode types, then TREATABLE_SERIOUS: a serious illness the township could
-    treat, whose expected cost follows same-disease same-payment pricing."""
+    treat, whose expected cost follows same-disease same-payment pricing. ``intensity``: the practice whose
+    charges residents expect (fee-for-service practice's if omitted)."""
     options = region.options
     county = region.village_county.astype(np.int64)
     hours = np.where(options >= 0, region.option_minutes, 0.0) / 60.0
-    oop = expected_oop(levers)
-    oop_treatable = expected_oop(levers, township_treatable=True)
+    oop = expected_oop(levers, intensity=intensity)
+    oop_treatable = expected_oop(levers, township_treatable=True, intensity=intensity)
     table = np.zeros((N_EPISODE_TYPES + 1, 2, region.n_villages, options.shape[1]))
     for row in range(N_EPISODE_TYPES + 1):
         t, expected = (SERIOUS, oop_treatable) if row == TREATABLE_SERIOUS else (row, oop)

@@ -245,11 +245,13 @@ def contact_payments(levers, admission_resource: np.ndarray | None = None, inten
     return price.reshape(shape), fund.reshape(shape), itemised
 
 
-def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
+def expected_oop(levers, township_treatable: bool = False, intensity: np.ndarray | None = None) -> np.ndarray:
     """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
     insured): what the choice model weighs (the scheme's schedule, without the outpatient limit).
     ``township_treatable``: for an illness the township could treat, so that same-disease same-payment
-    pricing (同病同价同付) at the county hospital applies."""
+    pricing (同病同价同付) at the county hospital applies. ``intensity`` (county, level, contact kind): the
+    resources per contact providers practise (fee-for-service practice's if omitted), which set the itemised
+    charges patients pay a share of, under case payment too."""
     n_types = len(EPISODE_TYPES)
     n_c = levers.outpatient_price.shape[0]
     level = np.tile(np.arange(N_LEVELS), n_types * 2)
@@ -259,7 +261,8 @@ def expected_oop(levers, township_treatable: bool = False) -> np.ndarray:
     table = np.zeros((n_c, N_LEVELS, n_types, 2))
     for c in range(n_c):
         severity = np.zeros(len(level), dtype=np.float32) if township_treatable else None
-        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity)
+        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity,
+                                              intensity=intensity)
         table[c, level, etype, insured.astype(int)] = price - fund
     return table
 
