@@ -88,6 +88,7 @@ class PolicyLevers:
     pay_factor: np.ndarray  # (C, level) doctors' pay ÷ reference pay
     township_pay_parity: np.ndarray  # (C,) share of township doctors earning at least county-hospital pay (薪酬衔接)
     village_pay_pool: np.ndarray  # (C,) yuan a year shared among the county's village doctors as pay
+    surplus_pay_share: np.ndarray  # (C, level) share of the growth of a level's service surplus paid as bonus (两个允许)
     vacancy_fill_factor: np.ndarray  # (C, level) × the yearly vacancy fill rate
     recruit_skill_bonus: np.ndarray  # (C, level) skill of new recruits above the usual draw
     village_retirement_factor: np.ndarray  # (C,) × the over-age village doctors' leaving hazard
@@ -145,6 +146,7 @@ class PolicyLevers:
             pay_factor=np.ones((n_counties, N_LEVELS)),
             township_pay_parity=zeros_c.copy(),
             village_pay_pool=zeros_c.copy(),
+            surplus_pay_share=np.zeros((n_counties, N_LEVELS)),
             vacancy_fill_factor=np.ones((n_counties, N_LEVELS)),
             recruit_skill_bonus=np.zeros((n_counties, N_LEVELS)),
             village_retirement_factor=np.ones(n_counties),

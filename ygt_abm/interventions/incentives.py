@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
 from ygt_abm.interventions.base import Intervention, InterventionParams, register
 from ygt_abm.levers import GlobalBudget as BudgetLever
-from ygt_abm.vocabulary import TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import LEVELS, TOWNSHIP, VILLAGE
 
 
 @register
@@ -70,6 +71,32 @@ class GrassrootsPerformancePay(Intervention):
         levers.pay_factor[c, TOWNSHIP] *= 1.0 + self.p.pay_increase
         if self.p.include_village:
             levers.pay_factor[c, VILLAGE] *= 1.0 + self.p.pay_increase
+
+
+@register
+class ServiceSurplusPay(Intervention):
+    """Bonus pay from the facilities' own service surplus (两个允许: 允许…突破现行事业单位工资调控水平, 允许医疗服务
+    收入扣除成本并按规定提取各项基金后主要用于人员奖励; XC 四(四): township centres may pay ≥60% of the year's
+    service-income surplus after costs as bonus performance pay; AH §22 and NX 四(四) 落实"两个允许", no share).
+
+    ``share`` of the growth of each of ``levels``' service surplus (revenue from patients, the fund and
+    capitation, less the cost that varies with care and its doctors at reference pay: pay rises by policy are
+    funded by government and budgets, 公益一类财政保障, not by service income) over the surplus
+    of the year before the lever began is paid to its doctors the next year, as a pay multiplier (never below
+    ``finance.budget_pay_floor``). Pre-reform surpluses were already paid out as the reference pay, so only
+    the growth counts. Mechanism: more patients at the level pay its doctors more (under fee-for-service
+    volume pays, now also to the doctors), which lowers quitting, eases hiring and buys effort; a level
+    that loses patients loses pay."""
+
+    name = "service_surplus_pay"
+
+    class Params(InterventionParams):
+        share: float = Field(ge=0, le=1, description="share of the surplus's growth paid as bonus pay")
+        levels: list[Literal["village", "township", "county"]] = Field(default_factory=lambda: ["township"])
+
+    def apply(self, levers, year):
+        levels = [LEVELS.index(name) for name in self.p.levels]
+        levers.surplus_pay_share[np.ix_(self.county_ids, levels)] = self.p.share
 
 
 @register

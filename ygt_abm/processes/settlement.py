@@ -5,7 +5,9 @@ Where a county pays its community a global budget (for all its residents' spendi
 ``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead hospital takes at most its
 capped share, the township and village levels the rest (``budget_township_share`` and ``budget_village_share``
 of it); and ``bonus_share`` of each level's result is paid to its doctors next year as a pay multiplier (never
-below ``budget_pay_floor``). Then the fund's year closes and next year's contributions are collected.
+below ``budget_pay_floor``). Where a level may pay bonuses from its own service surplus (两个允许, lever
+``surplus_pay_share``), that share of the surplus's growth over the year before the lever is paid the same way.
+Then the fund's year closes and next year's contributions are collected.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ from __future__ import annotations
 import numpy as np
 
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, N_LEVELS, TOWNSHIP, VILLAGE
 
 
 class Settlement(Process):
     """Global-budget settlement and the insurance fund's new year."""
 
     name = "settlement"
-    reads = ("global_budget",)
+    reads = ("global_budget", "surplus_pay_share")
 
     def init(self, model) -> None:
         pop = model.population
         self.insured = np.bincount(pop.county[pop.insured], minlength=model.region.n_counties).astype(float)
         self.spending_history: list[np.ndarray] = []  # fund spending per county and level, every year so far
+        self.surplus_basis = np.full((model.region.n_counties, N_LEVELS), np.nan)  # before the surplus lever
 
     def end_year(self, model) -> None:
         """Settle global budgets into next year's pay bonus; close the fund's year and collect contributions."""
@@ -49,8 +52,24 @@ class Settlement(Process):
                     continue
                 per_doctor = result * share * budget.bonus_share / doctors
                 model.budget_bonus[c, level] = max(finance.budget_pay_floor, 1.0 + per_doctor / ref[level])
+        self.pay_surplus_bonus(model)
         fund.reset()
         fund.collect(self.insured, finance.contribution_per_capita)
+
+    def pay_surplus_bonus(self, model) -> None:
+        """Next year's bonus from the growth of each level's service surplus over its surplus in the year
+        before the lever began (or its first year, if the run began with it): 两个允许."""
+        share, surplus = model.levers.surplus_pay_share, model.service_surplus
+        self.surplus_basis = np.where((share > 0) & ~np.isnan(self.surplus_basis), self.surplus_basis, surplus)
+        model.surplus_bonus[:] = 1.0
+        if not share.any():
+            return
+        n_c = model.region.n_counties
+        doctors = np.stack([model.facilities.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
+        ref = model.params.workforce.reference_pay.array()[None, :]
+        per_doctor = np.divide(share * (surplus - self.surplus_basis), doctors, out=np.zeros_like(surplus),
+                               where=doctors > 0)
+        model.surplus_bonus[:] = np.maximum(model.params.finance.budget_pay_floor, 1.0 + per_doctor / ref)
 
 
 def settle_global_budget(budget, contributions: float, spending: float, past_spending: list[float]) -> float:

@@ -45,11 +45,12 @@ class Workforce(Process):
 
 
 def doctor_pay(model) -> np.ndarray:
-    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus, plus
+    """(county, level) yearly pay: reference pay × policy pay factor × last settlement's budget bonus × the
+    bonus from the facilities' last service surplus, plus
     each village doctor's part of the county's village pay pool; where pay parity covers a share of township
     doctors, their pay rises by that share of any gap to county-hospital pay."""
     lev = model.levers
-    pay = model.params.workforce.reference_pay.array()[None, :] * lev.pay_factor * model.budget_bonus
+    pay = model.params.workforce.reference_pay.array()[None, :] * lev.pay_factor * model.budget_bonus * model.surplus_bonus
     if lev.village_pay_pool.any():
         village_doctors = model.facilities.doctors_by_county(VILLAGE, len(pay))
         pay[:, VILLAGE] += lev.village_pay_pool / np.maximum(village_doctors, 1.0)
