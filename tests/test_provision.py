@@ -253,9 +253,9 @@ def test_case_payment_reaches_choices_through_the_charges_residents_expect(count
         model.run(years, warmup_years=1)
         choice = model.process("choice")
         return choice.table[SERIOUS, 1], choice.options.level  # insured residents' serious-illness terms
-    (base, level), (first, _) = serious_terms([], 1), serious_terms([{"type": "case_payment", **SRC}], 1)
+    (base, level), (first, _) = serious_terms([], 2), serious_terms([{"type": "case_payment", **SRC}], 1)
     second = serious_terms([{"type": "case_payment", **SRC}], 2)[0]
-    assert np.array_equal(first, base)  # year 1: last year's practice was fee-for-service
+    assert np.array_equal(first, serious_terms([], 1)[0])  # year 1: last year's practice was fee-for-service
     paid = (level == TOWNSHIP) | (level == COUNTY)
     assert (second[paid] > base[paid]).all()  # cheaper as expected: less negative cost term
     assert np.array_equal(second[level == CITY], base[level == CITY])  # city hospitals are not paid by case

@@ -49,7 +49,7 @@ class CountyModel(mesa.Model):
         self.budget_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier earned at the last budget settlement
         self.budget_result = np.zeros(n_c)  # the community's share of its last settled budget result, yuan
         self.surplus_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier from the facilities' last service surplus
-        self.service_surplus = np.zeros((n_c, N_LEVELS))  # last closed year's revenue − costs before that bonus
+        self.service_surplus = np.zeros((n_c, N_LEVELS))  # last closed year's revenue − the cost varying with care
         self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()

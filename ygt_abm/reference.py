@@ -296,7 +296,7 @@ class ReferenceModel(mesa.Model):
             pop.primary_followups[r.index] = r.followups
             r.followups, r.outpatient_fund_used = 0, 0.0
         fac = self.facilities
-        doctors = np.stack([fac.doctors_by_county(level, self.region.n_counties) for level in range(N_LEVELS)], axis=1)
+        doctors = fac.doctors_by_county_and_level(self.region.n_counties)
         pay = self.params.workforce.reference_pay.array()[None, :]  # no policy here: baseline pay
         costs = facility_costs(self.counters, doctors, pay, self.params.providers.marginal_cost_share)
         standard = capability_standard_share(fac, self.region.n_counties, self.params.care.township_capability_standard)

@@ -75,24 +75,26 @@ class GrassrootsPerformancePay(Intervention):
 
 @register
 class ServiceSurplusPay(Intervention):
-    """Bonus pay from the facilities' own service surplus (两个允许: 允许…突破现行事业单位工资调控水平, 允许医疗服务
-    收入扣除成本并按规定提取各项基金后主要用于人员奖励; XC 四(四): township centres may pay ≥60% of the year's
-    service-income surplus after costs as bonus performance pay; AH §22 and NX 四(四) 落实"两个允许", no share).
+    """Bonus pay from the facilities' own service surplus (两个允许: 允许…突破现行事业单位工资调控水平,
+    允许医疗服务收入扣除成本并按规定提取各项基金后主要用于人员奖励; XC 四(四): township centres may pay ≥60%
+    of the year's service-income surplus after costs as extra bonus pay, 增发奖励性绩效工资; AH §22 and NX
+    四(四) only 落实"两个允许", with no share).
 
     ``share`` of the growth of each of ``levels``' service surplus (revenue from patients, the fund and
-    capitation, less the cost that varies with care and its doctors at reference pay: pay rises by policy are
-    funded by government and budgets, 公益一类财政保障, not by service income) over the surplus
-    of the year before the lever began is paid to its doctors the next year, as a pay multiplier (never below
-    ``finance.budget_pay_floor``). Pre-reform surpluses were already paid out as the reference pay, so only
-    the growth counts. Mechanism: more patients at the level pay its doctors more (under fee-for-service
-    volume pays, now also to the doctors), which lowers quitting, eases hiring and buys effort; a level
-    that loses patients loses pay."""
+    capitation, less the cost that varies with care: government funds the posts, 公益一类财政保障, XC 四(四))
+    over its mean surplus in the three years before the lever began is paid to its doctors the next year, as
+    a pay multiplier. Pre-reform surpluses were already part of the reference pay, so only the growth
+    counts; a smaller surplus pays no bonus but cuts no pay (增发: extra pay only). Mechanism: more patients at
+    the level, or leaner care where it is paid by case, pay its doctors more, which lowers quitting, eases
+    hiring and buys effort; under a budget the level's own fee-for-service revenue, and so its bonus, falls
+    with the care it no longer gives."""
 
     name = "service_surplus_pay"
 
     class Params(InterventionParams):
         share: float = Field(ge=0, le=1, description="share of the surplus's growth paid as bonus pay")
-        levels: list[Literal["village", "township", "county"]] = Field(default_factory=lambda: ["township"])
+        levels: list[Literal["village", "township", "county"]] = Field(
+            default_factory=lambda: ["township"], description="levels whose doctors share their surplus's growth")
 
     def apply(self, levers, year):
         levels = [LEVELS.index(name) for name in self.p.levels]

@@ -92,14 +92,13 @@ class Recording(Process):
         year = model.year
         n_c = model.region.n_counties
         fac = model.facilities
-        doctors = np.stack([fac.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
+        doctors = fac.doctors_by_county_and_level(n_c)
         marginal = model.params.providers.marginal_cost_share
         costs = facility_costs(model.counters, doctors, doctor_pay(model), marginal)
-        # the year's books close here; settlement pays bonuses out of the service surplus (两个允许), counting pay
-        # at the reference: policy pay rises and bonuses are funded by government and the budget, not by service
-        reference = model.params.workforce.reference_pay.array()[None, :]
+        # the year's books close here; settlement pays bonuses out of the service surplus (两个允许): revenue less
+        # the cost that varies with care, since government funds the posts (公益一类财政保障, XC 四(四))
         model.service_surplus = (model.counters.charges + model.counters.capitation
-                                 - facility_costs(model.counters, doctors, reference, marginal))
+                                 - marginal * model.counters.resources)
         standard = capability_standard_share(fac, n_c, model.params.care.township_capability_standard)
         values = county_indicators(model.counters, model.population, model.fund, doctors, costs, standard)
         values.update(facility_indicators(fac, n_c, model.levers.extra_beds,

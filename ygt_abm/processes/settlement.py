@@ -6,7 +6,8 @@ Where a county pays its community a global budget (for all its residents' spendi
 capped share, the township and village levels the rest (``budget_township_share`` and ``budget_village_share``
 of it); and ``bonus_share`` of each level's result is paid to its doctors next year as a pay multiplier (never
 below ``budget_pay_floor``). Where a level may pay bonuses from its own service surplus (两个允许, lever
-``surplus_pay_share``), that share of the surplus's growth over the year before the lever is paid the same way.
+``surplus_pay_share``), that share of the surplus's growth over the three years before the lever is paid the
+same way, as extra pay only.
 Then the fund's year closes and next year's contributions are collected.
 """
 
@@ -28,7 +29,8 @@ class Settlement(Process):
         pop = model.population
         self.insured = np.bincount(pop.county[pop.insured], minlength=model.region.n_counties).astype(float)
         self.spending_history: list[np.ndarray] = []  # fund spending per county and level, every year so far
-        self.surplus_basis = np.full((model.region.n_counties, N_LEVELS), np.nan)  # before the surplus lever
+        self.surplus_history: list[np.ndarray] = []  # each level's service surplus, every year so far
+        self.surplus_basis = np.full((model.region.n_counties, N_LEVELS), np.nan)  # what its growth counts from
 
     def end_year(self, model) -> None:
         """Settle global budgets into next year's pay bonus; close the fund's year and collect contributions."""
@@ -57,19 +59,32 @@ class Settlement(Process):
         fund.collect(self.insured, finance.contribution_per_capita)
 
     def pay_surplus_bonus(self, model) -> None:
-        """Next year's bonus from the growth of each level's service surplus over its surplus in the year
-        before the lever began (or its first year, if the run began with it): 两个允许."""
-        share, surplus = model.levers.surplus_pay_share, model.service_surplus
-        self.surplus_basis = np.where((share > 0) & ~np.isnan(self.surplus_basis), self.surplus_basis, surplus)
-        model.surplus_bonus[:] = 1.0
-        if not share.any():
-            return
-        n_c = model.region.n_counties
-        doctors = np.stack([model.facilities.doctors_by_county(level, n_c) for level in range(N_LEVELS)], axis=1)
-        ref = model.params.workforce.reference_pay.array()[None, :]
-        per_doctor = np.divide(share * (surplus - self.surplus_basis), doctors, out=np.zeros_like(surplus),
-                               where=doctors > 0)
-        model.surplus_bonus[:] = np.maximum(model.params.finance.budget_pay_floor, 1.0 + per_doctor / ref)
+        """Next year's bonus from the growth of each level's service surplus (两个允许)."""
+        self.surplus_history.append(model.service_surplus.copy())
+        share = model.levers.surplus_pay_share
+        self.surplus_basis = surplus_basis(share, self.surplus_basis, self.surplus_history)
+        model.surplus_bonus[:] = surplus_bonus(share, model.service_surplus, self.surplus_basis,
+                                               model.facilities.doctors_by_county_and_level(model.region.n_counties),
+                                               model.params.workforce.reference_pay.array())
+
+
+def surplus_basis(share: np.ndarray, basis: np.ndarray, history: list[np.ndarray]) -> np.ndarray:
+    """(county, level) surplus the growth is measured from: where the lever has just begun, the mean of the
+    (up to) three years before it, or this year's if the run began with it; kept while the lever lasts; none
+    (NaN) where it is off."""
+    before = history[:-1][-3:]
+    start = np.mean(before, axis=0) if before else history[-1]
+    begun = (share > 0) & np.isnan(basis)
+    return np.where(share > 0, np.where(begun, start, basis), np.nan)
+
+
+def surplus_bonus(share: np.ndarray, surplus: np.ndarray, basis: np.ndarray, doctors: np.ndarray,
+                  reference_pay: np.ndarray) -> np.ndarray:
+    """(county, level) pay multiplier: ``share`` of the surplus's growth over ``basis`` per doctor, over the
+    reference pay. Only extra pay (增发): a surplus below its basis pays no bonus, and cuts no pay."""
+    growth = np.where(share > 0, surplus - np.nan_to_num(basis), 0.0)
+    per_doctor = np.divide(share * growth, doctors, out=np.zeros_like(surplus), where=doctors > 0)
+    return np.maximum(1.0, 1.0 + per_doctor / reference_pay[None, :])
 
 
 def settle_global_budget(budget, contributions: float, spending: float, past_spending: list[float]) -> float:

@@ -7,7 +7,8 @@ capability follow the postings and the supply levers. At the end of every year d
 levers ease hiring: 乡聘村用, 县招乡用); over-age village doctors leave at a hazard of their own. Before the
 start, careers run at baseline pay until the workforce is at its own steady state (``steady_state_years``),
 so that without policy it stays as it is.
-Pay is reference pay × the policy's pay factor × the budget bonus of the last settlement.
+Pay is reference pay × the policy's pay factor × the budget bonus and the service-surplus bonus of the last
+settlement.
 """
 
 from __future__ import annotations

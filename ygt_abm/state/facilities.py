@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ygt_abm.config.params import ModelParameters
-from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, N_EPISODE_TYPES, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, FACILITY_KINDS, LEVELS, N_EPISODE_TYPES, N_LEVELS, TOWNSHIP, VILLAGE
 from ygt_abm.world.geography import Region
 
 
@@ -86,6 +86,10 @@ class FacilityState:
         hospitals belong to no county."""
         at = (self.level == level) & (self.county >= 0)
         return np.bincount(self.county[at], weights=self.doctors[at], minlength=n_counties)
+
+    def doctors_by_county_and_level(self, n_counties: int) -> np.ndarray:
+        """(county, level) doctors working in each county's facilities of each level."""
+        return np.stack([self.doctors_by_county(level, n_counties) for level in range(N_LEVELS)], axis=1)
 
 
 class FacilityView:
