@@ -25,6 +25,10 @@ BASE = "base"
 LEVER_PREFIX = "levers."
 
 
+class EnsembleSizeError(ValueError):
+    """An experiment asks for more members than its ensemble file holds."""
+
+
 @dataclass(frozen=True)
 class Point:
     name: str
@@ -75,8 +79,8 @@ def design_points(experiment: Experiment) -> list[Point]:
     if experiment.ensemble:
         members = ensemble_members(experiment.ensemble)
         if experiment.ensemble_size and experiment.ensemble_size > len(members):
-            raise ValueError(f"ensemble_size {experiment.ensemble_size} is more than the {len(members)} members of "
-                             f"{experiment.ensemble}")
+            raise EnsembleSizeError(f"ensemble_size {experiment.ensemble_size} is more than the {len(members)} "
+                                    f"members of {experiment.ensemble}")
         members = members[:experiment.ensemble_size]
         return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(members)]
     return [Point(BASE)]

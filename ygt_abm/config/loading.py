@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ygt_abm.config.design import LEVER_PREFIX, Point, design_points
+from ygt_abm.config.design import LEVER_PREFIX, EnsembleSizeError, Point, design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
@@ -43,7 +43,7 @@ def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) ->
     try:
         points = design_points(experiment)
     except (OSError, ValueError) as exc:  # an ensemble file missing or not one, or fewer members than asked
-        field = "ensemble_size" if str(exc).startswith("ensemble_size") else "ensemble"
+        field = "ensemble_size" if isinstance(exc, EnsembleSizeError) else "ensemble"
         line, _ = line_of(doc, (field,))
         raise ConfigError([Problem(file, line or 1, field, str(exc))]) from None
     design_node = doc.get("sweep") or (doc.get("samples") or CommentedMap()).get("bounds") or CommentedMap()

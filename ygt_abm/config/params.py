@@ -378,8 +378,8 @@ class WorkforceParams(Strict):
         "baseline is stationary. The establishment of each level is scaled at half time, by the headcount "
         "averaged over the second quarter, so that its steady-state headcount is the sourced one; the wave of "
         "recruits that sets off needs about 60 years to settle (with 60 in all, village doctors still fell "
-        "0.1–0.2% a year in the first simulated decade). 0 starts every post filled with the initial ages: village doctors then fall about "
-        "3.5% a year, the documented secular decline (≈3–6% a year nationally, bulletins; Fujian −28% "
+        "0.1–0.2% a year in the first simulated decade). 0 starts every post filled with the initial ages: "
+        "village doctors then fall about 3.5% a year, the documented secular decline (≈3–6% a year nationally, bulletins; Fujian −28% "
         "2015→2020), which is a transient toward that steady state", ge=0, le=200,
     )
 

@@ -132,8 +132,9 @@ class PayParityPromotion(Intervention):
 @register
 class AppraisalLinkedSettlement(Intervention):
     """Settlement tied to appraisal (考核挂钩结余留用、超支分担; AH §4 §5 §8, XC 四(二), ZJ §(十六), NX 三(二); GD
-    二(四) only supervises 推诿病人、降低服务质量, with no money tied to it): the community keeps its surplus only in proportion to how it scores on indicators such as
-    the in-county treatment rate and referrals, so harm done to patients costs it money.
+    二(四) only supervises 推诿病人、降低服务质量, with no money tied to it): the community keeps its surplus
+    only in proportion to how it scores on indicators such as the in-county treatment rate and referrals, so
+    harm done to patients costs it money.
 
     ``weight`` is added to providers' own weight on their patients' benefit where the county pays a global
     budget (yuan of settlement at stake per yuan of patient harm; ASSUMPTION: the documents name the

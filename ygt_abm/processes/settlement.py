@@ -37,7 +37,8 @@ class Settlement(Process):
         fund, finance = model.fund, model.params.finance
         self.spending_history.append(fund.spending.copy())
         model.budget_bonus[:] = 1.0
-        fac, ref = model.facilities, model.params.workforce.reference_pay.array()
+        doctors = model.facilities.doctors_by_county_and_level(model.region.n_counties)
+        ref = model.params.workforce.reference_pay.array()
         for c, budget in enumerate(model.levers.global_budget):
             if budget is None:
                 continue
@@ -49,22 +50,21 @@ class Settlement(Process):
             shares = {COUNTY: lead, TOWNSHIP: (1 - lead) * finance.budget_township_share,
                       VILLAGE: (1 - lead) * finance.budget_village_share}
             for level, share in shares.items():
-                doctors = fac.doctors[(fac.county == c) & (fac.level == level)].sum()
-                if doctors <= 0:
+                if doctors[c, level] <= 0:
                     continue
-                per_doctor = result * share * budget.bonus_share / doctors
+                per_doctor = result * share * budget.bonus_share / doctors[c, level]
                 model.budget_bonus[c, level] = max(finance.budget_pay_floor, 1.0 + per_doctor / ref[level])
-        self.pay_surplus_bonus(model)
+        self.pay_surplus_bonus(model, doctors)
         fund.reset()
         fund.collect(self.insured, finance.contribution_per_capita)
 
-    def pay_surplus_bonus(self, model) -> None:
-        """Next year's bonus from the growth of each level's service surplus (两个允许)."""
+    def pay_surplus_bonus(self, model, doctors: np.ndarray) -> None:
+        """Next year's bonus from the growth of each level's service surplus (两个允许); ``doctors`` by (county,
+        level)."""
         self.surplus_history.append(model.service_surplus.copy())
         share = model.levers.surplus_pay_share
         self.surplus_basis = surplus_basis(share, self.surplus_basis, self.surplus_history)
-        model.surplus_bonus[:] = surplus_bonus(share, model.service_surplus, self.surplus_basis,
-                                               model.facilities.doctors_by_county_and_level(model.region.n_counties),
+        model.surplus_bonus[:] = surplus_bonus(share, model.service_surplus, self.surplus_basis, doctors,
                                                model.params.workforce.reference_pay.array())
 
 
