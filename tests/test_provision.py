@@ -9,8 +9,8 @@ from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
     admission_threshold, decline_share, followup_shift, holder_retention, intensity_value, marginal_admission_value,
-    keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity, settlement_appraisal,
-    step_down_share,
+    keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity, services_change,
+    services_value, settlement_appraisal, step_down_share, tier_caseload,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -192,6 +192,38 @@ def test_primary_teams_reach_out_to_chronic_patients_when_capitation_or_a_held_b
     assert outreach_view([budget()], primary_share=0.98) < outreach_view([budget()]) / 5
 
 
+def services_view(budgets, case_rate=None, township_reimbursement=None, appraisal=0.0, admissions=(30, 600, 2000, 400)):
+    """Capability for admissions the township centres prefer to gain (< 0: lose) by their services, by county,
+    with last year's admissions by level (village, township, county, city) at one township centre a county."""
+    params, n = ModelParameters(), len(budgets)
+    levers = levers_with(budgets, params)
+    levers.appraisal_weight[:] = appraisal
+    if case_rate is not None:
+        levers.case_rate[:, TOWNSHIP] = case_rate
+    if township_reimbursement is not None:
+        levers.inpatient_reimbursement[:, TOWNSHIP] = township_reimbursement
+    moved, averted = tier_caseload(params, np.tile(np.array(admissions, float), (n, 1)), np.ones(n, int))
+    ffs = services_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n), moved, averted)
+    retention = holder_retention(levers.global_budget, np.zeros(n))
+    return services_change(params.providers, services_value(params, levers, retention, settlement_appraisal(levers),
+                                                            moved, averted), ffs)
+
+
+def test_township_centres_offer_more_services_when_a_held_budget_pays_for_keeping_admissions_and_fewer_when_a_rate_cuts_their_margin():
+    tier = ModelParameters().providers.service_tier_capability
+    assert services_view([None]) == 0.0  # fee-for-service practice is the observed scope
+    held = services_view([budget()])
+    assert 0.0 < held <= tier  # each admission kept from the county hospital spares the holder its payment
+    assert services_view([budget(retained=0.0, overspend=0.0)]) == 0.0
+    # a tier brings more where more of the county's admissions could come: s(1 − s) is largest at one half
+    assert services_view([budget(retained=0.1)], admissions=(0, 2000, 2000, 400)) > \
+        services_view([budget(retained=0.1)], admissions=(0, 200, 2000, 400))
+    # cheaper township stays for patients count at the provider's weight: better reimbursement adds services
+    assert services_view([None], township_reimbursement=0.95) > 0.0
+    # a case rate that pays the township centre less than its margin under fee-for-service: services dropped
+    assert -tier <= services_view([None], case_rate=0.7) < 0.0
+
+
 def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():
     selfish = ModelParameters()
     selfish.providers.patient_benefit_weight = 0.1
@@ -266,6 +298,18 @@ def test_capitation_brings_chronic_follow_ups_to_primary_care_through_outreach(c
     paid = year_one(county, [{"type": "chronic_capitation", "per_head": 300, **SRC},
                              {"type": "global_budget", **SRC}])
     assert paid["chronic_managed_rate"] > base["chronic_managed_rate"]
+
+
+def test_a_held_budget_raises_township_capability_for_admissions_through_the_services_centres_offer(county):
+    def township_capability(specs):
+        model = CountyModel(county, ModelParameters(), seed=5, interventions=[build(s) for s in specs])
+        model.run(1, warmup_years=1)
+        model.step()  # into year 2: the services chosen at its start are staffed
+        thc = model.facilities.level == TOWNSHIP
+        return model.practice.services, model.facilities.capability[thc, SERIOUS]
+    (none, base), (held, raised) = township_capability([]), township_capability([{"type": "global_budget", **SRC}])
+    assert not none.any() and (held > 0).all()
+    assert (raised > base).all()
 
 
 def test_kept_failures_try_the_county_again_rather_than_go_to_the_city(county):

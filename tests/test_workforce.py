@@ -6,7 +6,7 @@ import pytest
 from ygt_abm.config import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.workforce import doctor_pay, restaff, yearly_careers
-from ygt_abm.vocabulary import COUNTY, N_LEVELS, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import COUNTY, N_LEVELS, SERIOUS, TOWNSHIP, VILLAGE
 
 
 def _village_doctors(model) -> float:
@@ -91,6 +91,25 @@ def test_capacity_and_capability_follow_the_posted_doctors(small_region):
     model.doctors.posting[moved] = int(np.flatnonzero(model.facilities.level == COUNTY)[0])
     restaff(model)
     assert model.facilities.outpatient_capacity[thc] == pytest.approx(before - 3 * 60.0)
+
+
+def test_the_services_township_centres_offer_add_to_their_capability_for_admissions_unless_policy_built_them(small_region):
+    model = CountyModel(small_region, seed=4)
+    fac = model.facilities
+    thc = np.flatnonzero(fac.level == TOWNSHIP)
+    before = fac.capability.copy()
+    model.practice.services[:] = 0.1
+    model.levers.capability_bonus[thc[0], SERIOUS] = 0.06  # an upgrade the package has built (subcentres)
+    restaff(model)
+    gained = fac.capability - before
+    assert gained[thc[1:], SERIOUS] == pytest.approx(0.1)  # a tier of services: a surgeon, an anaesthetist
+    assert gained[thc[0], SERIOUS] == pytest.approx(0.1)  # the tier reaches 0.1 above base, not 0.16
+    others = np.ones(fac.capability.shape, bool)
+    others[thc, SERIOUS] = False
+    assert not gained[others].any()  # no other kind of care, no other level
+    model.practice.services[:] = -0.05  # a tier dropped
+    restaff(model)
+    assert (fac.capability - before)[thc[1], SERIOUS] == pytest.approx(-0.05)
 
 
 def test_a_clinic_without_doctors_cannot_be_chosen(small_region):

@@ -442,6 +442,19 @@ class ProviderParams(Strict):
         "(84.7 yuan) that is staff time, half; effort cost is exponential across patients. No source for the "
         "cost itself; range 80–340", gt=0,
     )
+    service_tier_capability: float = assumed(
+        0.1, "capability for admissions a township health centre gains by offering a further tier of services "
+        "(an operating room with a surgeon and an anaesthetist, or specialty beds), or loses by dropping one: the "
+        "step from a centre's base capability (0.5) to the capability standard (0.6). Direction: margins cut, "
+        "township inpatient and surgical supply fell (Shen et al., BMC Health Serv Res 2021 21:1184: −3.5% "
+        "occupied beds per point of subsidy share); no source for the size; range 0.05–0.15", ge=0, le=0.5,
+    )
+    service_tier_cost_yuan: float = assumed(
+        180000.0, "a township centre's yearly cost of a further tier of services: two doctors (a surgeon and an "
+        "anaesthetist, whose lack stopped township surgery most often: Li et al., Int J Equity Health 2018) at "
+        "the township reference pay; equipment and set-up not counted. Cost exponential across centres. No "
+        "source for the cost itself; range 90,000–540,000", gt=0,
+    )
     adjustment_rate: float = assumed(
         0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "

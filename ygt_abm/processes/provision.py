@@ -9,7 +9,7 @@ and, where a global budget makes the community the budget holder, of the fund mo
 holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
 appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admissions are paid by case
 (DRG/DIP) the facility earns a case rate that follows severity less than the resources a case uses do
-(``processes/payment.py``), so what a case is worth depends on its severity. Six decisions:
+(``processes/payment.py``), so what a case is worth depends on its severity. Seven decisions:
 
 * **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
   admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
@@ -73,6 +73,21 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   (``outreach_cost_yuan`` the mean for full outreach), so the share given is ``1 − exp(−excess / cost)``,
   the excess being the value over fee-for-service's at baseline prices (fee-for-service practice is the
   observed outreach). A held budget, capitation and appraisal raise it.
+* **Services a township centre offers** (服务能力): a further tier of services (an operating room with a
+  surgeon and an anaesthetist, specialty beds) adds ``service_tier_capability`` to the centre's capability
+  for admissions; dropping one takes as much away. A full tier is worth, per centre and year, the admissions
+  it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality coefficient × the
+  capability gained, of the county's admissions last year, s the township share of them; perceived quality
+  taken to follow capability one for one), each worth what a follow-up brought by outreach is worth, at
+  admission prices; and the failed township admissions it averts (last year's township admissions × the
+  capability gained), each sparing the holder its part of the fund's payment at the county hospital and
+  the patient that admission's out-of-pocket cost (at the provider's weight). Its yearly cost is
+  exponential across centres (``service_tier_cost_yuan`` the mean). Fee-for-service practice is the observed
+  scope, so a centre adds the tier with chance ``1 − exp(−excess / cost)`` when it is worth ``excess`` more
+  than under fee-for-service, and drops it with chance ``1 − exp(−shortfall / cost)`` when it is worth
+  ``shortfall`` less (margins cut, supply falls: Shen et al. 2021). A held budget and appraisal raise it; a
+  case rate below the township's margin cuts it. Beds still bound what a centre can take
+  (``workforce`` applies the capability, ``access`` the beds).
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
 what it does is ``model.practice`` (``state/practice.py``).
@@ -92,8 +107,8 @@ from ygt_abm.vocabulary import (
 
 
 class Provision(Process):
-    """Providers' admission threshold, declining, intensity, referral down and up, and outreach, set yearly
-    from how they are paid."""
+    """Providers' admission threshold, declining, intensity, referral down and up, outreach and township
+    services, set yearly from how they are paid."""
 
     name = "provision"
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
@@ -110,10 +125,13 @@ class Provision(Process):
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
         self.baseline = baseline
         self.ffs_keep = keep_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
+        fac = model.facilities
+        self.centres = np.bincount(fac.county[fac.level == TOWNSHIP], minlength=n_c)  # township centres by county
+        self.admissions = np.zeros((n_c, N_LEVELS))  # last year's, by county and level: the centres' caseload
 
     def start_year(self, model) -> None:
-        """This year's admission threshold, declining, intensity, referral down and up, and outreach, part of
-        the way to what providers now prefer."""
+        """This year's admission threshold, declining, intensity, referral down and up, outreach and township
+        services, part of the way to what providers now prefer."""
         params, lev, practice = model.params, model.levers, model.practice
         retention = holder_retention(lev.global_budget, model.budget_result)
         appraisal = settlement_appraisal(lev)
@@ -127,10 +145,25 @@ class Provision(Process):
                      step_down_share(params, lev, retention, appraisal, practice.intensity),
                      keep_share(params, lev, retention, appraisal, self.ffs_keep),
                      outreach_share(params.providers, outreach_value(params, lev, retention, appraisal, shift),
-                                    ffs_outreach))
+                                    ffs_outreach),
+                     self.preferred_services(params, lev, retention, appraisal))
         for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity,
-                                    practice.step_down, practice.keep, practice.outreach), preferred):
+                                    practice.step_down, practice.keep, practice.outreach, practice.services),
+                                   preferred):
             current += params.providers.adjustment_rate * (target - current)
+
+    def preferred_services(self, params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+        """(county,) capability for admissions the township centres prefer to gain (or lose) by the services
+        they offer, given last year's caseload."""
+        moved, averted = tier_caseload(params, self.admissions, self.centres)
+        n_c = len(retention)
+        ffs = services_value(params, self.baseline, no_budget(n_c), np.zeros(n_c), moved, averted)
+        return services_change(params.providers, services_value(params, levers, retention, appraisal, moved,
+                                                                averted), ffs)
+
+    def end_year(self, model) -> None:
+        """Remember the year's admissions: the caseload township centres weigh their services against."""
+        self.admissions = model.counters.admissions.copy()
 
     def care_round(self, model, week, rnd) -> None:
         """Marginal serious cases are seen as outpatients; declined ones are seen and sent up."""
@@ -354,3 +387,36 @@ def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     """(county,) share of full outreach the primary team gives: the patients whose outreach costs it less than
     it gains over fee-for-service practice (cost exponential across patients)."""
     return share_below(value - ffs_value, p.outreach_cost_yuan)
+
+
+def tier_caseload(params, admissions: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(county,) admissions a year a full tier of services brings to one township centre from the county
+    hospital, and failed township admissions it averts, from last year's admissions by (county, level)."""
+    tier = params.providers.service_tier_capability
+    total = admissions.sum(axis=1)
+    share = np.divide(admissions[:, TOWNSHIP], total, out=np.zeros(len(total)), where=total > 0)
+    per_centre = np.maximum(centres, 1)
+    moved = total * share * (1.0 - share) * params.choice.for_type(SERIOUS).quality * tier / per_centre
+    return moved, admissions[:, TOWNSHIP] * tier / per_centre
+
+
+def services_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, moved: np.ndarray,
+                   averted: np.ndarray) -> np.ndarray:
+    """(county,) what a full tier of services is worth to a township centre a year: each admission it brings
+    from the county hospital earns the centre's net value, spares the holder its part of the fund's payment at
+    the hospital and the patient the difference in out-of-pocket cost (at the provider's weight); each failed
+    admission it averts spares the holder and the patient the county hospital's admission."""
+    price, fund, value = _net_values(params, levers, retention)
+    oop = (price - fund)[:, :, INPATIENT]
+    weight = params.providers.patient_benefit_weight + appraisal
+    spared = retention[:, COUNTY] * fund[:, COUNTY, INPATIENT]
+    per_moved = value[:, TOWNSHIP, INPATIENT] + spared + weight * (oop[:, COUNTY] - oop[:, TOWNSHIP])
+    return moved * per_moved + averted * (spared + weight * oop[:, COUNTY])
+
+
+def services_change(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
+    """(county,) capability for admissions the township centres gain by adding a tier of services (the
+    centres whose cost of it, exponential across them, is below what it gains over fee-for-service practice)
+    less what they lose by dropping one (those whose cost is below what it loses)."""
+    cost = p.service_tier_cost_yuan
+    return p.service_tier_capability * (share_below(value - ffs_value, cost) - share_below(ffs_value - value, cost))

@@ -18,7 +18,7 @@ import numpy as np
 from ygt_abm.processes.base import Process
 from ygt_abm.state.doctors import Doctors
 from ygt_abm.state.facilities import FacilityState
-from ygt_abm.vocabulary import CITY, COUNTY, N_LEVELS, TOWNSHIP, VILLAGE
+from ygt_abm.vocabulary import CITY, COUNTY, N_LEVELS, SERIOUS, TOWNSHIP, VILLAGE
 
 
 class Workforce(Process):
@@ -62,12 +62,15 @@ def doctor_pay(model) -> np.ndarray:
 
 
 def restaff(model) -> None:
-    """Staff every facility from the doctors posted there; performance pay above the reference buys effort."""
+    """Staff every facility from the doctors posted there; performance pay above the reference buys effort;
+    the services township centres offer (provision) add to their capability for admissions."""
     fac, ref = model.facilities, model.params.workforce.reference_pay.array()
+    county = np.maximum(fac.county, 0)
     ratio = doctor_pay(model) / ref[None, :]
-    effort = model.params.workforce.effort_weight * (ratio[np.maximum(fac.county, 0), fac.level] - 1.0)
+    effort = model.params.workforce.effort_weight * (ratio[county, fac.level] - 1.0)
     effort[fac.county < 0] = 0.0  # city hospitals are outside every county's policy
-    staff_facilities(fac, model.doctors, model.params, model.levers, effort)
+    services = np.where(fac.level == TOWNSHIP, model.practice.services[county], 0.0)
+    staff_facilities(fac, model.doctors, model.params, model.levers, effort, services)
 
 
 def hire_initial_doctors(doctors: Doctors, state: FacilityState, params, rng: np.random.Generator) -> None:
@@ -161,10 +164,13 @@ def apply_secondments(doctors: Doctors, state: FacilityState, secondments: list)
     return moved
 
 
-def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, effort: np.ndarray | None = None) -> None:
+def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, effort: np.ndarray | None = None,
+                     services: np.ndarray | None = None) -> None:
     """Recompute doctors, skill, capacity and capability of every facility from the doctors working there
-    (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest)
-    and from the supply levers (capability bonus, extra capacity and beds)."""
+    (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest),
+    from the supply levers (capability bonus, extra capacity and beds), from ``effort`` (by facility, every
+    kind of care) and from the ``services`` offered (by facility, capability for admissions, beyond what the
+    capability bonus has already built)."""
     n = len(state.level)
     posting, employer, presence, skill = doctors.posting, doctors.employer, doctors.presence, doctors.skill
     away = 1.0 - presence
@@ -182,5 +188,8 @@ def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, eff
     state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0) * state.capacity_share
     base = care.capability()[lvl]
     bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
+    if services is not None:  # a tier the policy has already built (subcentres, upgrades) is not built twice
+        built = np.maximum(levers.capability_bonus[:, SERIOUS], 0.0)
+        bonus[:, SERIOUS] += np.where(services > 0, np.maximum(services - built, 0.0), services)
     state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
     state.capability[(base <= 0) & (levers.capability_bonus <= 0)] = 0.0  # out of scope unless policy adds it
