@@ -26,6 +26,7 @@ MEANS = [
     ("admissions_per_capita", "admissions per person", ".3f"),
     ("admitted_patients_per_capita", "admitted patients per person", ".3f"),
     ("township_admission_share", "township centres' share of admissions", ".3f"),
+    ("township_capability_standard_share", "township centres meeting the capability standard", ".3f"),
     ("charges_per_admission_county", "county-hospital charges per admission, yuan", ",.0f"),
     ("failed_care_kept", "failed care kept in place (留治), a year", ",.0f"),
     ("referrals_down", "recoveries referred down (下转), a year", ",.0f"),
