@@ -9,8 +9,8 @@ from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
     admission_threshold, decline_share, followup_shift, holder_retention, intensity_value, marginal_admission_value,
-    keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity, services_change,
-    services_value, settlement_appraisal, step_down_share, tier_caseload,
+    Caseload, keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity,
+    services_change, services_value, settlement_appraisal, step_down_share, tier_caseload, tier_success_gain,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -192,9 +192,11 @@ def test_primary_teams_reach_out_to_chronic_patients_when_capitation_or_a_held_b
     assert outreach_view([budget()], primary_share=0.98) < outreach_view([budget()]) / 5
 
 
-def services_view(budgets, case_rate=None, township_reimbursement=None, appraisal=0.0, admissions=(30, 600, 2000, 400)):
+def services_view(budgets, case_rate=None, township_reimbursement=None, appraisal=0.0, admissions=(30, 600, 2000, 400),
+                  township_visits=40000, recoveries=0):
     """Capability for admissions the township centres prefer to gain (< 0: lose) by their services, by county,
-    with last year's admissions by level (village, township, county, city) at one township centre a county."""
+    with last year's caseload (admissions by level: village, township, county, city) at one township centre a
+    county."""
     params, n = ModelParameters(), len(budgets)
     levers = levers_with(budgets, params)
     levers.appraisal_weight[:] = appraisal
@@ -202,7 +204,9 @@ def services_view(budgets, case_rate=None, township_reimbursement=None, appraisa
         levers.case_rate[:, TOWNSHIP] = case_rate
     if township_reimbursement is not None:
         levers.inpatient_reimbursement[:, TOWNSHIP] = township_reimbursement
-    moved, averted = tier_caseload(params, np.tile(np.array(admissions, float), (n, 1)), np.ones(n, int))
+    caseload = Caseload(np.tile(np.array(admissions, float), (n, 1)), np.full(n, float(township_visits)),
+                        np.full(n, float(recoveries)))
+    moved, averted = tier_caseload(params, caseload, np.ones(n, int))
     ffs = services_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n), moved, averted)
     retention = holder_retention(levers.global_budget, np.zeros(n))
     return services_change(params.providers, services_value(params, levers, retention, settlement_appraisal(levers),
@@ -212,16 +216,28 @@ def services_view(budgets, case_rate=None, township_reimbursement=None, appraisa
 def test_township_centres_offer_more_services_when_a_held_budget_pays_for_keeping_admissions_and_fewer_when_a_rate_cuts_their_margin():
     tier = ModelParameters().providers.service_tier_capability
     assert services_view([None]) == 0.0  # fee-for-service practice is the observed scope
-    held = services_view([budget()])
-    assert 0.0 < held <= tier  # each admission kept from the county hospital spares the holder its payment
+    held = services_view([budget(retained=0.1)])
+    assert 0.0 < held < tier  # each failed admission averted spares the holder the county hospital's payment
     assert services_view([budget(retained=0.0, overspend=0.0)]) == 0.0
-    # a tier brings more where more of the county's admissions could come: s(1 − s) is largest at one half
-    assert services_view([budget(retained=0.1)], admissions=(0, 2000, 2000, 400)) > \
-        services_view([budget(retained=0.1)], admissions=(0, 200, 2000, 400))
+    # a tier is worth more where more township admissions could fail; recovery stays (下转) cannot
+    assert services_view([budget(retained=0.1)], admissions=(0, 2000, 2000, 400)) > held
+    assert services_view([budget(retained=0.1)], recoveries=500) < held
     # cheaper township stays for patients count at the provider's weight: better reimbursement adds services
     assert services_view([None], township_reimbursement=0.95) > 0.0
     # a case rate that pays the township centre less than its margin under fee-for-service: services dropped
     assert -tier <= services_view([None], case_rate=0.7) < 0.0
+
+
+def test_a_tier_draws_admissions_from_the_county_hospital_only_as_far_as_residents_see_it():
+    """Perceived quality is learnt from every contact at a level: the rarer admissions are among the township's
+    contacts, the less a better chance of success for them draws patients."""
+    params = ModelParameters()
+    caseload = Caseload(np.array([[0.0, 600.0, 2000.0, 400.0]]), np.array([40000.0]), np.zeros(1))
+    moved, averted = tier_caseload(params, caseload, np.ones(1, int))
+    gain = tier_success_gain(params)
+    assert 0.0 < gain < 1.0 and averted[0] == pytest.approx(600 * gain)
+    caseload.township_visits[:] = 4000.0  # admissions ten times as large a share of the township's contacts
+    assert tier_caseload(params, caseload, np.ones(1, int))[0][0] > 5 * moved[0]
 
 
 def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():

@@ -107,9 +107,10 @@ def test_the_services_township_centres_offer_add_to_their_capability_for_admissi
     others = np.ones(fac.capability.shape, bool)
     others[thc, SERIOUS] = False
     assert not gained[others].any()  # no other kind of care, no other level
-    model.practice.services[:] = -0.05  # a tier dropped
+    model.practice.services[:] = -0.05  # a tier dropped: lost whoever built it
     restaff(model)
     assert (fac.capability - before)[thc[1], SERIOUS] == pytest.approx(-0.05)
+    assert (fac.capability - before)[thc[0], SERIOUS] == pytest.approx(0.06 - 0.05)
 
 
 def test_a_clinic_without_doctors_cannot_be_chosen(small_region):

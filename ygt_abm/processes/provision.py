@@ -75,19 +75,21 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   observed outreach). A held budget, capitation and appraisal raise it.
 * **Services a township centre offers** (服务能力): a further tier of services (an operating room with a
   surgeon and an anaesthetist, specialty beds) adds ``service_tier_capability`` to the centre's capability
-  for admissions; dropping one takes as much away. A full tier is worth, per centre and year, the admissions
-  it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality coefficient × the
-  capability gained, of the county's admissions last year, s the township share of them; perceived quality
-  taken to follow capability one for one), each worth what a follow-up brought by outreach is worth, at
-  admission prices; and the failed township admissions it averts (last year's township admissions × the
-  capability gained), each sparing the holder its part of the fund's payment at the county hospital and
-  the patient that admission's out-of-pocket cost (at the provider's weight). Its yearly cost is
-  exponential across centres (``service_tier_cost_yuan`` the mean). Fee-for-service practice is the observed
-  scope, so a centre adds the tier with chance ``1 − exp(−excess / cost)`` when it is worth ``excess`` more
-  than under fee-for-service, and drops it with chance ``1 − exp(−shortfall / cost)`` when it is worth
-  ``shortfall`` less (margins cut, supply falls: Shen et al. 2021). A held budget and appraisal raise it; a
-  case rate below the township's margin cuts it. Beds still bound what a centre can take
-  (``workforce`` applies the capability, ``access`` the beds).
+  for admissions; dropping one takes as much away. At a township centre's base capability, a tier raises
+  the chance that an admission of the level's typical severity succeeds by g (the success curve's rise over
+  the tier). A full tier is worth, per centre and year, the failed admissions it averts (g × last year's
+  township admissions other than recovery stays, each sparing the holder its part of the fund's payment at
+  the county hospital and the patient that admission's out-of-pocket cost, at the provider's weight) and the
+  admissions it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality
+  coefficient × the rise in perceived quality, of the county's admissions last year, s the township share of
+  them; perceived quality is learnt from every contact at the level, so it rises by g × the admissions'
+  share of the township's contacts), each worth what a follow-up brought by outreach is worth, at admission
+  prices. Its yearly cost is exponential across centres (``service_tier_cost_yuan`` the mean).
+  Fee-for-service practice is the observed scope, so a centre adds the tier with chance
+  ``1 − exp(−excess / cost)`` when it is worth ``excess`` more than under fee-for-service, and drops it with
+  chance ``1 − exp(−shortfall / cost)`` when it is worth ``shortfall`` less (margins cut, supply falls: Shen
+  et al. 2021). A held budget and appraisal raise it; a case rate below the township's margin cuts it. Beds
+  still bound what a centre can take (``workforce`` applies the capability, ``access`` the beds).
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
 what it does is ``model.practice`` (``state/practice.py``).
@@ -95,11 +97,14 @@ what it does is ``model.practice`` (``state/practice.py``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.base import Process
 from ygt_abm.processes.payment import contact_payments, resource_use
+from ygt_abm.processes.treatment import success_probability
 from ygt_abm.state.practice import SEVERITY_BANDS, band_midpoints, severity_band
 from ygt_abm.vocabulary import (
     CHRONIC, CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, PRIMARY_CARE, SERIOUS, TOWNSHIP, VILLAGE,
@@ -127,7 +132,7 @@ class Provision(Process):
         self.ffs_keep = keep_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
         fac = model.facilities
         self.centres = np.bincount(fac.county[fac.level == TOWNSHIP], minlength=n_c)  # township centres by county
-        self.admissions = np.zeros((n_c, N_LEVELS))  # last year's, by county and level: the centres' caseload
+        self.caseload = Caseload.none(n_c)  # last year's: what township centres weigh their services against
 
     def start_year(self, model) -> None:
         """This year's admission threshold, declining, intensity, referral down and up, outreach and township
@@ -155,15 +160,16 @@ class Provision(Process):
     def preferred_services(self, params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
         """(county,) capability for admissions the township centres prefer to gain (or lose) by the services
         they offer, given last year's caseload."""
-        moved, averted = tier_caseload(params, self.admissions, self.centres)
+        moved, averted = tier_caseload(params, self.caseload, self.centres)
         n_c = len(retention)
         ffs = services_value(params, self.baseline, no_budget(n_c), np.zeros(n_c), moved, averted)
         return services_change(params.providers, services_value(params, levers, retention, appraisal, moved,
                                                                 averted), ffs)
 
     def end_year(self, model) -> None:
-        """Remember the year's admissions: the caseload township centres weigh their services against."""
-        self.admissions = model.counters.admissions.copy()
+        """Remember the year's caseload: what township centres weigh their services against."""
+        c = model.counters
+        self.caseload = Caseload(c.admissions.copy(), c.visits[:, TOWNSHIP].copy(), c.referrals_down.copy())
 
     def care_round(self, model, week, rnd) -> None:
         """Marginal serious cases are seen as outpatients; declined ones are seen and sent up."""
@@ -389,15 +395,41 @@ def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     return share_below(value - ffs_value, p.outreach_cost_yuan)
 
 
-def tier_caseload(params, admissions: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class Caseload:
+    """A year's care of each county's residents, as township centres weigh their services against it."""
+
+    admissions: np.ndarray  # (county, level)
+    township_visits: np.ndarray  # (county,) outpatient contacts at township centres
+    recoveries: np.ndarray  # (county,) recovery stays at township centres, referred down (下转)
+
+    @classmethod
+    def none(cls, n_counties: int) -> "Caseload":
+        return cls(np.zeros((n_counties, N_LEVELS)), np.zeros(n_counties), np.zeros(n_counties))
+
+
+def tier_success_gain(params) -> float:
+    """Rise in the chance that a township admission of the level's typical severity succeeds when a tier
+    of services is added to a township centre's base capability."""
+    care, tier = params.care, params.providers.service_tier_capability
+    base = care.capability()[TOWNSHIP, SERIOUS]
+    typical = params.finance.typical_admission_severity.array()[TOWNSHIP]
+    return float(success_probability(np.array(base + tier), typical, care.success_slope)
+                 - success_probability(np.array(base), typical, care.success_slope))
+
+
+def tier_caseload(params, caseload: Caseload, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(county,) admissions a year a full tier of services brings to one township centre from the county
-    hospital, and failed township admissions it averts, from last year's admissions by (county, level)."""
-    tier = params.providers.service_tier_capability
-    total = admissions.sum(axis=1)
-    share = np.divide(admissions[:, TOWNSHIP], total, out=np.zeros(len(total)), where=total > 0)
+    hospital, and failed township admissions it averts there."""
+    gain = tier_success_gain(params)
+    admissions = caseload.admissions
+    total, township = admissions.sum(axis=1), admissions[:, TOWNSHIP]
+    share = np.divide(township, total, out=np.zeros(len(total)), where=total > 0)
+    contacts = township + caseload.township_visits
+    serious = np.divide(township, contacts, out=np.zeros(len(total)), where=contacts > 0)
     per_centre = np.maximum(centres, 1)
-    moved = total * share * (1.0 - share) * params.choice.for_type(SERIOUS).quality * tier / per_centre
-    return moved, admissions[:, TOWNSHIP] * tier / per_centre
+    moved = total * share * (1.0 - share) * params.choice.for_type(SERIOUS).quality * gain * serious / per_centre
+    return moved, np.maximum(township - caseload.recoveries, 0.0) * gain / per_centre
 
 
 def services_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, moved: np.ndarray,

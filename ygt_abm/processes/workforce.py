@@ -169,8 +169,9 @@ def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, eff
     """Recompute doctors, skill, capacity and capability of every facility from the doctors working there
     (a seconded doctor counts at the posting for ``presence`` of the time, at the employer for the rest),
     from the supply levers (capability bonus, extra capacity and beds), from ``effort`` (by facility, every
-    kind of care) and from the ``services`` offered (by facility, capability for admissions, beyond what the
-    capability bonus has already built)."""
+    kind of care) and from the ``services`` offered (by facility, capability for admissions; ``restaff`` gives
+    them to township centres only): a tier added counts only beyond what the capability bonus has already
+    built, a tier dropped is lost whoever built it."""
     n = len(state.level)
     posting, employer, presence, skill = doctors.posting, doctors.employer, doctors.presence, doctors.skill
     away = 1.0 - presence
@@ -188,7 +189,7 @@ def staff_facilities(state: FacilityState, doctors: Doctors, params, levers, eff
     state.admission_capacity[:] = np.where(state.doctors > 0, beds * throughput, 0.0) * state.capacity_share
     base = care.capability()[lvl]
     bonus = levers.capability_bonus + (0.0 if effort is None else effort[:, None])
-    if services is not None:  # a tier the policy has already built (subcentres, upgrades) is not built twice
+    if services is not None:  # a tier a policy has built (subcentres, upgrades) is not built twice
         built = np.maximum(levers.capability_bonus[:, SERIOUS], 0.0)
         bonus[:, SERIOUS] += np.where(services > 0, np.maximum(services - built, 0.0), services)
     state.capability[:] = np.clip(base + care.skill_weight * (state.mean_skill - 0.5)[:, None] + bonus, 0.0, 1.0)
