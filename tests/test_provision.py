@@ -238,6 +238,10 @@ def test_a_tier_draws_admissions_from_the_county_hospital_only_as_far_as_residen
     assert 0.0 < gain < 1.0 and averted[0] == pytest.approx(600 * gain)
     caseload.township_visits[:] = 4000.0  # admissions ten times as large a share of the township's contacts
     assert tier_caseload(params, caseload, np.ones(1, int))[0][0] > 5 * moved[0]
+    caseload.township_visits[:] = 40000.0
+    caseload.recoveries[:] = 300.0  # half the township's admissions are recovery stays (下转): chosen by no one
+    fewer, averted = tier_caseload(params, caseload, np.ones(1, int))
+    assert averted[0] == pytest.approx(300 * gain) and fewer[0] < moved[0]
 
 
 def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_sent_on():

@@ -83,8 +83,8 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   admissions it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality
   coefficient × the rise in perceived quality, of the county's admissions last year, s the township share of
   them; perceived quality is learnt from every contact at the level, so it rises by g × the admissions'
-  share of the township's contacts), each worth what a follow-up brought by outreach is worth, at admission
-  prices. Its yearly cost is exponential across centres (``service_tier_cost_yuan`` the mean).
+  share of the township's contacts; recovery stays, chosen by no resident and learnt from by none, are left
+  out of all three), each worth what a follow-up brought by outreach is worth, at admission prices. Its yearly cost is exponential across centres (``service_tier_cost_yuan`` the mean).
   Fee-for-service practice is the observed scope, so a centre adds the tier with chance
   ``1 − exp(−excess / cost)`` when it is worth ``excess`` more than under fee-for-service, and drops it with
   chance ``1 − exp(−shortfall / cost)`` when it is worth ``shortfall`` less (margins cut, supply falls: Shen
@@ -422,14 +422,15 @@ def tier_caseload(params, caseload: Caseload, centres: np.ndarray) -> tuple[np.n
     """(county,) admissions a year a full tier of services brings to one township centre from the county
     hospital, and failed township admissions it averts there."""
     gain = tier_success_gain(params)
-    admissions = caseload.admissions
-    total, township = admissions.sum(axis=1), admissions[:, TOWNSHIP]
-    share = np.divide(township, total, out=np.zeros(len(total)), where=total > 0)
-    contacts = township + caseload.township_visits
-    serious = np.divide(township, contacts, out=np.zeros(len(total)), where=contacts > 0)
+    # recovery stays (下转) are neither chosen by residents nor learnt from, and cannot fail
+    chosen = np.maximum(caseload.admissions[:, TOWNSHIP] - caseload.recoveries, 0.0)
+    total = chosen + caseload.admissions.sum(axis=1) - caseload.admissions[:, TOWNSHIP]
+    share = np.divide(chosen, total, out=np.zeros(len(total)), where=total > 0)
+    contacts = chosen + caseload.township_visits
+    serious = np.divide(chosen, contacts, out=np.zeros(len(total)), where=contacts > 0)
     per_centre = np.maximum(centres, 1)
     moved = total * share * (1.0 - share) * params.choice.for_type(SERIOUS).quality * gain * serious / per_centre
-    return moved, np.maximum(township - caseload.recoveries, 0.0) * gain / per_centre
+    return moved, chosen * gain / per_centre
 
 
 def services_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, moved: np.ndarray,
