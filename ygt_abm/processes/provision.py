@@ -73,23 +73,24 @@ appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admi
   (``outreach_cost_yuan`` the mean for full outreach), so the share given is ``1 − exp(−excess / cost)``,
   the excess being the value over fee-for-service's at baseline prices (fee-for-service practice is the
   observed outreach). A held budget, capitation and appraisal raise it.
-* **Services a township centre offers** (服务能力): a further tier of services (an operating room with a
-  surgeon and an anaesthetist, specialty beds) adds ``service_tier_capability`` to the centre's capability
-  for admissions; dropping one takes as much away. At a township centre's base capability, a tier raises
-  the chance that an admission of the level's typical severity succeeds by g (the success curve's rise over
-  the tier). A full tier is worth, per centre and year, the failed admissions it averts (g × last year's
-  township admissions other than recovery stays, each sparing the holder its part of the fund's payment at
-  the county hospital and the patient that admission's out-of-pocket cost, at the provider's weight) and the
-  admissions it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality
-  coefficient × the rise in perceived quality, of the county's admissions last year, s the township share of
-  them; perceived quality is learnt from every contact at the level, so it rises by g × the admissions'
-  share of the township's contacts; recovery stays, chosen by no resident and learnt from by none, are left
-  out of all three), each worth what a follow-up brought by outreach is worth, at admission prices. Its yearly cost is exponential across centres (``service_tier_cost_yuan`` the mean).
-  Fee-for-service practice is the observed scope, so a centre adds the tier with chance
-  ``1 − exp(−excess / cost)`` when it is worth ``excess`` more than under fee-for-service, and drops it with
-  chance ``1 − exp(−shortfall / cost)`` when it is worth ``shortfall`` less (margins cut, supply falls: Shen
-  et al. 2021). A held budget and appraisal raise it; a case rate below the township's margin cuts it. Beds
-  still bound what a centre can take (``workforce`` applies the capability, ``access`` the beds).
+* **Services a township centre offers** (服务能力): a further tier of services (an operating room with a surgeon
+  and an anaesthetist, specialty beds) adds ``service_tier_capability`` to the centre's capability for
+  admissions; dropping one takes as much away. At a township centre's base capability, a tier raises the
+  chance that an admission of the level's typical severity succeeds by g (the success curve's rise over the
+  tier). A full tier is worth, per centre and year, the failed admissions it averts (g × last year's township
+  admissions other than recovery stays, each sparing the holder its part of the fund's payment at the county
+  hospital and the patient that admission's out-of-pocket cost, at the provider's weight) and the admissions
+  it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality coefficient × the rise
+  in perceived quality, of the county's admissions last year, s the township share of them; perceived quality
+  is learnt from every contact at the level, so it rises by g × the admissions' share of the township's
+  contacts; recovery stays, chosen by no resident and learnt from by none, are left out of all three), each
+  worth what a follow-up brought by outreach is worth, at admission prices. Its yearly cost is exponential
+  across centres (``service_tier_cost_yuan`` the mean). Fee-for-service practice is the observed scope, so a
+  centre adds the tier with chance ``1 − exp(−excess / cost)`` when it is worth ``excess`` more than under
+  fee-for-service, and drops it with chance ``1 − exp(−shortfall / cost)`` when it is worth ``shortfall`` less
+  (margins cut, supply falls: Shen et al. 2021). A held budget and appraisal raise it; a case rate below the
+  township's margin cuts it. Beds still bound what a centre can take (``workforce`` applies the capability,
+  ``access`` the beds).
 
 Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
 what it does is ``model.practice`` (``state/practice.py``).
@@ -381,12 +382,20 @@ def outreach_value(params, levers, retention: np.ndarray, appraisal: np.ndarray,
     part of the fund's payment at the hospital, and the patient's out-of-pocket saving at the provider's
     weight; and the capitation of the patients it brings under management."""
     price, fund, value = _net_values(params, levers, retention)
-    oop = (price - fund)[:, :, OUTPATIENT]
     weight = params.providers.patient_benefit_weight + appraisal
-    per_followup = (value[:, TOWNSHIP, OUTPATIENT] + retention[:, COUNTY] * fund[:, COUNTY, OUTPATIENT]
-                    + weight * (oop[:, COUNTY] - oop[:, TOWNSHIP]))
+    per_followup = brought_to_township(price, fund, value, retention, weight, OUTPATIENT)
     followups = params.illness.chronic_followups_per_year * shift
     return followups * per_followup + levers.capitation_per_chronic * shift
+
+
+def brought_to_township(price: np.ndarray, fund: np.ndarray, value: np.ndarray, retention: np.ndarray,
+                        weight: np.ndarray, kind: int) -> np.ndarray:
+    """(county,) what one contact of ``kind`` brought from the county hospital to the township centre is worth
+    to the primary team: the centre's net value of it, the holder's part of the fund's payment spared at the
+    hospital, and the patient's out-of-pocket saving at the provider's ``weight``."""
+    oop = (price - fund)[:, :, kind]
+    return (value[:, TOWNSHIP, kind] + retention[:, COUNTY] * fund[:, COUNTY, kind]
+            + weight * (oop[:, COUNTY] - oop[:, TOWNSHIP]))
 
 
 def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
@@ -440,11 +449,9 @@ def services_value(params, levers, retention: np.ndarray, appraisal: np.ndarray,
     the hospital and the patient the difference in out-of-pocket cost (at the provider's weight); each failed
     admission it averts spares the holder and the patient the county hospital's admission."""
     price, fund, value = _net_values(params, levers, retention)
-    oop = (price - fund)[:, :, INPATIENT]
     weight = params.providers.patient_benefit_weight + appraisal
-    spared = retention[:, COUNTY] * fund[:, COUNTY, INPATIENT]
-    per_moved = value[:, TOWNSHIP, INPATIENT] + spared + weight * (oop[:, COUNTY] - oop[:, TOWNSHIP])
-    return moved * per_moved + averted * (spared + weight * oop[:, COUNTY])
+    per_averted = retention[:, COUNTY] * fund[:, COUNTY, INPATIENT] + weight * (price - fund)[:, COUNTY, INPATIENT]
+    return moved * brought_to_township(price, fund, value, retention, weight, INPATIENT) + averted * per_averted
 
 
 def services_change(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
