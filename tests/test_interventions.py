@@ -259,12 +259,12 @@ def test_referral_management_steers_treatable_admissions_to_the_township(world):
 
 def test_a_global_budget_turns_the_countys_result_into_doctors_pay(world):
     base, pol = pair(world, {"type": "global_budget", "overspend_share": 1.0}, weeks=52 * 3)
-    assert (base.budget_bonus == 1).all()
-    assert not np.allclose(pol.budget_bonus[0, :3], 1.0)
+    assert (base.accounts.budget_bonus == 1).all()
+    assert not np.allclose(pol.accounts.budget_bonus[0, :3], 1.0)
     history = pol.process("settlement").spending_history
     surplus = np.mean(history[-4:-1], axis=0)[0].sum() - history[-1][0].sum()
-    assert np.sign(pol.budget_bonus[0, TOWNSHIP] - 1) == np.sign(surplus)
-    assert np.sign(pol.budget_result[0]) == np.sign(surplus)
+    assert np.sign(pol.accounts.budget_bonus[0, TOWNSHIP] - 1) == np.sign(surplus)
+    assert np.sign(pol.accounts.budget_result[0]) == np.sign(surplus)
 
 
 def test_a_cap_on_in_county_spending_only_leaves_out_of_county_spending_out_of_the_result(world):
@@ -272,7 +272,7 @@ def test_a_cap_on_in_county_spending_only_leaves_out_of_county_spending_out_of_t
                   weeks=52 * 3)
     history = pol.process("settlement").spending_history
     in_county = np.mean(history[-4:-1], axis=0)[0, :CITY].sum() - history[-1][0, :CITY].sum()
-    assert pol.budget_result[0] == pytest.approx(in_county)
+    assert pol.accounts.budget_result[0] == pytest.approx(in_county)
 
 
 def test_appraisal_linked_settlement_adds_to_providers_weight_on_patients(world):
@@ -305,7 +305,7 @@ def test_service_surplus_pay_pays_the_doctors_of_a_level_that_gains_patients(wor
     def after_two_years(specs):
         model = CountyModel(world, seed=5, interventions=[build(s) for s in specs])
         model.run(2, warmup_years=3)
-        return model.surplus_bonus[0], doctor_pay(model)[0]
+        return model.accounts.surplus_bonus[0], doctor_pay(model)[0]
 
     bonus_alone, _ = after_two_years([surplus_pay])
     bonus, pay = after_two_years([departments, surplus_pay])

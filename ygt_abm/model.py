@@ -20,6 +20,7 @@ from ygt_abm.processes import Loop, Process, Week, default_processes
 from ygt_abm.processes.learning import starting_belief
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.doctors import Doctors
+from ygt_abm.state.economy import SettledAccounts
 from ygt_abm.state.episodes import Round
 from ygt_abm.state.facilities import FacilityState, FacilityView
 from ygt_abm.state.fund import InsuranceFund
@@ -46,10 +47,7 @@ class CountyModel(mesa.Model):
 
         n_c, n_f = region.n_counties, region.n_facilities
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
-        self.budget_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier earned at the last budget settlement
-        self.budget_result = np.zeros(n_c)  # the community's share of its last settled budget result, yuan
-        self.surplus_bonus = np.ones((n_c, N_LEVELS))  # pay multiplier from the facilities' last service surplus
-        self.service_surplus = np.zeros((n_c, N_LEVELS))  # last closed year's revenue − the cost varying with care
+        self.accounts = SettledAccounts.none_yet(n_c)
         self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
@@ -122,6 +120,13 @@ class CountyModel(mesa.Model):
         self._run("end_week", week)
         if (index + 1) % WEEKS_PER_YEAR == 0:
             self._run("end_year")
+            self.close_year()
+
+    def close_year(self) -> None:
+        """The kernel's year close, after every process's ``end_year``: the year's tallies start afresh."""
+        self.counters.reset()
+        self.facilities.reset_year()
+        self.population.reset_year()
 
     # ------------------------------------------------------------------------------------------ running
 

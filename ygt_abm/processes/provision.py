@@ -139,7 +139,7 @@ class Provision(Process):
         """This year's admission threshold, declining, intensity, referral down and up, outreach and township
         services, part of the way to what providers now prefer."""
         params, lev, practice = model.params, model.levers, model.practice
-        retention = holder_retention(lev.global_budget, model.budget_result)
+        retention = holder_retention(lev.global_budget, model.accounts.budget_result)
         appraisal = settlement_appraisal(lev)
         value = marginal_admission_value(params, lev, retention, appraisal)
         intensity = preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value)

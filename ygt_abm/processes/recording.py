@@ -88,14 +88,13 @@ class Recording(Process):
         return np.bincount(home * N_LEVELS + first[seen], minlength=townships * N_LEVELS).reshape(townships, N_LEVELS)
 
     def end_year(self, model) -> None:
-        """The year's indicators per county; reset the year's tallies."""
+        """The year's indicators per county."""
         year = model.year
         n_c = model.region.n_counties
         fac = model.facilities
         doctors = fac.doctors_by_county_and_level(n_c)
         marginal = model.params.providers.marginal_cost_share
         costs = facility_costs(model.counters, doctors, doctor_pay(model), marginal)
-        model.service_surplus = service_surplus(model.counters, marginal)  # settlement pays bonuses from it
         standard = capability_standard_share(fac, n_c, model.params.care.township_capability_standard)
         values = county_indicators(model.counters, model.population, model.fund, doctors, costs, standard)
         values.update(facility_indicators(fac, n_c, model.levers.extra_beds,
@@ -104,10 +103,6 @@ class Recording(Process):
             for metric in INDICATORS:
                 self.records.append({"county": name, "year": year, "metric": metric,
                                      "value": float(values[metric][ci])})
-        model.counters.reset()
-        model.facilities.reset_year()
-        model.population.primary_followups[:] = 0
-        model.population.admitted[:] = False
 
 
 
@@ -120,22 +115,10 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.divide(part, whole, out=np.full(part.shape, np.nan), where=whole > 0)
 
 
-def facility_revenue(c: YearCounters) -> np.ndarray:
-    """(county, level) yuan the facilities earned from the county's residents: from patients and the fund, and
-    capitation."""
-    return c.charges + c.capitation
-
-
 def facility_costs(c: YearCounters, doctors: np.ndarray, pay: np.ndarray, marginal_cost_share: float) -> np.ndarray:
     """(county, level) yuan the facilities spent on the county's residents: the cost that varies with
     contacts (``marginal_cost_share`` of their itemised charges) and their doctors' pay (by time worked)."""
     return marginal_cost_share * c.resources + doctors * pay
-
-
-def service_surplus(c: YearCounters, marginal_cost_share: float) -> np.ndarray:
-    """(county, level) the year's service surplus the facilities may pay bonuses from (两个允许): revenue less
-    the cost that varies with care, since government funds the posts (公益一类财政保障, XC 四(四))."""
-    return facility_revenue(c) - marginal_cost_share * c.resources
 
 
 def capability_standard_share(fac, n_counties: int, standard: float) -> np.ndarray:
@@ -229,7 +212,7 @@ def county_indicators(c: YearCounters, population: Population, fund: InsuranceFu
     }
     oop_admissions = c.inpatient_charges - c.inpatient_fund
     oop_visits = (c.charges - c.reimbursed) - oop_admissions
-    revenue = facility_revenue(c)
+    revenue = c.facility_revenue()
     for level, name in enumerate(LEVELS):
         values[f"visits_per_capita_{name}"] = _share(c.visits[:, level], residents)
         values[f"oop_per_visit_{name}"] = _share(oop_visits[:, level], c.visits[:, level])

@@ -36,7 +36,8 @@ class Settlement(Process):
         """Settle global budgets into next year's pay bonus; close the fund's year and collect contributions."""
         fund, finance = model.fund, model.params.finance
         self.spending_history.append(fund.spending.copy())
-        model.budget_bonus[:] = 1.0
+        accounts = model.accounts
+        accounts.budget_bonus[:] = 1.0
         doctors = model.facilities.doctors_by_county_and_level(model.region.n_counties)
         ref = model.params.workforce.reference_pay.array()
         for c, budget in enumerate(model.levers.global_budget):
@@ -45,7 +46,7 @@ class Settlement(Process):
             covered = slice(None) if budget.out_of_county_included else slice(None, CITY)
             past = [year_spending[c, covered].sum() for year_spending in self.spending_history[:-1]]
             result = settle_global_budget(budget, fund.contributions[c], fund.spending[c, covered].sum(), past)
-            model.budget_result[c] = result
+            accounts.budget_result[c] = result
             lead = budget.lead_hospital_max_share
             shares = {COUNTY: lead, TOWNSHIP: (1 - lead) * finance.budget_township_share,
                       VILLAGE: (1 - lead) * finance.budget_village_share}
@@ -53,7 +54,7 @@ class Settlement(Process):
                 if doctors[c, level] <= 0:
                     continue
                 per_doctor = result * share * budget.bonus_share / doctors[c, level]
-                model.budget_bonus[c, level] = max(finance.budget_pay_floor, 1.0 + per_doctor / ref[level])
+                accounts.budget_bonus[c, level] = max(finance.budget_pay_floor, 1.0 + per_doctor / ref[level])
         self.pay_surplus_bonus(model, doctors)
         fund.reset()
         fund.collect(self.insured, finance.contribution_per_capita)
@@ -61,10 +62,11 @@ class Settlement(Process):
     def pay_surplus_bonus(self, model, doctors: np.ndarray) -> None:
         """Next year's bonus from the growth of each level's service surplus (两个允许); ``doctors`` by (county,
         level)."""
-        self.surplus_history.append(model.service_surplus.copy())
+        surplus = model.counters.service_surplus(model.params.providers.marginal_cost_share)
+        self.surplus_history.append(surplus)
         share = model.levers.surplus_pay_share
         self.surplus_basis = surplus_basis(share, self.surplus_basis, self.surplus_history)
-        model.surplus_bonus[:] = surplus_bonus(share, model.service_surplus, self.surplus_basis, doctors,
+        model.accounts.surplus_bonus[:] = surplus_bonus(share, surplus, self.surplus_basis, doctors,
                                                model.params.workforce.reference_pay.array())
 
 

@@ -51,7 +51,8 @@ def doctor_pay(model) -> np.ndarray:
     each village doctor's part of the county's village pay pool; where pay parity covers a share of township
     doctors, their pay rises by that share of any gap to county-hospital pay."""
     lev = model.levers
-    pay = model.params.workforce.reference_pay.array()[None, :] * lev.pay_factor * model.budget_bonus * model.surplus_bonus
+    pay = model.params.workforce.reference_pay.array()[None, :] * lev.pay_factor * model.accounts.budget_bonus \
+        * model.accounts.surplus_bonus
     if lev.village_pay_pool.any():
         village_doctors = model.facilities.doctors_by_county(VILLAGE, len(pay))
         pay[:, VILLAGE] += lev.village_pay_pool / np.maximum(village_doctors, 1.0)

@@ -50,6 +50,16 @@ class YearCounters:
         for f in fields(self):
             getattr(self, f.name)[:] = 0
 
+    def facility_revenue(self) -> np.ndarray:
+        """(county, level) yuan the facilities earned from the county's residents: from patients and the fund,
+        and capitation."""
+        return self.charges + self.capitation
+
+    def service_surplus(self, marginal_cost_share: float) -> np.ndarray:
+        """(county, level) the year's service surplus the facilities may pay bonuses from (两个允许): revenue less
+        the cost that varies with care, since government funds the posts (公益一类财政保障, XC 四(四))."""
+        return self.facility_revenue() - marginal_cost_share * self.resources
+
     def add_by_level(self, table: np.ndarray, county: np.ndarray, level: np.ndarray, mask: np.ndarray) -> None:
         """table[county, level] += 1 for every masked contact (``table`` is visits or admissions)."""
         table += np.bincount(county[mask] * N_LEVELS + level[mask], minlength=table.size).reshape(table.shape)

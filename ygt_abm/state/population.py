@@ -56,6 +56,11 @@ class Population:
         """Key populations for family-doctor targets: 65+ or living with a chronic condition."""
         return (self.age_band == OLDEST_AGE_BAND) | self.has_chronic
 
+    def reset_year(self) -> None:
+        """A new year: no follow-ups, nobody admitted yet."""
+        self.primary_followups[:] = 0
+        self.admitted[:] = False
+
     def person(self, i: int) -> "PersonView":
         return PersonView(self, int(i))
 
