@@ -42,7 +42,7 @@ def calibrate(iterations: int, population: int, worlds: int, damping: float = 0.
         contacts = np.zeros((N_LEVELS, N_EPISODE_TYPES))
         for w, region in enumerate(regions):
             model = CountyModel(region, params, seed=1000 * it + w)
-            tally = model.process("treatment").contacts_by_level_type  # (level, type), whole run
+            tally = model.run_counters.contacts  # (level, type), whole run
             model.warm_up(WARMUP_YEARS)
             after_warmup = tally.copy()
             model.run(1)

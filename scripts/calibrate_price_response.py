@@ -27,7 +27,7 @@ from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ByLevel, ModelParameters
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
-from ygt_abm.processes.payment import expected_oop
+from ygt_abm.pricing import expected_oop
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.vocabulary import EPISODE_TYPES, LEVELS, VILLAGE
 from ygt_abm.world import build_world

@@ -12,14 +12,14 @@ LAYERS = [
     ("vocabulary", "streams"),
     ("config",),
     ("world",),
-    ("state", "levers"),
+    ("state", "levers", "pricing"),
     ("processes",),
-    ("model",),
+    ("model", "analyzers"),
     ("interventions",),
     ("results",),
     ("experiment",),
     ("analysis",),
-    ("figures", "report", "calibrate", "reference", "bench", "paper", "dashboard"),
+    ("figures", "report", "calibrate", "baseline_fit", "reference", "bench", "paper", "dashboard"),
     ("cli",),
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}

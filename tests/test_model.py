@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ygt_abm.analyzers import WeeklySeries
 from ygt_abm.config import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.vocabulary import OUTCOMES, UNMET
@@ -17,11 +18,11 @@ def _params(**sections) -> ModelParameters:
 
 
 def test_every_episode_ends_exactly_once(small_region):
-    model = CountyModel(small_region, seed=1)
+    model = CountyModel(small_region, seed=1, analyzers=[WeeklySeries()])
     for _ in range(6):
         model.step()
-        assert (model.process("recording").last_episodes.outcome >= 0).all()
-        assert model.process("recording").last_episodes.outcome.max() < len(OUTCOMES)
+        assert (model.process("weekly_series").last_episodes.outcome >= 0).all()
+        assert model.process("weekly_series").last_episodes.outcome.max() < len(OUTCOMES)
     c = model.counters
     assert c.episodes.sum() == c.outcomes.sum() > 0
     assert (c.episodes.sum(axis=1) == c.outcomes.sum(axis=1)).all()
@@ -41,14 +42,14 @@ def test_no_facility_serves_more_than_its_weekly_capacity(small_region):
     scarce = _params(facilities={"visits_per_doctor_week": {"village": 3, "township": 4, "county": 4, "city": 5},
                                  "township_beds": 2.0, "county_beds_per_1000": 0.2, "city_beds": 5.0},
                      workforce={"city_doctors": 2.0})
-    model = CountyModel(small_region, scarce, seed=3)
+    model = CountyModel(small_region, scarce, seed=3, analyzers=[WeeklySeries()])
     fac = model.facilities
     for _ in range(8):
         model.step()
-        served_out, served_in = model.process("recording").last_week_served
+        served_out, served_in = model.process("weekly_series").last_week_served
         assert (served_out <= fac.outpatient_capacity + 1e-9).all()
         assert (served_in <= fac.admission_capacity + 1e-9).all()
-    assert (model.process("recording").last_episodes.outcome == UNMET).any()  # rationing turned people away
+    assert (model.process("weekly_series").last_episodes.outcome == UNMET).any()  # rationing turned people away
 
 
 def test_weak_primary_care_sends_more_patients_up(small_region):
@@ -100,10 +101,10 @@ def test_scenarios_with_the_same_seed_share_population_and_illness_onsets(small_
 
 
 def test_the_data_collector_reports_every_week(small_region):
-    model = CountyModel(small_region, seed=8)
+    model = CountyModel(small_region, seed=8, analyzers=[WeeklySeries()])
     for _ in range(3):
         model.step()
-    frame = model.process("recording").datacollector.get_model_vars_dataframe()
+    frame = model.process("weekly_series").datacollector.get_model_vars_dataframe()
     assert len(frame) == 3
     assert {"primary_care_visit_share", "in_county_visit_rate", "village_doctors"} <= set(frame.columns)
     assert frame["visits"].gt(0).all()

@@ -3,7 +3,7 @@ import pytest
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.processes.payment import expected_oop, limit_outpatient_fund, price_and_reimbursement, resource_use
+from ygt_abm.pricing import expected_oop, limit_outpatient_fund, price_and_reimbursement, resource_use
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 

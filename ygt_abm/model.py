@@ -18,7 +18,7 @@ from ygt_abm.config.params import ModelParameters
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes import Loop, Process, Week, default_processes
 from ygt_abm.processes.learning import starting_belief
-from ygt_abm.state.counters import YearCounters
+from ygt_abm.state.counters import RunCounters, YearCounters
 from ygt_abm.state.doctors import Doctors
 from ygt_abm.state.economy import SettledAccounts
 from ygt_abm.state.episodes import Round
@@ -26,8 +26,9 @@ from ygt_abm.state.facilities import FacilityState, FacilityView
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import synthesize_population
 from ygt_abm.state.practice import ProviderPractice
+from ygt_abm.state.tariff import Tariff
 from ygt_abm.streams import Streams
-from ygt_abm.vocabulary import N_LEVELS, TOWNSHIP, WEEKS_PER_YEAR
+from ygt_abm.vocabulary import TOWNSHIP, WEEKS_PER_YEAR
 from ygt_abm.world.geography import Region
 
 
@@ -36,7 +37,7 @@ class CountyModel(mesa.Model):
 
     def __init__(self, region: Region, params: ModelParameters | None = None, seed: int = 0,
                  replicate: int = 0, interventions: list | None = None, record_episodes: bool = False,
-                 processes: list[Process] | None = None) -> None:
+                 processes: list[Process] | None = None, analyzers: list[Process] = ()) -> None:
         self.streams = Streams(seed, replicate, region.alone_of)
         super().__init__(rng=self.streams.get("mesa"))
         self.region = region
@@ -49,6 +50,7 @@ class CountyModel(mesa.Model):
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.accounts = SettledAccounts.none_yet(n_c)
         self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
+        self.tariff = Tariff.of(self.levers, self.practice.intensity)  # payment sets each year's
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
         self.population = synthesize_population(region, params.population,
@@ -56,9 +58,10 @@ class CountyModel(mesa.Model):
                                                 self.streams.get("population"))
         self.fund = InsuranceFund.empty(n_c)
         self.counters = YearCounters.zeros(n_c)
+        self.run_counters = RunCounters.zeros()
         self.home_centre = home_township_centre(region)  # each village's township health centre
 
-        self.loop = Loop(processes if processes is not None else default_processes())
+        self.loop = Loop([*(processes if processes is not None else default_processes()), *analyzers])
         self.phase_seconds = {p.name: 0.0 for p in self.loop.processes}
         for process in self.loop.processes:
             process.init(self)
@@ -90,7 +93,8 @@ class CountyModel(mesa.Model):
     # ------------------------------------------------------------------------------------------ the loop
 
     def process(self, name: str) -> Process:
-        return next(p for p in self.loop.processes if p.name == name)
+        """The loop's process (or analyzer) called ``name``."""
+        return self.loop.process(name)
 
     def _run(self, stage: str, *args) -> None:
         for process in self.loop.by_stage[stage]:
@@ -138,9 +142,6 @@ class CountyModel(mesa.Model):
         self.warmup_years += years  # interventions see warm-up years as year ≤ 0: never active
         for _ in range(years * WEEKS_PER_YEAR):
             self.step()
-        recording = self.process("recording")
-        recording.records.clear()
-        recording.episode_levels.clear()
 
     def run(self, years: int, warmup_years: int = 0) -> pd.DataFrame:
         """Warm up, then simulate ``years`` × 52 weeks; indicators per county per year in long format."""
@@ -150,6 +151,7 @@ class CountyModel(mesa.Model):
         return self.indicators()
 
     def indicators(self) -> pd.DataFrame:
+        """Every recorded year's indicators per county, in long format (``recording``'s)."""
         return pd.DataFrame.from_records(self.process("recording").records,
                                          columns=["county", "year", "metric", "value"])
 

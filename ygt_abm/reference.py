@@ -47,7 +47,7 @@ import numpy as np
 
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.processes.onset import weekly_onset_table
-from ygt_abm.processes.payment import expected_oop
+from ygt_abm.pricing import expected_oop
 from ygt_abm.processes.recording import capability_standard_share, county_indicators, facility_costs
 from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ygt_abm.analyzers import WeeklySeries
 from ygt_abm.config.experiment import WARMUP_YEARS, SyntheticWorld
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.dashboard.controls import shipped_package
@@ -84,7 +85,8 @@ class Classroom:
         # Interventions are initialised on a model that has not stepped, as a run initialises them when it
         # builds its model; the twins are then built and warmed up exactly as a run's model is.
         self._unstepped = CountyModel(self.region, self.parameters, seed=seed)
-        self.twins = {twin: CountyModel(self.region, self.parameters, seed=seed) for twin in TWINS}
+        self.twins = {twin: CountyModel(self.region, self.parameters, seed=seed, analyzers=[WeeklySeries()])
+                      for twin in TWINS}
         for model in self.twins.values():
             model.warm_up(warmup_years)
         self.periods: list[Period] = []
@@ -225,7 +227,7 @@ class Classroom:
 
     def weekly(self, twin: str) -> pd.DataFrame:
         """The twin's weekly series since the warm-up (the DataCollector's table)."""
-        table = self.twins[twin].process("recording").datacollector.get_model_vars_dataframe()
+        table = self.twins[twin].process(WeeklySeries.name).datacollector.get_model_vars_dataframe()
         table = table[table["week"] > self.warmup_years * WEEKS_PER_YEAR].copy()
         table["week"] -= self.warmup_years * WEEKS_PER_YEAR
         return table.reset_index(drop=True)
@@ -279,11 +281,11 @@ class Classroom:
     # ------------------------------------------------------------------------------------------ bookkeeping
 
     def _note_week(self, twin: str, model: CountyModel) -> None:
-        recording = model.process("recording")
-        episodes = recording.last_episodes
-        self._flows[twin].append(recording.last_week_first_contacts(self.region.village_township,
+        series = model.process(WeeklySeries.name)
+        episodes = series.last_episodes
+        self._flows[twin].append(series.last_week_first_contacts(self.region.village_township,
                                                                     len(self.region.township_names)))
-        served_visits, served_admissions = recording.last_week_served
+        served_visits, served_admissions = series.last_week_served
         self._served[twin].append(served_visits + served_admissions)
         if self.followed is not None:
             for i in np.flatnonzero(episodes.resident == self.followed.resident):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.interventions import build
+from ygt_abm.analyzers import WeeklySeries
 from ygt_abm.model import CountyModel
 from ygt_abm.results.store import write_csv
 from ygt_abm.vocabulary import FACILITY_KINDS, LEVELS, N_LEVELS, WEEKS_PER_YEAR
@@ -27,16 +28,17 @@ def county_year(resolved: ResolvedExperiment, out: Path, replicate: int = 0) -> 
     point = resolved.points[0].name if resolved.points else "base"
     region = build_world(exp.world, exp.seed, 0)
     model = CountyModel(region, resolved.parameters(scenario, point), seed=exp.seed, replicate=replicate,
-                        interventions=[build(e) for e in resolved.interventions_at(scenario, point)])
+                        interventions=[build(e) for e in resolved.interventions_at(scenario, point)],
+                        analyzers=[WeeklySeries()])
     model.warm_up(exp.warmup_years)
     townships = len(region.township_names)
     flows = np.zeros((townships, N_LEVELS), dtype=np.int64)
     served = np.zeros((2, region.n_facilities))  # visits, admissions
-    recording = model.process("recording")
+    series = model.process(WeeklySeries.name)
     for _ in range(WEEKS_PER_YEAR):
         model.step()
-        flows += recording.last_week_first_contacts(region.village_township, townships)
-        served += recording.last_week_served
+        flows += series.last_week_first_contacts(region.village_township, townships)
+        served += series.last_week_served
     village_xy, facility_xy = region.village_xy(), region.facility_xy()
     villages = pd.DataFrame({"village": np.arange(region.n_villages), "township": region.village_township,
                              "x_km": village_xy[:, 0], "y_km": village_xy[:, 1],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ygt_abm.processes.access import Access
 from ygt_abm.processes.aftercare import Aftercare
-from ygt_abm.processes.base import STAGES, Loop, Process, Week
+from ygt_abm.processes.base import STAGES, Loop, MissingProcess, Process, Week
 from ygt_abm.processes.choice import Choice
 from ygt_abm.processes.enrolment import Enrolment
 from ygt_abm.processes.learning import Learning
@@ -18,7 +18,7 @@ from ygt_abm.processes.settlement import Settlement
 from ygt_abm.processes.treatment import Treatment
 from ygt_abm.processes.workforce import Workforce
 
-__all__ = ["STAGES", "Loop", "Process", "Week", "default_processes", "lever_table", "loop_table"]
+__all__ = ["STAGES", "Loop", "MissingProcess", "Process", "Week", "default_processes", "lever_table", "loop_table"]
 
 
 def default_processes() -> list[Process]:

@@ -16,13 +16,7 @@ import numba
 import numpy as np
 
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import COUNTY, FIRST_NONE, INPATIENT, SERIOUS, TOWNSHIP
-
-
-def contact_kind(level: np.ndarray, episode_type: np.ndarray) -> np.ndarray:
-    """A serious episode is an admission wherever there are beds (township and above); anything else,
-    including a serious case seen at a village clinic, is an outpatient or emergency visit."""
-    return ((episode_type == SERIOUS) & (level >= TOWNSHIP)).astype(np.int8)
+from ygt_abm.vocabulary import COUNTY, FIRST_NONE, INPATIENT
 
 
 class Access(Process):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ygt_abm.pricing import step_down
 from ygt_abm.processes.access import ration_with_reserve
 from ygt_abm.processes.base import Process
 from ygt_abm.vocabulary import COUNTY, INPATIENT, SERIOUS, TOWNSHIP
@@ -49,4 +50,4 @@ class Aftercare(Process):
         counters.add(counters.referrals_down, county)
         counters.add_by_level(counters.admissions, county, np.full(len(cand), TOWNSHIP), np.ones(len(cand), dtype=bool))
         fac.admissions += np.bincount(thc, minlength=len(fac.level))
-        model.process("payment").step_down(model, week, cand, hospital, lvl, thc)
+        step_down(model, week, cand, hospital, lvl, thc)

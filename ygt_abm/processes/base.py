@@ -12,15 +12,24 @@ of that name; the model runs each stage's processes in the loop's order:
 * ``end_week(model, week)`` after the last round;
 * ``end_year(model)`` at the last week of every simulated year.
 
-``reads`` lists the policy levers the process reads (``docs/architecture.md`` tabulates them).
+Its contract, checked against the code (``processes/contracts.py``, ``docs/architecture.md``'s table):
+``reads``, the policy levers it reads; ``needs``, the processes whose work it uses (a loop without one is an
+error that names it); ``writes``, the state it changes (``part.field`` of the model's state, the week's or
+the round's). ``invariants`` may state what must hold before and after each of its steps; with
+``CountyModel(..., checks=True)`` both are checked around every step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ygt_abm.state.episodes import Episodes
+    from ygt_abm.streams import Streams
 
 STAGES = ("start_year", "start_week", "care_round", "end_week", "end_year")
 
@@ -30,10 +39,17 @@ class Process:
 
     name: ClassVar[str]
     reads: ClassVar[tuple[str, ...]] = ()
+    needs: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
     round_streams: ClassVar[tuple[str, ...]] = ()
 
     def init(self, model) -> None:
         """Build the process's own state once the model's state exists."""
+
+    def invariants(self, model) -> Iterator[str]:
+        """What must hold before and after each of this process's steps: yields a sentence for each broken
+        one (checked only under ``checks=True``)."""
+        return iter(())
 
     def stages(self) -> tuple[str, ...]:
         """The stages this process acts in (the methods it defines)."""
@@ -48,8 +64,8 @@ class Week:
     """What the processes of one week share: the week's episodes, slots and experiences."""
 
     index: int
-    streams: object
-    episodes: object = None
+    streams: Streams
+    episodes: Episodes | None = None
     capacity: np.ndarray | None = None  # slots by slot id (outpatient, then admissions)
     general: np.ndarray | None = None  # slots left for anyone
     reserved: np.ndarray | None = None  # slots left for referred patients only (号源预留)
@@ -64,6 +80,10 @@ class Week:
         return self._draws[name]
 
 
+class MissingProcess(LookupError):
+    """A process the model needs is not in its loop."""
+
+
 class Loop:
     """The ordered processes of a model, by stage; printing it shows what runs when."""
 
@@ -71,9 +91,21 @@ class Loop:
         names = [p.name for p in processes]
         if len(set(names)) != len(names):
             raise ValueError(f"process names must be unique: {names}")
+        for p in processes:
+            missing = [n for n in p.needs if n not in names]
+            if missing:
+                raise MissingProcess(f"process {p.name!r} needs {', '.join(map(repr, missing))}, "
+                                     f"which the loop lacks (it has: {', '.join(names)})")
         self.processes = list(processes)
         self.by_stage = {s: [p for p in processes if s in p.stages()] for s in STAGES}
         self.round_streams = tuple(s for p in self.by_stage["care_round"] for s in p.round_streams)
+
+    def process(self, name: str) -> Process:
+        """The process called ``name``."""
+        for p in self.processes:
+            if p.name == name:
+                return p
+        raise MissingProcess(f"no process {name!r} in the loop (it has: {', '.join(p.name for p in self.processes)})")
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(stage, process, levers it reads) in the order they run."""

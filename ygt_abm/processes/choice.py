@@ -29,9 +29,9 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from ygt_abm.processes.access import contact_kind
+from ygt_abm.pricing import expected_oop
 from ygt_abm.processes.base import Process
-from ygt_abm.processes.payment import expected_oop
+from ygt_abm.state.episodes import contact_kind
 from ygt_abm.vocabulary import (
     CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, SELF_CARE, SERIOUS, TOWNSHIP,
     UNMET, UNRESOLVED,

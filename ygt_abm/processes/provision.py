@@ -103,12 +103,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ygt_abm.levers import PolicyLevers
+from ygt_abm.pricing import contact_payments, resource_use
 from ygt_abm.processes.base import Process
-from ygt_abm.processes.payment import contact_payments, resource_use
 from ygt_abm.processes.treatment import success_probability
 from ygt_abm.state.practice import SEVERITY_BANDS, band_midpoints, severity_band
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, PRIMARY_CARE, SERIOUS, TOWNSHIP, VILLAGE,
+    CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, SERIOUS, TOWNSHIP, VILLAGE,
 )
 
 
@@ -143,7 +143,7 @@ class Provision(Process):
         appraisal = settlement_appraisal(lev)
         value = marginal_admission_value(params, lev, retention, appraisal)
         intensity = preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value)
-        shift = followup_shift(params.providers, primary_chronic_share(model.process("treatment")))
+        shift = followup_shift(params.providers, model.run_counters.primary_chronic_share())
         ffs_outreach = outreach_value(params, self.baseline, no_budget(model.region.n_counties),
                                       np.zeros(model.region.n_counties), shift)
         preferred = (admission_threshold(params.providers, value, self.ffs_value),
@@ -362,12 +362,6 @@ def keep_share(params, levers, retention: np.ndarray, appraisal: np.ndarray, ffs
                         params.providers.redirect_harm_yuan)
     share[:, VILLAGE] = share[:, CITY] = 0.0  # village doctors are not held to the budget; the city is the top
     return share
-
-
-def primary_chronic_share(treatment) -> float:
-    """Share of chronic contacts so far at village clinics and township centres (one half before any)."""
-    chronic = treatment.contacts_by_level_type[:, CHRONIC]
-    return float(chronic[list(PRIMARY_CARE)].sum() / chronic.sum()) if chronic.sum() else 0.5
 
 
 def followup_shift(p, primary_share: float) -> float:

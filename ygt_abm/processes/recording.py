@@ -1,4 +1,4 @@
-"""Recording: the week's tallies, the weekly series the dashboard reads, and at the end of each year the
+"""Recording: the week's tallies, and at the end of each recorded year the
 indicators the documents set targets for (``vocabulary.INDICATORS``), per county, from the counters.
 
 Visits are outpatient and emergency contacts (门急诊人次); admissions are counted separately. Every share
@@ -8,7 +8,6 @@ facilities are "inside", city hospitals "outside").
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from ygt_abm.processes.base import Process
@@ -26,32 +25,17 @@ OLDER_BAND = AGE_BANDS.index("age_45_64")  # the bypass study's residents aged 4
 
 
 class Recording(Process):
-    """Counts the week's episodes and outcomes, keeps the weekly series, writes the year's indicators."""
+    """Counts the week's episodes and outcomes, writes the year's indicators."""
 
     name = "recording"
     reads = ("extra_beds",)  # bed occupancy counts the beds policy added
 
     def init(self, model) -> None:
-        self.records: list[dict] = []
-        self.episode_levels: list[np.ndarray] = []  # per week, first-contact code of every episode
-        self.last_week: dict[str, float] = {}
-        # Reporters read the model they are given, never this process by closure: a copied model (the
-        # classroom copies warmed-up twins) must report its own weeks, not the original's.
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "week": lambda m: m.week,
-            **{name: _last_week(name, default) for name, default in (
-                ("visits", 0.0), ("primary_care_visit_share", np.nan), ("in_county_visit_rate", np.nan),
-                ("admissions", 0.0), ("referrals_up", 0.0))},
-            "village_doctors": lambda m: m.facilities.doctors_by_county(VILLAGE, m.region.n_counties).sum(),
-        })
-
-    def start_week(self, model, week) -> None:
-        """Note the counters, to report the week's change."""
-        c = model.counters
-        self.before = c.visits.sum(0), c.admissions.sum(), c.referrals_up.sum()
+        self.records: list[dict] = []  # the indicators of every recorded year
+        self.episode_levels: list[np.ndarray] = []  # per recorded week, first-contact code of every episode
 
     def end_week(self, model, week) -> None:
-        """Count the week's episodes and outcomes; the weekly series (DataCollector)."""
+        """Count the week's episodes and outcomes; keep their first contacts where episodes are recorded."""
         c, ep = model.counters, week.episodes
         n_c = len(c.oop)
         c.episodes += np.bincount(ep.county * N_EPISODE_TYPES + ep.kind,
@@ -62,34 +46,14 @@ class Recording(Process):
         c.add(c.unmet, ep.county[ep.outcome == UNMET])
         older = (model.population.age_band[ep.resident] >= OLDER_BAND) & (ep.first_level < N_LEVELS)
         c.add_by_level(c.older_first_contacts, ep.county, ep.first_level.astype(np.int64), older)
-        n_fac = len(model.facilities.level)
-        self.last_week_served = (week.capacity - week.general - week.reserved).reshape(2, n_fac)  # visits, admissions
-        visits = c.visits.sum(0) - self.before[0]
-        total = visits.sum()
-        self.last_week = {
-            "visits": float(total),
-            "primary_care_visit_share": float(visits[PRIMARY].sum() / total) if total else float("nan"),
-            "in_county_visit_rate": float(visits[:CITY].sum() / total) if total else float("nan"),
-            "admissions": float(c.admissions.sum() - self.before[1]),
-            "referrals_up": float(c.referrals_up.sum() - self.before[2]),
-        }
-        self.last_episodes = ep  # the week's episodes, to follow a resident (the dashboard)
-        if model.record_episodes:
+        if model.record_episodes and model.year >= 1:
             self.episode_levels.append(ep.first_level.astype(np.uint8))
-        self.datacollector.collect(model)
-
-    def last_week_first_contacts(self, village_township: np.ndarray, townships: int) -> np.ndarray:
-        """The last week's episodes by the patient's home township and the level of first contact
-        (townships × levels; episodes with no contact left out): the flows the map draws."""
-        ep = self.last_episodes
-        first = ep.first_level.astype(np.int64)
-        seen = first < N_LEVELS
-        home = village_township[ep.village[seen]]
-        return np.bincount(home * N_LEVELS + first[seen], minlength=townships * N_LEVELS).reshape(townships, N_LEVELS)
 
     def end_year(self, model) -> None:
-        """The year's indicators per county."""
+        """The year's indicators per county (recorded years only: none while warming up)."""
         year = model.year
+        if year < 1:
+            return
         n_c = model.region.n_counties
         fac = model.facilities
         doctors = fac.doctors_by_county_and_level(n_c)
@@ -104,11 +68,6 @@ class Recording(Process):
                 self.records.append({"county": name, "year": year, "metric": metric,
                                      "value": float(values[metric][ci])})
 
-
-
-def _last_week(name: str, default: float):
-    """A DataCollector reporter: the model's last week's ``name``."""
-    return lambda m: m.process("recording").last_week.get(name, default)
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

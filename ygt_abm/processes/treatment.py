@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ygt_abm.pricing import pay_consultations
 from ygt_abm.processes.base import Process
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, INPATIENT, N_EPISODE_TYPES, N_LEVELS, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
+    CHRONIC, CITY, INPATIENT, N_EPISODE_TYPES, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
 )
 
 
@@ -34,7 +35,6 @@ class Treatment(Process):
 
     def init(self, model) -> None:
         self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
-        self.contacts_by_level_type = np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64)  # whole run, for calibration
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
 
     def care_round(self, model, week, rnd) -> None:
@@ -48,8 +48,8 @@ class Treatment(Process):
         fac.visits += np.bincount(fid[kind == OUTPATIENT], minlength=n_fac)
         fac.admissions += np.bincount(fid[kind == INPATIENT], minlength=n_fac)
         pop.admitted[ep.resident[act[kind == INPATIENT]]] = True
-        self.contacts_by_level_type += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=self.contacts_by_level_type.size
-                                                   ).reshape(self.contacts_by_level_type.shape)
+        run = model.run_counters.contacts
+        run += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=run.size).reshape(run.shape)
         severity = ep.severity[act]
         inappropriate = (kind == INPATIENT) & (severity < self.appropriate[lvl])
         counters.add_by_level(counters.inappropriate_admissions, county, lvl, inappropriate)
@@ -70,7 +70,7 @@ class Treatment(Process):
             success[consulted] = u[consulted] < success_probability(fac.capability[lead, t[consulted]],
                                                                     severity[consulted], care.success_slope)
             counters.add(counters.remote_consultations, county[consulted])
-            model.process("payment").pay_consultations(model, county[consulted], lead)
+            pay_consultations(model, county[consulted], lead)
         primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
         pop.primary_followups[ep.resident[act[primary_chronic]]] += 1  # one episode per resident a week
         week.experiences.append((ep.resident[act[in_scope]], lvl[in_scope], success[in_scope].astype(np.float64),

@@ -1,4 +1,5 @@
-"""Tallies of one year, by home county of the resident: what the indicators are computed from."""
+"""Tallies of one year, by home county of the resident (what the indicators are computed from), and the
+few tallies kept over the whole run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ygt_abm.vocabulary import N_EPISODE_TYPES, N_LEVELS, OUTCOMES
+from ygt_abm.vocabulary import CHRONIC, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE
 
 
 @dataclass
@@ -72,3 +73,19 @@ class YearCounters:
     def add(self, table: np.ndarray, county: np.ndarray, weights: np.ndarray | None = None) -> None:
         """table[county] += 1 (or += weight) for every entry (``table`` is a per-county counter)."""
         table += np.bincount(county, weights=weights, minlength=len(table))
+
+
+@dataclass
+class RunCounters:
+    """Tallies of the whole run, warm-up included; never reset."""
+
+    contacts: np.ndarray  # (level, episode type) contacts, int64
+
+    @classmethod
+    def zeros(cls) -> "RunCounters":
+        return cls(np.zeros((N_LEVELS, N_EPISODE_TYPES), dtype=np.int64))
+
+    def primary_chronic_share(self) -> float:
+        """Share of chronic contacts so far at village clinics and township centres (one half before any)."""
+        chronic = self.contacts[:, CHRONIC]
+        return float(chronic[list(PRIMARY_CARE)].sum() / chronic.sum()) if chronic.sum() else 0.5

@@ -1,0 +1,243 @@
+"""Pricing (价格、报销与自付): what each contact costs, what the insurance fund pays, what the patient pays out
+of pocket, and what facilities earn. Not a process: the payment process sets the year's tariff
+(``state/tariff.py``) and prices each round's contacts; treatment (remote consultations) and aftercare
+(referral down) price theirs here too; providers (provision) and residents (choice) weigh expected prices
+from the same functions. The rules, with their clauses, are in docs/model.md ("Payment").
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from ygt_abm.state.episodes import contact_kind
+from ygt_abm.state.tariff import Tariff
+from ygt_abm.vocabulary import COUNTY, EPISODE_TYPES, INPATIENT, N_LEVELS, OUTPATIENT, TOWNSHIP
+
+
+class Contacts(NamedTuple):
+    """The contacts to price, one entry each."""
+
+    county: np.ndarray
+    level: np.ndarray
+    kind: np.ndarray
+    insured: np.ndarray
+    referred: np.ndarray
+    severity: np.ndarray
+    deductible_waived: np.ndarray
+    resource: np.ndarray  # resource use ÷ the typical contact's at its level (admissions: by severity)
+    stay: np.ndarray  # share of a whole stay given (a recovery stay after referral down: paid pro rata)
+
+
+def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                 referred: np.ndarray, waived: np.ndarray, stay: np.ndarray | None = None) -> None:
+    """Price the contacts of episodes ``act`` at the year's tariff and book the money: fund, out of pocket,
+    facility revenue. ``stay``: the share of a whole stay each contact gives (1 if omitted)."""
+    ep, pop, finance = week.episodes, model.population, model.params.finance
+    county, resident = ep.county[act], ep.resident[act]
+    severity = ep.severity[act]
+    resource = resource_use(finance.admission_cost_severity_gradient, finance.typical_admission_severity.array(),
+                            level, kind, severity)
+    price, fund, itemised = price_contacts(model.tariff, Contacts(
+        county, level, kind, pop.insured[resident], referred, severity, waived, resource,
+        np.ones(len(act)) if stay is None else stay))
+    counters = model.counters
+    limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
+                          pop.outpatient_fund_used, counters.settled_outpatient_visits,
+                          counters.settled_outpatient_charges)
+    book(model, county, level, facility, kind, price, fund, itemised)
+
+
+def step_down(model, week, act: np.ndarray, hospital: np.ndarray, level: np.ndarray, centre: np.ndarray) -> None:
+    """Referral down for recovery (下转): the hospital admissions of episodes ``act`` are ``recovery_share_of_stay``
+    shorter (the difference in their price, fund payment and resources is taken back; under a case rate the
+    hospital keeps the rate and the fund pays what the patient no longer does), and the home township centre
+    gives a recovery stay of that share of a township admission, paid pro rata as a referred admission. The
+    hospital keeps its case rate (transfer rules that pay short stays pro rata are not modelled)."""
+    ep, pop, t = week.episodes, model.population, model.params.care.recovery_share_of_stay
+    finance, tariff = model.params.finance, model.tariff
+    n = len(act)
+    county, severity = ep.county[act], ep.severity[act]
+    inpatient, none = np.full(n, INPATIENT, dtype=np.int8), np.zeros(n, dtype=bool)
+    resource = resource_use(finance.admission_cost_severity_gradient, finance.typical_admission_severity.array(),
+                            level, inpatient, severity)
+    contacts = Contacts(county, level, inpatient, pop.insured[ep.resident[act]], ep.referred[act], severity, none,
+                        resource, np.ones(n))
+    shorter = tariff.intensity.copy()
+    shorter[:, :, INPATIENT] *= 1.0 - t
+    price, fund, itemised = price_contacts(tariff, contacts)
+    short_price, short_fund, short_itemised = price_contacts(tariff._replace(intensity=shorter), contacts)
+    book(model, county, level, hospital, inpatient, short_price - price, short_fund - fund, short_itemised - itemised)
+    township = np.full(n, TOWNSHIP)
+    waived = model.levers.continuous_deductible[county] & ep.paid_deductible[act]
+    pay_contacts(model, week, act, centre, township, inpatient, np.ones(n, dtype=bool), waived, np.full(n, t))
+
+
+def pay_consultations(model, county: np.ndarray, hospital: np.ndarray) -> None:
+    """The fund pays each remote consultation's fee to the lead hospital that gave it (远程会诊纳入医保支付)."""
+    fee = model.levers.remote_consultation_fee[county]
+    if fee.any():
+        n = len(county)
+        book(model, county, np.full(n, COUNTY), hospital, np.full(n, OUTPATIENT, dtype=np.int8), fee, fee, fee)
+
+
+def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
+         fund: np.ndarray, itemised: np.ndarray) -> None:
+    """Book priced contacts: the fund's spending, out of pocket, charges (what facilities are paid), resources
+    used (itemised charges) and reimbursement by county and level (admissions also apart), and each facility's
+    revenue from the fund and from patients."""
+    counters, fac = model.counters, model.facilities
+    oop = price - fund
+    model.fund.pay(county, level, fund)
+    counters.add(counters.oop, county, oop)
+    counters.add_by_level_weighted(counters.charges, county, level, price)
+    counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
+    admission = kind == INPATIENT
+    counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
+    counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission], price[admission])
+    counters.add_by_level_weighted(counters.resources, county, level, itemised)
+    counters.add_by_level_weighted(counters.inpatient_resources, county[admission], level[admission],
+                                   itemised[admission])
+    fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
+    fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+
+
+def resource_use(gradient: float, typical: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                 severity: np.ndarray) -> np.ndarray:
+    """Resources a contact uses ÷ a typical contact's at its level: for an admission 1 + ``gradient`` × (severity −
+    the level's ``typical`` admitted severity), at least a tenth; 1 for an outpatient contact."""
+    admission = np.maximum(1.0 + gradient * (severity - typical[level]), 0.1)
+    return np.where(kind == INPATIENT, admission, 1.0)
+
+
+def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
+                            insured: np.ndarray, referred: np.ndarray | None = None,
+                            severity: np.ndarray | None = None,
+                            deductible_waived: np.ndarray | None = None, resource: np.ndarray | None = None,
+                            intensity: np.ndarray | None = None,
+                            stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred contact
+    of typical resource use, of an illness the same-payment rule does not cover, that pays its deductible, at
+    fee-for-service intensity, a whole stay. Where a case rate applies the price is what the facility receives."""
+    n = len(level)
+    return price_contacts(Tariff.of(levers, intensity), Contacts(
+        county, level, kind, insured,
+        np.zeros(n, dtype=bool) if referred is None else referred,
+        np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
+        np.zeros(n, dtype=bool) if deductible_waived is None else deductible_waived,
+        np.ones(n) if resource is None else resource, np.ones(n) if stay is None else stay))[:2]
+
+
+def contact_payments(levers, admission_resource: np.ndarray | None = None, intensity: np.ndarray | None = None,
+                     admission_stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(revenue, fund payment, itemised charges) of an insured resident's unreferred contact by (county, level,
+    contact kind): what a provider expects a contact to earn, and what it charges for the resources it uses.
+    ``admission_resource`` (by level): the admission's resource use (typical if omitted); ``admission_stay`` (by
+    level): the share of a whole stay it gives (1 if omitted)."""
+    n_c = levers.outpatient_price.shape[0]
+    county = np.repeat(np.arange(n_c), N_LEVELS * 2)
+    level = np.tile(np.repeat(np.arange(N_LEVELS), 2), n_c)
+    kind = np.tile(np.array([OUTPATIENT, INPATIENT], dtype=np.int8), n_c * N_LEVELS)
+    resource = np.ones(len(level)) if admission_resource is None else np.where(
+        kind == INPATIENT, np.asarray(admission_resource, dtype=float)[level], 1.0)
+    stay = np.ones(len(level)) if admission_stay is None else np.where(
+        kind == INPATIENT, np.asarray(admission_stay, dtype=float)[level], 1.0)
+    price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool),
+                                          resource=resource, intensity=intensity, stay=stay)
+    shape = (n_c, N_LEVELS, 2)
+    m = np.ones(shape) if intensity is None else intensity
+    itemised = (np.stack([levers.outpatient_price, levers.inpatient_price], axis=-1) * resource.reshape(shape) * m
+                * stay.reshape(shape))
+    return price.reshape(shape), fund.reshape(shape), itemised
+
+
+def expected_oop(levers, township_treatable: bool = False, intensity: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-pocket cost residents expect for an unreferred contact, by (county, level, episode type,
+    insured): what the choice model weighs (the scheme's schedule, without the outpatient limit).
+    ``township_treatable``: for an illness the township could treat, so that same-disease same-payment
+    pricing (同病同价同付) at the county hospital applies. ``intensity`` (county, level, contact kind): the
+    resources per contact providers practise (fee-for-service practice's if omitted), which set the itemised
+    charges patients pay a share of, under case payment too."""
+    n_types = len(EPISODE_TYPES)
+    n_c = levers.outpatient_price.shape[0]
+    level = np.tile(np.arange(N_LEVELS), n_types * 2)
+    etype = np.repeat(np.tile(np.arange(n_types), 2), N_LEVELS)
+    insured = np.repeat([False, True], N_LEVELS * n_types)
+    kind = contact_kind(level, etype)
+    table = np.zeros((n_c, N_LEVELS, n_types, 2))
+    for c in range(n_c):
+        severity = np.zeros(len(level), dtype=np.float32) if township_treatable else None
+        price, fund = price_and_reimbursement(levers, np.full(len(level), c), level, kind, insured, severity=severity,
+                                              intensity=intensity)
+        table[c, level, etype, insured.astype(int)] = price - fund
+    return table
+
+
+@numba.njit(cache=True, inline="always")
+def _at_least_zero(x: float) -> float:
+    # numpy's maximum(x, 0.0) exactly: NaN stays NaN, -0.0 stays -0.0.
+    return x if x >= 0.0 or x != x else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(price, fund payment, itemised charges) per contact; the price is what the facility is paid."""
+    n = len(contacts.level)
+    price, fund, itemised = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        c, lvl, inpatient = contacts.county[i], contacts.level[i], contacts.kind[i] == INPATIENT
+        scale = contacts.resource[i] * tariff.intensity[c, lvl, 1 if inpatient else 0] * contacts.stay[i]
+        priced = lvl
+        if inpatient and lvl == COUNTY and contacts.severity[i] < tariff.same_payment_severity[c]:
+            priced = TOWNSHIP
+        if inpatient:
+            p, ratio, deductible = tariff.inpatient_price[c, priced], tariff.inpatient_reimbursement[c, priced], \
+                tariff.inpatient_deductible[c, priced]
+            in_catalogue = tariff.inpatient_in_catalogue[c, priced]
+        else:
+            p, ratio, deductible = tariff.outpatient_price[c, priced], tariff.outpatient_reimbursement[c, priced], 0.0
+            in_catalogue = 1.0
+        base = p
+        p = p * scale
+        if contacts.referred[i] and lvl >= COUNTY:
+            discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
+            p = _at_least_zero(discounted)
+        if not contacts.referred[i]:
+            ratio = ratio - tariff.unreferred_cut[c, lvl]
+        ratio = _at_least_zero(ratio)
+        if contacts.deductible_waived[i]:
+            deductible = 0.0
+        covered = in_catalogue * p - deductible
+        paid = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
+        itemised[i] = p
+        if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
+            # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
+            rate = tariff.case_rate[c, lvl] * base * contacts.stay[i] * (
+                1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0))
+            oop = p - paid
+            paid = _at_least_zero(rate - oop)
+            p = oop + paid
+        price[i] = p
+        fund[i] = paid
+    return price, fund, itemised
+
+
+@numba.njit(cache=True, nogil=True)
+def limit_outpatient_fund(fund: np.ndarray, price: np.ndarray, resident: np.ndarray, county: np.ndarray,
+                          kind: np.ndarray, limit: np.ndarray, used: np.ndarray, settled_visits: np.ndarray,
+                          settled_charges: np.ndarray) -> None:
+    """Cap the fund's payment for each outpatient contact at what is left of its resident's yearly limit
+    (``limit`` by county), in contact order (a resident with two contacts in a round uses the allowance
+    once), and book it; count the outpatient contacts the fund paid part of (门诊统筹结算) and their price."""
+    for i in range(len(fund)):
+        if kind[i] != OUTPATIENT:
+            continue
+        r, c = resident[i], county[i]
+        paid = min(fund[i], max(limit[c] - used[r], 0.0))
+        fund[i] = paid
+        used[r] += paid
+        if paid > 0.0:
+            settled_visits[c] += 1.0
+            settled_charges[c] += price[i]

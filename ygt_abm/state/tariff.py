@@ -1,0 +1,39 @@
+"""The year's tariff (价格与报销): prices and reimbursement rules by county and level, as the levers set them
+and at the intensity providers practise. Payment sets it at every year start; ``ygt_abm.pricing`` prices
+contacts with it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Tariff(NamedTuple):
+    """Prices and reimbursement rules by county (and level), as the levers set them this year."""
+
+    outpatient_price: np.ndarray
+    inpatient_price: np.ndarray
+    outpatient_reimbursement: np.ndarray
+    inpatient_reimbursement: np.ndarray
+    inpatient_deductible: np.ndarray
+    inpatient_in_catalogue: np.ndarray
+    same_payment_severity: np.ndarray
+    referred_price_discount: np.ndarray
+    referred_fee_waiver: np.ndarray
+    unreferred_cut: np.ndarray  # (county, level)
+    case_rate: np.ndarray  # (county, level)
+    case_severity_adjustment: np.ndarray  # (county,)
+    intensity: np.ndarray  # (county, level, contact kind)
+
+    @classmethod
+    def of(cls, levers, intensity: np.ndarray | None = None) -> "Tariff":
+        """The levers' tariff, at the providers' ``intensity`` (fee-for-service practice's if omitted)."""
+        if intensity is None:
+            intensity = np.ones(levers.outpatient_price.shape + (2,))
+        return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
+                   levers.inpatient_reimbursement, levers.inpatient_deductible, levers.inpatient_in_catalogue,
+                   levers.same_payment_severity,
+                   levers.referred_price_discount, levers.referred_fee_waiver,
+                   levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
+                   intensity)
