@@ -6,18 +6,37 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ygt_abm.vocabulary import is_variant
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Simulate county medical communities (县域医共体) and measure patient backflow.")
-err = Console(stderr=True)
-out = Console()
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: importing rich costs more than some commands take in all."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return getattr(self._console, name)
+
+
+err = _LazyConsole(stderr=True)
+out = _LazyConsole()
 
 CONFIG_ERROR_EXIT = 2
 # Options several commands share
@@ -372,6 +391,8 @@ def _finish(resolved, target: Path, kpis, figure: bool) -> None:
 
 
 def _print_last_year(summary) -> None:
+    from rich.table import Table
+
     last = summary[(summary["year"] == summary["year"].max()) & (summary["point"] == summary["point"].iloc[0])]
     metrics = ["primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
                "visits_per_capita", "admissions_per_capita", "village_doctors"]
@@ -564,6 +585,8 @@ def example_county(
 
 def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], **style) -> Table:
     """A rich table whose long cells wrap instead of being cut."""
+    from rich.table import Table
+
     table = Table(**style)
     for col in columns:
         table.add_column(col, overflow="fold")

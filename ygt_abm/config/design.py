@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from ygt_abm.config.experiment import Experiment, deep_merge, nested
 from ygt_abm.streams import Streams
@@ -129,6 +128,8 @@ def _unit_samples(method: str, n: int, dims: int, rng: np.random.Generator) -> n
     strata per dimension), or a scrambled Sobol sequence (low discrepancy; balanced when n is a power of 2)."""
     if method == "uniform":
         return rng.random((n, dims))
+    from scipy.stats import qmc  # here, not at the top: half a second that loading a file without samples skips
+
     if method == "sobol":
         return qmc.Sobol(dims, scramble=True, rng=rng).random(n)
     return qmc.LatinHypercube(dims, rng=rng).random(n)

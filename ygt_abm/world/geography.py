@@ -9,9 +9,12 @@ region's city hospitals (outside every county); other counties' facilities are n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:  # networkx is imported where a region is built: checking a file needs no road graph
+    import networkx as nx
 
 from ygt_abm.vocabulary import CITY as CITY_HOSPITAL
 from ygt_abm.vocabulary import COUNTY as COUNTY_HOSPITAL
@@ -152,6 +155,8 @@ def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads,
         region.region_county_names = [layout.name for layout in counties]
         region.city_share = float(population[alone] / sum(population))
         return region
+    import networkx as nx
+
     g = nx.Graph()
     for c, site in enumerate(cities):
         g.add_node(("city", c), kind="city", x=site.x_km, y=site.y_km, name=site.name)
