@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ygt_abm.cli import app
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.calibrate import calibrate, open_study
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import run_experiment
 
 KNOWN = 9.0  # chronic follow-ups a year the "real" county has; the calibration must find it again
@@ -41,7 +41,7 @@ def synthetic_targets(tmp_path_factory):
     truth = folder / "truth.yaml"
     truth.write_text(EXPERIMENT.split("calibration:")[0] + f"parameters:\n  illness:\n    chronic_followups_per_year: "
                      f"{KNOWN}\n", encoding="utf-8")
-    kpis = run_experiment(load_experiment(truth), folder / "out")
+    kpis = run_experiment(load_runnable_experiment(truth), folder / "out")
     visits = kpis[kpis["metric"] == "visits_per_capita"]["value"].mean()
     return textwrap.dedent(f"""\
         calibration_targets:
@@ -79,9 +79,9 @@ def test_calibration_recovers_a_known_parameter_from_targets_it_produced(tmp_pat
 
 def test_a_calibration_killed_mid_trial_resumes_from_its_storage_and_finishes(tmp_path, synthetic_targets):
     out = tmp_path / "out"
-    calibrate(load_experiment(write(tmp_path, 2, synthetic_targets)), out)
+    calibrate(load_runnable_experiment(write(tmp_path, 2, synthetic_targets)), out)
     first = sorted(p.stat().st_mtime_ns for p in (out / "trials").rglob("*.parquet"))
-    resolved = load_experiment(write(tmp_path, 4, synthetic_targets))
+    resolved = load_runnable_experiment(write(tmp_path, 4, synthetic_targets))
     cut = open_study(resolved, out).ask()  # a trial asked and never told: the process was killed
     cut.suggest_float("illness.chronic_followups_per_year", 2.0, 16.0)
     result = calibrate(resolved, out)

@@ -7,7 +7,7 @@ import pytest
 
 from ygt_abm.dashboard.classroom import BASELINE, POLICY, Classroom, new_classroom
 from ygt_abm.dashboard.controls import lever_catalogue
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.plan import RunSpec
 from ygt_abm.experiment.runner import run_once
 from ygt_abm.interventions import REGISTRY, build
@@ -49,7 +49,7 @@ def test_the_baseline_twin_is_the_run_without_levers(pulled):
 def test_the_exported_experiment_reproduces_the_classroom_run(pulled, tmp_path):
     path = tmp_path / "classroom.yaml"
     path.write_text(pulled.experiment_yaml(replicates=2), encoding="utf-8")
-    resolved = load_experiment(path)
+    resolved = load_runnable_experiment(path)
     assert resolved.experiment.years == 3 and resolved.experiment.replicates == 2
     for scenario, twin in (("baseline", BASELINE), ("classroom-policy", POLICY)):
         table, _, _ = run_once(resolved, RunSpec(scenario, "base", 0))

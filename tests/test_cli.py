@@ -166,10 +166,10 @@ def test_example_county_copies_the_installed_county_into_a_new_folder_ready_to_r
         "README.md", "city_hospitals.csv", "experiment.yaml", "facilities.csv", "villages.csv"]
     result = runner.invoke(app, ["validate", str(dest / "experiment.yaml")])
     assert result.exit_code == 0, result.output
-    from ygt_abm.experiment.loading import load_experiment
+    from ygt_abm.experiment.loading import load_runnable_experiment
     from ygt_abm.world.csv_loader import load_csv_region
 
-    assert load_csv_region(load_experiment(dest / "experiment.yaml").experiment.world).population == 20_000
+    assert load_csv_region(load_runnable_experiment(dest / "experiment.yaml").experiment.world).population == 20_000
     again = runner.invoke(app, ["example-county", str(dest)])
     assert again.exit_code == 1 and "already exists" in again.output
 

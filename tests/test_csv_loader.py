@@ -11,7 +11,7 @@ import pytest
 
 from ygt_abm.config import ConfigError, Problem
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.world.csv_loader import load_csv_region
 from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
 
@@ -53,7 +53,7 @@ def problems(config: CsvWorld) -> list[Problem]:
 
 
 def example_world() -> CsvWorld:
-    return load_experiment(EXPERIMENT).experiment.world
+    return load_runnable_experiment(EXPERIMENT).experiment.world
 
 
 # --- valid files ---------------------------------------------------------------------------------------------

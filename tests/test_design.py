@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ygt_abm.config import ConfigError
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import plan
 
 HEAD = """\
@@ -25,7 +25,7 @@ scenarios:
 def _load(tmp_path, tail: str):
     path = tmp_path / "design.yaml"
     path.write_text(HEAD + textwrap.dedent(tail))
-    return load_experiment(path)
+    return load_runnable_experiment(path)
 
 
 def test_a_sweep_is_the_cartesian_grid_of_its_values(tmp_path):
@@ -114,5 +114,5 @@ def test_double_dashes_are_reserved_for_decomposition_variants(tmp_path):
     path = tmp_path / "dash.yaml"
     path.write_text(HEAD.replace("name: reform", "name: reform--only-x"))
     with pytest.raises(ConfigError) as info:
-        load_experiment(path)
+        load_runnable_experiment(path)
     assert "reserved for decomposition" in info.value.problems[0].message

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ygt_abm.config import ConfigError
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 
 GOOD = """\
 name: tiny
@@ -37,12 +37,12 @@ def _write(tmp_path, text: str):
 def _problems(tmp_path, text: str):
     path = _write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
-        load_experiment(path)
+        load_runnable_experiment(path)
     return path, info.value.problems
 
 
 def test_a_good_file_resolves_every_scenarios_parameters(tmp_path):
-    resolved = load_experiment(_write(tmp_path, GOOD))
+    resolved = load_runnable_experiment(_write(tmp_path, GOOD))
     assert resolved.scenario_names == ["baseline", "reform"]
     assert resolved.parameters("baseline").finance.outpatient_reimbursement.village == 0.8
     assert resolved.parameters("reform").finance.outpatient_reimbursement.village == 0.9
@@ -129,7 +129,7 @@ def test_shares_that_do_not_sum_to_one_are_rejected(tmp_path):
 
 def test_a_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as info:
-        load_experiment(tmp_path / "nope.yaml")
+        load_runnable_experiment(tmp_path / "nope.yaml")
     assert info.value.problems[0].field == "file"
 
 
@@ -137,7 +137,7 @@ def test_shipped_experiments_validate():
     from pathlib import Path
 
     for path in sorted(Path(__file__).parent.parent.glob("experiments/*.yaml")):
-        load_experiment(path)
+        load_runnable_experiment(path)
 
 
 @pytest.mark.parametrize("content, line, words", [
@@ -152,7 +152,7 @@ def test_an_unreadable_file_is_a_problem_with_a_line_not_a_traceback(tmp_path, c
     path = tmp_path / "exp.yaml"
     path.write_bytes(content)
     with pytest.raises(ConfigError) as info:
-        load_experiment(path)
+        load_runnable_experiment(path)
     (problem,) = info.value.problems
     assert problem.line == line and words in problem.message
 
@@ -182,7 +182,7 @@ def test_one_validation_reports_the_settings_the_scenarios_the_packages_and_the_
         "  - name: reform\n    policy: anhui-2042\n"
         "    interventions: [{type: continuous_deductible, counties: [Nowhere], source: test}]\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_experiment(path)
+        load_runnable_experiment(path)
     fields = [(Path(p.file).name, p.line, p.field) for p in caught.value.problems]
     assert fields == [("exp.yaml", 1, "name"),
                       ("exp.yaml", 8, "scenarios[0].overrides.finance.outpatient_reimbursement.village"),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from ygt_abm.analysis.backflow import compare_episodes
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import run_experiment
 from ygt_abm.report import write_reports
 
@@ -47,7 +47,7 @@ def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     (root / "tiny-package.yaml").write_text(PACKAGE)
     (root / "exp.yaml").write_text(EXPERIMENT)
-    resolved = load_experiment(root / "exp.yaml")
+    resolved = load_runnable_experiment(root / "exp.yaml")
     kpis = run_experiment(resolved, root / "out")
     write_reports(resolved, root / "out", kpis, figure=False)
     return resolved, root / "out"

@@ -7,7 +7,7 @@ import pytest
 
 from ygt_abm.analysis.uncertainty import uncertainty_table
 from ygt_abm.config.files import ConfigError
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import run_experiment
 from ygt_abm.figures.indicators import ensemble_bands
 from ygt_abm.figures.results import plot_results
@@ -77,7 +77,7 @@ def test_an_experiment_runs_every_member_of_an_ensemble_and_reports_the_effect_w
     (tmp_path / "ensemble.yaml").write_text(ENSEMBLE, encoding="utf-8")
     config = tmp_path / "e.yaml"
     config.write_text(EXPERIMENT, encoding="utf-8")
-    resolved = load_experiment(config)
+    resolved = load_runnable_experiment(config)
     assert [p.name for p in resolved.points] == ["e0000", "e0001"]
     assert resolved.parameters("budget", "e0001").providers.redirect_harm_yuan == 2000.0
     kpis = run_experiment(resolved, tmp_path / "out")
@@ -94,7 +94,7 @@ def test_a_missing_ensemble_file_is_reported_at_its_line(tmp_path):
     config = tmp_path / "e.yaml"
     config.write_text(EXPERIMENT, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        load_experiment(config)
+        load_runnable_experiment(config)
     problem = info.value.problems[0]
     assert problem.line == 8 and problem.field == "ensemble" and "ensemble.yaml" in problem.message
 
@@ -103,10 +103,10 @@ def test_ensemble_size_runs_only_the_first_members_and_needs_an_ensemble(tmp_pat
     (tmp_path / "ensemble.yaml").write_text(ENSEMBLE + "  - choice: {usual_provider: 0.5}\n", encoding="utf-8")
     config = tmp_path / "e.yaml"
     config.write_text(EXPERIMENT + "ensemble_size: 2\n", encoding="utf-8")
-    assert [p.name for p in load_experiment(config).points] == ["e0000", "e0001"]
+    assert [p.name for p in load_runnable_experiment(config).points] == ["e0000", "e0001"]
     config.write_text(EXPERIMENT.replace("ensemble: ensemble.yaml\n", "") + "ensemble_size: 2\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        load_experiment(config)
+        load_runnable_experiment(config)
     assert "ensemble_size needs an ensemble" in str(info.value)
 
 
@@ -134,6 +134,6 @@ def test_an_ensemble_size_beyond_the_members_is_an_error_at_its_line(tmp_path):
     config = tmp_path / "e.yaml"
     config.write_text(EXPERIMENT + "ensemble_size: 5\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        load_experiment(config)
+        load_runnable_experiment(config)
     problem = info.value.problems[0]
     assert problem.field == "ensemble_size" and problem.line == 13 and "2 members" in problem.message

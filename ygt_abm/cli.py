@@ -61,10 +61,10 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
 
 def _load(path: Path):
     from ygt_abm.config.files import ConfigError
-    from ygt_abm.experiment.loading import load_experiment
+    from ygt_abm.experiment.loading import load_runnable_experiment
 
     try:
-        return load_experiment(path)
+        return load_runnable_experiment(path)
     except ConfigError as exc:
         _report(exc)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
@@ -102,7 +102,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
     from ygt_abm.config.experiment import county_count
     from ygt_abm.config.files import ConfigError, read_yaml
     from ygt_abm.config.targets import is_target_file, load_targets
-    from ygt_abm.experiment.loading import load_experiment, load_policy
+    from ygt_abm.experiment.loading import load_policy, load_runnable_experiment
     from ygt_abm.experiment.plan import plan
 
     failed = False
@@ -117,7 +117,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
                 typer.echo(f"{path}: ok (policy package {package.name}: {len(package.interventions)} interventions, "
                            f"{len(package.targets)} targets)")
                 continue
-            resolved = load_experiment(path)
+            resolved = load_runnable_experiment(path)
             exp = resolved.experiment
             counties = f" × {county_count(exp.world)} counties run alone" if exp.split_counties else ""
             typer.echo(f"{path}: ok ({len(resolved.scenario_names)} scenarios × {len(resolved.points)} points × "

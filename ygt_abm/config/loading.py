@@ -23,14 +23,16 @@ from ygt_abm.config.params import ModelParameters
 from ygt_abm.config.policy import load_policy, resolve_policy, shipped_policies, validate_interventions
 from ygt_abm.vocabulary import VARIANT_KINDS, variant_name
 
-__all__ = ["ConfigError", "Problem", "load_experiment"]
+__all__ = ["ConfigError", "Problem", "resolve_experiment_file"]
 
 DEFAULTS = ModelParameters().model_dump(mode="json")
 
 
-def load_experiment(path: str | Path, schemas: Mapping[str, type[BaseModel]]) -> ResolvedExperiment:
-    """Read and validate an experiment file and the parameters of every (scenario, sweep point);
-    report all problems at once."""
+def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseModel]]) -> ResolvedExperiment:
+    """Read an experiment file and resolve it: its settings, the parameters of every (scenario, sweep point),
+    its policy packages and interventions checked against ``schemas``; report all problems at once. What
+    only the world tells (county files, targeted counties) is checked by the experiment layer's
+    ``load_runnable_experiment``."""
     path = Path(path)
     doc = read_yaml(path)
     file = str(path)

@@ -21,12 +21,12 @@ def intervention_schemas() -> dict[str, type[BaseModel]]:
     return {name: cls.Params for name, cls in REGISTRY.items()}
 
 
-def load_experiment(path: str | Path) -> ResolvedExperiment:
-    """Read and check an experiment file, its policy packages and interventions, and its world: every
-    problem at once, the world's too (its county files, and interventions aimed at counties it lacks) even
-    where other parts of the file are wrong."""
+def load_runnable_experiment(path: str | Path) -> ResolvedExperiment:
+    """An experiment file ready to run: resolved with the registered interventions' parameters, and checked
+    against its world (its county files, and interventions aimed at counties it lacks). Every problem at
+    once, the world's too even where other parts of the file are wrong."""
     try:
-        resolved = loading.load_experiment(path, intervention_schemas())
+        resolved = loading.resolve_experiment_file(path, intervention_schemas())
     except ConfigError as exc:
         raise ConfigError(exc.problems + _world_problems_as_written(path)) from None
     scenarios = [(i, s.name, resolved.interventions.get(s.name, []))

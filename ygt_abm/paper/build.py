@@ -19,7 +19,7 @@ import pandas as pd
 
 from ygt_abm.config.files import read_yaml
 from ygt_abm.config.targets import load_targets
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.manifest import PaperManifest, load_manifest
@@ -112,7 +112,7 @@ def run_experiments(manifest: PaperManifest, out: Path, quick: bool, executor: E
     resolved = {}
     for name, entry in manifest.experiments.items():
         file = quick_experiment(entry.file, entry.quick, out / "experiments" / f"{name}.yaml") if quick else entry.file
-        resolved[name] = load_experiment(file)
+        resolved[name] = load_runnable_experiment(file)
         folder = out / "results" / name
         if _finished(resolved[name], folder):
             log(f"experiment {name}: up to date")
