@@ -6,7 +6,10 @@ import pandas as pd
 import pytest
 
 from ygt_abm.analysis.fit import fit_markdown, fit_table
+from ygt_abm.baseline_fit import HEADER, world_experiment
 from ygt_abm.config.targets import CalibrationTarget, load_targets
+from ygt_abm.experiment.loading import load_runnable_experiment
+from ygt_abm.results.store import write_yaml
 
 
 def kpis(values: dict[str, list[float]], runs: int = 3) -> pd.DataFrame:
@@ -75,3 +78,18 @@ def test_a_target_measured_nowhere_or_calibrated_by_nothing_is_refused():
         target()
     with pytest.raises(ValueError, match="names what was fitted"):
         target(indicator="visits_per_capita", role="calibrated")
+
+
+def test_each_world_of_the_fit_is_a_baseline_experiment_of_its_own_seed(tmp_path):
+    loaded = []
+    for world in range(2):
+        path = tmp_path / f"fit-world-{world}.yaml"
+        write_yaml(world_experiment(world, population=5000, replicates=2, years=3, seed=10), path, HEADER)
+        assert path.read_text(encoding="utf-8").startswith(HEADER)
+        loaded.append(load_runnable_experiment(path))
+    assert [r.experiment.name for r in loaded] == ["fit-world-0", "fit-world-1"]
+    assert [r.experiment.seed for r in loaded] == [10, 11]  # each world its own geography
+    for resolved in loaded:
+        exp = resolved.experiment
+        assert (exp.world.kind, exp.world.population, exp.replicates, exp.years) == ("synthetic", 5000, 2, 3)
+        assert resolved.scenario_names == ["baseline"] and resolved.interventions == {"baseline": []}

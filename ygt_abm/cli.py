@@ -318,53 +318,33 @@ def fit(
     """Run the baseline (worlds × replicates, through the experiment runner, resumable) and report its fit to
     the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
     fit.md in --out)."""
-    import pandas as pd
-
-    from ygt_abm.analysis.fit import fit_markdown, fit_table
+    from ygt_abm.baseline_fit import ELASTICITIES, fit_baseline
     from ygt_abm.config.files import ConfigError
     from ygt_abm.config.targets import TARGETS_FILE, load_targets
     from ygt_abm.experiment.executors import executor_for
-    from ygt_abm.experiment.runner import OutputConflict, run_experiment
-    from ygt_abm.results.store import OutputLocked, write_atomic, write_csv
+    from ygt_abm.experiment.runner import OutputConflict
+    from ygt_abm.results.store import OutputLocked
 
     try:
         wanted = load_targets(targets or TARGETS_FILE)
     except ConfigError as exc:
         _report(exc)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    table = None
-    if elasticities is not None:
-        if not (elasticities / "elasticities.csv").is_file():
-            typer.echo(f"--elasticities {elasticities}: no elasticities.csv (run experiments/price-elasticities.yaml "
-                       "into it first)", err=True)
-            raise typer.Exit(CONFIG_ERROR_EXIT)
-        table = pd.read_csv(elasticities / "elasticities.csv")
+    if elasticities is not None and not (elasticities / ELASTICITIES).is_file():
+        typer.echo(f"--elasticities {elasticities}: no {ELASTICITIES} (run experiments/price-elasticities.yaml "
+                   "into it first)", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
     folder = _output_folder(out_dir)
-    tables = []
-    for world in range(worlds):  # one county per region, as calibrated: the city hospital is its own
-        experiment = folder / f"fit-world-{world}.yaml"
-        text = (f"# A baseline run of `ygt-abm fit` (written by it).\nname: fit-world-{world}\nseed: {seed + world}\n"
-                f"replicates: {replicates}\nyears: {years}\nworld: {{kind: synthetic, population: {population}}}\n"
-                "scenarios:\n  - name: baseline\n")
-        write_atomic(experiment, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
-        resolved = _load(experiment)
-        try:
-            with executor_for(workers, None) as executor:
-                kpis = run_experiment(resolved, folder / f"world-{world}", executor=executor)
-        except (OutputConflict, OutputLocked) as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from None
-        tables.append(kpis.assign(county=f"world {world}"))
-    kpis = pd.concat(tables, ignore_index=True)
-    result = fit_table(kpis, wanted, table)
-    markdown = fit_markdown(result)
-    write_csv(result, folder / "fit.csv", float_format="%.6g")
-    write_atomic(folder / "fit.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
-    from ygt_abm.figures.fit import fit_figure
-    from ygt_abm.figures.save import FORMATS, save_figure
-
-    save_figure(fit_figure(result), folder / "fit", FORMATS)
-    typer.echo(markdown)
+    try:
+        with executor_for(workers, None) as executor:
+            result = fit_baseline(folder, wanted, population, worlds, replicates, years, seed, elasticities, executor)
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except (OutputConflict, OutputLocked) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(result.markdown)
     out.print(f"fit in {folder}/fit.md, fit.csv and fit.png (.pdf, .svg)")
 
 
