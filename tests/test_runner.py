@@ -1,6 +1,7 @@
 """Runs are pure functions of (config, seed, replicate): the executor, the worker count and sharding do not
 change the results, and an interrupted experiment resumes without losing or redoing finished runs."""
 
+import json
 import os
 import signal
 import subprocess
@@ -9,6 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import mesa
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,10 +20,17 @@ from typer.testing import CliRunner
 from ygt_abm.analysis.backflow import compare_episodes
 from ygt_abm.cli import app
 from ygt_abm.experiment.executors import executor_for
-from ygt_abm.experiment.loading import load_runnable_experiment
-from ygt_abm.experiment.runner import MissingRuns, collect, config_digest, parse_shard, plan, run_experiment
+from ygt_abm.experiment.forking import balanced_tasks, forked_runs, split_groups, warmup_groups
+from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.plan import RunSpec
+from ygt_abm.experiment.runner import (
+    MissingRuns, collect, config_digest, fork_default, parse_shard, plan, run_experiment, shard_tasks,
+)
+from ygt_abm.interventions import build
+from ygt_abm.model import CountyModel
 from ygt_abm.report import write_reports
 from ygt_abm.results.store import COMPLETE, OutputLocked, episodes_path, hold_output, run_path
+from ygt_abm.world import build_world
 
 EXPERIMENT = """\
 name: pool
@@ -39,7 +49,7 @@ scenarios:
 def _resolved(tmp_path, text=EXPERIMENT):
     path = tmp_path / "pool.yaml"
     path.write_text(textwrap.dedent(text))
-    return load_runnable_experiment(path)
+    return load_experiment(path)
 
 
 @pytest.fixture(scope="module")
@@ -268,15 +278,15 @@ def test_split_counties_are_runs_of_their_own_spread_over_dask_workers(tmp_path)
 def test_the_fingerprint_covers_the_content_of_the_county_files_not_only_their_paths(tmp_path):
     folder = tmp_path / "county"
     assert CliRunner().invoke(app, ["example-county", str(folder)]).exit_code == 0
-    before = config_digest(load_runnable_experiment(folder / "experiment.yaml"))
-    assert config_digest(load_runnable_experiment(folder / "experiment.yaml")) == before
+    before = config_digest(load_experiment(folder / "experiment.yaml"))
+    assert config_digest(load_experiment(folder / "experiment.yaml")) == before
     villages = folder / "villages.csv"
     header, first, *rest = villages.read_text(encoding="utf-8").splitlines()
     cells = first.split(",")
     population = header.split(",").index("population")
     cells[population] = str(int(cells[population]) + 1)
     villages.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
-    assert config_digest(load_runnable_experiment(folder / "experiment.yaml")) != before
+    assert config_digest(load_experiment(folder / "experiment.yaml")) != before
 
 
 def test_a_second_runner_is_refused_while_the_first_holds_the_folder_and_shards_may_run_side_by_side(tmp_path):
@@ -326,3 +336,216 @@ def test_swept_parameter_values_are_columns_of_kpis_and_of_every_table(tmp_path)
                   pd.read_csv(tmp_path / "out" / "paired_differences.csv")):
         values = dict(zip(table["point"], table[name]))
         assert values == {"g0000": 150.0, "g0001": 300.0}
+
+
+# ------------------------------------------------------------------ warm up once, fork many
+
+#: Every policy package as the regression experiment runs them: scenarios of one replicate share a world and
+#: their parameters, so they share one warm-up; episodes recorded, two counties.
+PACKAGES = """\
+name: fork
+seed: 5
+replicates: 2
+years: 2
+warmup_years: 1
+record_episodes: true
+world: {kind: synthetic, counties: 2, population: 3000, townships: 2}
+reference: baseline
+scenarios:
+  - {name: baseline, policy: baseline}
+  - {name: gd, policy: guangdong-2022, decompose: false}
+  - {name: xc, policy: henan-xuchang-2020, decompose: false}
+  - {name: zj, policy: zhejiang-2026, decompose: false}
+  - {name: ah, policy: anhui-2024, decompose: false}
+  - {name: nx, policy: hunan-nanxian-2024, decompose: false}
+"""
+
+
+def _run_files(out: Path) -> dict[str, bytes]:
+    """Every run's result and episode files (not its timing), by path."""
+    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted((out / "runs").rglob("rep-*.parquet"))}
+    assert files, f"no run files in {out}"
+    return files
+
+
+@pytest.fixture(scope="module")
+def from_scratch(tmp_path_factory):
+    """The package experiment with every run simulated from scratch (forking off)."""
+    tmp = tmp_path_factory.mktemp("scratch")
+    resolved = _resolved(tmp, PACKAGES)
+    run_experiment(resolved, tmp / "out", fork=False)
+    runs = pd.read_parquet(tmp / "out" / "runs.parquet")
+    assert not runs["forked"].any()
+    return resolved, _run_files(tmp / "out"), (tmp / "out" / "kpis.parquet").read_bytes()
+
+
+def test_every_package_forked_from_a_shared_warm_up_gives_the_bytes_of_runs_from_scratch(from_scratch, tmp_path):
+    resolved, expected, kpis = from_scratch
+    run_experiment(resolved, tmp_path / "out", fork=True)
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    # One warm-up per replicate, forked into all six packages (its build and warm-up timed once, apart).
+    assert runs["forked"].all() and (runs["warmup_runs"] == 6).all()
+    assert runs.groupby("replicate")["warmup_group"].nunique().tolist() == [1, 1]
+    assert (runs.groupby("warmup_group")["warmup_seconds"].nunique() == 1).all()
+    assert (runs["warmup_seconds"] > 0).all() and (runs["wall_seconds"] > 0).all()
+    forked = _run_files(tmp_path / "out")
+    assert forked.keys() == expected.keys() and any(".episodes." in name for name in forked)
+    assert [name for name in expected if forked[name] != expected[name]] == []
+    assert (tmp_path / "out" / "kpis.parquet").read_bytes() == kpis
+
+
+def test_a_forked_model_ends_in_the_state_of_the_same_run_from_scratch(from_scratch):
+    """Not only the indicators: every array, generator and intervention (what each keeps of the model as
+    built, such as a township centre's baseline capacity, which the warm-up's restaffing changes)."""
+    resolved, _, _ = from_scratch
+    exp = resolved.experiment
+    group = warmup_groups(resolved, plan(resolved))[1]
+    assert [s.replicate for s in group] == [1] * 6
+    for forked in forked_runs(resolved, group):
+        spec = forked.spec
+        scratch = CountyModel(build_world(exp.world, exp.seed), resolved.parameters(spec.scenario), seed=exp.seed,
+                              replicate=spec.replicate, record_episodes=True,
+                              interventions=[build(e) for e in resolved.interventions_at(spec.scenario)])
+        scratch.run(exp.years, exp.warmup_years)
+        assert _model_state(forked.model) == _model_state(scratch), spec.run_id
+
+
+def test_no_package_initialisation_changes_the_model_it_reads(from_scratch):
+    """Forking initialises every run's interventions against one model before its warm-up; that is the
+    same as a run from scratch only because ``init`` reads the model and changes nothing in it."""
+    resolved, _, _ = from_scratch
+    exp = resolved.experiment
+    def built() -> CountyModel:
+        return CountyModel(build_world(exp.world, exp.seed), resolved.parameters("baseline"), seed=exp.seed,
+                           replicate=1)
+
+    untouched = _model_state(built())
+    for scenario in resolved.scenario_names:
+        model = built()
+        interventions = [build(entry) for entry in resolved.interventions_at(scenario)]
+        assert interventions or scenario == "baseline"
+        for intervention in interventions:
+            intervention.init(model)
+        assert _model_state(model) == untouched, scenario
+
+
+def _model_state(model: CountyModel):
+    """The simulation's state: what CountyModel keeps (not Mesa's bookkeeping), and Mesa's generators."""
+    own = {k: v for k, v in vars(model).items() if k not in vars(mesa.Model()) and k != "phase_seconds"}
+    return _state([own, model.rng, model.random.getstate()])
+
+
+def _state(obj, seen=None):
+    """Everything reachable from ``obj`` as comparable values (arrays as dtype, shape and bytes)."""
+    seen = {} if seen is None else seen  # id → object: kept alive, so no temporary's id is reused
+    if isinstance(obj, np.ndarray):
+        return ("array", obj.dtype.str, obj.shape, obj.tobytes())
+    if isinstance(obj, np.random.Generator):
+        return ("rng", json.dumps(obj.bit_generator.state, sort_keys=True, default=str))
+    if obj is None or isinstance(obj, (bool, int, float, str, bytes, np.generic, type)) or callable(obj):
+        return obj if not callable(obj) or isinstance(obj, type) else ("callable", getattr(obj, "__qualname__", ""))
+    if id(obj) in seen:
+        return ("seen",)
+    seen[id(obj)] = obj
+    if isinstance(obj, dict):
+        return ("dict", [(_state(k, seen), _state(v, seen)) for k, v in obj.items()])
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = sorted(obj, key=repr) if isinstance(obj, (set, frozenset)) else obj
+        return (type(obj).__name__, [_state(v, seen) for v in items])
+    fields = getattr(obj, "__dict__", None)
+    if fields is None and hasattr(obj, "__slots__"):
+        fields = {name: getattr(obj, name) for name in obj.__slots__ if hasattr(obj, name)}
+    return (type(obj).__name__, _state(fields or {}, seen)) if fields is not None else ("opaque", repr(obj))
+
+
+#: Scenarios of one replicate that differ in parameters must not share a warm-up: the baseline and a package
+#: share theirs, the scenario with overrides has its own.
+MIXED = """\
+name: mixed
+seed: 9
+replicates: 2
+years: 1
+warmup_years: 1
+world: {kind: synthetic, population: 4000, townships: 2}
+scenarios:
+  - name: baseline
+  - {name: anhui, policy: anhui-2024, decompose: false}
+  - name: cheaper-township
+    overrides: {finance: {outpatient_reimbursement: {village: 0.8, township: 0.95, county: 0.6, city: 0.5}}}
+"""
+
+
+def test_scenarios_whose_parameters_differ_do_not_share_a_warm_up_and_still_match(tmp_path):
+    resolved = _resolved(tmp_path, MIXED)
+    groups = warmup_groups(resolved, plan(resolved))
+    assert [[s.run_id for s in g] for g in groups] == [
+        ["baseline/base/r0000", "anhui/base/r0000"], ["baseline/base/r0001", "anhui/base/r0001"],
+        ["cheaper-township/base/r0000"], ["cheaper-township/base/r0001"]]
+    run_experiment(resolved, tmp_path / "forked", fork=True)
+    run_experiment(resolved, tmp_path / "scratch", fork=False)
+    runs = pd.read_parquet(tmp_path / "forked" / "runs.parquet").set_index("run_id")
+    assert runs["forked"].to_dict() == {s.run_id: s.scenario != "cheaper-township" for s in plan(resolved)}
+    assert _run_files(tmp_path / "forked") == _run_files(tmp_path / "scratch")
+    # The overrides matter: forked from the baseline's warm-up, the scenario would have its numbers wrong.
+    kpis = pd.read_parquet(tmp_path / "forked" / "kpis.parquet")
+    visits = kpis[kpis.metric == "visits_per_capita"].groupby("scenario")["value"].mean()
+    assert visits["cheaper-township"] != visits["baseline"]
+
+
+def test_forked_runs_on_a_pool_of_two_workers_and_in_shards_give_the_bytes_of_runs_from_scratch(from_scratch,
+                                                                                              tmp_path):
+    resolved, expected, kpis = from_scratch
+    with executor_for(workers=2) as pool:
+        run_experiment(resolved, tmp_path / "pooled", executor=pool, fork=True)
+    runs = pd.read_parquet(tmp_path / "pooled" / "runs.parquet")
+    assert runs["forked"].all() and runs["worker"].nunique() == 2  # one replicate's warm-up on each worker
+    assert _run_files(tmp_path / "pooled") == expected
+    assert (tmp_path / "pooled" / "kpis.parquet").read_bytes() == kpis
+
+    out = tmp_path / "sharded"
+    shards = [shard_tasks(resolved, (i, 3)) for i in range(3)]
+    ids = [s.run_id for shard in shards for task in shard for s in task]
+    assert sorted(ids) == sorted(s.run_id for s in plan(resolved))  # disjoint, and cover the plan
+    assert all(shard for shard in shards)  # every shard has work: groups are cut for three shards
+    for i in range(3):
+        assert run_experiment(resolved, out, shard=(i, 3), fork=True) is None
+    collect(resolved, out)
+    assert pd.read_parquet(out / "runs.parquet")["forked"].any()
+    assert _run_files(out) == expected
+    assert (out / "kpis.parquet").read_bytes() == kpis
+
+
+def test_a_rerun_forks_only_the_missing_runs_of_a_group_from_a_fresh_warm_up(from_scratch, tmp_path):
+    resolved, expected, kpis = from_scratch
+    out = tmp_path / "out"
+    run_experiment(resolved, out, fork=True)
+    deleted = [run_path(out, s, "base", 1) for s in ("gd", "nx")]
+    for path in deleted:
+        path.unlink()
+        episodes_path(path).unlink()
+    kept = {p: p.stat().st_mtime_ns for p in (out / "runs").rglob("rep-*.parquet")}
+    calls = []
+    run_experiment(resolved, out, fork=True, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(10, 12), (11, 12), (12, 12)]
+    assert all(p.stat().st_mtime_ns == t for p, t in kept.items())  # finished runs were not redone
+    runs = pd.read_parquet(out / "runs.parquet").set_index("run_id")
+    assert runs.loc[["gd/base/r0001", "nx/base/r0001"], "warmup_runs"].tolist() == [2, 2]  # one warm-up, two forks
+    assert _run_files(out) == expected
+    assert (out / "kpis.parquet").read_bytes() == kpis
+
+
+def test_forking_can_be_turned_off_from_the_environment(monkeypatch):
+    monkeypatch.delenv("YGT_ABM_FORK", raising=False)
+    assert fork_default()
+    monkeypatch.setenv("YGT_ABM_FORK", "0")
+    assert not fork_default()
+
+
+def test_tasks_are_cut_only_where_that_keeps_every_worker_busy():
+    groups = [[RunSpec("s", "base", r) for r in range(n)] for n in (190, 190, 190)]
+    # Three large groups on two workers: cut, or one worker would run two groups while the other waits.
+    assert [len(t) for t in balanced_tasks(groups, 2, warmup_years=3, years=2)] == [95] * 6
+    # As many equal groups as workers: cutting would only add warm-ups.
+    assert [len(t) for t in balanced_tasks(groups[:2], 2, warmup_years=3, years=2)] == [190, 190]
+    assert [len(t) for t in balanced_tasks(groups, 1, warmup_years=3, years=2)] == [190, 190, 190]
+    assert [len(t) for t in split_groups([[RunSpec("s", "base", r) for r in range(5)]], 2)] == [2, 3]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -59,6 +60,23 @@ def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Exe
             yield pool
     else:
         yield None
+
+
+def parallelism(executor: Executor | None) -> int:
+    """How many runs ``executor`` executes at once: a process pool's workers, a Dask cluster's threads
+    now (workers that join later are not counted), this machine's CPUs for any other executor; 1 in
+    this process (None)."""
+    if executor is None:
+        return 1
+    if isinstance(executor, ProcessPoolExecutor):
+        return executor._max_workers
+    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - a scheduler that cannot say: count this machine's CPUs
+            pass
+    return os.cpu_count() or 1
 
 
 def _fast_allocator_plugin():

@@ -16,7 +16,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from pathlib import Path
 
@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
-from ygt_abm.experiment.executors import peak_rss_mb
+from ygt_abm.experiment.executors import parallelism, peak_rss_mb
+from ygt_abm.experiment.forking import balanced_tasks, forked_runs, split_groups, warmup_groups
 from ygt_abm.experiment.plan import RunSpec, county_runs, plan, with_point_values
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
@@ -109,25 +110,55 @@ def run_once(resolved: ResolvedExperiment, spec: RunSpec) -> tuple[pd.DataFrame,
                         replicate=spec.replicate, interventions=interventions,
                         record_episodes=exp.record_episodes and not is_variant(spec.scenario))
     table = model.run(exp.years, exp.warmup_years)
+    return _outputs(model, table, spec, start, model.phase_seconds)
+
+
+def _outputs(model: CountyModel, table: pd.DataFrame, spec: RunSpec, start: float, phase_seconds: dict[str, float],
+             **extra) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    """A simulated run's indicator table, timings (``extra`` added) and episode table (if recorded)."""
     episodes = episode_table(model.process("recording").episode_levels) if model.record_episodes else None
     table.insert(0, "replicate", spec.replicate)
     table.insert(0, "point", spec.point)
     table.insert(0, "scenario", spec.scenario)
-    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in model.phase_seconds.items()},
+    timing = {"wall_seconds": time.perf_counter() - start, **{f"phase_{k}": v for k, v in phase_seconds.items()},
               "worker": f"{socket.gethostname()}:{os.getpid()}",
-              "worker_peak_rss_mb": peak_rss_mb()}
+              "worker_peak_rss_mb": peak_rss_mb(), **extra}
     return table[KPI_COLUMNS], timing, episodes
 
 
 def run_and_store(resolved: ResolvedExperiment, spec: RunSpec, out: Path) -> RunSpec:
-    """One run, stored: timing first, then the result (whose existence marks the run finished)."""
-    table, timing, episodes = run_once(resolved, spec)
+    """One run from scratch, stored: timing first, then the result (whose existence marks the run finished)."""
+    _store(out, spec, *run_once(resolved, spec))
+    return spec
+
+
+def run_task(resolved: ResolvedExperiment, specs: list[RunSpec], out: Path,
+             on_run: Callable[[RunSpec], None] | None = None) -> list[RunSpec]:
+    """Runs that share a warm-up (``forking.warmup_groups``), stored one by one as each finishes: one run
+    from scratch, several forked from one warm-up. ``on_run(spec)`` is called after each is stored."""
+    if len(specs) == 1:
+        run_and_store(resolved, specs[0], out)
+        if on_run:
+            on_run(specs[0])
+        return specs
+    for forked in forked_runs(resolved, specs):
+        # The run's own time: its copy of the warm-up and its recorded years (the warm-up is timed apart).
+        start = time.perf_counter() - forked.seconds
+        _store(out, forked.spec, *_outputs(forked.model, forked.table, forked.spec, start, forked.phase_seconds,
+                                           forked=True, warmup_seconds=forked.warmup_seconds,
+                                           warmup_runs=forked.warmup_runs, warmup_group=forked.warmup_group))
+        if on_run:
+            on_run(forked.spec)
+        del forked  # lets the fork go before the next copy is made
+    return specs
+
+
+def _store(out: Path, spec: RunSpec, table: pd.DataFrame, timing: dict, episodes: pd.DataFrame | None) -> None:
     path = spec.path(out)
     if episodes is not None:
         write_table(episodes, episodes_path(path))
     write_json(timing, timing_path(path))
     write_table(table, path)
-    return spec
 
 
 def episode_table(weekly_levels: list) -> pd.DataFrame:
@@ -143,38 +174,63 @@ def missing_runs(specs: list[RunSpec], out: Path) -> list[RunSpec]:
     return [s for s in specs if not s.path(out).exists()]
 
 
+def fork_default() -> bool:
+    """Whether runs share their warm-up unless told otherwise: yes, but ``YGT_ABM_FORK=0`` in the
+    environment turns it off (to compare, or to rule it out)."""
+    return os.environ.get("YGT_ABM_FORK", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def shard_tasks(resolved: ResolvedExperiment, shard: tuple[int, int] | None = None,
+                fork: bool = True) -> list[list[RunSpec]]:
+    """The runs of the experiment (of one shard, if given) as tasks of runs that share a warm-up.
+
+    Shard I of N takes every N-th task, from the I-th, of the whole plan cut into at least N tasks: the
+    shards are disjoint, cover the plan and do not depend on which runs are done. Without forking every
+    task is one run, so shard I runs every N-th run of the plan, from the I-th."""
+    groups = warmup_groups(resolved, plan(resolved), fork)
+    return groups if shard is None else split_groups(groups, shard[1])[shard[0]::shard[1]]
+
+
 def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None,
-                   shard: tuple[int, int] | None = None, progress=None) -> pd.DataFrame | None:
+                   shard: tuple[int, int] | None = None, progress=None,
+                   fork: bool | None = None) -> pd.DataFrame | None:
     """Run every missing run (of one shard, if given) through ``executor`` (None: in this process).
 
-    Without a shard, the runs are then merged (see ``collect``) and the merged table returned. ``progress``
-    is called as ``progress(done, total)``. Returns None for a shard: merge with ``collect`` later."""
+    Runs that share a warm-up are forked from one (``ygt_abm.experiment.forking``; byte-identical to runs
+    from scratch) unless ``fork`` is False (None: ``fork_default()``). Without a shard, the runs are then
+    merged (see ``collect``) and the merged table returned. ``progress`` is called as ``progress(done,
+    total)``. Returns None for a shard: merge with ``collect`` later."""
     out = Path(out)
+    fork = fork_default() if fork is None else fork
     with hold_output(out, shard):
         _claim_output(out, config_digest(resolved))
         (out / COMPLETE).unlink(missing_ok=True)  # the folder changes: finished again only after the reports
         if shard is None:  # a shard leaves the temporaries of the shards beside it alone
             remove_stale_temporaries(out)
-        specs = plan(resolved)
-        if shard is not None:
-            specs = specs[shard[0]::shard[1]]
-        todo = missing_runs(specs, out)
-        done = len(specs) - len(todo)
+        tasks = shard_tasks(resolved, shard, fork)
+        total = sum(len(task) for task in tasks)
+        todo = [missing for missing in (missing_runs(task, out) for task in tasks) if missing]
+        done = total - sum(len(task) for task in todo)
         if progress:
-            progress(done, len(specs))
+            progress(done, total)
         if executor is None:
-            for spec in todo:
-                run_and_store(resolved, spec, out)
+            def finished(spec: RunSpec) -> None:
+                nonlocal done
                 done += 1
                 if progress:
-                    progress(done, len(specs))
+                    progress(done, total)
+
+            for task in todo:
+                run_task(resolved, task, out, finished)
         else:
-            futures = [executor.submit(run_and_store, resolved, spec, out) for spec in todo]
+            # Cut where that keeps every worker busy to the end (each cut costs a warm-up), longest first.
+            exp = resolved.experiment
+            tasks = balanced_tasks(todo, parallelism(executor), exp.warmup_years, exp.years)
+            futures = [executor.submit(run_task, resolved, task, out) for task in tasks]
             for future in as_completed(futures):
-                future.result()
-                done += 1
+                done += len(future.result())
                 if progress:
-                    progress(done, len(specs))
+                    progress(done, total)
         return None if shard is not None else _merge(resolved, out)
 
 
@@ -211,7 +267,11 @@ def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[
                      "wall_seconds": timing.get("wall_seconds", float("nan")),
                      "worker": timing.get("worker", ""),
                      "worker_peak_rss_mb": timing.get("worker_peak_rss_mb", float("nan")),
-                     **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in phases}})
+                     **{f"phase_{k}": timing.get(f"phase_{k}", float("nan")) for k in phases},
+                     "forked": bool(timing.get("forked", False)),
+                     "warmup_seconds": timing.get("warmup_seconds", float("nan")),
+                     "warmup_runs": int(timing.get("warmup_runs", 0)),
+                     "warmup_group": timing.get("warmup_group", "")})
     return pd.DataFrame(rows)
 
 
