@@ -21,7 +21,7 @@ from ygt_abm.analysis.backflow import compare_episodes
 from ygt_abm.cli import app
 from ygt_abm.experiment.executors import executor_for
 from ygt_abm.experiment.forking import balanced_tasks, forked_runs, split_groups, warmup_groups
-from ygt_abm.experiment.loading import load_experiment
+from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.plan import RunSpec
 from ygt_abm.experiment.runner import (
     MissingRuns, collect, config_digest, fork_default, parse_shard, plan, run_experiment, shard_tasks,
@@ -49,7 +49,7 @@ scenarios:
 def _resolved(tmp_path, text=EXPERIMENT):
     path = tmp_path / "pool.yaml"
     path.write_text(textwrap.dedent(text))
-    return load_experiment(path)
+    return load_runnable_experiment(path)
 
 
 @pytest.fixture(scope="module")
@@ -278,15 +278,15 @@ def test_split_counties_are_runs_of_their_own_spread_over_dask_workers(tmp_path)
 def test_the_fingerprint_covers_the_content_of_the_county_files_not_only_their_paths(tmp_path):
     folder = tmp_path / "county"
     assert CliRunner().invoke(app, ["example-county", str(folder)]).exit_code == 0
-    before = config_digest(load_experiment(folder / "experiment.yaml"))
-    assert config_digest(load_experiment(folder / "experiment.yaml")) == before
+    before = config_digest(load_runnable_experiment(folder / "experiment.yaml"))
+    assert config_digest(load_runnable_experiment(folder / "experiment.yaml")) == before
     villages = folder / "villages.csv"
     header, first, *rest = villages.read_text(encoding="utf-8").splitlines()
     cells = first.split(",")
     population = header.split(",").index("population")
     cells[population] = str(int(cells[population]) + 1)
     villages.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
-    assert config_digest(load_experiment(folder / "experiment.yaml")) != before
+    assert config_digest(load_runnable_experiment(folder / "experiment.yaml")) != before
 
 
 def test_a_second_runner_is_refused_while_the_first_holds_the_folder_and_shards_may_run_side_by_side(tmp_path):
