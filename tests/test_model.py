@@ -5,9 +5,12 @@ import pandas as pd
 import pytest
 
 from ygt_abm.analyzers import WeeklySeries
-from ygt_abm.config import ModelParameters
+from ygt_abm.config import ModelParameters, SyntheticWorld
+from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
-from ygt_abm.vocabulary import OUTCOMES, UNMET
+from ygt_abm.processes import MissingProcess, default_processes
+from ygt_abm.vocabulary import OUTCOMES, UNMET, WEEKS_PER_YEAR
+from ygt_abm.world import build_world
 
 
 def _params(**sections) -> ModelParameters:
@@ -100,16 +103,6 @@ def test_scenarios_with_the_same_seed_share_population_and_illness_onsets(small_
     assert share(b) > share(a)
 
 
-def test_the_data_collector_reports_every_week(small_region):
-    model = CountyModel(small_region, seed=8, analyzers=[WeeklySeries()])
-    for _ in range(3):
-        model.step()
-    frame = model.process("weekly_series").datacollector.get_model_vars_dataframe()
-    assert len(frame) == 3
-    assert {"primary_care_visit_share", "in_county_visit_rate", "village_doctors"} <= set(frame.columns)
-    assert frame["visits"].gt(0).all()
-
-
 def test_phases_are_timed(year_run):
     assert set(year_run.phase_seconds) >= {p.name for p in year_run.loop.processes}
     assert all(v >= 0 for v in year_run.phase_seconds.values())
@@ -123,3 +116,31 @@ def test_indicators_are_long_format_per_county_and_year(year_run):
     assert df["year"].unique().tolist() == [1]
     shares = df[df["metric"].str.contains("share|rate")]
     assert shares["value"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("left_out", [p.name for p in default_processes()])
+def test_a_model_without_a_process_either_runs_or_names_what_is_missing(left_out):
+    """Leave any process out: the model runs weeks and reports (or says it cannot report without recording),
+    or refuses to be built, naming the missing process and who needs it."""
+    region = build_world(SyntheticWorld(population=2_000, townships=1), seed=2)
+    processes = [p for p in default_processes() if p.name != left_out]
+    needed_by = [p.name for p in processes if left_out in p.needs]
+    if needed_by:
+        with pytest.raises(MissingProcess, match=rf"process '{needed_by[0]}' needs '{left_out}'"):
+            CountyModel(region, seed=1, processes=processes)
+        return
+    model = CountyModel(region, seed=1, processes=processes, checks=True)
+    for _ in range(WEEKS_PER_YEAR):
+        model.step()
+    if left_out == "recording":
+        with pytest.raises(MissingProcess, match="no process 'recording'"):
+            model.indicators()
+    else:
+        assert set(model.indicators()["year"]) == {1}
+
+
+def test_interventions_without_the_policy_process_are_refused(small_region):
+    processes = [p for p in default_processes() if p.name != "policy"]
+    gap = build({"type": "reimbursement_gap", "outpatient_change": {"township": 0.1}, "source": "a test"})
+    with pytest.raises(MissingProcess, match="no process 'policy'"):
+        CountyModel(small_region, seed=1, processes=processes, interventions=[gap])

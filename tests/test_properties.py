@@ -1,8 +1,10 @@
 """Properties that hold in every world (hypothesis): random small worlds, random behaviour parameters and
-random policy packages, each simulated for a year with an observer process that checks, every week, that
-every episode ended once, no slot was used twice, no resident's outpatient care was paid beyond the yearly
-limit, the fund's money is the facilities' money to the yuan and doctors add up; at the year's end, that every share lies in [0, 1]; and, under common random numbers, that
-raising a level's reimbursement never lowers that level's share of visits.
+random policy packages, each simulated for a year. For the books, the processes' contracts are checked
+around every step (``checks=True``: each process writes only what it declares, and its invariants hold: no
+slot used twice, no resident's outpatient care paid beyond the yearly limit, the fund's money the
+facilities' money to the yuan, doctors adding up, beliefs and practice within their bounds), an observer
+checks that every episode ended by the week's end, and at the year's end every share lies in [0, 1]. Under
+common random numbers, raising a level's reimbursement never lowers that level's share of visits.
 
 Profiles: ``ci`` (the default, a few examples per property, derandomised so CI is repeatable) and
 ``extended`` (1,000 examples: ``HYPOTHESIS_PROFILE=extended .venv/bin/python -m pytest tests/test_properties.py``).
@@ -51,7 +53,7 @@ seeds = st.integers(0, 2**32 - 1)
 
 
 class Observer(Process):
-    """Checks the invariants at the end of every week (after every other process)."""
+    """Checks at the end of every week (after every other process) that every episode has ended."""
 
     name = "observer"
 
@@ -62,26 +64,18 @@ class Observer(Process):
         ep = week.episodes
         assert not ep.active.any(), "an episode did not end"
         assert ((ep.outcome >= 0) & (ep.outcome < len(OUTCOMES))).all()
-        assert (week.general >= -1e-9).all() and (week.reserved >= -1e-9).all(), "a slot was used twice"
-        fac = model.facilities
-        fund_paid, facilities_got = model.fund.spending.sum(), fac.revenue_fund.sum()
-        assert abs(fund_paid - facilities_got) < 1.0, f"fund paid {fund_paid:.2f}, facilities got {facilities_got:.2f}"
-        assert abs(model.counters.oop.sum() - fac.revenue_oop.sum()) < 1.0, "out of pocket is not the facilities'"
-        assert abs(fac.doctors.sum() - len(model.doctors)) < 1e-6, "doctors' time does not add up"
-        pop = model.population  # the fund never pays a resident's outpatient care beyond the yearly limit
-        limit = model.levers.outpatient_fund_limit[pop.county]
-        assert (pop.outpatient_fund_used <= limit + 1e-6).all(), "an outpatient fund limit was exceeded"
         self.weeks += 1
 
 
-def simulate(world: SyntheticWorld, overrides: dict, package: str | None, seed: int, extra: list | None = None):
+def simulate(world: SyntheticWorld, overrides: dict, package: str | None, seed: int, extra: list | None = None,
+             checks: bool = False):
     region = build_world(world, seed)
     params = ModelParameters.model_validate(overrides)
     interventions = [build(entry) for entry in (shipped_package(package).interventions if package else [])]
     interventions += [build(entry) for entry in extra or []]
     observer = Observer()
     model = CountyModel(region, params, seed=seed, interventions=interventions,
-                        processes=[*default_processes(), observer])
+                        processes=[*default_processes(), observer], checks=checks)
     table = model.run(1)
     assert observer.weeks == WEEKS_PER_YEAR
     return table
@@ -92,7 +86,7 @@ SHARE_WORDS = ("share", "_rate")
 
 @given(world=worlds, overrides=behaviour, package=packages, seed=seeds)
 def test_every_week_keeps_the_books_and_every_share_is_a_share(world, overrides, package, seed):
-    table = simulate(world, overrides, package, seed)
+    table = simulate(world, overrides, package, seed, checks=True)
     shares = table[table["metric"].map(lambda m: any(w in m for w in SHARE_WORDS) and "per_" not in m)]
     assert set(shares["metric"]) & set(INDICATORS)
     values = shares["value"].dropna()

@@ -17,6 +17,7 @@ import pandas as pd
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes import Loop, Process, Week, default_processes
+from ygt_abm.processes.contracts import checked_step
 from ygt_abm.processes.learning import starting_belief
 from ygt_abm.state.counters import RunCounters, YearCounters
 from ygt_abm.state.doctors import Doctors
@@ -37,7 +38,8 @@ class CountyModel(mesa.Model):
 
     def __init__(self, region: Region, params: ModelParameters | None = None, seed: int = 0,
                  replicate: int = 0, interventions: list | None = None, record_episodes: bool = False,
-                 processes: list[Process] | None = None, analyzers: list[Process] = ()) -> None:
+                 processes: list[Process] | None = None, analyzers: list[Process] = (),
+                 checks: bool = False) -> None:
         self.streams = Streams(seed, replicate, region.alone_of)
         super().__init__(rng=self.streams.get("mesa"))
         self.region = region
@@ -45,12 +47,14 @@ class CountyModel(mesa.Model):
         self.interventions = sorted(interventions or [], key=lambda i: i.canonical_key())
         self.record_episodes = record_episodes
         self.warmup_years = 0
+        self.checks = checks  # each step's writes and invariants checked against its process's contract
+        self.written: dict[str, set[str]] = {}  # under checks: what each process was seen to write
 
         n_c, n_f = region.n_counties, region.n_facilities
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.accounts = SettledAccounts.none_yet(n_c)
         self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
-        self.tariff = Tariff.of(self.levers, self.practice.intensity)  # payment sets each year's
+        self.tariff = Tariff.of(self.levers, self.practice.intensity.copy())  # payment sets each year's
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
         self.population = synthesize_population(region, params.population,
@@ -62,6 +66,8 @@ class CountyModel(mesa.Model):
         self.home_centre = home_township_centre(region)  # each village's township health centre
 
         self.loop = Loop([*(processes if processes is not None else default_processes()), *analyzers])
+        if self.interventions:
+            self.loop.process("policy")  # only policy turns interventions into levers: without it, an error
         self.phase_seconds = {p.name: 0.0 for p in self.loop.processes}
         for process in self.loop.processes:
             process.init(self)
@@ -99,7 +105,10 @@ class CountyModel(mesa.Model):
     def _run(self, stage: str, *args) -> None:
         for process in self.loop.by_stage[stage]:
             start = time.perf_counter()
-            getattr(process, stage)(self, *args)
+            if self.checks:
+                self.written.setdefault(process.name, set()).update(checked_step(process, stage, self, *args))
+            else:
+                getattr(process, stage)(self, *args)
             self.phase_seconds[process.name] += time.perf_counter() - start
 
     def step(self) -> None:

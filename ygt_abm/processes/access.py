@@ -24,7 +24,15 @@ class Access(Process):
 
     name = "access"
     reads = ("reserved_share", "referral_priority", "county_admission_limit", "treatable_severity")
+    needs = ("choice", "workforce")
+    writes = ("week.capacity", "week.general", "week.reserved", "week.demand", "episodes.excluded",
+              "episodes.first_level", "episodes.contact", "round", "facilities.load", "facilities.wait_days",
+              "facilities.referred_wait_days")
     round_streams = ("priority",)
+
+    def invariants(self, model, week=None):
+        if week is not None and week.general is not None and ((week.general < 0).any() or (week.reserved < 0).any()):
+            yield "a slot was used twice (slots left below zero)"
 
     def start_week(self, model, week) -> None:
         """This week's slots: capacity, reserved for referred patients (号源预留), general."""

@@ -25,6 +25,17 @@ class Aftercare(Process):
 
     name = "aftercare"
     reads = ("referral_down_rate",)
+    needs = ("treatment", "payment")
+    writes = ("population.usual_level", "week.general", "week.reserved", "counters.referrals_down",
+              "counters.admissions", "facilities.admissions", "population.outpatient_fund_used", "fund.spending",
+              "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",
+              "counters.inpatient_charges", "counters.resources", "counters.inpatient_resources",
+              "counters.settled_outpatient_visits", "counters.settled_outpatient_charges", "facilities.revenue_fund",
+              "facilities.revenue_oop")
+
+    def invariants(self, model, week=None):
+        if week is not None and ((week.general < 0).any() or (week.reserved < 0).any()):
+            yield "a bed was given twice (slots left below zero)"
 
     def care_round(self, model, week, rnd) -> None:
         """After success: referral down to the township centre for the recovery (下转), usual-provider switch."""

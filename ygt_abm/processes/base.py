@@ -46,9 +46,10 @@ class Process:
     def init(self, model) -> None:
         """Build the process's own state once the model's state exists."""
 
-    def invariants(self, model) -> Iterator[str]:
-        """What must hold before and after each of this process's steps: yields a sentence for each broken
-        one (checked only under ``checks=True``)."""
+    def invariants(self, model, week: Week | None = None) -> Iterator[str]:
+        """What must hold before and after each of this process's steps (``week``: the week's, outside
+        ``start_year`` and ``end_year``): yields a sentence for each one broken (checked only under
+        ``checks=True``)."""
         return iter(())
 
     def stages(self) -> tuple[str, ...]:

@@ -89,6 +89,9 @@ class Choice(Process):
     """Where (or whether) each open episode seeks care this round."""
 
     name = "choice"
+    needs = ("onset", "access")
+    writes = ("episodes.active", "episodes.outcome", "episodes.first_level", "round.act", "round.option",
+              "round.facility", "round.level", "round.kind", "round.declined")
     # The cost residents expect is an unreferred contact's (so referral discounts and waivers do not enter
     # it): prices, reimbursement, deductibles, and same-payment pricing for township-treatable illness. It is
     # the scheme's schedule, whether or not this year's outpatient limit is used up (docs/model.md).

@@ -19,6 +19,7 @@ class Enrolment(Process):
 
     name = "enrolment"
     reads = ("signup_target", "signup_key_only")
+    writes = ("population.family_doctor", "population.usual_level")
 
     def start_year(self, model) -> None:
         """Sign residents up toward the year's family-doctor target."""

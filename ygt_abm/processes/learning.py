@@ -20,10 +20,17 @@ class Learning(Process):
     """Residents update perceived quality from their own outcomes, and monthly from their village."""
 
     name = "learning"
+    needs = ("treatment",)
+    writes = ("population.belief",)
 
     def init(self, model) -> None:
         shape = (model.region.n_villages, N_LEVELS)
         self.heard_success, self.heard_trials = np.zeros(shape), np.zeros(shape)
+
+    def invariants(self, model, week=None):
+        belief = model.population.belief
+        if (belief < 0).any() or (belief > 1).any():
+            yield "a perceived quality left [0, 1]"
 
     def end_week(self, model, week) -> None:
         """Beliefs move toward own outcomes; monthly toward the village's (word of mouth)."""

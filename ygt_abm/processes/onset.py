@@ -23,6 +23,7 @@ class Onset(Process):
 
     name = "onset"
     reads = ("chronic_complication_reduction",)
+    writes = ("episodes",)
 
     def init(self, model) -> None:
         pop = model.population

@@ -21,11 +21,27 @@ class Payment(Process):
              "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
              "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee",
              "case_rate", "case_severity_adjustment")
+    needs = ("access",)
+    writes = ("tariff", "population.outpatient_fund_used", "episodes.paid_deductible", "fund.spending",
+              "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",
+              "counters.inpatient_charges", "counters.resources", "counters.inpatient_resources",
+              "counters.settled_outpatient_visits", "counters.settled_outpatient_charges", "counters.capitation",
+              "facilities.revenue_fund", "facilities.revenue_oop")
+
+    def invariants(self, model, week=None):
+        fac = model.facilities
+        if abs(model.fund.spending.sum() - fac.revenue_fund.sum()) >= 1.0:
+            yield "the fund's spending is not the facilities' revenue from the fund, to the yuan"
+        if abs(model.counters.oop.sum() - fac.revenue_oop.sum()) >= 1.0:
+            yield "out of pocket is not the facilities' revenue from patients, to the yuan"
+        limit = model.levers.outpatient_fund_limit[model.population.county]
+        if (model.population.outpatient_fund_used > limit + 1e-6).any():
+            yield "the fund paid a resident's outpatient care beyond the yearly limit"
 
     def start_year(self, model) -> None:
         """This year's tariff: prices, reimbursement and case rates, at the intensity providers now practise;
         every resident's outpatient allowance starts afresh."""
-        model.tariff = Tariff.of(model.levers, model.practice.intensity)
+        model.tariff = Tariff.of(model.levers, model.practice.intensity.copy())  # this year's, whatever changes
         model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:

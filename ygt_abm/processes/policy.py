@@ -12,6 +12,7 @@ class Policy(Process):
     """Rebuild the levers from the baseline through this year's interventions."""
 
     name = "policy"
+    writes = ("levers",)
 
     def start_year(self, model) -> None:
         """Rebuild the levers from the baseline through this year's interventions."""

@@ -121,6 +121,8 @@ class Provision(Process):
              "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
              "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment",  # what contacts earn
              "capitation_per_chronic")
+    needs = ("choice",)
+    writes = ("practice", "round.kind", "round.declined")
     round_streams = ("decline",)
 
     def init(self, model) -> None:
@@ -134,6 +136,15 @@ class Provision(Process):
         fac = model.facilities
         self.centres = np.bincount(fac.county[fac.level == TOWNSHIP], minlength=n_c)  # township centres by county
         self.caseload = Caseload.none(n_c)  # last year's: what township centres weigh their services against
+
+    def invariants(self, model, week=None):
+        practice, floor = model.practice, model.params.providers.intensity_floor
+        for name in ("decline", "step_down", "keep", "outreach"):
+            share = getattr(practice, name)
+            if (share < 0).any() or (share > 1).any():
+                yield f"practice.{name} left [0, 1]"
+        if (practice.intensity < floor - 1e-12).any() or (practice.intensity > 1 + 1e-12).any():
+            yield "practice.intensity left [intensity_floor, 1]"
 
     def start_year(self, model) -> None:
         """This year's admission threshold, declining, intensity, referral down and up, outreach and township

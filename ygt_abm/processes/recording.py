@@ -28,6 +28,9 @@ class Recording(Process):
     """Counts the week's episodes and outcomes, writes the year's indicators."""
 
     name = "recording"
+    needs = ("treatment",)
+    writes = ("counters.episodes", "counters.outcomes", "counters.care_episodes", "counters.unmet",
+              "counters.older_first_contacts")
     reads = ("extra_beds",)  # bed occupancy counts the beds policy added
 
     def init(self, model) -> None:

@@ -24,6 +24,7 @@ class Settlement(Process):
 
     name = "settlement"
     reads = ("global_budget", "surplus_pay_share")
+    writes = ("accounts", "fund.contributions", "fund.spending")
 
     def init(self, model) -> None:
         pop = model.population

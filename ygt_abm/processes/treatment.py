@@ -31,11 +31,25 @@ class Treatment(Process):
 
     name = "treatment"
     reads = ("remote_consultation_share",)
+    needs = ("access", "payment")
+    writes = ("counters.visits", "counters.admissions", "counters.inappropriate_admissions",
+              "counters.declined_admissions", "counters.kept_after_failure", "counters.referrals_up",
+              "counters.self_referrals_up", "counters.remote_consultations", "facilities.visits",
+              "facilities.admissions", "population.admitted", "population.primary_followups", "run_counters.contacts",
+              "episodes.active", "episodes.outcome", "episodes.min_level", "episodes.referred", "round.resolved",
+              "week.experiences", "fund.spending", "counters.oop", "counters.charges", "counters.reimbursed",
+              "counters.resources", "facilities.revenue_fund", "facilities.revenue_oop")
     round_streams = ("treatment", "referral")  # and, where needed, "consultation" (remote) and "keep" (留治)
 
     def init(self, model) -> None:
         self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
         self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
+
+    def invariants(self, model, week=None):
+        if week is not None and week.episodes is not None:
+            ep = week.episodes
+            if (ep.active != (ep.outcome < 0)).any():
+                yield "an episode is open with an outcome, or ended without one"
 
     def care_round(self, model, week, rnd) -> None:
         """Count the contacts, decide success, refer failures up (formal or self-referral)."""

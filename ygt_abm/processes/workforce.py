@@ -27,6 +27,15 @@ class Workforce(Process):
     name = "workforce"
     reads = ("secondments", "pay_factor", "township_pay_parity", "village_pay_pool", "capability_bonus", "extra_outpatient_capacity", "extra_beds",
              "vacancy_fill_factor", "recruit_skill_bonus", "village_retirement_factor")
+    writes = ("doctors", "facilities.doctors", "facilities.mean_skill", "facilities.capability",
+              "facilities.outpatient_capacity", "facilities.admission_capacity", "facilities.posts")
+
+    def invariants(self, model, week=None):
+        fac = model.facilities
+        if abs(fac.doctors.sum() - len(model.doctors)) >= 1e-6:
+            yield "the doctors posted at facilities do not add up to the doctors employed"
+        if (fac.outpatient_capacity < 0).any() or (fac.admission_capacity < 0).any():
+            yield "a facility has negative capacity"
 
     def init(self, model) -> None:
         hire_initial_doctors(model.doctors, model.facilities, model.params.workforce, model.streams.get("doctors"))
