@@ -8,9 +8,9 @@ from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    admission_threshold, decline_share, followup_shift, holder_retention, intensity_value, marginal_admission_value,
-    Caseload, keep_share, keep_value, no_budget, outreach_share, outreach_value, preferred_intensity,
-    services_change, services_value, settlement_appraisal, step_down_share, tier_caseload, tier_success_gain,
+    Caseload, Incentives, admission_threshold, decline_share, followup_shift, holder_retention, intensity_value,
+    keep_share, keep_value, marginal_admission_value, outreach_share, outreach_value, preferred_intensity,
+    services_change, services_value, step_down_share, tier_caseload, tier_success_gain,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -28,16 +28,20 @@ def levers_with(budgets, params=None) -> PolicyLevers:
     return levers
 
 
+def facing(params, levers) -> Incentives:
+    """What providers weigh under these levers, before any budget has been settled."""
+    return Incentives.facing(params, levers, np.zeros(len(levers.global_budget)))
+
+
 def provider_view(budgets, params=None, appraisal=0.0):
     """(admission threshold, decline share) providers prefer under these budgets, by (county, level)."""
     params = params or ModelParameters()
     p, n = params.providers, len(budgets)
     levers = levers_with(budgets, params)
     levers.appraisal_weight[:] = appraisal
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    ffs = marginal_admission_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
-    value = marginal_admission_value(params, levers, retention, settlement_appraisal(levers))
-    return admission_threshold(p, value, ffs), decline_share(params, levers, retention)
+    now, ffs = facing(params, levers), Incentives.fee_for_service(params, n, 1)
+    value = marginal_admission_value(params, now)
+    return admission_threshold(p, value, marginal_admission_value(params, ffs)), decline_share(params, now)
 
 
 def test_under_fee_for_service_providers_admit_every_serious_case_and_decline_none():
@@ -77,9 +81,9 @@ def test_city_hospitals_keep_fee_for_service_practice_whatever_the_county_does()
     params = ModelParameters()
     levers = levers_with([budget()], params)
     levers.unreferred_reimbursement_cut[0, CITY] = 0.1  # patients pay more there without a referral
-    p, retention = params.providers, holder_retention(levers.global_budget, np.zeros(1))
-    ffs = marginal_admission_value(params, PolicyLevers.baseline(params, 1, 1), no_budget(1), np.zeros(1))
-    assert admission_threshold(p, marginal_admission_value(params, levers, retention, np.zeros(1)), ffs)[0, CITY] == 0
+    ffs = marginal_admission_value(params, Incentives.fee_for_service(params, 1, 1))
+    value = marginal_admission_value(params, facing(params, levers))
+    assert admission_threshold(params.providers, value, ffs)[0, CITY] == 0
 
 
 def test_appraisal_acts_through_a_budgets_settlement_only():
@@ -107,9 +111,8 @@ def intensity_view(budgets, case_payment=False, appraisal=0.0, params=None):
     if case_payment:
         levers.case_rate[:, TOWNSHIP:CITY] = 1.0
         levers.case_severity_adjustment[:] = 0.5
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    ffs = intensity_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
-    return preferred_intensity(params, levers, retention, settlement_appraisal(levers), ffs)
+    ffs = intensity_value(params, Incentives.fee_for_service(params, n, 1))
+    return preferred_intensity(params, facing(params, levers), ffs)
 
 
 def test_fee_for_service_keeps_its_intensity_and_case_payment_cuts_that_of_admissions_only():
@@ -135,8 +138,7 @@ def step_down_view(budgets, case_payment=False, appraisal=0.0):
     levers.appraisal_weight[:] = appraisal
     if case_payment:
         levers.case_rate[:, TOWNSHIP:CITY] = 1.0
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    return step_down_share(params, levers, retention, settlement_appraisal(levers), np.ones((n, 4, 2)))
+    return step_down_share(params, facing(params, levers), np.ones((n, 4, 2)))
 
 
 def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_them_or_their_budget():
@@ -153,9 +155,8 @@ def keep_view(budgets, appraisal=0.0):
     params, n = ModelParameters(), len(budgets)
     levers = levers_with(budgets, params)
     levers.appraisal_weight[:] = appraisal
-    ffs = keep_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n))
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    return keep_share(params, levers, retention, settlement_appraisal(levers), ffs)
+    ffs = keep_value(params, Incentives.fee_for_service(params, n, 1))
+    return keep_share(params, facing(params, levers), ffs)
 
 
 def test_a_budget_that_bears_out_of_county_care_keeps_failed_care_in_the_county_and_a_cap_does_not():
@@ -175,10 +176,8 @@ def outreach_view(budgets, per_head=0.0, appraisal=0.0, primary_share=0.6):
     levers.capitation_per_chronic[:] = per_head
     levers.appraisal_weight[:] = appraisal
     shift = followup_shift(params.providers, primary_share)
-    ffs = outreach_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n), shift)
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    value = outreach_value(params, levers, retention, settlement_appraisal(levers), shift)
-    return outreach_share(params.providers, value, ffs)
+    ffs = outreach_value(params, Incentives.fee_for_service(params, n, 1), shift)
+    return outreach_share(params.providers, outreach_value(params, facing(params, levers), shift), ffs)
 
 
 def test_primary_teams_reach_out_to_chronic_patients_when_capitation_or_a_held_budget_pays_for_it():
@@ -207,10 +206,8 @@ def services_view(budgets, case_rate=None, township_reimbursement=None, appraisa
     caseload = Caseload(np.tile(np.array(admissions, float), (n, 1)), np.full(n, float(township_visits)),
                         np.full(n, float(recoveries)))
     moved, averted = tier_caseload(params, caseload, np.ones(n, int))
-    ffs = services_value(params, PolicyLevers.baseline(params, n, 1), no_budget(n), np.zeros(n), moved, averted)
-    retention = holder_retention(levers.global_budget, np.zeros(n))
-    return services_change(params.providers, services_value(params, levers, retention, settlement_appraisal(levers),
-                                                            moved, averted), ffs)
+    ffs = services_value(params, Incentives.fee_for_service(params, n, 1), moved, averted)
+    return services_change(params.providers, services_value(params, facing(params, levers), moved, averted), ffs)
 
 
 def test_township_centres_offer_more_services_when_a_held_budget_pays_for_keeping_admissions_and_fewer_when_a_rate_cuts_their_margin():
@@ -249,7 +246,7 @@ def test_under_a_flat_case_rate_and_an_in_county_cap_severe_cases_are_the_ones_s
     selfish.providers.patient_benefit_weight = 0.1
     levers = levers_with([budget(out_of_county=False)], selfish)
     levers.case_rate[:, TOWNSHIP:CITY] = 1.0  # severity_adjustment 0: one rate per level
-    share = decline_share(selfish, levers, holder_retention(levers.global_budget, np.zeros(1)))[0, COUNTY]
+    share = decline_share(selfish, facing(selfish, levers))[0, COUNTY]
     assert share[-1] > share[3] and np.all(np.diff(share) >= 0)
 
 
@@ -339,3 +336,15 @@ def test_kept_failures_try_the_county_again_rather_than_go_to_the_city(county):
     assert base["failed_care_kept"] == 0 and held["failed_care_kept"] > 0
     assert held["out_of_county_inpatient_share"] < capped["out_of_county_inpatient_share"]
     assert held["admissions_per_capita_city"] < base["admissions_per_capita_city"]
+
+
+def test_incentives_carry_the_holders_retention_and_a_weight_that_appraisal_raises_only_under_a_budget():
+    params = ModelParameters()
+    own = params.providers.patient_benefit_weight
+    ffs = Incentives.fee_for_service(params, 2, 1)
+    assert not ffs.retention.any() and (ffs.weight == own).all() and not ffs.levers.budget_held().any()
+    levers = levers_with([budget(retained=0.6, overspend=0.2), None], params)
+    levers.appraisal_weight[:] = 0.5
+    now = Incentives.facing(params, levers, np.array([-10.0, 0.0]))  # the first county overspent last year
+    assert now.retention[0, :CITY].tolist() == [0.2] * CITY and not now.retention[1].any()
+    assert now.weight.tolist() == [own + 0.5, own]  # appraisal acts through the budget's settlement only

@@ -126,13 +126,12 @@ class Provision(Process):
     round_streams = ("decline",)
 
     def init(self, model) -> None:
-        n_c = model.region.n_counties
-        baseline = PolicyLevers.baseline(model.params, n_c, model.region.n_facilities)
-        self.ffs_value = marginal_admission_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
-        self.ffs_intensity_value = intensity_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
-        self.appropriate = model.params.providers.appropriate_admission_severity.array()  # by level
-        self.baseline = baseline
-        self.ffs_keep = keep_value(model.params, baseline, no_budget(n_c), np.zeros(n_c))
+        params, n_c = model.params, model.region.n_counties
+        self.ffs = Incentives.fee_for_service(params, n_c, model.region.n_facilities)
+        self.ffs_value = marginal_admission_value(params, self.ffs)
+        self.ffs_intensity_value = intensity_value(params, self.ffs)
+        self.ffs_keep = keep_value(params, self.ffs)
+        self.appropriate = params.providers.appropriate_admission_severity.array()  # by level
         fac = model.facilities
         self.centres = np.bincount(fac.county[fac.level == TOWNSHIP], minlength=n_c)  # township centres by county
         self.caseload = Caseload.none(n_c)  # last year's: what township centres weigh their services against
@@ -149,34 +148,27 @@ class Provision(Process):
     def start_year(self, model) -> None:
         """This year's admission threshold, declining, intensity, referral down and up, outreach and township
         services, part of the way to what providers now prefer."""
-        params, lev, practice = model.params, model.levers, model.practice
-        retention = holder_retention(lev.global_budget, model.accounts.budget_result)
-        appraisal = settlement_appraisal(lev)
-        value = marginal_admission_value(params, lev, retention, appraisal)
-        intensity = preferred_intensity(params, lev, retention, appraisal, self.ffs_intensity_value)
+        params, practice = model.params, model.practice
+        now = Incentives.facing(params, model.levers, model.accounts.budget_result)
         shift = followup_shift(params.providers, model.run_counters.primary_chronic_share())
-        ffs_outreach = outreach_value(params, self.baseline, no_budget(model.region.n_counties),
-                                      np.zeros(model.region.n_counties), shift)
-        preferred = (admission_threshold(params.providers, value, self.ffs_value),
-                     decline_share(params, lev, retention), intensity,
-                     step_down_share(params, lev, retention, appraisal, practice.intensity),
-                     keep_share(params, lev, retention, appraisal, self.ffs_keep),
-                     outreach_share(params.providers, outreach_value(params, lev, retention, appraisal, shift),
-                                    ffs_outreach),
-                     self.preferred_services(params, lev, retention, appraisal))
+        preferred = (admission_threshold(params.providers, marginal_admission_value(params, now), self.ffs_value),
+                     decline_share(params, now), preferred_intensity(params, now, self.ffs_intensity_value),
+                     step_down_share(params, now, practice.intensity),
+                     keep_share(params, now, self.ffs_keep),
+                     outreach_share(params.providers, outreach_value(params, now, shift),
+                                    outreach_value(params, self.ffs, shift)),
+                     self.preferred_services(params, now))
         for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity,
                                     practice.step_down, practice.keep, practice.outreach, practice.services),
                                    preferred):
             current += params.providers.adjustment_rate * (target - current)
 
-    def preferred_services(self, params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+    def preferred_services(self, params, incentives: Incentives) -> np.ndarray:
         """(county,) capability for admissions the township centres prefer to gain (or lose) by the services
         they offer, given last year's caseload."""
         moved, averted = tier_caseload(params, self.caseload, self.centres)
-        n_c = len(retention)
-        ffs = services_value(params, self.baseline, no_budget(n_c), np.zeros(n_c), moved, averted)
-        return services_change(params.providers, services_value(params, levers, retention, appraisal, moved,
-                                                                averted), ffs)
+        return services_change(params.providers, services_value(params, incentives, moved, averted),
+                               services_value(params, self.ffs, moved, averted))
 
     def end_year(self, model) -> None:
         """Remember the year's caseload: what township centres weigh their services against."""
@@ -197,6 +189,30 @@ class Provision(Process):
         declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level, band])
         rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
         rnd.declined = declined
+
+
+@dataclass(frozen=True)
+class Incentives:
+    """What a provider weighs (the imperfect agent): the levers that set what its contacts earn and cost, the
+    share of the fund's payment it bears as the budget's holder (``retention``, by county and level), and its
+    weight on its patients' benefit (``weight``, by county: its own, plus the appraisal's where a budget's
+    settlement is tied to it, 考核)."""
+
+    levers: PolicyLevers
+    retention: np.ndarray  # (county, level)
+    weight: np.ndarray  # (county,)
+
+    @classmethod
+    def facing(cls, params, levers: PolicyLevers, budget_result: np.ndarray) -> "Incentives":
+        """This year's: the levers in force and the last settled budget result."""
+        return cls(levers, holder_retention(levers.global_budget, budget_result),
+                   params.providers.patient_benefit_weight + settlement_appraisal(levers))
+
+    @classmethod
+    def fee_for_service(cls, params, n_counties: int, n_facilities: int) -> "Incentives":
+        """Pre-reform incentives, against which practice is measured: baseline levers, no budget, no appraisal."""
+        return cls(PolicyLevers.baseline(params, n_counties, n_facilities), no_budget(n_counties),
+                   params.providers.patient_benefit_weight + np.zeros(n_counties))
 
 
 def no_budget(n_counties: int) -> np.ndarray:
@@ -238,51 +254,51 @@ def admission_resource(params, severity: np.ndarray) -> np.ndarray:
                         np.full(N_LEVELS, INPATIENT), severity)
 
 
-def _net_values(params, levers, retention: np.ndarray, severity: np.ndarray | None = None,
+def _net_values(params, incentives: Incentives, severity: np.ndarray | None = None,
                 intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(revenue, fund payment, provider's net value) of a contact by (county, level, kind), for an admission of
     ``severity`` by level (the level's typical admission if omitted)."""
     resource = None if severity is None else admission_resource(params, severity)
-    revenue, fund, itemised = contact_payments(levers, resource, intensity)
-    value = revenue - params.providers.marginal_cost_share * itemised - retention[:, :, None] * fund
+    revenue, fund, itemised = contact_payments(incentives.levers, resource, intensity)
+    value = revenue - params.providers.marginal_cost_share * itemised - incentives.retention[:, :, None] * fund
     return revenue, fund, value
 
 
-def marginal_admission_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+def marginal_admission_value(params, incentives: Incentives) -> np.ndarray:
     """(county, level) net value to the provider of admitting a marginal case (half the appropriate-admission
     severity) rather than seeing it as an outpatient, its weight on the patient's extra out-of-pocket cost
     deducted."""
     p = params.providers
-    price, fund, value = _net_values(params, levers, retention, p.appropriate_admission_severity.array() / 2)
+    price, fund, value = _net_values(params, incentives, p.appropriate_admission_severity.array() / 2)
     extra_oop = (price - fund)[:, :, INPATIENT] - (price - fund)[:, :, OUTPATIENT]
-    weight = p.patient_benefit_weight + appraisal[:, None]
+    weight = incentives.weight[:, None]
     return value[:, :, INPATIENT] - value[:, :, OUTPATIENT] - weight * extra_oop
 
 
-def intensity_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+def intensity_value(params, incentives: Incentives) -> np.ndarray:
     """(county, level, kind) provider's net value of one more unit of intensity (at fee-for-service intensity),
     per yuan of charges: revenue less variable cost, less the holder's part of the fund's payment, less its
     weight times the patient's out-of-pocket cost."""
     step = 0.01
-    n_c = len(retention)
-    weight = (params.providers.patient_benefit_weight + appraisal)[:, None, None]
+    n_c = len(incentives.weight)
+    weight = incentives.weight[:, None, None]
     at = {}
     for m in (1.0, 1.0 + step):
-        revenue, fund, value = _net_values(params, levers, retention, intensity=np.full((n_c, N_LEVELS, 2), m))
-        itemised = contact_payments(levers, None, np.full((n_c, N_LEVELS, 2), m))[2]
+        revenue, fund, value = _net_values(params, incentives, intensity=np.full((n_c, N_LEVELS, 2), m))
+        itemised = contact_payments(incentives.levers, None, np.full((n_c, N_LEVELS, 2), m))[2]
         at[m] = value - weight * (revenue - fund), itemised
     (v0, charges0), (v1, charges1) = at[1.0], at[1.0 + step]
     return np.divide(v1 - v0, charges1 - charges0, out=np.zeros_like(v0), where=charges1 > charges0)
 
 
-def preferred_intensity(params, levers, retention: np.ndarray, appraisal: np.ndarray,
+def preferred_intensity(params, incentives: Incentives,
                         ffs_value: np.ndarray) -> np.ndarray:
     """(county, level, kind) intensity the provider prefers: below fee-for-service practice by how much less
     a unit of intensity is worth to it now, over its weight times the patient's harm; city hospitals and
     village clinics keep fee-for-service practice."""
     p = params.providers
-    weight = (p.patient_benefit_weight + appraisal)[:, None, None]
-    shortfall = ffs_value - intensity_value(params, levers, retention, appraisal)
+    weight = incentives.weight[:, None, None]
+    shortfall = ffs_value - intensity_value(params, incentives)
     m = np.clip(1.0 - shortfall / (weight * p.intensity_harm), p.intensity_floor, 1.0)
     m[:, CITY] = 1.0  # outside the county's policy
     m[:, :TOWNSHIP] = 1.0  # village doctors are paid by item and capitation, not held to the budget's cases
@@ -300,36 +316,36 @@ def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarr
     return threshold
 
 
-def redirect_share(params, levers, retention: np.ndarray, here: int, there: int,
+def redirect_share(params, incentives: Incentives, here: int, there: int,
                    severity: np.ndarray | None = None) -> np.ndarray:
     """(county,) share of admissions of ``severity`` a provider at level ``here`` sends to level ``there``: those
     whose loss (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
     p = params.providers
     typical = params.finance.typical_admission_severity.array()
     severity = typical[here] if severity is None else severity
-    price, fund, value = _net_values(params, levers, retention, np.full(N_LEVELS, severity))
+    price, fund, value = _net_values(params, incentives, np.full(N_LEVELS, severity))
     admit, oop = value[:, :, INPATIENT], (price - fund)[:, :, INPATIENT]
-    covered = (there < CITY) | city_borne(levers)
+    covered = (there < CITY) | city_borne(incentives.levers)
     # facilities keep their own fee-for-service revenue; what ties them is the budget's result, which bears
     # the fund's payment for the admission there at the holder's retention
-    value_there = np.where(covered, -retention[:, here] * fund[:, there, INPATIENT], 0.0)
+    value_there = np.where(covered, -incentives.retention[:, here] * fund[:, there, INPATIENT], 0.0)
     seen = value[:, here, OUTPATIENT]  # the declined patient is still seen once, as an outpatient
     saving = value_there + seen - admit[:, here]
-    weight = p.patient_benefit_weight + settlement_appraisal(levers)
+    weight = incentives.weight
     seen_oop = (price - fund)[:, here, OUTPATIENT]
     return share_below(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), p.redirect_harm_yuan)
 
 
-def decline_share(params, levers, retention: np.ndarray) -> np.ndarray:
+def decline_share(params, incentives: Incentives) -> np.ndarray:
     """(county, level, severity band) share of appropriate admissions the provider sends up a level (推诿)."""
-    share = np.zeros(retention.shape + (SEVERITY_BANDS,))
+    share = np.zeros(incentives.retention.shape + (SEVERITY_BANDS,))
     for band, severity in enumerate(band_midpoints()):
         for level in (TOWNSHIP, COUNTY):
-            share[:, level, band] = redirect_share(params, levers, retention, level, level + 1, severity)
+            share[:, level, band] = redirect_share(params, incentives, level, level + 1, severity)
     return share
 
 
-def step_down_share(params, levers, retention: np.ndarray, appraisal: np.ndarray,
+def step_down_share(params, incentives: Incentives,
                     intensity: np.ndarray) -> np.ndarray:
     """(county,) share of the county hospitals' successful admissions whose recovery they send to the home
     township centre (下转) beyond the policy's rate: those whose loss to the patient (a harm exponential across
@@ -337,39 +353,39 @@ def step_down_share(params, levers, retention: np.ndarray, appraisal: np.ndarray
     The hospital's stay is ``recovery_share_of_stay`` shorter; the township gives a recovery stay of that share
     of its admission's resources, whose fund payment the budget's result bears at the holder's retention."""
     p, t = params.providers, params.care.recovery_share_of_stay
-    full_revenue, full_fund, full = _net_values(params, levers, retention, intensity=intensity)
+    full_revenue, full_fund, full = _net_values(params, incentives, intensity=intensity)
     shorter = intensity.copy()
     shorter[:, COUNTY, INPATIENT] *= 1.0 - t
-    short_revenue, short_fund, short = _net_values(params, levers, retention, intensity=shorter)
+    short_revenue, short_fund, short = _net_values(params, incentives, intensity=shorter)
     recovery = np.ones(N_LEVELS)
     recovery[TOWNSHIP] = t  # of a typical township admission
-    stay_revenue, stay_fund, _ = contact_payments(levers, None, intensity, recovery)
-    gain = (short - full)[:, COUNTY, INPATIENT] - retention[:, COUNTY] * stay_fund[:, TOWNSHIP, INPATIENT]
+    stay_revenue, stay_fund, _ = contact_payments(incentives.levers, None, intensity, recovery)
+    gain = (short - full)[:, COUNTY, INPATIENT] - incentives.retention[:, COUNTY] * stay_fund[:, TOWNSHIP, INPATIENT]
     oop_change = ((short_revenue - short_fund) - (full_revenue - full_fund))[:, COUNTY, INPATIENT] \
         + (stay_revenue - stay_fund)[:, TOWNSHIP, INPATIENT]
-    weight = p.patient_benefit_weight + appraisal
+    weight = incentives.weight
     return share_below(gain / weight - oop_change, p.redirect_harm_yuan)
 
 
-def keep_value(params, levers, retention: np.ndarray, appraisal: np.ndarray) -> np.ndarray:
+def keep_value(params, incentives: Incentives) -> np.ndarray:
     """(county, level, kind) what keeping a failed case (another contact here instead of a referral up) is
     worth to the provider: its net value of the contact, the holder's part of the fund's payment saved a
     level up where the budget's result bears it, less its weight times the patient's extra out-of-pocket cost;
     in yuan of the patient's harm (divided by the weight)."""
-    price, fund, value = _net_values(params, levers, retention)
+    price, fund, value = _net_values(params, incentives)
     oop = price - fund
     above_fund, above_oop = np.zeros_like(fund), np.zeros_like(oop)
     above_fund[:, :CITY], above_oop[:, :CITY] = fund[:, 1:], oop[:, 1:]
-    above_fund[:, COUNTY] *= city_borne(levers)[:, None]  # the city: borne only by a budget that covers it
-    weight = (params.providers.patient_benefit_weight + appraisal)[:, None, None]
-    return (value + retention[:, :, None] * above_fund) / weight - (oop - above_oop)
+    above_fund[:, COUNTY] *= city_borne(incentives.levers)[:, None]  # the city: borne only by a budget that covers it
+    weight = incentives.weight[:, None, None]
+    return (value + incentives.retention[:, :, None] * above_fund) / weight - (oop - above_oop)
 
 
-def keep_share(params, levers, retention: np.ndarray, appraisal: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
+def keep_share(params, incentives: Incentives, ffs_value: np.ndarray) -> np.ndarray:
     """(county, level, kind) share of failed care at township centres and county hospitals the provider keeps
     rather than refers up: the cases whose harm from a second try (exponential across patients) is worth less
     to it than keeping gains it over fee-for-service practice."""
-    share = share_below(keep_value(params, levers, retention, appraisal) - ffs_value,
+    share = share_below(keep_value(params, incentives) - ffs_value,
                         params.providers.redirect_harm_yuan)
     share[:, VILLAGE] = share[:, CITY] = 0.0  # village doctors are not held to the budget; the city is the top
     return share
@@ -381,16 +397,16 @@ def followup_shift(p, primary_share: float) -> float:
     return primary_share * (1.0 - primary_share) * p.outreach_pull
 
 
-def outreach_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, shift: float) -> np.ndarray:
+def outreach_value(params, incentives: Incentives, shift: float) -> np.ndarray:
     """(county,) what full outreach to one chronic patient a year is worth to the primary team: the follow-ups
     it brings from the county hospital to the township centre, each worth the centre's net value, the holder's
     part of the fund's payment at the hospital, and the patient's out-of-pocket saving at the provider's
     weight; and the capitation of the patients it brings under management."""
-    price, fund, value = _net_values(params, levers, retention)
-    weight = params.providers.patient_benefit_weight + appraisal
-    per_followup = brought_to_township(price, fund, value, retention, weight, OUTPATIENT)
+    price, fund, value = _net_values(params, incentives)
+    weight = incentives.weight
+    per_followup = brought_to_township(price, fund, value, incentives.retention, weight, OUTPATIENT)
     followups = params.illness.chronic_followups_per_year * shift
-    return followups * per_followup + levers.capitation_per_chronic * shift
+    return followups * per_followup + incentives.levers.capitation_per_chronic * shift
 
 
 def brought_to_township(price: np.ndarray, fund: np.ndarray, value: np.ndarray, retention: np.ndarray,
@@ -447,16 +463,16 @@ def tier_caseload(params, caseload: Caseload, centres: np.ndarray) -> tuple[np.n
     return moved, chosen * gain / per_centre
 
 
-def services_value(params, levers, retention: np.ndarray, appraisal: np.ndarray, moved: np.ndarray,
+def services_value(params, incentives: Incentives, moved: np.ndarray,
                    averted: np.ndarray) -> np.ndarray:
     """(county,) what a full tier of services is worth to a township centre a year: each admission it brings
     from the county hospital earns the centre's net value, spares the holder its part of the fund's payment at
     the hospital and the patient the difference in out-of-pocket cost (at the provider's weight); each failed
     admission it averts spares the holder and the patient the county hospital's admission."""
-    price, fund, value = _net_values(params, levers, retention)
-    weight = params.providers.patient_benefit_weight + appraisal
-    per_averted = retention[:, COUNTY] * fund[:, COUNTY, INPATIENT] + weight * (price - fund)[:, COUNTY, INPATIENT]
-    return moved * brought_to_township(price, fund, value, retention, weight, INPATIENT) + averted * per_averted
+    price, fund, value = _net_values(params, incentives)
+    weight = incentives.weight
+    per_averted = incentives.retention[:, COUNTY] * fund[:, COUNTY, INPATIENT] + weight * (price - fund)[:, COUNTY, INPATIENT]
+    return moved * brought_to_township(price, fund, value, incentives.retention, weight, INPATIENT) + averted * per_averted
 
 
 def services_change(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
