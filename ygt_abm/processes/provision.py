@@ -1,99 +1,15 @@
-"""Provision: how providers act given how they are paid (供方行为): the imperfect agent of Ellis and McGuire
-(J Health Econ 1986), who weighs its own net revenue against its patients' benefit, adapting over years.
+"""Provision: how providers act given how they are paid (供方行为), the imperfect agent of Ellis and McGuire
+(J Health Econ 1986), who weighs its own net revenue against its patients' benefit.
 
-Each year, for every county and the levels of it that admit (township health centres and county hospitals;
-city hospitals, outside every county's policy, keep fee-for-service practice), the provider values a
-decision by what it earns, net of the cost that varies with it (``marginal_cost_share`` of the price)
-and, where a global budget makes the community the budget holder, of the fund money it keeps
-(``retained_share`` of a surplus, ``overspend_share`` of a deficit: the fund's payment becomes the
-holder's own money), plus ``patient_benefit_weight`` (and, where the budget's settlement is tied to
-appraisal, ``appraisal_weight``, 考核) times the patient's benefit. Where admissions are paid by case
-(DRG/DIP) the facility earns a case rate that follows severity less than the resources a case uses do
-(``processes/payment.py``), so what a case is worth depends on its severity. Seven decisions:
-
-* **Admitting marginal cases** (低标准入院, induced demand). A serious case below the level's appropriate-
-  admission severity could be treated as an outpatient. The provider admits it if its margin of an admission
-  over an outpatient visit, less its weight times the patient's extra out-of-pocket cost, beats its weight
-  times what the patient gains in health from being seen as an outpatient instead, taken to fall linearly with
-  severity (to nothing at the appropriate-admission severity) and scaled so that under fee-for-service at
-  baseline prices every serious case is admitted (the pre-reform over-admission the appropriateness studies
-  measured). So the threshold below which serious cases are treated as outpatients is ``appropriate × (1 − N /
-  N_ffs)``, clipped to [0, appropriate], where N is the net value of admitting a marginal case (of half the
-  appropriate-admission severity) now and N_ffs its value under fee-for-service at baseline prices. A budget the community holds makes the fund's payment
-  its own money, so N falls and fewer marginal cases are admitted, from the year the budget is set.
-* **Sending patients elsewhere.** A provider sends a patient from its level to another when what it saves
-  exceeds its weight times the patient's loss: the patient's extra out-of-pocket cost there (a gain if
-  cheaper) plus a harm exponential across patients (``redirect_harm_yuan``: travel, delay, risk). What it
-  saves is its net value of the admission, less that of the outpatient visit the patient still has, less what
-  the admission elsewhere costs it. Facilities keep their own fee-for-service revenue; what ties them is the
-  budget's result, which bears the fund's payment for the admission elsewhere at the holder's retention: in
-  the county always, out of the county unless the budget is for in-county spending only. The decision modelled
-  is *declining appropriate admissions* (推诿), sending the patient up a level (township → county hospital,
-  county hospital → city). Under fee-for-service nobody declines; nor under the documents' community budgets,
-  which bear out-of-county spending; a cap on in-county spending invites it, and appraisal limits it. A
-  declined patient has an outpatient contact and is referred up by the treating doctor. The share is set by
-  severity band: a case rate that pays a severe case less than its resources cost makes severe cases the
-  ones worth sending on (selection). (Sending cases down to the lowest adequate level is not yet a provider
-  decision at first contact: a patient turned back chooses again, possibly the city, which the provider would
-  have to foresee; recovering patients are, below.)
-* **Referring recovering patients down** (下转): a county hospital sends the recovery of a successful admission
-  to the patient's home township centre when what it gains (its net value of a stay ``recovery_share_of_stay``
-  shorter, less the holder's part of the fund's payment for the township's recovery stay) plus its weight
-  times what the patient saves in out-of-pocket cost beats its weight times a harm exponential across
-  patients (``redirect_harm_yuan``). Under fee-for-service the hospital loses the stay's margin and refers no
-  more than the policy's rate; under a case rate the shorter stay saves it cost; under a held budget the
-  cheaper township stay saves the holder money. Capacity decides the rest: the township centre must treat
-  serious illness and have a free bed (``aftercare``).
-* **Intensity of care** (服务缩水): the resources per contact, relative to fee-for-service practice. A unit
-  more intensity brings the provider its marginal net value v (revenue less the cost that varies with it, less
-  what the holder pays of the fund's payment, less its weight times the patient's out-of-pocket cost), per yuan
-  of charges, and costs the patient ``intensity_harm`` × (1 − m) per yuan below fee-for-service intensity (a
-  quadratic loss). Fee-for-service practice is the observed intensity, so the preferred intensity is
-  ``m = 1 − (v_ffs − v) / (weight × intensity_harm)``, within [``intensity_floor``, 1]. A case rate makes v
-  the negative of the cost share (revenue no longer follows intensity); a budget the community holds makes the
-  fund's part of the charges its own money. Both cut intensity; appraisal, by adding to the weight, limits the
-  cut. Less intensity lowers charges and the chance care succeeds (``intensity_capability_loss``).
-* **Referring failed care up** (上转 or 留治): where care fails at a township centre or county hospital the
-  treating doctor refers the patient up a level, unless the provider keeps the case: the patient is not
-  referred and may try the same level again. Keeping is worth to the provider its net value of another
-  contact, plus, where the budget's result bears it, the holder's part of the fund's payment saved at the
-  level above, less its weight times the patient's extra out-of-pocket cost. Fee-for-service practice is the
-  observed referral, so only the excess over fee-for-service's value counts, against its weight times a harm
-  exponential across patients (``redirect_harm_yuan``: a second try where care has failed once). A
-  community budget that bears out-of-county spending keeps failed cases in the county (县域内); a cap on
-  in-county spending only keeps none; appraisal limits it.
-* **Outreach to chronic patients** (随访): the primary team chooses the share of its full outreach effort to
-  give; full outreach makes a chronic patient's follow-ups at the village clinic or township centre
-  ``outreach_pull`` more attractive, so (logit) a share s(1 − s) × pull more of the patient's follow-ups come
-  to primary care, s being the primary share of chronic contacts so far, and as much more of them are managed.
-  What that is worth to the provider: each follow-up brought to the township centre earns its net value
-  there, spares the holder its part of the fund's payment at the county hospital, and spares the patient
-  the difference in out-of-pocket cost (at the provider's weight); each patient brought under management
-  earns the capitation (按人头付费). The effort's cost is exponential across patients
-  (``outreach_cost_yuan`` the mean for full outreach), so the share given is ``1 − exp(−excess / cost)``,
-  the excess being the value over fee-for-service's at baseline prices (fee-for-service practice is the
-  observed outreach). A held budget, capitation and appraisal raise it.
-* **Services a township centre offers** (服务能力): a further tier of services (an operating room with a surgeon
-  and an anaesthetist, specialty beds) adds ``service_tier_capability`` to the centre's capability for
-  admissions; dropping one takes as much away. At a township centre's base capability, a tier raises the
-  chance that an admission of the level's typical severity succeeds by g (the success curve's rise over the
-  tier). A full tier is worth, per centre and year, the failed admissions it averts (g × last year's township
-  admissions other than recovery stays, each sparing the holder its part of the fund's payment at the county
-  hospital and the patient that admission's out-of-pocket cost, at the provider's weight) and the admissions
-  it brings from the county hospital (by the logit, s(1 − s) × the serious-care quality coefficient × the rise
-  in perceived quality, of the county's admissions last year, s the township share of them; perceived quality
-  is learnt from every contact at the level, so it rises by g × the admissions' share of the township's
-  contacts; recovery stays, chosen by no resident and learnt from by none, are left out of all three), each
-  worth what a follow-up brought by outreach is worth, at admission prices. Its yearly cost is exponential
-  across centres (``service_tier_cost_yuan`` the mean). Fee-for-service practice is the observed scope, so a
-  centre adds the tier with chance ``1 − exp(−excess / cost)`` when it is worth ``excess`` more than under
-  fee-for-service, and drops it with chance ``1 − exp(−shortfall / cost)`` when it is worth ``shortfall`` less
-  (margins cut, supply falls: Shen et al. 2021). A held budget and appraisal raise it; a case rate below the
-  township's margin cuts it. Beds still bound what a centre can take (``workforce`` applies the capability,
-  ``access`` the beds).
-
-Each year a provider closes ``adjustment_rate`` of the gap between what it does and what it prefers;
-what it does is ``model.practice`` (``state/practice.py``).
+Each year, for the township health centres and county hospitals of every county (city hospitals keep
+fee-for-service practice), the provider prefers, from what it weighs (``Incentives``: the levers, the
+share of the fund's payment it bears as a budget's holder, its weight on patients with the appraisal's),
+measured against fee-for-service practice: an admission threshold (低标准入院), shares of appropriate
+admissions declined by severity band (推诿), an intensity of care (服务缩水), a share of recoveries referred
+down (下转), a share of failed care kept (留治), outreach to chronic patients (随访), and the services township
+centres offer (服务能力). It closes ``adjustment_rate`` of the gap each year; what it does is
+``model.practice`` (``state/practice.py``). In each care round it applies the threshold and the declines.
+The rules and their equations: docs/model.md, section 6, "provision".
 """
 
 from __future__ import annotations

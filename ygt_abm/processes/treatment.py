@@ -5,7 +5,7 @@ exceeds the illness's severity (stream ``treatment``); a provider practising les
 intensity (服务缩水, ``provision``) treats with less capability. Where the county has remote consultation (远程会诊),
 a share of the outpatient contacts at village clinics and township centres that would fail (stream
 ``consultation``) are discussed with the lead hospital's specialists and succeed as if the lead hospital
-treated them (the same draw against its success chance); the fund pays the consultation (``payment``).
+treated them (the same draw against its success chance); the fund pays the consultation (``ygt_abm.pricing``).
 An episode out of the facility's scope, whose care failed, or whose admission the provider declined (推诿,
 ``provision``; sent up by the doctor), moves up a level: a formal referral by the treating doctor (上转;
 stream ``referral``, more often for residents with a family doctor) or a self-referral; at the city
