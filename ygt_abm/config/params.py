@@ -36,7 +36,10 @@ class Strict(BaseModel):
     """Base of every config model: unknown keys are errors, values are re-checked on assignment, numbers are
     finite (``.inf`` and ``.nan`` are errors)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False)
+    # defer_build: a model's validator is built when it first validates, so that loading a file does not
+    # build those of the dozens of models it never uses (every intervention's parameters)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False,
+                              defer_build=True)
 
 
 class _Vector(Strict):
