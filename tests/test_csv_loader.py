@@ -13,7 +13,7 @@ from ygt_abm.config import ConfigError, Problem
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.world.csv_loader import load_csv_region
-from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 
 EXPERIMENT = Path(__file__).resolve().parents[1] / "experiments" / "example-csv-county.yaml"
 
@@ -81,7 +81,7 @@ def test_example_county_loads_with_one_clinic_per_village_and_one_centre_per_tow
     assert real.all() and np.isfinite(region.option_minutes[real]).all()
     assert (region.option_minutes > 0).all()
     levels = region.facility_level[region.options]
-    assert (levels == [VILLAGE_CLINIC, TOWNSHIP_HEALTH_CENTRE, COUNTY_HOSPITAL, COUNTY_HOSPITAL, CITY_HOSPITAL]).all()
+    assert (levels == [VILLAGE, TOWNSHIP, COUNTY, COUNTY, CITY]).all()
 
 
 def test_beds_and_doctors_are_nan_when_blank_and_numbers_when_given():
@@ -117,7 +117,7 @@ def test_two_counties_share_the_city_hospitals_but_not_each_other(tmp_path):
     region = load_csv_region(world(tmp_path, east, west, cities=cities))
     assert region.n_counties == 2 and region.n_villages == 8 and len(region.township_names) == 4
     assert region.n_facilities == 8 + 4 + 2 + 2
-    city_ids = np.flatnonzero(region.facility_level == CITY_HOSPITAL)
+    city_ids = np.flatnonzero(region.facility_level == CITY)
     assert len(city_ids) == 2 and (region.facility_county[city_ids] == -1).all()
     for v in range(region.n_villages):
         chosen = region.options[v][region.options[v] >= 0]

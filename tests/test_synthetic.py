@@ -7,7 +7,7 @@ from ygt_abm.config.params import ModelParameters
 from ygt_abm.model import CountyModel
 from ygt_abm.state.facilities import FacilityState
 from ygt_abm.world import build_world
-from ygt_abm.world.geography import CITY_HOSPITAL, COUNTY_HOSPITAL, TOWNSHIP_HEALTH_CENTRE, VILLAGE_CLINIC
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 
 
 def test_a_typical_county_has_the_structure_of_the_calibration_targets():
@@ -17,8 +17,8 @@ def test_a_typical_county_has_the_structure_of_the_calibration_targets():
     assert per_township.min() >= 16 and per_township.max() <= 18
     assert region.population == 300_000
     levels = np.bincount(region.facility_level, minlength=4)
-    assert levels[VILLAGE_CLINIC] == region.n_villages
-    assert levels[TOWNSHIP_HEALTH_CENTRE] == 16 and levels[COUNTY_HOSPITAL] == 2 and levels[CITY_HOSPITAL] == 1
+    assert levels[VILLAGE] == region.n_villages
+    assert levels[TOWNSHIP] == 16 and levels[COUNTY] == 2 and levels[CITY] == 1
     assert region.share_within(15) >= 0.9  # NHC: ≈90% of households within 15 minutes
 
 
@@ -39,7 +39,7 @@ def test_choice_sets_hold_own_clinic_township_county_hospitals_then_cities(two_c
         assert level.tolist() == sorted(level.tolist())
         assert r.facility_village[opts[0]] == v
         assert r.facility_township[opts[1]] == r.village_township[v]
-        in_county = opts[level < CITY_HOSPITAL]
+        in_county = opts[level < CITY]
         assert (r.facility_county[in_county] == r.village_county[v]).all()
     minutes = np.where(r.options >= 0, r.option_minutes, np.nan)
     assert (np.nanmax(minutes, axis=1) == minutes[:, -1]).all()  # the city is farthest
@@ -47,7 +47,7 @@ def test_choice_sets_hold_own_clinic_township_county_hospitals_then_cities(two_c
 
 def test_counties_of_a_region_share_the_city_hospitals(two_county_region):
     r = two_county_region
-    cities = np.flatnonzero(r.facility_level == CITY_HOSPITAL)
+    cities = np.flatnonzero(r.facility_level == CITY)
     for county in range(r.n_counties):
         villages = np.flatnonzero(r.village_county == county)
         assert set(cities) <= set(r.options[villages].ravel())
@@ -90,7 +90,7 @@ def test_a_county_alone_gets_its_share_of_city_capacity_but_the_whole_staff():
     whole = CountyModel(build_world(config, seed=2), ModelParameters(), seed=2).facilities
     alone_region = build_world(config, seed=2, county=7)
     alone = CountyModel(alone_region, ModelParameters(), seed=2).facilities
-    city_w, city_a = whole.level == CITY_HOSPITAL, alone.level == CITY_HOSPITAL
+    city_w, city_a = whole.level == CITY, alone.level == CITY
     assert (alone.doctors[city_a] == whole.doctors[city_w]).all()  # all 300 city doctors, not 300 / 40
     share = alone_region.city_share
     assert 0 < share < 0.05
@@ -99,8 +99,8 @@ def test_a_county_alone_gets_its_share_of_city_capacity_but_the_whole_staff():
     # The county's own establishment is what it would be in the whole region.
     posts_w = FacilityState.create(build_world(config, seed=2), ModelParameters())
     posts_a = FacilityState.create(alone_region, ModelParameters())
-    county = posts_a.level < CITY_HOSPITAL
-    assert posts_a.posts[county] == pytest.approx(posts_w.posts[(posts_w.county == 7) & (posts_w.level < CITY_HOSPITAL)])
+    county = posts_a.level < CITY
+    assert posts_a.posts[county] == pytest.approx(posts_w.posts[(posts_w.county == 7) & (posts_w.level < CITY)])
 
 
 def test_townships_scale_with_population_unless_given():

@@ -22,9 +22,15 @@ class ChronicDiseaseManagement(Intervention):
     name = "chronic_disease_management"
 
     class Params(InterventionParams):
-        followup_utility: float = Field(0.3, ge=0, le=3, description="ASSUMPTION")
-        capability_gain: float = Field(0.05, ge=0, le=0.5, description="ASSUMPTION")
-        complication_reduction: float = Field(0.1, ge=0, le=0.9, description="ASSUMPTION")
+        followup_utility: float = Field(0.3, ge=0, le=3, description=(
+            "ASSUMPTION: utility of a chronic follow-up at primary care; no evaluation gives it in utility: the "
+            "size of full outreach's pull (outreach_pull, itself assumed)"))
+        capability_gain: float = Field(0.05, ge=0, le=0.5, description=(
+            "ASSUMPTION: capability for chronic care (0–1) primary care gains; no evaluation measures it: half "
+            "the step a tier of township services makes (service_tier_capability, 0.1)"))
+        complication_reduction: float = Field(0.1, ge=0, le=0.9, description=(
+            "ASSUMPTION: share of managed chronic patients' serious onsets prevented; no evaluation of the "
+            "documents' programmes gives it: a tenth, to vary"))
 
     def apply(self, levers, year):
         c = self.county_ids

@@ -119,7 +119,9 @@ class PayParityPromotion(Intervention):
         parity: bool = True
         covered_share: float = Field(1.0, ge=0, le=1, description="share of township doctors the parity covers")
         promotion_rule: bool = False
-        fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
+        fill_factor: float = Field(1.5, ge=1, le=10, description=(
+            "ASSUMPTION: × the township's vacancy fill rate when promotion requires township service; no document "
+            "or evaluation gives a number: half as fast again, a moderate effect to vary"))
 
     def apply(self, levers, year):
         c = self.county_ids
@@ -144,7 +146,9 @@ class AppraisalLinkedSettlement(Intervention):
     name = "appraisal_linked_settlement"
 
     class Params(InterventionParams):
-        weight: float = Field(0.5, ge=0, le=10, description="ASSUMPTION")
+        weight: float = Field(0.5, ge=0, le=10, description=(
+            "ASSUMPTION: yuan of settlement at stake per yuan of patient harm; the documents name the link, not "
+            "its strength: about half the providers' own weight on their patients (1.078)"))
 
     def apply(self, levers, year):
         levers.appraisal_weight[self.county_ids] += self.p.weight

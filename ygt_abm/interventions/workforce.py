@@ -23,7 +23,9 @@ class VillageDoctorsHiredByTownship(Intervention):
 
     class Params(InterventionParams):
         pay_increase: float = Field(0.2, ge=0, le=3, description="ASSUMPTION: pension + subsidy")
-        fill_factor: float = Field(2.0, ge=1, le=20, description="ASSUMPTION")
+        fill_factor: float = Field(2.0, ge=1, le=20, description=(
+            "ASSUMPTION: × the village vacancy fill rate when the township hires; no evaluation gives a number: "
+            "twice the baseline rate, which leaves village posts mostly unfilled"))
         covered_share: float = Field(1.0, ge=0, le=1, description="share of village doctors hired by the township")
 
     def apply(self, levers, year):
@@ -47,7 +49,9 @@ class VillageClinicIntegration(Intervention):
     name = "village_clinic_integration"
 
     class Params(InterventionParams):
-        fill_factor: float = Field(1.5, ge=1, le=20, description="ASSUMPTION")
+        fill_factor: float = Field(1.5, ge=1, le=20, description=(
+            "ASSUMPTION: × the village vacancy fill rate when the township centre recruits for its clinics; no "
+            "evaluation gives a number: half as fast again"))
         subsidy: float = Field(0.1, ge=0, le=3, description="ASSUMPTION: pay rise, share of reference pay")
         retirement_factor: float = Field(2.0, ge=0, le=10, description="ASSUMPTION: no source found for the "
                                          "effect of village-doctor pensions on retirement")
@@ -96,9 +100,13 @@ class IntegratedHiring(Intervention):
     name = "integrated_hiring"
 
     class Params(InterventionParams):
-        fill_factor: float = Field(1.5, ge=1, le=10, description="ASSUMPTION")
+        fill_factor: float = Field(1.5, ge=1, le=10, description=(
+            "ASSUMPTION: × the township vacancy fill rate when the county recruits for it; no evaluation gives a "
+            "number: half as fast again"))
         training_years: float = Field(5.0, ge=0, le=10)
-        skill_per_year: float = Field(0.01, ge=0, le=0.1, description="ASSUMPTION")
+        skill_per_year: float = Field(0.01, ge=0, le=0.1, description=(
+            "ASSUMPTION: skill (0–1) a new doctor gains a year at the county hospital; no source: 0.05 over the "
+            "five years ZJ (十五) names"))
 
     def apply(self, levers, year):
         c = self.county_ids

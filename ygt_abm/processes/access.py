@@ -59,7 +59,7 @@ class Access(Process):
         priority = rnd.uniforms["priority"][act] - lev.referral_priority[county] * rnd.referred
         served = ration_with_reserve(np.where(turned, -1, slot), priority, rnd.referred, week.general, week.reserved)
         ep.excluded[act[~served]] |= (1 << rnd.option[~served]).astype(ep.excluded.dtype)
-        rnd.keep(served)
+        rnd.select(served)
         first = ep.first_level[rnd.act] == FIRST_NONE
         ep.first_level[rnd.act[first]] = rnd.level[first]
         ep.contact[rnd.act] = True

@@ -133,7 +133,7 @@ def yearly_careers(doctors: Doctors, state: FacilityState, params, pay: np.ndarr
     quit = ~retired & (u[:, 1] < quit_chance)
     trained = ~retired & ~quit & (u[:, 2] < train[lvl])
     doctors.skill = np.where(trained, np.minimum(1.0, doctors.skill + params.training_skill_gain), doctors.skill)
-    doctors.keep(~retired & ~quit)
+    doctors.select(~retired & ~quit)
 
     staffed = np.bincount(doctors.employer, minlength=len(state.level))
     vacancies = np.maximum(np.round(state.posts).astype(np.int64) - staffed, 0)

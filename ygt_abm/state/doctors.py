@@ -33,7 +33,7 @@ class Doctors:
     def __len__(self) -> int:
         return len(self.uid)
 
-    def keep(self, mask: np.ndarray) -> None:
+    def select(self, mask: np.ndarray) -> None:
         """Drop every doctor where ``mask`` is False (retired, quit); the others keep their order."""
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name)[mask])

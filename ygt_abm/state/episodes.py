@@ -80,7 +80,7 @@ class Round:
         draws does not depend on whether earlier rounds drew (rarely used levers cost nothing elsewhere)."""
         return self.occasional(name)
 
-    def keep(self, mask: np.ndarray) -> None:
+    def select(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
         self.act, self.option, self.facility = self.act[mask], self.option[mask], self.facility[mask]
         self.level, self.kind, self.referred = self.level[mask], self.kind[mask], self.referred[mask]

@@ -131,10 +131,6 @@ class FacilityView:
         return float(self._state.outpatient_capacity[self.index])
 
     @property
-    def weekly_admission_capacity(self) -> float:
-        return float(self._state.admission_capacity[self.index])
-
-    @property
     def load(self) -> float:
         """Last week's outpatient demand ÷ capacity."""
         return float(self._state.load[self.index])

@@ -18,7 +18,8 @@ import numpy as np
 
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
 from ygt_abm.config.files import ConfigError, Problem
-from ygt_abm.world.geography import TOWNSHIP_HEALTH_CENTRE, CountyLayout, Region, Roads, Site, build_region
+from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
+from ygt_abm.vocabulary import TOWNSHIP
 
 EARTH_RADIUS_KM = 6371.0
 VILLAGE_COLUMNS = ("village", "township", "population", "longitude", "latitude")
@@ -99,7 +100,7 @@ def load_csv_region(world: CsvWorld, alone: int | None = None) -> Region:
     region = build_region(layouts, [site(c) for c in cities], roads, alone)
     # build_region names health centres after their township; keep the names the files give instead.
     names = thc_names[alone] if alone is not None else [name for county in thc_names for name in county]
-    for fid in np.flatnonzero(region.facility_level == TOWNSHIP_HEALTH_CENTRE):
+    for fid in np.flatnonzero(region.facility_level == TOWNSHIP):
         region.facility_names[fid] = names[region.facility_township[fid]]
     region.meta["source"] = "csv"
     region.meta["projection"] = {"kind": "equirectangular", "lon0": float(lon0), "lat0": float(lat0)}

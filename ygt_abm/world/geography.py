@@ -16,10 +16,7 @@ import numpy as np
 if TYPE_CHECKING:  # networkx is imported where a region is built: checking a file needs no road graph
     import networkx as nx
 
-from ygt_abm.vocabulary import CITY as CITY_HOSPITAL
-from ygt_abm.vocabulary import COUNTY as COUNTY_HOSPITAL
-from ygt_abm.vocabulary import TOWNSHIP as TOWNSHIP_HEALTH_CENTRE
-from ygt_abm.vocabulary import VILLAGE as VILLAGE_CLINIC
+from ygt_abm.vocabulary import CITY, COUNTY, TOWNSHIP, VILLAGE
 
 
 @dataclass(frozen=True)
@@ -122,14 +119,14 @@ class Region:
         nodes = self.graph.nodes
         xy = np.empty((self.n_facilities, 2))
         for f, level in enumerate(self.facility_level):
-            if level == VILLAGE_CLINIC:
+            if level == VILLAGE:
                 node = ("village", int(self.facility_village[f]))
-            elif level == TOWNSHIP_HEALTH_CENTRE:
+            elif level == TOWNSHIP:
                 node = ("township", int(self.facility_township[f]))
-            elif level == COUNTY_HOSPITAL:
+            elif level == COUNTY:
                 node = ("seat", int(self.facility_county[f]))
             else:
-                node = ("city", int(f - np.flatnonzero(self.facility_level == CITY_HOSPITAL)[0]))
+                node = ("city", int(f - np.flatnonzero(self.facility_level == CITY)[0]))
             xy[f] = nodes[node]["x"], nodes[node]["y"]
         return xy
 
@@ -180,7 +177,7 @@ def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads,
         for c in range(len(cities)):
             city = g.nodes[("city", c)]
             g.add_edge(seat, ("city", c), minutes=roads.minutes(_km(sx, sy, city["x"], city["y"]), roads.highway_kmh))
-        hospital_ids = [add_facility(h.name, COUNTY_HOSPITAL, ci, -1, -1, h.beds, h.doctors)
+        hospital_ids = [add_facility(h.name, COUNTY, ci, -1, -1, h.beds, h.doctors)
                         for h in layout.county_hospitals]
         t0 = len(names["township"])
         txy = np.asarray(layout.township_xy, dtype=float)
@@ -193,7 +190,7 @@ def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads,
             t_county.append(ci)
             beds = layout.township_beds[t] if layout.township_beds is not None else np.nan
             docs = layout.township_doctors[t] if layout.township_doctors is not None else np.nan
-            thc_ids.append(add_facility(f"{tname} township health centre", TOWNSHIP_HEALTH_CENTRE, ci, t0 + t, -1,
+            thc_ids.append(add_facility(f"{tname} township health centre", TOWNSHIP, ci, t0 + t, -1,
                                         beds, docs))
         # Townships are also linked to their two nearest neighbours, so routes need not pass the seat.
         for t in range(len(txy)):
@@ -214,12 +211,12 @@ def build_region(counties: list[CountyLayout], cities: list[Site], roads: Roads,
             v_county.append(ci)
             v_town.append(t0 + t)
             v_pop.append(int(layout.village_population[v]))
-            clinic = add_facility(f"{vname} village clinic", VILLAGE_CLINIC, ci, t0 + t, vid)
+            clinic = add_facility(f"{vname} village clinic", VILLAGE, ci, t0 + t, vid)
             targets = [(clinic, node), (thc_ids[t], ("township", t0 + t))]
             targets += [(h, seat) for h in hospital_ids]
             per_village_targets.append((vid, targets))
 
-    city_ids = [add_facility(s.name, CITY_HOSPITAL, -1, -1, -1, s.beds, s.doctors) for s in cities]
+    city_ids = [add_facility(s.name, CITY, -1, -1, -1, s.beds, s.doctors) for s in cities]
     n_v = len(names["village"])
     width = max(len(t) for _, t in per_village_targets) + len(cities)
     options = np.full((n_v, width), -1, dtype=np.int32)
