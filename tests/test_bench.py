@@ -6,7 +6,9 @@ import math
 
 import pytest
 
-from ygt_abm.bench import benchmark, format_suite, run_suite, targets
+from ygt_abm.bench import (
+    THROUGHPUT_REPLICATES, benchmark, format_suite, format_throughput, run_suite, suite_sizes, targets, throughput,
+)
 from ygt_abm.processes import default_processes
 
 PHASES = [p.name for p in default_processes()]
@@ -56,3 +58,27 @@ def test_the_report_shows_sizes_phases_reference_and_targets(toy_suite):
     names = [name for name, _, _ in targets(toy_suite)]
     assert any("faster than the reference" in n for n in names)
     assert any("1,000,000" in n for n in names)  # reported as not measured at toy size
+
+
+def test_the_experiment_throughput_times_both_modes_and_reports_the_shared_warm_ups():
+    rows = throughput(replicates=1, workers=1, population=2000, townships=1, warmup_years=1, years=1,
+                      scenarios=("baseline", "anhui-2024", "zhejiang-2026"))
+    scratch, forked = rows
+    assert (scratch["fork"], forked["fork"]) == (False, True)
+    assert scratch["runs"] == forked["runs"] == 3
+    assert scratch["forked_runs"] == 0 and scratch["shared_warmups"] == 0
+    assert forked["forked_runs"] == 3 and forked["shared_warmups"] == 1  # one replicate: one warm-up
+    assert forked["shared_warmup_seconds_mean"] > 0
+    for row in rows:
+        assert row["seconds"] > 0 and row["runs_per_hour"] == pytest.approx(3 / row["seconds"] * 3600)
+    assert forked["speedup"] == pytest.approx(scratch["seconds"] / forked["seconds"])
+    text = format_throughput(rows)
+    for label in ("3 scenarios × 1 replicates", "every run from scratch", "warm-up shared", "runs per hour",
+                  "speed-up"):
+        assert label in text
+
+
+def test_the_suite_takes_an_experiment_beside_the_sizes():
+    assert suite_sizes("100_000, experiment:4") == ((100_000,), [4])
+    assert suite_sizes("experiment") == ((), [THROUGHPUT_REPLICATES])
+    assert suite_sizes("2000,500000") == ((2000, 500_000), [])

@@ -5,16 +5,24 @@
 peak memory of one size does not contaminate the next, and measures once how much faster the vectorised
 step is than the per-agent ``ReferenceModel`` (``ygt_abm.reference``) per resident-week.
 ``format_suite(rows)`` renders the results and the performance targets as a plain-text table.
+``throughput(...)`` times a realistic experiment through ``ygt-abm run``, with the warm-up shared
+(forked) and without, and ``format_throughput(rows)`` reports runs per hour and the speed-up.
 
     ygt-abm bench --suite 100000,500000,1000000 --years 10
+    ygt-abm bench --suite experiment:8          # 4 scenarios × 8 replicates × (3 + 2) years, 120,000 residents
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -191,15 +199,101 @@ def format_suite(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: The experiment whose throughput is benchmarked: a baseline and three packages on one county, as a
+#: study of effects runs them (scenarios of a replicate share their warm-up).
+THROUGHPUT_SCENARIOS = ("baseline", "anhui-2024", "zhejiang-2026", "guangdong-2022")
+#: Default replicates of ``--suite experiment`` (the issue's target is stated for 8).
+THROUGHPUT_REPLICATES = 8
+
+
+def throughput_experiment(replicates: int, population: int = 120_000, townships: int = 6, warmup_years: int = 3,
+                          years: int = 2, seed: int = 1, scenarios: tuple[str, ...] = THROUGHPUT_SCENARIOS) -> dict:
+    """The benchmarked experiment as an experiment file's mapping."""
+    return {"name": "throughput", "seed": seed, "replicates": replicates, "years": years,
+            "warmup_years": warmup_years, "world": {"kind": "synthetic", "population": population,
+                                                    "townships": townships},
+            "scenarios": [{"name": name, "policy": name, "decompose": False} for name in scenarios]}
+
+
+def throughput(replicates: int = THROUGHPUT_REPLICATES, workers: int | None = None, **experiment: Any) -> list[dict]:
+    """Time ``ygt-abm run`` on ``throughput_experiment(replicates, **experiment)`` with ``workers`` (default:
+    every CPU), first with every run from scratch, then with the warm-up shared (``YGT_ABM_FORK``), each into
+    a fresh folder; one row per mode with the runs per hour and, from ``runs.parquet``, the shared warm-ups."""
+    import pandas as pd
+
+    workers = workers or os.cpu_count() or 1
+    spec = throughput_experiment(replicates, **experiment)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ygt-bench-") as tmp:
+        path = Path(tmp) / "throughput.yaml"
+        path.write_text(json.dumps(spec), encoding="utf-8")  # JSON is YAML
+        for fork in (False, True):
+            out = Path(tmp) / ("forked" if fork else "scratch")
+            command = [sys.executable, "-m", "ygt_abm.cli", "run", str(path), "--out", str(out),
+                       "--workers", str(workers), "--no-figure"]
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, text=True,
+                           env={**os.environ, "YGT_ABM_FORK": "1" if fork else "0"})
+            seconds = time.perf_counter() - start
+            runs = pd.read_parquet(out / "runs.parquet")
+            warmups = runs[runs["forked"]].drop_duplicates("warmup_group")["warmup_seconds"]
+            rows.append({
+                "fork": fork, "workers": workers, "scenarios": len(spec["scenarios"]), "replicates": replicates,
+                "residents": spec["world"]["population"], "warmup_years": spec["warmup_years"], "years": spec["years"],
+                "runs": len(runs), "seconds": seconds, "runs_per_hour": len(runs) / seconds * 3600,
+                "run_seconds_mean": float(runs["wall_seconds"].mean()), "forked_runs": int(runs["forked"].sum()),
+                "shared_warmups": len(warmups),
+                "shared_warmup_seconds_mean": float(warmups.mean()) if len(warmups) else None,
+            })
+    rows[1]["speedup"] = rows[0]["seconds"] / rows[1]["seconds"]
+    return rows
+
+
+def format_throughput(rows: list[dict]) -> str:
+    """The experiment's shape, then runs per hour without and with the shared warm-up, and the speed-up."""
+    r = rows[0]
+    lines = [f"experiment: {r['scenarios']} scenarios × {r['replicates']} replicates × ({r['warmup_years']} warm-up + "
+             f"{r['years']} recorded years), {r['residents']:,} residents, {r['workers']} workers "
+             f"(ygt-abm run, end to end)"]
+    for row in rows:
+        mode = "warm-up shared (forked)" if row["fork"] else "every run from scratch"
+        lines.append(f"  {mode:24s} {row['runs']} runs in {row['seconds']:,.1f} s: {row['runs_per_hour']:,.0f} runs "
+                     f"per hour; a run {row['run_seconds_mean']:.2f} s on average"
+                     + (f", after one of {row['shared_warmups']} shared warm-ups of "
+                        f"{row['shared_warmup_seconds_mean']:.2f} s" if row["shared_warmups"] else ""))
+    if "speedup" in rows[-1]:
+        lines.append(f"  speed-up of sharing the warm-up: {rows[-1]['speedup']:.2f}×")
+    return "\n".join(lines)
+
+
+def suite_sizes(sizes: str) -> tuple[tuple[int, ...], list[int]]:
+    """``"100000,experiment:8"`` → the county sizes (100000,) and the replicates of each experiment
+    throughput asked for ([8]; ``experiment`` alone: ``THROUGHPUT_REPLICATES``)."""
+    counts, experiments = [], []
+    for token in (t.strip().replace("_", "") for t in sizes.split(",") if t.strip()):
+        name, _, replicates = token.partition(":")
+        if name == "experiment":
+            experiments.append(int(replicates) if replicates else THROUGHPUT_REPLICATES)
+        else:
+            counts.append(int(token))
+    return tuple(counts), experiments
+
+
 def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population: int = 100_000,
                 reference_weeks: int = 4, json_path: str | None = None) -> None:
     """Run the suite for ``sizes`` ("100000,500000,…"), print the machine, the table and the targets,
-    and optionally write the rows as JSON."""
-    counts = tuple(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
-    rows = run_suite(counts, years, seed, reference_population, reference_weeks)
+    and optionally write the rows as JSON. A size ``experiment`` (or ``experiment:R``, R replicates) adds
+    the experiment throughput (``throughput``); given alone, only that is measured."""
+    counts, experiments = suite_sizes(sizes)
     print(f"python {platform.python_version()}, {platform.machine()}, "
           f"{multiprocessing.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}")
-    print(format_suite(rows))
+    rows = run_suite(counts, years, seed, reference_population, reference_weeks) if counts else []
+    if rows:
+        print(format_suite(rows))
+    for replicates in experiments:
+        experiment_rows = throughput(replicates, seed=seed)
+        print(format_throughput(experiment_rows))
+        rows += [{"kind": "experiment", **row} for row in experiment_rows]
     if json_path:
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
