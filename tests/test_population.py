@@ -52,3 +52,16 @@ def test_a_person_view_shows_one_resident_and_cannot_change_them(population):
 
 def test_residents_are_arrays_of_a_few_dozen_bytes(population):
     assert population.nbytes() / population.size < 40
+
+
+def test_starting_beliefs_drawn_in_chunks_are_the_draws_of_one_call(small_region, monkeypatch):
+    """Chunks bound the memory the float64 noise takes, never the numbers: any chunk size gives the same bytes."""
+    from ygt_abm.state import population as module
+
+    def beliefs(chunk):
+        monkeypatch.setattr(module, "BELIEF_CHUNK", chunk)
+        return synthesize_population(small_region, PopulationParams(), np.array([0.5, 0.6, 0.8, 0.9]),
+                                     np.random.default_rng(3)).belief
+
+    whole = beliefs(10**9)
+    assert whole.dtype == np.float32 and beliefs(1000).tobytes() == beliefs(7).tobytes() == whole.tobytes()

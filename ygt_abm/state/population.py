@@ -17,6 +17,8 @@ from ygt_abm.world.geography import Region
 #: follow-ups at primary care in a year that make a chronic patient "managed" (慢病规范管理): at least four
 #: face-to-face follow-ups a year (国家基本公共卫生服务规范, 3rd ed., 2017)
 MANAGED_FOLLOWUPS = 4
+#: residents whose starting beliefs are drawn at a time
+BELIEF_CHUNK = 1 << 16
 
 
 @dataclass
@@ -143,8 +145,11 @@ def synthesize_population(region: Region, params: PopulationParams, initial_beli
     usual[usual >= N_LEVELS] = NO_USUAL_PROVIDER
     usual[family_doctor] = 0
 
-    noise = rng.normal(0.0, params.belief_noise_sd, (n, N_LEVELS))
-    belief = np.clip(initial_belief[None, :] + noise, 0.0, 1.0).astype(np.float32)
+    belief = np.empty((n, N_LEVELS), dtype=np.float32)
+    for start in range(0, n, BELIEF_CHUNK):  # in chunks: the float64 noise never exists for everyone at once
+        rows = slice(start, min(start + BELIEF_CHUNK, n))
+        noise = rng.normal(0.0, params.belief_noise_sd, (rows.stop - start, N_LEVELS))  # the same draws as one call
+        belief[rows] = np.clip(initial_belief[None, :] + noise, 0.0, 1.0)
     return Population(
         village=village,
         county=region.village_county[village].astype(np.int16),
