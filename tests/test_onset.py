@@ -10,10 +10,12 @@ def test_weekly_onsets_match_the_age_specific_incidence():
     table = weekly_onset_table(params)
     rng = np.random.default_rng(4)
     group = np.repeat(np.arange(8), 20_000).astype(np.int8)  # every band × chronic group
+    members = [np.flatnonzero(group == g).astype(np.int32) for g in range(8)]
     counts = np.zeros((8, 4))
     weeks = 20
     for _ in range(weeks):
-        res, kind = draw_onsets(group, table, rng)
+        res, kind = draw_onsets(members, table, rng)
+        assert (np.diff(res) > 0).all()  # resident order, at most one episode a resident
         np.add.at(counts, (group[res], kind), 1)
     observed_yearly = counts / 20_000 / weeks * 52
     expected = np.diff(np.column_stack([np.zeros(8), table]), axis=1) * 52

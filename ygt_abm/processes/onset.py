@@ -2,7 +2,9 @@
 and which serious onsets of chronic patients a chronic-disease management policy prevents (医防融合).
 
 Onsets depend only on the population and the ``onset``/``severity`` streams, never on policy, so two
-scenarios with the same seed see exactly the same illnesses (common random numbers). Prevention draws
+scenarios with the same seed see exactly the same illnesses (common random numbers). Only the residents who
+fall ill are drawn for: per age band × chronic group, how many (binomial), which (without replacement) and
+with which type, so a week's draws follow its episodes, not the population's size. Prevention draws
 from its own stream (``prevention``) and only ends episodes, so it never shifts another draw.
 """
 
@@ -26,16 +28,14 @@ class Onset(Process):
     writes = ("episodes",)
 
     def init(self, model) -> None:
-        pop = model.population
-        self.group = (2 * pop.age_band + pop.has_chronic).astype(np.int8)
+        self.members = onset_groups(model.population)
         self.table = weekly_onset_table(model.params.illness)
-        self.total = self.table[self.group, -1].astype(np.float32)  # P(any onset) a week
         self.digest = 0  # a running fingerprint of every onset: equal across scenarios that share a seed
 
     def start_week(self, model, week) -> None:
         """New episodes, their type and severity; prevented serious onsets of managed chronic patients."""
         pop, streams = model.population, model.streams
-        res, kind = draw_onsets(self.group, self.table, streams.weekly("onset", week.index), self.total)
+        res, kind = draw_onsets(self.members, self.table, streams.weekly("onset", week.index))
         severity = draw_severity(kind, model.params.illness, streams.weekly("severity", week.index))
         self.digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
             res.tobytes(), self.digest)))
@@ -69,16 +69,29 @@ def weekly_onset_table(params: IllnessParams) -> np.ndarray:
     return table
 
 
-def draw_onsets(group: np.ndarray, table: np.ndarray, rng: np.random.Generator,
-                total: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def onset_groups(population) -> list[np.ndarray]:
+    """The residents of each onset group (row ``2 * band + has_chronic`` of the onset table), int32, ascending."""
+    group = 2 * population.age_band.astype(np.int64) + population.has_chronic
+    return [np.flatnonzero(group == g).astype(np.int32) for g in range(2 * len(AGE_BANDS))]
+
+
+def draw_onsets(members: list[np.ndarray], table: np.ndarray,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(resident indices, episode types) of this week's new episodes, in resident order.
 
-    ``total`` (each resident's weekly onset probability, ``table[group, -1]``) may be precomputed."""
-    u = rng.random(len(group), dtype=np.float32)
-    sick = np.flatnonzero(u < (table[group, -1] if total is None else total))
-    cum = table[group[sick]]
-    kind = (u[sick, None] >= cum).sum(axis=1).astype(np.int8)
-    return sick.astype(np.int64), kind
+    Each resident of group g falls ill with probability ``table[g, -1]``, at most once a week; the type then
+    follows the group's cumulative ``table[g]``. Drawn per group: the number ill (binomial), who (without
+    replacement) and each one's type, so the work follows the episodes, not the population."""
+    n_types = table.shape[1]
+    keys = []
+    for g, residents in enumerate(members):
+        cumulative = table[g]
+        total = cumulative[-1]
+        ill = residents[rng.choice(len(residents), size=rng.binomial(len(residents), total), replace=False)]
+        kind = np.searchsorted(cumulative, rng.random(len(ill)) * total, side="right")
+        keys.append(ill.astype(np.int64) * n_types + np.minimum(kind, n_types - 1))
+    key = np.sort(np.concatenate(keys))  # resident order: the same whatever the groups
+    return key // n_types, (key % n_types).astype(np.int8)
 
 
 def draw_severity(kind: np.ndarray, params: IllnessParams, rng: np.random.Generator) -> np.ndarray:
