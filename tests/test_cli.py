@@ -175,7 +175,7 @@ def test_example_county_copies_the_installed_county_into_a_new_folder_ready_to_r
 
 
 @pytest.mark.parametrize("doc, args", [("architecture.md", ["loop"]), ("architecture.md", ["loop", "--levers"]),
-                                       ("model.md", ["loop"])])
+                                       ("architecture.md", ["loop", "--contracts"]), ("model.md", ["loop"])])
 def test_the_loop_and_lever_tables_in_the_docs_are_current(doc, args):
     generated = CliRunner().invoke(app, args).output.strip()
     text = (Path(__file__).parent.parent / "docs" / doc).read_text(encoding="utf-8")

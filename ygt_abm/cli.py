@@ -419,11 +419,17 @@ def indicators() -> None:
 @app.command()
 def loop(
     levers: Annotated[bool, typer.Option(help="which process reads each policy lever, instead")] = False,
+    contracts: Annotated[bool, typer.Option(help="each process's contract instead: the levers it reads, the "
+                                                 "processes it needs, the state it writes")] = False,
 ) -> None:
     """The model's weekly loop: its processes by stage, in the order they run (Markdown)."""
-    from ygt_abm.processes import lever_table, loop_table
+    from ygt_abm.processes import Loop, default_processes, lever_table, loop_table
+    from ygt_abm.processes.contracts import contract_table
 
-    typer.echo(lever_table() if levers else loop_table())
+    if contracts:
+        typer.echo(contract_table(Loop(default_processes())))
+    else:
+        typer.echo(lever_table() if levers else loop_table())
 
 
 @app.command()

@@ -27,11 +27,11 @@ class Aftercare(Process):
     reads = ("referral_down_rate",)
     needs = ("treatment", "payment")
     writes = ("population.usual_level", "week.general", "week.reserved", "counters.referrals_down",
-              "counters.admissions", "facilities.admissions", "population.outpatient_fund_used", "fund.spending",
-              "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",
+              "counters.admissions", "facilities.admissions",
+              # the recovery stay and the shorter hospital stay, priced and booked (pricing.step_down)
+              "fund.spending", "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",
               "counters.inpatient_charges", "counters.resources", "counters.inpatient_resources",
-              "counters.settled_outpatient_visits", "counters.settled_outpatient_charges", "facilities.revenue_fund",
-              "facilities.revenue_oop")
+              "facilities.revenue_fund", "facilities.revenue_oop")
 
     def invariants(self, model, week=None):
         if week is not None and ((week.general < 0).any() or (week.reserved < 0).any()):

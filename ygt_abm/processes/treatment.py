@@ -37,8 +37,10 @@ class Treatment(Process):
               "counters.self_referrals_up", "counters.remote_consultations", "facilities.visits",
               "facilities.admissions", "population.admitted", "population.primary_followups", "run_counters.contacts",
               "episodes.active", "episodes.outcome", "episodes.min_level", "episodes.referred", "round.resolved",
-              "week.experiences", "fund.spending", "counters.oop", "counters.charges", "counters.reimbursed",
-              "counters.resources", "facilities.revenue_fund", "facilities.revenue_oop")
+              "week.experiences",
+              # remote consultations, paid to the lead hospital (pricing.pay_consultations)
+              "fund.spending", "counters.oop", "counters.charges", "counters.reimbursed", "counters.resources",
+              "facilities.revenue_fund", "facilities.revenue_oop")
     round_streams = ("treatment", "referral")  # and, where needed, "consultation" (remote) and "keep" (留治)
 
     def init(self, model) -> None:
