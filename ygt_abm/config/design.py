@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ygt_abm.config.experiment import Experiment, deep_merge, nested
-from ygt_abm.streams import Streams
+
+if TYPE_CHECKING:  # numpy is imported where samples are drawn: a grid, an ensemble or one point need none
+    import numpy as np
 
 BASE = "base"
 
@@ -66,6 +66,10 @@ def design_points(experiment: Experiment) -> list[Point]:
     if experiment.samples:
         s = experiment.samples
         names = list(s.bounds)
+        import numpy as np
+
+        from ygt_abm.streams import Streams
+
         rng = Streams(experiment.seed).get("samples")
         if s.sensitivity():
             values = sensitivity_samples(s, rng)

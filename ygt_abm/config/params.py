@@ -12,12 +12,15 @@ published figure; ``assumed(...)`` records a value no source gives, with the rea
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from ygt_abm.vocabulary import EPISODE_TYPES
+
+if TYPE_CHECKING:  # numpy is imported where arrays are made: reading and checking parameters needs none
+    import numpy as np
 
 ASSUMPTION = "ASSUMPTION: "
 
@@ -46,7 +49,13 @@ class _Vector(Strict):
     """A fixed set of named numbers; ``array()`` gives them in declaration order."""
 
     def array(self) -> np.ndarray:
+        import numpy as np
+
         return np.array([getattr(self, name) for name in type(self).model_fields], dtype=np.float64)
+
+    def total(self) -> float:
+        """The sum of the numbers (correctly rounded)."""
+        return math.fsum(getattr(self, name) for name in type(self).model_fields)
 
 
 class ByLevel(_Vector):
@@ -281,6 +290,8 @@ class CareParams(Strict):
 
     def capability(self) -> np.ndarray:
         """Base capability as a (level, episode type) matrix."""
+        import numpy as np
+
         return np.stack([self.capability_minor.array(), self.capability_chronic.array(),
                          self.capability_serious.array(), self.capability_emergency.array()], axis=1)
 
@@ -548,10 +559,10 @@ class ModelParameters(Strict):
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> "ModelParameters":
-        total = self.population.age_band_shares.array().sum()
+        total = self.population.age_band_shares.total()
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"population.age_band_shares must sum to 1, got {total:.4f}")
-        if self.population.usual_provider_shares.array().sum() > 1 + 1e-9:
+        if self.population.usual_provider_shares.total() > 1 + 1e-9:
             raise ValueError("population.usual_provider_shares must sum to at most 1")
         return self
 
