@@ -534,6 +534,33 @@ def test_a_rerun_forks_only_the_missing_runs_of_a_group_from_a_fresh_warm_up(fro
     assert (out / "kpis.parquet").read_bytes() == kpis
 
 
+TWO_LEVERS = """\
+name: two-levers
+title: Two levers
+document: none
+base_year: 2022
+interventions:
+  - {type: county_hospital_upgrade, start_year: 1, capability_gain: 0.08, source: "test: a supply lever"}
+  - {type: grassroots_specialty_departments, start_year: 2, share: 1.0, source: "test: one from year 2"}
+"""
+
+
+def test_decomposition_variants_share_the_warm_up_and_record_no_episodes(tmp_path):
+    (tmp_path / "configs" / "policies").mkdir(parents=True)
+    (tmp_path / "configs" / "policies" / "two-levers.yaml").write_text(TWO_LEVERS)
+    resolved = _resolved(tmp_path, MIXED.replace("replicates: 2", "replicates: 1").replace(
+        "{name: anhui, policy: anhui-2024, decompose: false}", "{name: two, policy: two-levers, decompose: true}")
+        + "record_episodes: true\n")
+    specs = plan(resolved)
+    assert len(warmup_groups(resolved, specs)[0]) == len(specs) - 1 == 6  # baseline, two, 4 variants
+    run_experiment(resolved, tmp_path / "forked", fork=True)
+    run_experiment(resolved, tmp_path / "scratch", fork=False)
+    forked = _run_files(tmp_path / "forked")
+    assert forked == _run_files(tmp_path / "scratch")
+    episodes = sorted(name.split("/")[1] for name in forked if ".episodes." in name)
+    assert episodes == ["baseline", "cheaper-township", "two"]  # variants record none, forked or not
+
+
 def test_forking_can_be_turned_off_from_the_environment(monkeypatch):
     monkeypatch.delenv("YGT_ABM_FORK", raising=False)
     assert fork_default()
