@@ -57,6 +57,12 @@ def test_tables_and_help_load_no_simulation(command, also_absent):
     assert sorted(imported_by(*command) & (HEAVY | also_absent)) == []
 
 
+def test_validate_loads_no_arrays_for_a_file_that_names_no_intervention():
+    """Interventions' code (and numpy with it) is imported only when a file names one."""
+    packages = imported_by("validate", "experiments/quickstart.yaml")
+    assert "pydantic" in packages and "numpy" not in packages
+
+
 def test_the_check_sees_a_heavy_import_when_a_command_makes_one():
     # the weekly loop's table is read from the processes, which load their compiled kernels
     assert "numba" in imported_by("loop")

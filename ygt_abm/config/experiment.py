@@ -34,6 +34,11 @@ def scaled_townships(population: int) -> int:
     return max(2, round(population / RESIDENTS_PER_TOWNSHIP))
 
 
+def county_names(n_counties: int) -> list[str]:
+    """The names of a synthetic region's counties, in order."""
+    return [f"County {ci + 1}" for ci in range(n_counties)]
+
+
 class SyntheticWorld(Strict):
     """A seeded generator of typical counties; defaults follow calibration-targets.md."""
 

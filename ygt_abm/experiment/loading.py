@@ -3,22 +3,39 @@ against the world they describe, before anything runs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from ygt_abm.config import loading, policy
-from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.config.experiment import ResolvedExperiment, county_names
 from ygt_abm.config.files import ConfigError, Problem, line_of, read_yaml
 from ygt_abm.config.policy import PolicyPackage
-from ygt_abm.interventions import REGISTRY
-from ygt_abm.world.csv_loader import load_csv_region
-from ygt_abm.world.synthetic import county_names
 
 
-def intervention_schemas() -> dict[str, type[BaseModel]]:
+class _RegisteredSchemas(Mapping):
+    """Type name → parameter model of every registered intervention, imported when a file first names one:
+    checking a file without interventions needs none of the simulation's code."""
+
+    def _schemas(self) -> dict[str, type[BaseModel]]:
+        from ygt_abm.interventions import REGISTRY
+
+        return {name: cls.Params for name, cls in REGISTRY.items()}
+
+    def __getitem__(self, name: str) -> type[BaseModel]:
+        return self._schemas()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._schemas())
+
+    def __len__(self) -> int:
+        return len(self._schemas())
+
+
+def intervention_schemas() -> Mapping[str, type[BaseModel]]:
     """Type name → parameter model of every registered intervention."""
-    return {name: cls.Params for name, cls in REGISTRY.items()}
+    return _RegisteredSchemas()
 
 
 def load_runnable_experiment(path: str | Path) -> ResolvedExperiment:
@@ -45,6 +62,8 @@ def county_file_problems(world) -> list[Problem]:
     files = [world.city_hospitals, *(p for county in world.counties for p in (county.villages, county.facilities))]
     if not all(Path(f).is_file() for f in files):
         return []
+    from ygt_abm.world.csv_loader import load_csv_region  # the world's code only for a world of files
+
     try:
         load_csv_region(world)
     except ConfigError as exc:

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ygt_abm.config.experiment import SyntheticWorld
+from ygt_abm.config.experiment import SyntheticWorld, county_names
 from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
-
-
-def county_names(n_counties: int) -> list[str]:
-    """The names of a synthetic region's counties, in order."""
-    return [f"County {ci + 1}" for ci in range(n_counties)]
 
 
 def synthetic_region(config: SyntheticWorld, rng: np.random.Generator, alone: int | None = None) -> Region:
