@@ -41,21 +41,19 @@ from ygt_abm.vocabulary import is_variant
 from ygt_abm.world import build_world
 
 
-def warmup_key(resolved: ResolvedExperiment, spec: RunSpec) -> str:
-    """What a run's warm-up depends on: its replicate, its county (run alone) and its parameters. The
-    world and the seed are the experiment's, the same for every run."""
-    parameters = resolved.parameters(spec.scenario, spec.point).model_dump(mode="json")
-    return json.dumps([spec.replicate, spec.county, parameters], sort_keys=True)
-
-
 def warmup_groups(resolved: ResolvedExperiment, specs: list[RunSpec], fork: bool = True) -> list[list[RunSpec]]:
     """``specs`` grouped by their warm-up, in order of first appearance (each group in the order of
-    ``specs``); without ``fork``, every run is a group of its own."""
+    ``specs``); without ``fork``, every run is a group of its own. A warm-up depends on the replicate, the
+    county (run alone) and the parameters; the world and the seed are the experiment's."""
     if not fork:
         return [[spec] for spec in specs]
-    groups: dict[str, list[RunSpec]] = {}
+    parameters: dict[tuple[str, str], str] = {}  # each (scenario, point)'s, dumped once, not once a replicate
+    groups: dict[tuple[int, int | None, str], list[RunSpec]] = {}
     for spec in specs:
-        groups.setdefault(warmup_key(resolved, spec), []).append(spec)
+        at = (spec.scenario, spec.point)
+        if at not in parameters:
+            parameters[at] = json.dumps(resolved.parameters(*at).model_dump(mode="json"), sort_keys=True)
+        groups.setdefault((spec.replicate, spec.county, parameters[at]), []).append(spec)
     return list(groups.values())
 
 
