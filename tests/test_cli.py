@@ -66,6 +66,24 @@ def test_a_fresh_run_of_the_same_config_is_byte_identical(tiny_run):
         assert (root / "again" / name).read_bytes() == (root / "out" / name).read_bytes()
 
 
+def test_no_fork_runs_every_run_from_scratch_with_the_same_bytes(tmp_path):
+    exp = tmp_path / "levers.yaml"
+    exp.write_text(TINY.replace("""    overrides:
+      finance:
+        outpatient_reimbursement: {village: 0.9, township: 0.9, county: 0.5, city: 0.4}
+""", """    interventions:
+      - {type: reimbursement_gap, outpatient_change: {township: 0.1}, source: a test of forking}
+"""))
+    folders = {}
+    for flag in ("--fork", "--no-fork"):
+        folders[flag] = tmp_path / flag.strip("-")
+        result = runner.invoke(app, ["run", str(exp), "--out", str(folders[flag]), "--no-figure", "--workers", "1", flag])
+        assert result.exit_code == 0, result.output
+    assert pd.read_parquet(folders["--fork"] / "runs.parquet")["forked"].any()  # the scenarios share a warm-up
+    assert not pd.read_parquet(folders["--no-fork"] / "runs.parquet")["forked"].any()
+    assert (folders["--fork"] / "kpis.parquet").read_bytes() == (folders["--no-fork"] / "kpis.parquet").read_bytes()
+
+
 def test_an_output_directory_of_another_config_is_refused(tiny_run):
     root, exp = tiny_run
     other = root / "other.yaml"

@@ -139,6 +139,8 @@ def run(
     scheduler: Scheduler = None,
     shard: Annotated[str | None, typer.Option(help="run only job-array slice I/N (0 ≤ I < N); then `collect`")] = None,
     figure: Annotated[bool, typer.Option(help="also draw the figures (figures/*.png; all formats: ygt-abm plot)")] = True,
+    fork: Annotated[bool, typer.Option(help="simulate the warm-up runs share once and fork them from it "
+                                            "(byte-identical; --no-fork: every run from scratch)")] = True,
 ) -> None:
     """Run an experiment (resuming where a previous run stopped): kpis.parquet, summary.csv,
     paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
@@ -158,7 +160,8 @@ def run(
     progress = progress_for(f"{resolved.experiment.name}" + (f" shard {shard}" if shard else ""))
     try:
         with executor_for(workers, scheduler) as executor:
-            kpis = run_experiment(resolved, target, executor=executor, shard=shard_of, progress=progress)
+            kpis = run_experiment(resolved, target, executor=executor, shard=shard_of, progress=progress,
+                                  fork=None if fork else False)
     except (OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

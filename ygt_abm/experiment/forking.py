@@ -15,7 +15,8 @@ Why the copies equal runs from scratch, byte for byte:
   ``interventions/base.py``; ``tests/test_runner.py`` checks that no package's ``init`` changes the model).
   Each run's interventions are deep-copied together with the warmed-up model, so whatever an intervention
   keeps of the model stays shared with that run's model as it would be in a run from scratch.
-- Episode recording only appends to a list the warm-up clears, so it is set per run after the fork.
+- Recording keeps nothing while warming up (years ≤ 0), so whether a run records its episodes is set per
+  run after the fork.
 
 Grouping is by (replicate, county, the parameters' JSON): runs whose parameters differ never share a
 warm-up. A group may be split into several tasks (to keep every worker busy, or across the shards of a
