@@ -3,39 +3,12 @@
 It exists to check the vectorised ``CountyModel`` (``tests/test_reference.py``) and to measure how much
 faster that is (``ygt_abm.bench``); it is not used for results. ``ReferenceModel(region, params, seed)``
 builds a ``CountyModel`` with the same arguments, takes its staffed facilities, policy levers and initial
-population, and copies every resident's row into one ``Resident`` (a ``mesa.Agent``). Each week
-``agents_by_type[Resident].shuffle_do("step")`` lets every resident draw its own onset (the same weekly
-table); then, for up to ``care.max_rounds`` rounds, the residents with an open episode
-``shuffle_do("seek_care")``: one at a time, in plain Python, each chooses by the same logit (level constant,
-perceived quality, travel hours, expected out-of-pocket cost, expected wait, usual provider, family
-doctor, self-care), queues for a slot, pays (same reimbursement rules), is treated (same success
-probability), learns from the outcome and moves up (failure or out of scope; a formal referral or a
-self-referral, with the same shares) or is referred down (after an admission). Every 4 weeks residents
-hear their village's outcomes (word of mouth, as in ``CountyModel``).
-
-Rounds are synchronous as in ``CountyModel``: a resident chooses among the options that had room at the
-start of the round; slots then go first come, first served in the round's random activation order
-(= random priority), and a refused resident excludes that facility and chooses again next round. (Plain
-first-come without rounds was tried: when county beds are full, referred patients then take beds that
-direct patients get first in ``CountyModel``, and referrals up came out ~5% higher.)
-
-Simplifications (deliberate):
-
-- Doctors are static: no careers and no restaffing at year end (capacity and capability stay as
-  built). Compare with ``CountyModel`` over at most one year, i.e. before its first career step.
-- Own-outcome learning happens right after treatment, not at the end of the week; this changes
-  nothing, since a resident never returns to a level already tried in the same episode.
-- Baseline policy only: ``ReferenceModel`` takes no interventions, so it reads only the levers that act at
-  baseline, per county: prices, reimbursement ratios, deductibles, continuous deductible, referral-down
-  rate (a formal referral therefore changes only the count). Reform-only levers (reserved slots and
-  referred patients' waits, referral priority, referral discounts, same payment, city cut, bypass
-  penalty, admission limits, prevention, utility shifts, secondments, capitation, global budgets, case
-  payment, providers' practice) are not
-  implemented, nor is the yearly lever rebuild.
-- One seeded ``numpy`` Generator (also Mesa's ``rng=``) instead of named per-decision streams: runs are
-  statistically, not numerically, comparable with ``CountyModel`` (no common random numbers).
-- Omitted: facility revenue and yearly facility counters, the (level, type) tallies, the weekly
-  DataCollector and the onset digest. Year-end indicators use the same ``county_indicators``.
+population, and copies every resident's row into one ``Resident`` (a ``mesa.Agent``). Each week every
+resident draws its own onset (``shuffle_do("step")``); then, for up to ``care.max_rounds`` rounds, the
+residents with an open episode ``shuffle_do("seek_care")`` one at a time, in plain Python: the same logit,
+queue, payment, treatment, learning and referrals. What it simplifies (static doctors, baseline levers
+only, one generator instead of named streams, synchronous rounds) is in docs/performance.md, "The
+per-agent reference".
 """
 
 from __future__ import annotations
