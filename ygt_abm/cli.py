@@ -95,14 +95,16 @@ def _report(exc) -> None:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package or target YAML files")]) -> None:
-    """Check experiment files (with their packages and CSV counties), policy packages and calibration target
-    files; print
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package, target or evaluations "
+                                                              "YAML files")]) -> None:
+    """Check experiment files (with their packages and CSV counties), policy packages, calibration target
+    files and published-evaluation files; print
     file:line: field: problem for each problem, exit 2 if any."""
+    from ygt_abm.config.evaluations import is_evaluation_file, load_evaluations
     from ygt_abm.config.experiment import county_count
     from ygt_abm.config.files import ConfigError, read_yaml
     from ygt_abm.config.targets import is_target_file, load_targets
-    from ygt_abm.experiment.loading import load_policy, load_runnable_experiment
+    from ygt_abm.experiment.loading import intervention_schemas, load_policy, load_runnable_experiment
     from ygt_abm.experiment.plan import plan
 
     failed = False
@@ -111,6 +113,11 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
             doc = read_yaml(path)
             if is_target_file(doc):
                 typer.echo(f"{path}: ok (calibration targets: {len(load_targets(path))})")
+                continue
+            if is_evaluation_file(doc):
+                sets = [e.set for e in load_evaluations(path, intervention_schemas())]
+                typer.echo(f"{path}: ok (published evaluations: {sets.count('training')} training, "
+                           f"{sets.count('held-out')} held-out)")
                 continue
             if isinstance(doc, dict) and "interventions" in doc and "scenarios" not in doc:  # a policy package
                 package = load_policy(path)

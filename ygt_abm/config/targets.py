@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -62,12 +62,15 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[CalibrationTarget]:
     targets = validate_model(TargetFile, doc, file).calibration_targets
     problems = []
     for i, target in enumerate(targets):
-        for name in target.indicators():
-            if name not in INDICATORS:
-                line, _ = line_of(doc["calibration_targets"][i], ("indicator",))
-                problems.append(Problem(file, line or 1, f"calibration_targets[{i}].indicator",
-                                        f"unknown indicator {name!r}{did_you_mean(name, INDICATORS)}; see "
-                                        "`ygt-abm indicators`"))
+        problems += unknown_indicators(target.indicators(), file, doc["calibration_targets"][i], ("indicator",),
+                                       f"calibration_targets[{i}].indicator")
     if problems:
         raise ConfigError(problems)
     return targets
+
+
+def unknown_indicators(names: list[str], file: str, node: Any, path: tuple, field: str) -> list[Problem]:
+    """A problem, at the line of ``path`` under ``node``, for each of ``names`` that is no indicator."""
+    line, _ = line_of(node, path)
+    return [Problem(file, line or 1, field, f"unknown indicator {name!r}{did_you_mean(name, INDICATORS)}; see "
+                                            "`ygt-abm indicators`") for name in names if name not in INDICATORS]
