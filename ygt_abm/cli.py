@@ -359,6 +359,59 @@ def fit(
 
 
 @app.command()
+def evaluations(
+    which: Annotated[str, typer.Option("--set", help="training, held-out or all")] = "all",
+    out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/evaluations"),
+    replicates: Annotated[int, typer.Option(min=2, help="replicates (paired; 2 at least for an interval)")] = 8,
+    population: Annotated[int, typer.Option(min=100, help="residents of the county (townships in proportion)")] = 120_000,
+    warmup_years: Annotated[int, typer.Option(min=0, max=20, help="unrecorded warm-up years")] = 3,
+    workers: Workers = os.cpu_count() or 1,
+    scheduler: Scheduler = None,
+    only: Annotated[list[str] | None, typer.Option(help="run only this evaluation id (repeatable)")] = None,
+    file: Annotated[Path | None, typer.Option(help="evaluations file \\[default: the shipped one]")] = None,
+) -> None:
+    """Run the published evaluations (each an experiment: control and treated in one county, through the
+    experiment runner, resumable) and compare every outcome's simulated effect with its published band:
+    evaluations.csv, evaluations.md and the forest plot evaluations.png (.pdf, .svg) in --out."""
+    from ygt_abm.config.evaluations import EVALUATIONS_FILE
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.evaluation_runs import SETS, chosen_evaluations, run_evaluations
+    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.progress import progress_for
+    from ygt_abm.experiment.runner import OutputConflict
+    from ygt_abm.results.store import OutputLocked
+
+    if which not in SETS:
+        typer.echo(f"--set {which}: expected one of {', '.join(SETS)}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    path = file or EVALUATIONS_FILE
+    if not path.is_file():
+        typer.echo(f"--file {path}: no such file", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    try:
+        chosen = chosen_evaluations(which, path, only or ())  # type: ignore[arg-type]
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    folder = _output_folder(out_dir)
+    try:
+        with executor_for(workers, scheduler) as executor:
+            report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,
+                                     lambda name: progress_for(f"evaluation {name}"))
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except (OutputConflict, OutputLocked) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(report.markdown)
+    out.print(f"evaluations in {folder}/evaluations.md, evaluations.csv and evaluations.png (.pdf, .svg)")
+
+
+@app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
 ) -> None:

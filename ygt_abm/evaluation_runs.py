@@ -1,0 +1,142 @@
+"""The published evaluations run (``ygt-abm evaluations``): each evaluation of ygt_abm/calibration/evaluations.yaml
+becomes an experiment of its own (a synthetic county, the evaluation's shared overrides, the scenario pair
+control and treated, a warm-up, the recorded years its outcomes cover, replicates), written as a file and
+run through the experiment runner (resumable, any executor; both arms share their warm-up, so it is
+simulated once and forked); then every outcome's simulated effect against its published band:
+evaluations.csv, evaluations.md and the forest plot evaluations.png/.pdf/.svg (docs/validation.md).
+
+This module reports the held-out set, so it is a checking module, not a fitting one: no fitting module may
+import it (tests/test_evaluations.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from ygt_abm.analysis.evaluations import CONTROL, TREATED, evaluation_rows, evaluation_table, evaluations_markdown
+from ygt_abm.config.evaluations import EVALUATIONS_FILE, Arm, Evaluation, held_out_evaluations, training_evaluations
+from ygt_abm.config.experiment import ResolvedExperiment, scaled_townships
+from ygt_abm.config.files import did_you_mean
+from ygt_abm.experiment.loading import intervention_schemas, load_runnable_experiment
+from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.figures.evaluations import evaluations_figure
+from ygt_abm.figures.save import FORMATS, save_figure
+from ygt_abm.results.store import git_commit, write_atomic, write_csv, write_yaml
+
+HEADER = "# A published evaluation as an experiment, written by `ygt-abm evaluations` (ygt_abm/evaluation_runs.py).\n"
+Which = Literal["training", "held-out", "all"]
+SETS: tuple[Which, ...] = ("training", "held-out", "all")
+#: the size issue 28 measured at: a typical county of 120,000 residents (6 townships), 8 replicates
+POPULATION, REPLICATES, WARMUP_YEARS = 120_000, 8, 3
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """evaluations.csv's table and evaluations.md's text, as written."""
+
+    table: pd.DataFrame
+    markdown: str
+
+
+def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: Iterable[str] = ()) -> list[Evaluation]:
+    """The evaluations of set ``which`` (training first, then held-out, for ``all``), each read through its
+    set's loader, so ``training`` never returns a held-out entry; ``only``: these ids, in file order.
+
+    Raises ``ConfigError`` for a bad file, ``ValueError`` for an id not in the chosen set."""
+    schemas = intervention_schemas()
+    evaluations = []
+    if which in ("training", "all"):
+        evaluations += training_evaluations(schemas, path)
+    if which in ("held-out", "all"):
+        evaluations += held_out_evaluations(schemas, path)
+    wanted = list(only)
+    ids = [e.id for e in evaluations]
+    unknown = [i for i in wanted if i not in ids]
+    if unknown:
+        raise ValueError(f"--only {unknown[0]}: no such evaluation in the {which} set of {path}"
+                         f"{did_you_mean(unknown[0], ids)}")
+    return [e for e in evaluations if not wanted or e.id in wanted]
+
+
+def evaluation_seed(identifier: str) -> int:
+    """The root seed of an evaluation: from its id's SHA-256 (stable across processes and machines, unlike
+    Python's salted ``hash``), below 2**63 as experiment seeds are."""
+    return int.from_bytes(hashlib.sha256(identifier.encode("utf-8")).digest()[:8], "big") >> 1
+
+
+def _scenario(name: str, arm: Arm) -> dict[str, Any]:
+    scenario: dict[str, Any] = {"name": name}
+    if arm.policy:
+        scenario["policy"] = arm.policy
+    if arm.interventions:  # plain data, exactly as the file gives them
+        scenario["interventions"] = json.loads(json.dumps(arm.interventions))
+    return scenario
+
+
+def evaluation_experiment(evaluation: Evaluation, population: int = POPULATION, replicates: int = REPLICATES,
+                          warmup_years: int = WARMUP_YEARS) -> dict[str, Any]:
+    """The experiment file of ``evaluation``: one synthetic county of ``population`` residents (townships in
+    proportion), the evaluation's overrides for both arms, control and treated, recorded years up to the
+    last year its outcomes average over, seeded from its id."""
+    years = max(year for outcome in evaluation.outcomes for year in outcome.years)
+    return {"name": evaluation.id[:64], "description": f"published evaluation {evaluation.id} ({evaluation.set})",
+            "seed": evaluation_seed(evaluation.id), "replicates": replicates, "years": years,
+            "warmup_years": warmup_years,
+            "world": {"kind": "synthetic", "population": population, "townships": scaled_townships(population)},
+            "parameters": json.loads(json.dumps(evaluation.overrides)), "reference": CONTROL,
+            "scenarios": [_scenario(CONTROL, evaluation.control), _scenario(TREATED, evaluation.treated)]}
+
+
+def prepare(folder: Path, evaluations: list[Evaluation], population: int, replicates: int,
+            warmup_years: int) -> dict[str, ResolvedExperiment]:
+    """Write ``<id>.yaml`` for every evaluation with outcomes and load it: every problem before any run.
+    Raises ``ConfigError`` if one does not load (e.g. an intervention aimed at a county the world lacks)."""
+    resolved = {}
+    for evaluation in evaluations:
+        if evaluation.outcomes:
+            path = folder / f"{evaluation.id}.yaml"
+            write_yaml(evaluation_experiment(evaluation, population, replicates, warmup_years), path, HEADER)
+            resolved[evaluation.id] = load_runnable_experiment(path)
+    return resolved
+
+
+def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
+                    replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, executor: Executor | None = None,
+                    progress: Callable[[str], Any] | None = None) -> EvaluationReport:
+    """Run every evaluation with outcomes into ``folder/<id>`` (finished runs are kept), then write
+    evaluations.csv, evaluations.md and evaluations.png/.pdf/.svg in ``folder``. ``progress(id)`` makes the
+    progress callback of one evaluation's runs (with a ``close``).
+
+    Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` or
+    ``OutputLocked`` if an evaluation's folder holds another experiment or is being written."""
+    experiments = prepare(folder, evaluations, population, replicates, warmup_years)
+    rows = []
+    for evaluation in evaluations:
+        kpis = None
+        if evaluation.id in experiments:
+            bar = progress(evaluation.id) if progress else None
+            try:
+                kpis = run_experiment(experiments[evaluation.id], folder / evaluation.id, executor=executor,
+                                      progress=bar)
+            finally:
+                if bar is not None:
+                    bar.close()
+        rows += evaluation_rows(evaluation, kpis)
+    table = evaluation_table(rows)
+    size = (f"{population:,} residents in {scaled_townships(population)} townships, {replicates} replicates, "
+            f"{warmup_years} warm-up years")
+    commit = git_commit(Path(__file__).resolve().parent)[:7]  # in the text only: the figure shows results
+    markdown = (f"# Published evaluations: simulated effects against the published bands\n\n"
+                f"Written by `ygt-abm evaluations` ({size}; commit {commit}).\n\n" + evaluations_markdown(table))
+    write_csv(table, folder / "evaluations.csv", float_format="%.6g")
+    write_atomic(folder / "evaluations.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
+    save_figure(evaluations_figure(table, f"Published evaluations ({size})"), folder / "evaluations", FORMATS)
+    return EvaluationReport(table, markdown)
