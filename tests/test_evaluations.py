@@ -113,6 +113,47 @@ def test_fitting_code_never_reaches_the_held_out_set():
     assert not {m: o for m, o in offences.items() if o}
 
 
+#: the loader defines the held-out set's names; fitting code imports it for ``training_evaluations``
+LOADER = "ygt_abm.config.evaluations"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported(path: Path) -> set[str]:
+    """The ygt_abm modules a file imports anywhere (function bodies too), each with its packages."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            found |= {".".join(parts[:i]) for i in range(2, len(parts) + 1) if parts[0] == "ygt_abm"}
+    return found
+
+
+def test_fitting_code_imports_no_module_that_reaches_the_held_out_set():
+    """Naming it directly is not the only way in: a fitting module must not import, even through other
+    modules, one that reads the held-out set (such as the `ygt-abm evaluations` job)."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    reaching = {name for name, path in modules.items() if name != LOADER and _reaches_held_out(path)}
+    assert "ygt_abm.evaluation_runs" in reaching  # the check sees the module that reports the held-out set
+    imports = {name: _imported(path) & modules.keys() for name, path in modules.items()}
+    for path in _fitting_modules():
+        seen, todo = set(), [_module_name(path)]
+        while todo:  # every module the fitting module loads, through any chain of imports
+            for name in imports[todo.pop()] - seen:
+                seen.add(name)
+                todo.append(name)
+        assert not seen & reaching, f"{path.relative_to(PACKAGE)} imports {sorted(seen & reaching)}"
+
+
 @pytest.mark.parametrize("source", [
     "from ygt_abm.config.evaluations import held_out_evaluations\n",
     "import ygt_abm.config.evaluations as ev\nev.load_evaluations('x', {})\n",

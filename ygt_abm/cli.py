@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -92,6 +94,24 @@ def _output_folder(target: Path) -> Path:
 def _report(exc) -> None:
     for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
         typer.echo(str(problem), err=True)
+
+
+@contextmanager
+def _job_failures() -> Iterator[None]:
+    """A job's failures as the command line reports them: a bad config as file:line lines (exit 2), an output
+    folder that holds another experiment or is being written (exit 1)."""
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.runner import OutputConflict
+    from ygt_abm.results.store import OutputLocked
+
+    try:
+        yield
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except (OutputConflict, OutputLocked) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -332,8 +352,6 @@ def fit(
     from ygt_abm.config.files import ConfigError
     from ygt_abm.config.targets import TARGETS_FILE, load_targets
     from ygt_abm.experiment.executors import executor_for
-    from ygt_abm.experiment.runner import OutputConflict
-    from ygt_abm.results.store import OutputLocked
 
     try:
         wanted = load_targets(targets or TARGETS_FILE)
@@ -345,15 +363,8 @@ def fit(
                    "into it first)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
     folder = _output_folder(out_dir)
-    try:
-        with executor_for(workers, None) as executor:
-            result = fit_baseline(folder, wanted, population, worlds, replicates, years, seed, elasticities, executor)
-    except ConfigError as exc:
-        _report(exc)
-        raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    except (OutputConflict, OutputLocked) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    with _job_failures(), executor_for(workers, None) as executor:
+        result = fit_baseline(folder, wanted, population, worlds, replicates, years, seed, elasticities, executor)
     typer.echo(result.markdown)
     out.print(f"fit in {folder}/fit.md, fit.csv and fit.png (.pdf, .svg)")
 
@@ -378,8 +389,6 @@ def evaluations(
     from ygt_abm.evaluation_runs import SETS, chosen_evaluations, run_evaluations
     from ygt_abm.experiment.executors import executor_for
     from ygt_abm.experiment.progress import progress_for
-    from ygt_abm.experiment.runner import OutputConflict
-    from ygt_abm.results.store import OutputLocked
 
     if which not in SETS:
         typer.echo(f"--set {which}: expected one of {', '.join(SETS)}", err=True)
@@ -397,16 +406,9 @@ def evaluations(
         typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
     folder = _output_folder(out_dir)
-    try:
-        with executor_for(workers, scheduler) as executor:
-            report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,
-                                     lambda name: progress_for(f"evaluation {name}"))
-    except ConfigError as exc:
-        _report(exc)
-        raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    except (OutputConflict, OutputLocked) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    with _job_failures(), executor_for(workers, scheduler) as executor:
+        report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,
+                                 lambda name: progress_for(f"evaluation {name}"))
     typer.echo(report.markdown)
     out.print(f"evaluations in {folder}/evaluations.md, evaluations.csv and evaluations.png (.pdf, .svg)")
 
