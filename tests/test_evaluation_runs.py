@@ -119,7 +119,7 @@ def test_the_table_counts_per_set_and_lists_evaluations_not_run():
     assert summary.loc["training", "not_expressible"] == 1 and summary.loc["held-out", "sign_right_share"] == 1.0
     assert summary.loc["held-out", "inside_band_share"] == 0.0
     text = evaluations_markdown(table)
-    assert "| training | 2 | 1 | 2 | 1/2 (50%) | 1/2 (50%) |" in text
+    assert "| training | 2 | 1 | 2 | 1/2 (50%) | 1/2 (50%) |" in text and "| 0.5 to 0.5 | 3 | ✓ | ✓ | ✓ |" in text
     assert "not expressible: a volume nobody counts" in text and "not run" in text
     with pytest.raises(ValueError, match="need its runs"):
         evaluation_rows(_evaluation("a2020-x", "training", [outcome()]), None)

@@ -177,7 +177,7 @@ def evaluations_markdown(table: pd.DataFrame) -> str:
         band = f"[{_number(r.band_low)}, {_number(r.band_high)}]".replace("—", "open")
         lines.append(f"| {r.id} | {r.set} | {r.family} | {indicator} | {r.effect} | {r.years} | {_number(r.estimate)}"
                      f"{' †' if r.scale else ''} | {band} | {r.band_basis} | {_number(r.mean)} | "
-                     f"{_number(r.ci_low)} to {_number(r.ci_high)} | {r.replicates} | {_mark(r.inside_band)} | "
+                     f"{_number(r.ci_low)} to {_number(r.ci_high)} | {int(r.replicates)} | {_mark(r.inside_band)} | "
                      f"{_mark(r.sign_right)} | {_mark(r.interval_overlaps_band)} |")
     lines += ["", "Relative effects are fractions (−0.062 = −6.2%); differences are in the indicator's units. "
               "† the published number is on another scale (evaluations.yaml: `scale`); only its band is compared."]
