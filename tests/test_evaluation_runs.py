@@ -4,6 +4,7 @@ its table, Markdown and forest plot, the training set run without reading a held
 and bad arguments."""
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -271,3 +272,13 @@ def test_bad_arguments_are_refused_with_exit_2(tmp_path, args, message):
     result = runner.invoke(app, ["evaluations", *file, "--out", str(tmp_path / "out"), *TINY, *args])
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "out" / "evaluations.csv").exists()
+
+
+def test_validation_md_holds_the_measured_table_as_the_run_wrote_it():
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    measured = sorted(docs.glob("measurements/evaluations-prior-*/evaluations.md"))
+    assert measured, "no measured evaluations table"
+    text = (docs / "validation.md").read_text(encoding="utf-8")
+    for path in measured:
+        body = path.read_text(encoding="utf-8").split("\n", 2)[2].strip()  # without its title
+        assert body in text, f"docs/validation.md: paste {path.relative_to(docs)} again"

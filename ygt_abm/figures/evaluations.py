@@ -79,7 +79,7 @@ def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations"
     for name in sets:
         colour, marker = styles[name]
         ax.plot([], [], marker=marker, color=colour, ls="-", label=f"{name}: simulated mean and 95% interval")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=len(sets), fontsize=7)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=len(sets), fontsize=7)
     ax.set_xlabel("effect ÷ the row's unit (its band's largest finite end; a sign band: its simulated interval's)\n"
                   "shaded: the published band; filled marker: mean inside the band; arrow: beyond the axis", fontsize=7)
     fig.suptitle(title, fontsize=9)
