@@ -5,9 +5,9 @@ The contract. ``init`` may read the model as it is built (the region, the parame
 residents before any lever acts) and keeps what ``apply`` will need as the intervention's own state; it
 changes nothing in the model and draws no random numbers, and an intervention is in force in recorded years
 only (``start_year`` ≥ 1), so runs that differ only in interventions share their warm-up
-(``experiment/forking.py``; ``tests/test_runner.py`` checks every package). ``apply`` reads only that state, its parameters, the year and the levers, and only writes levers: the
-engine (``ygt_abm.processes``) turns levers into behaviour (doctors move, slots are held back, money
-changes pay). Every year the levers are rebuilt from the baseline (no reform), so a year's levers
+(``experiment/forking.py``; ``tests/test_runner.py`` checks every package). ``apply`` reads only that
+state, its parameters, the year and the levers, and only writes levers: the engine (``ygt_abm.processes``)
+turns levers into behaviour (doctors move, slots are held back, money changes pay). Every year the levers are rebuilt from the baseline (no reform), so a year's levers
 depend only on which interventions are in force that year.
 
 Combining writes to one lever. Contributions add (utility shifts, capability bonuses, extra capacity
