@@ -37,8 +37,7 @@ def test_an_admissions_charges_follow_its_severity_around_the_levels_typical_adm
     finance = ModelParameters().finance
     typical = finance.typical_admission_severity.array()
     level, kind = np.array([2, 2, 2, 2]), np.array([INPATIENT, INPATIENT, INPATIENT, OUTPATIENT])
-    resource = resource_use(finance.admission_cost_severity_gradient, typical, level, kind,
-                            np.array([typical[2], 0.9, 0.2, 0.9]))
+    resource = resource_use(finance, level, kind, np.array([typical[2], 0.9, 0.2, 0.9]))
     assert resource[0] == 1.0 and resource[1] > 1.0 > resource[2] and resource[3] == 1.0  # visits: no gradient
 
 

@@ -59,3 +59,16 @@ def test_the_loop_prints_what_runs_when(year_run):
     text = str(year_run.loop)
     assert text.index("policy") < text.index("onset") < text.index("settlement")
     assert "care_round  choice" in text
+
+
+def test_a_week_says_when_a_facility_gave_more_slots_than_it_had():
+    import numpy as np
+
+    from ygt_abm.processes.base import Week
+
+    week = Week(0, streams=None)
+    assert not week.slots_overdrawn()  # no slots yet: nothing to overdraw
+    week.general, week.reserved = np.array([2.0, 0.0]), np.array([0.0, 1.0])
+    assert not week.slots_overdrawn()
+    week.reserved[1] = -1.0
+    assert week.slots_overdrawn()

@@ -38,8 +38,7 @@ def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.n
     ep, pop, finance = week.episodes, model.population, model.params.finance
     county, resident = ep.county[act], ep.resident[act]
     severity = ep.severity[act]
-    resource = resource_use(finance.admission_cost_severity_gradient, finance.typical_admission_severity.array(),
-                            level, kind, severity)
+    resource = resource_use(finance, level, kind, severity)
     price, fund, itemised = price_contacts(model.tariff, Contacts(
         county, level, kind, pop.insured[resident], referred, severity, waived, resource,
         np.ones(len(act)) if stay is None else stay))
@@ -61,8 +60,7 @@ def step_down(model, week, act: np.ndarray, hospital: np.ndarray, level: np.ndar
     n = len(act)
     county, severity = ep.county[act], ep.severity[act]
     inpatient, none = np.full(n, INPATIENT, dtype=np.int8), np.zeros(n, dtype=bool)
-    resource = resource_use(finance.admission_cost_severity_gradient, finance.typical_admission_severity.array(),
-                            level, inpatient, severity)
+    resource = resource_use(finance, level, inpatient, severity)
     contacts = Contacts(county, level, inpatient, pop.insured[ep.resident[act]], ep.referred[act], severity, none,
                         resource, np.ones(n))
     shorter = tariff.intensity.copy()
@@ -104,11 +102,12 @@ def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kin
     fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
 
 
-def resource_use(gradient: float, typical: np.ndarray, level: np.ndarray, kind: np.ndarray,
-                 severity: np.ndarray) -> np.ndarray:
-    """Resources a contact uses ÷ a typical contact's at its level: for an admission 1 + ``gradient`` × (severity −
-    the level's ``typical`` admitted severity), at least a tenth; 1 for an outpatient contact."""
-    admission = np.maximum(1.0 + gradient * (severity - typical[level]), 0.1)
+def resource_use(finance, level: np.ndarray, kind: np.ndarray, severity: np.ndarray) -> np.ndarray:
+    """Resources a contact uses ÷ a typical contact's at its level: for an admission 1 + the gradient
+    (``finance.admission_cost_severity_gradient``) × (severity − the level's typical admitted severity), at least
+    a tenth; 1 for an outpatient contact."""
+    typical = finance.typical_admission_severity.array()
+    admission = np.maximum(1.0 + finance.admission_cost_severity_gradient * (severity - typical[level]), 0.1)
     return np.where(kind == INPATIENT, admission, 1.0)
 
 

@@ -31,7 +31,7 @@ class Access(Process):
     round_streams = ("priority",)
 
     def invariants(self, model, week=None):
-        if week is not None and week.general is not None and ((week.general < 0).any() or (week.reserved < 0).any()):
+        if week is not None and week.slots_overdrawn():
             yield "a slot was used twice (slots left below zero)"
 
     def start_week(self, model, week) -> None:

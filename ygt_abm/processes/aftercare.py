@@ -34,7 +34,7 @@ class Aftercare(Process):
               "facilities.revenue_fund", "facilities.revenue_oop")
 
     def invariants(self, model, week=None):
-        if week is not None and ((week.general < 0).any() or (week.reserved < 0).any()):
+        if week is not None and week.slots_overdrawn():
             yield "a bed was given twice (slots left below zero)"
 
     def care_round(self, model, week, rnd) -> None:

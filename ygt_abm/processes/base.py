@@ -74,6 +74,10 @@ class Week:
     experiences: list = field(default_factory=list)  # (resident, level, success, village) per round
     _draws: dict = field(default_factory=dict)
 
+    def slots_overdrawn(self) -> bool:
+        """Whether a facility gave more slots than it had: slots left below zero (none before they are set)."""
+        return self.general is not None and bool((self.general < 0).any() or (self.reserved < 0).any())
+
     def draw(self, name: str, shape: tuple) -> np.ndarray:
         """The week's uniforms of stream ``name`` (drawn once, then shared by whoever asks)."""
         if name not in self._draws:

@@ -48,10 +48,8 @@ def snapshot(model, week=None, rnd=None) -> dict[str, object]:
         digests[part] = tuple(_digest(v) for v in _fields(getattr(model, part)).values())
     if week is not None:
         digests.update({f"week.{name}": _digest(getattr(week, name)) for name in WEEK_FIELDS})
-        if week.episodes is not None:
+        if week.episodes is not None:  # onset's write makes them appear: changed by it
             digests.update({f"episodes.{name}": _digest(v) for name, v in _fields(week.episodes).items()})
-        else:
-            digests["week.episodes"] = _digest(None)
     if rnd is not None:
         digests.update({f"round.{name}": _digest(getattr(rnd, name)) for name in ROUND_FIELDS})
     return digests

@@ -165,9 +165,7 @@ def share_below(excess: np.ndarray, mean: float) -> np.ndarray:
 
 def admission_resource(params, severity: np.ndarray) -> np.ndarray:
     """(level,) resource use of an admission of ``severity`` (by level) at each level."""
-    f, levels = params.finance, np.arange(N_LEVELS)
-    return resource_use(f.admission_cost_severity_gradient, f.typical_admission_severity.array(), levels,
-                        np.full(N_LEVELS, INPATIENT), severity)
+    return resource_use(params.finance, np.arange(N_LEVELS), np.full(N_LEVELS, INPATIENT), severity)
 
 
 def _net_values(params, incentives: Incentives, severity: np.ndarray | None = None,

@@ -1,5 +1,5 @@
-"""Recording: the week's tallies, and at the end of each recorded year the
-indicators the documents set targets for (``vocabulary.INDICATORS``), per county, from the counters.
+"""Recording: the week's tallies, and at the end of each recorded year the indicators the documents set
+targets for (``vocabulary.INDICATORS``), per county, from the counters.
 
 Visits are outpatient and emergency contacts (门急诊人次); admissions are counted separately. Every share
 uses all contacts of the county's residents as its denominator, wherever they happened (the county's own
