@@ -6,13 +6,12 @@ simulated once and forked); then every outcome's simulated effect against its pu
 evaluations.csv, evaluations.md and the forest plot evaluations.png/.pdf/.svg (docs/validation.md).
 
 This module reports the held-out set, so it is a checking module, not a fitting one: no fitting module may
-import it (tests/test_evaluations.py).
+import it (tests/test_evaluations.py). The experiment an evaluation becomes is built by
+ygt_abm/experiment/evaluation_experiments.py, which fitting code shares.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -21,21 +20,22 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ygt_abm.analysis.evaluations import CONTROL, TREATED, evaluation_rows, evaluation_table, evaluations_markdown
-from ygt_abm.config.evaluations import EVALUATIONS_FILE, Arm, Evaluation, held_out_evaluations, training_evaluations
-from ygt_abm.config.experiment import ResolvedExperiment, scaled_townships
+from ygt_abm.analysis.evaluations import evaluation_rows, evaluation_table, evaluations_markdown
+from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, held_out_evaluations, training_evaluations
+from ygt_abm.config.experiment import scaled_townships
 from ygt_abm.config.files import did_you_mean
-from ygt_abm.experiment.loading import intervention_schemas, load_runnable_experiment
+from ygt_abm.experiment.evaluation_experiments import (  # noqa: F401 - evaluation_experiment, evaluation_seed: re-exported
+    POPULATION, REPLICATES, WARMUP_YEARS, evaluation_experiment, evaluation_seed, prepare,
+)
+from ygt_abm.experiment.loading import intervention_schemas
 from ygt_abm.experiment.runner import run_experiment
 from ygt_abm.figures.evaluations import evaluations_figure
 from ygt_abm.figures.save import FORMATS, save_figure
-from ygt_abm.results.store import git_commit, write_atomic, write_csv, write_yaml
+from ygt_abm.results.store import git_commit, write_atomic, write_csv
 
 HEADER = "# A published evaluation as an experiment, written by `ygt-abm evaluations` (ygt_abm/evaluation_runs.py).\n"
 Which = Literal["training", "held-out", "all"]
 SETS: tuple[Which, ...] = ("training", "held-out", "all")
-#: the size issue 28 measured at: a typical county of 120,000 residents (6 townships), 8 replicates
-POPULATION, REPLICATES, WARMUP_YEARS = 120_000, 8, 3
 
 
 @dataclass(frozen=True)
@@ -66,48 +66,6 @@ def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: 
     return [e for e in evaluations if not wanted or e.id in wanted]
 
 
-def evaluation_seed(identifier: str) -> int:
-    """The root seed of an evaluation: from its id's SHA-256 (stable across processes and machines, unlike
-    Python's salted ``hash``), below 2**63 as experiment seeds are."""
-    return int.from_bytes(hashlib.sha256(identifier.encode("utf-8")).digest()[:8], "big") >> 1
-
-
-def _scenario(name: str, arm: Arm) -> dict[str, Any]:
-    scenario: dict[str, Any] = {"name": name}
-    if arm.policy:
-        scenario["policy"] = arm.policy
-    if arm.interventions:  # plain data, exactly as the file gives them
-        scenario["interventions"] = json.loads(json.dumps(arm.interventions))
-    return scenario
-
-
-def evaluation_experiment(evaluation: Evaluation, population: int = POPULATION, replicates: int = REPLICATES,
-                          warmup_years: int = WARMUP_YEARS) -> dict[str, Any]:
-    """The experiment file of ``evaluation``: one synthetic county of ``population`` residents (townships in
-    proportion), the evaluation's overrides for both arms, control and treated, recorded years up to the
-    last year its outcomes average over, seeded from its id."""
-    years = max(year for outcome in evaluation.outcomes for year in outcome.years)
-    return {"name": evaluation.id[:64], "description": f"published evaluation {evaluation.id} ({evaluation.set})",
-            "seed": evaluation_seed(evaluation.id), "replicates": replicates, "years": years,
-            "warmup_years": warmup_years,
-            "world": {"kind": "synthetic", "population": population, "townships": scaled_townships(population)},
-            "parameters": json.loads(json.dumps(evaluation.overrides)), "reference": CONTROL,
-            "scenarios": [_scenario(CONTROL, evaluation.control), _scenario(TREATED, evaluation.treated)]}
-
-
-def prepare(folder: Path, evaluations: list[Evaluation], population: int, replicates: int,
-            warmup_years: int) -> dict[str, ResolvedExperiment]:
-    """Write ``<id>.yaml`` for every evaluation with outcomes and load it: every problem before any run.
-    Raises ``ConfigError`` if one does not load (e.g. an intervention aimed at a county the world lacks)."""
-    resolved = {}
-    for evaluation in evaluations:
-        if evaluation.outcomes:
-            path = folder / f"{evaluation.id}.yaml"
-            write_yaml(evaluation_experiment(evaluation, population, replicates, warmup_years), path, HEADER)
-            resolved[evaluation.id] = load_runnable_experiment(path)
-    return resolved
-
-
 def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
                     replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, executor: Executor | None = None,
                     progress: Callable[[str], Any] | None = None) -> EvaluationReport:
@@ -117,7 +75,7 @@ def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int
 
     Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` or
     ``OutputLocked`` if an evaluation's folder holds another experiment or is being written."""
-    experiments = prepare(folder, evaluations, population, replicates, warmup_years)
+    experiments = prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER)
     rows = []
     for evaluation in evaluations:
         kpis = None
