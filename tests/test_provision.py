@@ -10,7 +10,7 @@ from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
     Caseload, Incentives, admission_threshold, decline_share, followup_shift, holder_retention, intensity_value,
     keep_share, keep_value, marginal_admission_value, outreach_share, outreach_value, preferred_intensity,
-    services_change, services_value, step_down_share, tier_caseload, tier_success_gain,
+    respond, services_change, services_value, step_down_share, tier_caseload, tier_success_gain,
 )
 from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
@@ -33,6 +33,25 @@ def facing(params, levers) -> Incentives:
     return Incentives.facing(params, levers, np.zeros(len(levers.global_budget)))
 
 
+def test_responses_rise_smoothly_from_nothing_and_never_reach_everyone():
+    gains = np.linspace(-500, 20_000, 2_051)
+    share = respond(gains, 1000.0, 1.0)
+    assert not share[gains <= 0].any()  # nothing gained, nobody moved
+    assert np.all(np.diff(share[gains >= 0]) > 0) and share.max() < 0.96  # 20 times the median: still not all
+    assert np.abs(np.diff(share)).max() < 0.01  # no jump anywhere on a 10-yuan grid
+    assert respond(np.array([1000.0]), 1000.0, 1.0)[0] == pytest.approx(0.5)  # half respond at the median cost
+    # at shape 1 the first yuan moves what an exponential cost of that median would (no kink made steeper)
+    assert respond(np.array([1.0]), 1000.0, 1.0)[0] == pytest.approx(1 / 1000, rel=1e-2)
+
+
+def test_the_shape_is_the_dispersion_of_responses():
+    below, above = np.array([500.0]), np.array([2000.0])
+    alike, spread = 4.0, 0.5  # providers alike respond together at the median; spread ones start and finish early
+    assert respond(below, 1000.0, alike) < respond(below, 1000.0, spread)
+    assert respond(above, 1000.0, alike) > respond(above, 1000.0, spread)
+    assert np.isfinite(respond(np.array([0.0, 1e-300, 1e300]), 1000.0, alike)).all()
+
+
 def provider_view(budgets, params=None, appraisal=0.0):
     """(admission threshold, decline share) providers prefer under these budgets, by (county, level)."""
     params = params or ModelParameters()
@@ -49,11 +68,11 @@ def test_under_fee_for_service_providers_admit_every_serious_case_and_decline_no
     assert not threshold.any() and not decline.any()
 
 
-def test_a_budget_the_community_holds_ends_marginal_admissions_in_the_county_only():
+def test_a_budget_the_community_holds_cuts_most_marginal_admissions_in_the_county_but_not_all():
     threshold, decline = provider_view([budget()])
     appropriate = ModelParameters().providers.appropriate_admission_severity.array()
-    assert threshold[0, TOWNSHIP] == pytest.approx(appropriate[TOWNSHIP])
-    assert threshold[0, COUNTY] == pytest.approx(appropriate[COUNTY])
+    for level in (TOWNSHIP, COUNTY):  # admitting a marginal case now loses money: past half, short of all
+        assert appropriate[level] / 2 < threshold[0, level] < appropriate[level]
     assert threshold[0, VILLAGE] == threshold[0, CITY] == 0.0  # no beds; the city is paid by fee for service
     assert not decline.any()  # sending patients up costs the community more than keeping them
 
@@ -148,6 +167,18 @@ def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_the
     assert step_down_view([budget(retained=0.0, overspend=0.0)]) == 0.0  # no stake, no change
     # appraisal weighs the patients' harm of moving more than the hospital's gain: fewer referrals down
     assert 0.0 < step_down_view([budget()], appraisal=2.0) < step_down_view([budget()])
+
+
+def test_hospitals_refer_down_no_more_recoveries_than_patients_consent_to():
+    consent = ModelParameters().providers.referral_down_consent
+    assert 0.0 < consent < 1.0
+    assert step_down_view([None], case_payment=True) < consent
+    rich = ModelParameters()
+    rich.providers.patient_benefit_weight = 0.01  # a hospital that all but ignores its patients' harm
+    levers = levers_with([None], rich)
+    levers.case_rate[:, TOWNSHIP:CITY] = 1.0
+    share = step_down_share(rich, facing(rich, levers), np.ones((1, 4, 2)))
+    assert consent * 0.9 < share[0] < consent
 
 
 def keep_view(budgets, appraisal=0.0):

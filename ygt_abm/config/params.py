@@ -424,9 +424,24 @@ class ProviderParams(Strict):
         "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
     )
     redirect_harm_yuan: float = assumed(
-        1000.0, "mean non-financial harm, in yuan, to a patient a provider sends to another level than the one "
-        "first seen at (travel, delay, a less capable facility), exponential across patients; the difference in "
-        "out-of-pocket cost there is added to it. No source found; range 300–3000", gt=0,
+        1000.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
+        "first seen at (travel, delay, a less capable facility), log-logistic across patients (response_shape); "
+        "the difference in out-of-pocket cost there is added to it. No source found; range 300–3000", gt=0,
+    )
+    response_shape: float = assumed(
+        1.0, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
+        "incentive (every provider decision: docs/model.md, provision): the dispersion of their responses. At 1 "
+        "the share that responds to a small gain is the exponential's (gain ÷ the median cost) and nears 1 only "
+        "as 1 − median ÷ gain, so a lever does not switch a behaviour on wholesale; larger values make "
+        "providers more alike (at 4, nearly all respond once the gain passes the median). No source found; "
+        "range 0.5–4, to be estimated from the published evaluations", gt=0, le=20,
+    )
+    referral_down_consent: float = sourced(
+        0.5, "share of patients whose recovery a county hospital would refer down (下转) who consent to the move "
+        "to their township centre: the middle of 0.376 (patients of Shanghai tertiary hospitals willing, Yu et "
+        "al., BMJ Open 2017 e012565) and 0.626 (older Shandong inpatients who would ask for it, 28.7%, or accept "
+        "it on a doctor's advice, 33.9%: Jing et al., IJERPH 2020 17:369); docs/evidence.md, section 4c. It "
+        "bounds the hospitals' own referrals down, not the policy's observed rate", ge=0, le=1,
     )
     intensity_harm: float = assumed(
         10.0, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
@@ -453,7 +468,7 @@ class ProviderParams(Strict):
     outreach_cost_yuan: float = assumed(
         170.0, "the primary team's cost of full outreach to one chronic patient a year: the service standard's "
         "four face-to-face follow-ups (国家基本公共卫生服务规范 3rd ed., 2017) at the part of a township visit's price "
-        "(84.7 yuan) that is staff time, half; effort cost is exponential across patients. No source for the "
+        "(84.7 yuan) that is staff time, half; effort cost is log-logistic across patients (response_shape). No source for the "
         "cost itself; range 80–340", gt=0,
     )
     service_tier_capability: float = assumed(
@@ -466,7 +481,7 @@ class ProviderParams(Strict):
     service_tier_cost_yuan: float = assumed(
         180000.0, "a township centre's yearly cost of a further tier of services: two doctors (a surgeon and an "
         "anaesthetist, whose lack stopped township surgery most often: Li et al., Int J Equity Health 2018) at "
-        "the township reference pay; equipment and set-up not counted. Cost exponential across centres. No "
+        "the township reference pay; equipment and set-up not counted. Cost log-logistic across centres (response_shape). No "
         "source for the cost itself; range 90,000–540,000", gt=0,
     )
     adjustment_rate: float = assumed(

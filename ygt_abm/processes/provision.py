@@ -157,10 +157,14 @@ def city_borne(levers) -> np.ndarray:
     return np.array([b is not None and b.out_of_county_included for b in levers.global_budget])
 
 
-def share_below(excess: np.ndarray, mean: float) -> np.ndarray:
-    """Share of patients whose cost (exponential across them, of ``mean``) is below ``excess`` (none if ≤ 0):
-    how many of them a provider treats a given way when that way gains it ``excess``."""
-    return 1.0 - np.exp(-np.maximum(excess, 0.0) / mean)
+def respond(gain: np.ndarray, scale: float | np.ndarray, shape: float) -> np.ndarray:
+    """Share of patients (or providers) treated a given way when that way gains ``gain``: those whose cost of
+    it, log-logistic across them with median ``scale`` and shape ``shape`` (the dispersion: the larger, the
+    more alike they are), is below the gain. None where nothing is gained; the share rises smoothly and nears
+    1 only slowly (as 1 − (scale/gain)^shape), so no decision sits at a corner (docs/model.md, "provision")."""
+    ratio = np.maximum(gain, 0.0) / scale
+    with np.errstate(divide="ignore", over="ignore"):
+        return 1.0 / (1.0 + ratio ** -shape)  # 0 ** −shape is inf: no gain, no response
 
 
 def admission_resource(params, severity: np.ndarray) -> np.ndarray:
@@ -208,12 +212,13 @@ def intensity_value(params, incentives: Incentives) -> np.ndarray:
 def preferred_intensity(params, incentives: Incentives,
                         ffs_value: np.ndarray) -> np.ndarray:
     """(county, level, kind) intensity the provider prefers: below fee-for-service practice by how much less
-    a unit of intensity is worth to it now, over its weight times the patient's harm; city hospitals and
-    village clinics keep fee-for-service practice."""
+    a unit of intensity is worth to it now, over its weight times the patient's harm, nearing
+    ``intensity_floor`` smoothly; city hospitals and village clinics keep fee-for-service practice."""
     p = params.providers
     weight = incentives.weight[:, None, None]
     shortfall = ffs_value - intensity_value(params, incentives)
-    m = np.clip(1.0 - shortfall / (weight * p.intensity_harm), p.intensity_floor, 1.0)
+    room = 1.0 - p.intensity_floor  # the cut's scale makes its first yuan cost what the quadratic harm says
+    m = 1.0 - room * respond(shortfall, weight * p.intensity_harm * room, p.response_shape)
     m[:, CITY] = 1.0  # outside the county's policy
     m[:, :TOWNSHIP] = 1.0  # village doctors are paid by item and capitation, not held to the budget's cases
     return m
@@ -221,10 +226,11 @@ def preferred_intensity(params, incentives: Incentives,
 
 def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     """(county, level) severity below which serious cases are treated as outpatients: 0 at the fee-for-service
-    value, the appropriate-admission severity once admitting a marginal case is worth nothing to the provider."""
+    value, rising with the share of that value lost (half the appropriate-admission severity once admitting a
+    marginal case is worth nothing to the provider), towards the appropriate-admission severity."""
     appropriate = p.appropriate_admission_severity.array()[None, :]
-    kept = np.divide(value, ffs_value, out=np.zeros_like(value), where=ffs_value > 0)
-    threshold = appropriate * (1.0 - np.clip(kept, 0.0, 1.0))
+    lost = np.divide(ffs_value - value, ffs_value, out=np.zeros_like(value), where=ffs_value > 0)
+    threshold = appropriate * respond(lost, 1.0, p.response_shape)
     threshold[:, :TOWNSHIP] = 0.0  # village clinics have no beds
     threshold[:, CITY] = 0.0  # outside the county's policy: fee-for-service practice
     return threshold
@@ -233,7 +239,7 @@ def admission_threshold(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarr
 def redirect_share(params, incentives: Incentives, here: int, there: int,
                    severity: np.ndarray | None = None) -> np.ndarray:
     """(county,) share of admissions of ``severity`` a provider at level ``here`` sends to level ``there``: those
-    whose loss (extra out-of-pocket cost there plus an exponential harm) is worth less to it than what it saves."""
+    whose loss (extra out-of-pocket cost there plus a harm, log-logistic across them) is worth less to it than what it saves."""
     p = params.providers
     typical = params.finance.typical_admission_severity.array()
     severity = typical[here] if severity is None else severity
@@ -247,7 +253,7 @@ def redirect_share(params, incentives: Incentives, here: int, there: int,
     saving = value_there + seen - admit[:, here]
     weight = incentives.weight
     seen_oop = (price - fund)[:, here, OUTPATIENT]
-    return share_below(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), p.redirect_harm_yuan)
+    return respond(saving / weight - (oop[:, there] + seen_oop - oop[:, here]), p.redirect_harm_yuan, p.response_shape)
 
 
 def decline_share(params, incentives: Incentives) -> np.ndarray:
@@ -262,8 +268,9 @@ def decline_share(params, incentives: Incentives) -> np.ndarray:
 def step_down_share(params, incentives: Incentives,
                     intensity: np.ndarray) -> np.ndarray:
     """(county,) share of the county hospitals' successful admissions whose recovery they send to the home
-    township centre (下转) beyond the policy's rate: those whose loss to the patient (a harm exponential across
-    patients, less the out-of-pocket cost the patient saves) is worth less to the hospital than what it gains.
+    township centre (下转) beyond the policy's rate: those who consent (``referral_down_consent``) and whose loss
+    (a harm log-logistic across patients, less the out-of-pocket cost they save) is worth less to the hospital
+    than what it gains.
     The hospital's stay is ``recovery_share_of_stay`` shorter; the township gives a recovery stay of that share
     of its admission's resources, whose fund payment the budget's result bears at the holder's retention."""
     p, t = params.providers, params.care.recovery_share_of_stay
@@ -278,7 +285,7 @@ def step_down_share(params, incentives: Incentives,
     oop_change = ((short_revenue - short_fund) - (full_revenue - full_fund))[:, COUNTY, INPATIENT] \
         + (stay_revenue - stay_fund)[:, TOWNSHIP, INPATIENT]
     weight = incentives.weight
-    return share_below(gain / weight - oop_change, p.redirect_harm_yuan)
+    return p.referral_down_consent * respond(gain / weight - oop_change, p.redirect_harm_yuan, p.response_shape)
 
 
 def keep_value(params, incentives: Incentives) -> np.ndarray:
@@ -297,10 +304,10 @@ def keep_value(params, incentives: Incentives) -> np.ndarray:
 
 def keep_share(params, incentives: Incentives, ffs_value: np.ndarray) -> np.ndarray:
     """(county, level, kind) share of failed care at township centres and county hospitals the provider keeps
-    rather than refers up: the cases whose harm from a second try (exponential across patients) is worth less
+    rather than refers up: the cases whose harm from a second try (log-logistic across patients) is worth less
     to it than keeping gains it over fee-for-service practice."""
-    share = share_below(keep_value(params, incentives) - ffs_value,
-                        params.providers.redirect_harm_yuan)
+    p = params.providers
+    share = respond(keep_value(params, incentives) - ffs_value, p.redirect_harm_yuan, p.response_shape)
     share[:, VILLAGE] = share[:, CITY] = 0.0  # village doctors are not held to the budget; the city is the top
     return share
 
@@ -335,8 +342,8 @@ def brought_to_township(price: np.ndarray, fund: np.ndarray, value: np.ndarray, 
 
 def outreach_share(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     """(county,) share of full outreach the primary team gives: the patients whose outreach costs it less than
-    it gains over fee-for-service practice (cost exponential across patients)."""
-    return share_below(value - ffs_value, p.outreach_cost_yuan)
+    it gains over fee-for-service practice (cost log-logistic across patients)."""
+    return respond(value - ffs_value, p.outreach_cost_yuan, p.response_shape)
 
 
 @dataclass
@@ -391,7 +398,8 @@ def services_value(params, incentives: Incentives, moved: np.ndarray,
 
 def services_change(p, value: np.ndarray, ffs_value: np.ndarray) -> np.ndarray:
     """(county,) capability for admissions the township centres gain by adding a tier of services (the
-    centres whose cost of it, exponential across them, is below what it gains over fee-for-service practice)
+    centres whose cost of it, log-logistic across them, is below what it gains over fee-for-service practice)
     less what they lose by dropping one (those whose cost is below what it loses)."""
     cost = p.service_tier_cost_yuan
-    return p.service_tier_capability * (share_below(value - ffs_value, cost) - share_below(ffs_value - value, cost))
+    return p.service_tier_capability * (respond(value - ffs_value, cost, p.response_shape)
+                                        - respond(ffs_value - value, cost, p.response_shape))
