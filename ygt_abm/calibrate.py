@@ -1,5 +1,7 @@
 """Calibration (``ygt-abm calibrate``): search the parameters an experiment's ``calibration`` names, within
-their bounds, for the baseline that best matches the calibration targets, with Optuna.
+their bounds, for the baseline that best matches the calibration targets, with Optuna (``method: optuna``,
+the default); or, with ``method: abc-smc``, estimate their posterior jointly from the baseline targets and
+the training set of published evaluations (ygt_abm/estimation/, docs/calibration.md).
 
 Each trial is the experiment's baseline with the trial's parameter values, run through the experiment
 runner (any executor; its run folder under ``trials/`` resumes like any run). Its loss is the mean over the
@@ -12,7 +14,8 @@ Outputs: ``trials.csv`` (every trial: values, loss, targets within tolerance), `
 trial's values as experiment ``parameters``), ``fit.md``/``fit.csv``/``fit.png`` (the best trial's fit), and
 ``ensemble.yaml`` (every trial whose measured targets of the loss's roles are all within tolerance: parameter
 uncertainty).
-Calibrate to baseline targets only: reform effects are for validation, never for tuning.
+With Optuna, calibrate to baseline targets only. Reform effects enter only an ABC-SMC estimation, and only
+those of the training evaluations; the other published evaluations check a fit, never make one.
 """
 
 from __future__ import annotations
@@ -92,11 +95,18 @@ def open_study(resolved: ResolvedExperiment, out: Path):
     return study
 
 
-def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=None) -> CalibrationResult:
-    """Run trials until the study has ``calibration.trials`` complete ones; write the outputs in ``out``."""
+def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=None, particle_sampler=None):
+    """Optuna: run trials until the study has ``calibration.trials`` complete ones, write the outputs in
+    ``out`` and return a ``CalibrationResult`` (``progress(done, total)``). ABC-SMC: run the estimation's
+    generations (``ygt_abm.estimation.smc.estimate``; ``progress(generation, generations, threshold)``) and
+    return its ``EstimationResult``."""
     from optuna.trial import TrialState
 
     cal = resolved.experiment.calibration
+    if cal.method == "abc-smc":
+        from ygt_abm.estimation.smc import estimate
+
+        return estimate(resolved, out, executor, particle_sampler, progress)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     base_dir = resolved.path.parent if resolved.path else Path(".")

@@ -281,26 +281,78 @@ def calibrate(
     out_dir: OutFolder = None,
     workers: Workers = os.cpu_count() or 1,
     scheduler: Scheduler = None,
+    parallel: Annotated[str, typer.Option(help="abc-smc: what runs in parallel on --workers or --scheduler: "
+                                          "'runs' (a particle's runs; one particle at a time, reproducible) or "
+                                          "'particles' (pyabc's multicore or Dask sampler; not reproducible)")
+                        ] = "runs",
 ) -> None:
-    """Fit the parameters the calibration section names to the calibration targets (Optuna; each trial a
-    baseline run through the experiment runner; the study in an RDB storage, so a killed calibration resumes):
-    trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit.md, fit.csv and fit.png in --out."""
+    """Fit the parameters the calibration section names. method optuna: to the calibration targets (each
+    trial a baseline run through the experiment runner; the study in an RDB storage, so a killed calibration
+    resumes): trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit.md, fit.csv and fit.png in
+    --out. method abc-smc: a posterior from the baseline targets and the training evaluations (pyabc ABC-SMC;
+    its history in abc.db resumes): posterior.csv, posterior.yaml, parameters.md/.csv, training-fit.md/.csv
+    and posterior.png in --out."""
     from ygt_abm.calibrate import calibrate as run_calibration
+    from ygt_abm.estimation.smc import EstimationError
     from ygt_abm.experiment.executors import executor_for
 
     resolved = _load(experiment)
-    if resolved.experiment.calibration is None:
+    cal = resolved.experiment.calibration
+    if cal is None:
         typer.echo(f"{experiment}: no calibration section (what to fit: calibration.search)", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    if parallel not in ("runs", "particles"):
+        typer.echo(f"--parallel {parallel}: expected runs or particles", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    if parallel == "particles" and cal.method != "abc-smc":
+        typer.echo("--parallel particles: for method abc-smc only (Optuna's trials run one at a time)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
 
-    def progress(done: int, total: int) -> None:
-        out.print(f"trial {done}/{total}")
+    def progress(done: int, total: int, threshold: float | None = None) -> None:
+        if threshold is None:
+            out.print(f"trial {done}/{total}")
+        else:
+            out.print(f"generation {done}/{total}: threshold {threshold:.4g}")
 
+    if cal.method == "abc-smc":
+        with _job_failures(), _particle_sampler(parallel, workers, scheduler) as sampler, \
+                executor_for(1 if sampler is not None else workers, None if sampler is not None else scheduler
+                             ) as executor:
+            try:
+                result = run_calibration(resolved, target, executor=executor, progress=progress,
+                                         particle_sampler=sampler)
+            except EstimationError as exc:
+                typer.echo(f"{experiment}: {exc}", err=True)
+                raise typer.Exit(CONFIG_ERROR_EXIT) from None
+        typer.echo((target / "parameters.md").read_text(encoding="utf-8"))
+        out.print(f"{result.generations} generations, threshold {result.epsilon:.4g}; results in {target}/ "
+                  "(posterior.yaml: draws an experiment's `ensemble:` runs over)")
+        return
     with executor_for(workers, scheduler) as executor:
         result = run_calibration(resolved, target, executor=executor, progress=progress)
     typer.echo((target / "fit.md").read_text(encoding="utf-8"))
     out.print(f"best {result.best}; {len(result.ensemble)} trials within tolerance; results in {target}/")
+
+
+@contextmanager
+def _particle_sampler(parallel: str, workers: int, scheduler: str | None) -> Iterator[Any]:
+    """pyabc's sampler for ``--parallel particles``: Dask's (a running scheduler) or the multicore one (local
+    workers); None, the seeded single-core sampler, for ``--parallel runs`` or one worker."""
+    if parallel != "particles" or (scheduler is None and workers <= 1):
+        yield None
+        return
+    from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler
+
+    if scheduler is None:
+        yield MulticoreEvalParallelSampler(n_procs=workers)
+        return
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError("a Dask scheduler needs the 'dask' extra: pip install 'ygt_abm[dask]'") from exc
+    with Client(scheduler) as client:
+        yield DaskDistributedSampler(dask_client=client)
 
 
 @app.command()

@@ -7,8 +7,9 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ygt_abm.config.files import did_you_mean
 from ygt_abm.config.params import ModelParameters, Strict, assumed, sourced
 from ygt_abm.vocabulary import VARIANT_SEPARATOR, is_variant
 
@@ -169,22 +170,80 @@ class Samples(Strict):
     _ordered = field_validator("bounds")(classmethod(lambda cls, bounds: _ordered_bounds(bounds)))
 
 
-class Calibration(Strict):
-    """What ``ygt-abm calibrate`` fits (Optuna): the parameters searched within bounds, to the calibration
-    targets (pre-reform baseline figures only: reform effects are for validation, never for tuning)."""
+#: fields of a calibration that only one method reads (a field set for the other method is an error)
+_OPTUNA_ONLY = ("trials", "sampler")
+_ABC_ONLY = ("log", "evaluations", "evaluations_file", "population", "replicates", "particles", "generations",
+             "min_epsilon", "quantile", "draws")
 
-    search: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high] searched")
+
+class Calibration(Strict):
+    """What ``ygt-abm calibrate`` fits: the parameters searched within bounds. ``optuna`` searches for the point
+    that best matches the calibration targets (pre-reform baseline figures); ``abc-smc`` estimates a posterior
+    (pyabc's ABC-SMC) with the bounds as uniform priors, jointly from the baseline targets and, with
+    ``evaluations: training``, from the effects of the training set of published evaluations
+    (docs/calibration.md)."""
+
+    method: Literal["optuna", "abc-smc"] = Field("optuna", description="optuna: a best point and an ensemble of "
+                                                 "trials within tolerance; abc-smc: a posterior (pyabc ABC-SMC)")
+    search: dict[str, tuple[float, float]] = Field(min_length=1, description="dotted parameter → [low, high] searched "
+                                                   "(abc-smc: a uniform prior on it)")
+    log: list[str] = Field(default_factory=list, description="abc-smc: parameters of `search` whose prior is "
+                           "log-uniform (both bounds > 0)")
     targets: str | None = Field(None, description="calibration target file, relative to this file (default: the "
                                 "shipped targets)")
     roles: list[Literal["calibrated", "check"]] = Field(
         default_factory=lambda: ["calibrated"], min_length=1,
         description="targets whose distance enters the loss (mean of ((simulated − target) ÷ tolerance)²)")
-    trials: int = Field(50, ge=1, le=10_000, strict=True, description="complete trials to reach (a rerun goes on)")
-    sampler: Literal["tpe", "cmaes", "random"] = "tpe"
-    storage: str | None = Field(None, description="Optuna RDB URL, e.g. postgresql://… on a cluster (default: "
-                                "sqlite file study.db in the output folder)")
+    trials: int = Field(50, ge=1, le=10_000, strict=True, description="optuna: complete trials to reach (a rerun "
+                        "goes on)")
+    sampler: Literal["tpe", "cmaes", "random"] = Field("tpe", description="optuna: the sampler")
+    evaluations: Literal["training"] | None = Field(
+        None, description="abc-smc: also fit to the effects of the training set of published evaluations (the "
+        "only set fitting code reads); null: the baseline targets alone")
+    evaluations_file: str | None = Field(None, description="abc-smc: evaluations file, relative to this file "
+                                         "(default: the shipped one); only its training entries are read")
+    population: int | None = Field(None, ge=100, le=5_000_000, strict=True, description="abc-smc: residents of "
+                                   "the county a particle's runs simulate (default: the world's; a CSV world's "
+                                   "baseline runs as given)")
+    replicates: int | None = Field(None, ge=1, le=1000, strict=True, description="abc-smc: replicates of each of "
+                                   "a particle's runs (default: the experiment's)")
+    particles: int = Field(20, ge=2, le=10_000, strict=True, description="abc-smc: particles of each generation")
+    generations: int = Field(4, ge=1, le=100, strict=True, description="abc-smc: generations at most, the "
+                             "first a sample of the prior (a rerun with more goes on)")
+    min_epsilon: float = Field(0.0, ge=0, description="abc-smc: stop once a generation's distance threshold is "
+                               "at most this")
+    quantile: float = Field(0.5, gt=0, lt=1, description="abc-smc: each generation's threshold is this quantile "
+                            "of the previous generation's distances")
+    draws: int = Field(20, ge=1, le=10_000, strict=True, description="abc-smc: parameter sets drawn from the "
+                       "posterior into posterior.yaml (seeded)")
+    storage: str | None = Field(None, description="optuna: an RDB URL (default: sqlite file study.db in the output "
+                                "folder); abc-smc: pyabc's history database URL (default: sqlite file abc.db "
+                                "there); e.g. postgresql://… on a cluster")
 
     _ordered = field_validator("search")(classmethod(lambda cls, bounds: _ordered_bounds(bounds)))
+
+    @field_validator(*_OPTUNA_ONLY, *_ABC_ONLY)
+    @classmethod
+    def _of_its_method(cls, value: Any, info: ValidationInfo) -> Any:
+        """A field the chosen method does not read is an error where it is written, not silently ignored."""
+        method = info.data.get("method", "optuna")
+        if method == "optuna" and info.field_name in _ABC_ONLY:
+            raise ValueError("for method abc-smc only (this calibration's method is optuna)")
+        if method == "abc-smc" and info.field_name in _OPTUNA_ONLY:
+            raise ValueError("for method optuna only (abc-smc runs `generations` of `particles`)")
+        return value
+
+    @field_validator("log")
+    @classmethod
+    def _log_uniform(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        search = info.data.get("search") or {}
+        for name in names:
+            if name not in search:
+                raise ValueError(f"{name!r} is not a parameter of `search`{did_you_mean(name, search)}")
+            if search[name][0] <= 0:
+                raise ValueError(f"{name}: a log-uniform prior needs bounds above 0 (search gives "
+                                 f"[{search[name][0]}, {search[name][1]}])")
+        return names
 
 
 class Experiment(Strict):

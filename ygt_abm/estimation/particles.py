@@ -1,0 +1,94 @@
+"""A particle's runs: parameter values → summary statistics (ygt_abm/estimation/statistics.py).
+
+A particle runs the calibration experiment's baseline and every training evaluation's control and treated
+arms with its values laid over the parameters, each through the experiment runner into a temporary folder
+that is removed once its statistics are read: the history database keeps the statistics, nothing else of a
+particle stays on disk. Its runs are a pure function of (configuration, values, seed): the particle's seed is
+derived from the experiment's seed and its values (SHA-256, so stable across processes and machines), and
+each evaluation's seed from the particle's seed and the evaluation's id. Particles therefore draw
+independent noise (a particle's statistics carry the simulation's chance, which ABC integrates over), and
+the same values always give the same statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+from ygt_abm.analysis.evaluations import outcome_effect
+from ygt_abm.analysis.fit import fit_table
+from ygt_abm.config.design import Point
+from ygt_abm.config.evaluations import Evaluation
+from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
+from ygt_abm.config.params import ModelParameters
+from ygt_abm.estimation.statistics import outcome_key, target_key
+from ygt_abm.experiment.evaluation_experiments import CONTROL, TREATED, evaluation_seed
+from ygt_abm.experiment.runner import run_experiment
+
+
+def particle_seed(seed: int, values: Mapping[str, float]) -> int:
+    """The root seed of a particle's runs: from the experiment's seed and the particle's values (exact, as
+    ``repr`` of each float), below 2**63."""
+    text = json.dumps({"seed": seed, "values": {k: repr(float(v)) for k, v in sorted(values.items())}})
+    return evaluation_seed(text)
+
+
+def with_values(resolved: ResolvedExperiment, values: Mapping[str, float], seed: int | None = None,
+                **experiment: Any) -> ResolvedExperiment:
+    """``resolved`` with ``values`` (dotted parameter → value) laid over the parameters of every scenario and
+    point, its seed replaced by ``seed`` and any other experiment field by ``experiment``."""
+    overrides = Point("particle", dict(values)).overrides()
+    parameters = {(scenario, point.name): ModelParameters.model_validate(
+        deep_merge(resolved.parameters(scenario, point.name).model_dump(mode="json"), overrides))
+        for scenario in resolved.scenario_names for point in resolved.points}
+    update = {"calibration": None, **experiment}
+    if seed is not None:
+        update["seed"] = seed
+    return ResolvedExperiment(resolved.experiment.model_copy(update=update), parameters, resolved.points,
+                              resolved.path, resolved.interventions, resolved.packages)
+
+
+class ParticleModel:
+    """Parameter values → statistics: the baseline's targets (simulated means) and each training outcome's
+    simulated effect. pyabc calls it with a particle's parameters; a Dask worker unpickles it whole (the
+    executor is dropped on pickling: a particle sent to a worker runs its runs in that worker)."""
+
+    def __init__(self, baseline: ResolvedExperiment, targets: list, evaluations: list[tuple[Evaluation,
+                 ResolvedExperiment]], seed: int, scratch: Path, executor: Executor | None = None) -> None:
+        self.baseline = baseline
+        self.targets = targets
+        self.evaluations = evaluations
+        self.seed = seed
+        self.scratch = Path(scratch)
+        self.executor = executor
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "executor": None}
+
+    def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
+        values = {name: float(parameters[name]) for name in parameters}
+        seed = particle_seed(self.seed, values)
+        statistics: dict[str, float] = {}
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="particle-", dir=self.scratch) as folder:
+            if self.targets:
+                kpis = run_experiment(with_values(self.baseline, values, seed), Path(folder) / "baseline",
+                                      executor=self.executor)
+                for row in fit_table(kpis, self.targets).itertuples():
+                    statistics[target_key(row.target)] = float(row.mean)
+            for evaluation, experiment in self.evaluations:
+                own = evaluation_seed(f"{seed}:{evaluation.id}")
+                kpis = run_experiment(with_values(experiment, values, own), Path(folder) / evaluation.id,
+                                      executor=self.executor)
+                for i, outcome in enumerate(evaluation.outcomes):
+                    try:
+                        effect = outcome_effect(kpis, outcome, CONTROL, TREATED).mean
+                    except (ValueError, ZeroDivisionError):
+                        effect = math.nan
+                    statistics[outcome_key(evaluation.id, i)] = float(effect)
+        return statistics
