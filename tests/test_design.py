@@ -116,3 +116,102 @@ def test_double_dashes_are_reserved_for_decomposition_variants(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_runnable_experiment(path)
     assert "reserved for decomposition" in info.value.problems[0].message
+
+
+# ── lever strengths within their ranges: dose–response sweeps and lever uncertainty ──
+
+RANGED = """\
+name: ranged
+seed: 4
+replicates: 1
+years: 1
+world: {kind: synthetic, population: 3000, townships: 2}
+scenarios:
+  - name: baseline
+  - name: gap
+    interventions:
+      - type: reimbursement_gap
+        outpatient_change: {township: 0.05, city: -0.05}
+        source: "a document's clause"
+        assumption: "no numbers"
+        ranges: {outpatient_change.township: [0.0, 0.1], outpatient_change.city: [-0.1, 0.0]}
+        range_source: "ASSUMPTION: from none to twice the assumed change"
+      - type: doctor_dispatch
+        doctors_per_township: 2
+        source: "a document's clause"
+        ranges: {doctors_per_township: [1, 3]}
+        range_source: "ASSUMPTION: a test"
+"""
+
+
+def _ranged(tmp_path, tail: str, head: str = RANGED):
+    path = tmp_path / "ranged.yaml"
+    path.write_text(head + textwrap.dedent(tail))
+    return load_runnable_experiment(path)
+
+
+def _gap(resolved, point):
+    return next(s for s in resolved.interventions_at("gap", point.name) if s["type"] == "reimbursement_gap")
+
+
+def test_a_sweep_of_a_lever_quantile_moves_every_ranged_strength_of_its_type_together(tmp_path):
+    resolved = _ranged(tmp_path, "sweep: {lever_quantile.reimbursement_gap: [0.0, 0.5, 1.0]}\n")
+    gaps = [_gap(resolved, p)["outpatient_change"] for p in resolved.points]
+    assert gaps == [{"township": 0.0, "city": -0.1}, {"township": 0.05, "city": -0.05}, {"township": 0.1, "city": 0.0}]
+    dispatch = next(s for s in resolved.interventions_at("gap", "g0000") if s["type"] == "doctor_dispatch")
+    assert dispatch["doctors_per_township"] == 2  # another type keeps its given strength
+    assert resolved.parameters("gap", "g0000") == resolved.parameters("gap", "g0002")  # levers, not parameters
+
+
+def test_lever_uncertainty_gives_each_ensemble_member_its_own_draw_the_same_on_every_load(tmp_path):
+    members = "\n".join(f"  - {{care: {{usual_provider_switch: {0.1 + i / 100}}}}}" for i in range(6))
+    (tmp_path / "ensemble.yaml").write_text("ensemble:\n" + members + "\n")
+    tail = "ensemble: ensemble.yaml\nlever_uncertainty: true\n"
+    first, again = _ranged(tmp_path, tail), _ranged(tmp_path, tail)
+    townships = [_gap(first, p)["outpatient_change"]["township"] for p in first.points]
+    assert townships == [_gap(again, p)["outpatient_change"]["township"] for p in again.points]
+    assert len(set(townships)) == 6 and all(0.0 <= t <= 0.1 for t in townships)
+    for point in first.points:  # one quantile a type: the gap's parameters move together
+        gap = _gap(first, point)["outpatient_change"]
+        assert gap["township"] == pytest.approx(-gap["city"] * 0 + first.lever_quantiles(point)["reimbursement_gap"] * 0.1)
+        assert gap["city"] == pytest.approx(-0.1 + first.lever_quantiles(point)["reimbursement_gap"] * 0.1)
+        doctors = next(s for s in first.interventions_at("gap", point.name) if s["type"] == "doctor_dispatch")
+        assert doctors["doctors_per_township"] in (1, 2, 3)  # whole doctors
+    without = _ranged(tmp_path, "ensemble: ensemble.yaml\n")
+    assert {_gap(without, p)["outpatient_change"]["township"] for p in without.points} == {0.05}
+
+
+@pytest.mark.parametrize("tail, field, message", [
+    ("sweep: {lever_quantile.reimbursement_gap: [0.5, 1.5]}\n", "sweep.lever_quantile.reimbursement_gap",
+     "between 0 and 1"),
+    ("sweep: {lever_quantile.price_adjustment: [0.5]}\n", "sweep.lever_quantile.price_adjustment",
+     "no scenario has a 'price_adjustment' intervention with `ranges`"),
+    ("lever_uncertainty: true\n", "lever_uncertainty", "give one"),
+])
+def test_lever_quantiles_and_uncertainty_are_checked_with_their_line(tmp_path, tail, field, message):
+    with pytest.raises(ConfigError) as caught:
+        _ranged(tmp_path, tail)
+    problem = next(p for p in caught.value.problems if message in p.message)
+    assert problem.file.endswith("ranged.yaml") and problem.line > 1
+    assert field in problem.field or field == "lever_uncertainty"
+
+
+@pytest.mark.parametrize("ranges, message", [
+    ("{outpatient_change.township: [0.06, 0.1]}", "the given value 0.05 lies outside [0.06, 0.1]"),
+    ("{outpatient_change.county: [0.0, 0.1]}", "no number of this intervention is set there"),
+    ("{outpatient_change.township: [0.1, 0.0]}", "low 0.1 is above high 0.0"),
+])
+def test_a_range_must_hold_the_strength_it_is_around(tmp_path, ranges, message):
+    bad = RANGED.replace("{outpatient_change.township: [0.0, 0.1], outpatient_change.city: [-0.1, 0.0]}", ranges)
+    with pytest.raises(ConfigError) as caught:
+        _ranged(tmp_path, "", head=bad)
+    problem = next(p for p in caught.value.problems if message in p.message)
+    assert problem.line == 14 and "ranges" in problem.field
+
+
+def test_a_range_needs_its_source_and_a_given_value(tmp_path):
+    bad = RANGED.replace('        range_source: "ASSUMPTION: a test"\n', "").replace("        doctors_per_township: 2\n", "")
+    with pytest.raises(ConfigError) as caught:
+        _ranged(tmp_path, "", head=bad)
+    messages = " | ".join(p.message for p in caught.value.problems)
+    assert "ranges need a range_source" in messages and "give the value the range is around" in messages

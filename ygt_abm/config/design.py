@@ -22,6 +22,9 @@ BASE = "base"
 #: a design's name for a lever strength: ``levers.<intervention type>.<parameter>`` sets that parameter of
 #: every intervention of that type a scenario has (a package's lever strengths, for sensitivity)
 LEVER_PREFIX = "levers."
+#: a design's name for where in their ranges a type's assumed lever strengths sit: ``lever_quantile.<type>`` = q
+#: (0–1) sets every ranged parameter of that type's interventions (their ``ranges``) to the value at q
+LEVER_QUANTILE_PREFIX = "lever_quantile."
 
 
 class EnsembleSizeError(ValueError):
@@ -32,14 +35,36 @@ class EnsembleSizeError(ValueError):
 class Point:
     name: str
     values: dict[str, Any] = field(default_factory=dict)
+    #: (root seed, member): the point draws where its interventions' assumed strengths sit in their ranges
+    #: (``lever_uncertainty``), one quantile per intervention type, the same for every scenario
+    lever_draw: tuple[int, int] | None = None
 
     def overrides(self) -> dict[str, Any]:
         """The point's model-parameter values, as a nested mapping (lever strengths left out)."""
         merged: dict[str, Any] = {}
         for dotted, value in self.values.items():
-            if not dotted.startswith(LEVER_PREFIX):
+            if not dotted.startswith((LEVER_PREFIX, LEVER_QUANTILE_PREFIX)):
                 merged = deep_merge(merged, nested(dotted, value))
         return merged
+
+    def lever_quantile(self, kind: str) -> float | None:
+        """Where the point puts the assumed strengths of ``kind``'s interventions in their ranges (None: as
+        given): the design's ``lever_quantile.<kind>``, else the point's own draw."""
+        if f"{LEVER_QUANTILE_PREFIX}{kind}" in self.values:
+            return float(self.values[f"{LEVER_QUANTILE_PREFIX}{kind}"])
+        if self.lever_draw is None:
+            return None
+        import numpy as np
+
+        from ygt_abm.streams import stable_hash
+
+        seed, member = self.lever_draw
+        sequence = np.random.SeedSequence(seed, spawn_key=(0, stable_hash("lever-draws"), member, stable_hash(kind)))
+        return float(np.random.default_rng(sequence).random())
+
+    def lever_quantiles(self, kinds) -> dict[str, float]:
+        """Intervention type → the quantile the point puts its ranged strengths at, for ``kinds`` it sets."""
+        return {kind: q for kind in sorted(set(kinds)) if (q := self.lever_quantile(kind)) is not None}
 
     def lever_overrides(self) -> dict[str, dict[str, Any]]:
         """Intervention type → the nested parameter values the point gives its interventions."""
@@ -51,10 +76,25 @@ class Point:
         return levers
 
     def apply_to(self, interventions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``interventions`` (specs) with the point's lever strengths laid over those of their type."""
+        """``interventions`` (specs) with their ranged strengths at the point's quantile, and the point's
+        lever strengths laid over those of their type."""
         levers = self.lever_overrides()
         return [deep_merge(spec, levers[spec.get("type")]) if spec.get("type") in levers else spec
-                for spec in interventions]
+                for spec in map(self._within_ranges, interventions)]
+
+    def _within_ranges(self, spec: dict[str, Any]) -> dict[str, Any]:
+        ranges = spec.get("ranges") or {}
+        quantile = self.lever_quantile(spec.get("type")) if ranges else None
+        if quantile is None:
+            return spec
+        from ygt_abm.interventions.base import within_range
+
+        drawn = spec
+        for path, (low, high) in ranges.items():
+            given = _value_at(spec, path)
+            value = within_range(float(low), float(high), quantile, isinstance(given, int) and not isinstance(given, bool))
+            drawn = deep_merge(drawn, nested(path, value))
+        return drawn
 
 
 def design_points(experiment: Experiment) -> list[Point]:
@@ -85,8 +125,17 @@ def design_points(experiment: Experiment) -> list[Point]:
             raise EnsembleSizeError(f"ensemble_size {experiment.ensemble_size} is more than the {len(members)} "
                                     f"members of {experiment.ensemble}")
         members = members[:experiment.ensemble_size]
-        return [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(members)]
+        draw = experiment.lever_uncertainty
+        return [Point(f"e{i:04d}", flat(member), (experiment.seed, i) if draw else None)
+                for i, member in enumerate(members)]
     return [Point(BASE)]
+
+
+def _value_at(spec: dict[str, Any], path: str) -> Any:
+    value: Any = spec
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def ensemble_members(path) -> list[dict[str, Any]]:

@@ -267,6 +267,17 @@ class Experiment(Strict):
                                  "to this file): every member is a point, so results carry parameter uncertainty")
     ensemble_size: int | None = Field(None, ge=2, strict=True, description="run only the ensemble's first N members "
                                       "(a quick look at toy scale; default: every member)")
+    lever_uncertainty: bool = Field(False, description="each ensemble member also draws where the packages' "
+                                    "assumed lever strengths sit in their ranges (the interventions' `ranges`), one "
+                                    "quantile per intervention type shared by all scenarios: results carry lever "
+                                    "uncertainty with the parameters'")
+
+    @field_validator("lever_uncertainty")
+    @classmethod
+    def _members_to_draw_for(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("ensemble"):
+            raise ValueError("lever_uncertainty draws lever strengths for each member of an ensemble: give one")
+        return value
     calibration: Calibration | None = Field(None, description="for ygt-abm calibrate: parameters to fit to the "
                                             "calibration targets (one baseline scenario, no sweep or samples)")
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
@@ -355,6 +366,12 @@ class ResolvedExperiment:
     def varies_levers(self) -> bool:
         """Whether the design sets lever strengths (``levers.<type>.<parameter>``)."""
         return any(p.lever_overrides() for p in self.points)
+
+    def lever_quantiles(self, point) -> dict[str, float]:
+        """Intervention type → where ``point`` puts the ranged strengths of the scenarios' interventions of that
+        type (``lever_quantile.<type>`` in a design, or the member's draw under ``lever_uncertainty``)."""
+        ranged = {spec.get("type") for specs in self.interventions.values() for spec in specs if spec.get("ranges")}
+        return point.lever_quantiles(ranged)
 
     def package(self, scenario: str):
         """The policy package of a scenario (None without one)."""

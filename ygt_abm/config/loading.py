@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ygt_abm.config.design import LEVER_PREFIX, EnsembleSizeError, Point, design_points
+from ygt_abm.config.design import LEVER_PREFIX, LEVER_QUANTILE_PREFIX, EnsembleSizeError, Point, design_points
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
@@ -151,6 +151,20 @@ def _lever_strength_problems(points: list, interventions: dict, file: str, node:
             problems.append(Problem(file, line or 1, dotted(prefix + (name,)),
                                     f"no scenario has a {kind!r} intervention (levers.<type>.<parameter> sets a "
                                     f"parameter of the scenarios' interventions of that type)"))
+    for name in (points[0].values if points else {}):
+        if not name.startswith(LEVER_QUANTILE_PREFIX):
+            continue
+        kind = name[len(LEVER_QUANTILE_PREFIX):]
+        line, _ = line_of(node, (name,))
+        if not any(spec.get("type") == kind and spec.get("ranges") for specs in interventions.values() for spec in specs):
+            problems.append(Problem(file, line or 1, dotted(prefix + (name,)),
+                                    f"no scenario has a {kind!r} intervention with `ranges` (lever_quantile.<type> "
+                                    f"sets where its ranged strengths sit, 0 to 1)"))
+        bad = [p.values[name] for p in points if isinstance(p.values[name], bool)
+               or not isinstance(p.values[name], (int, float)) or not 0.0 <= p.values[name] <= 1.0]
+        if bad:
+            problems.append(Problem(file, line or 1, dotted(prefix + (name,)),
+                                    f"a quantile lies between 0 and 1 (value {bad[0]!r})"))
     reported: set[str] = set()  # one problem per lever strength: its first bad value
     for point in points:
         for specs in interventions.values():

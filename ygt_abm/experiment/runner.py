@@ -88,6 +88,9 @@ def config_digest(resolved: ResolvedExperiment) -> str:
     }
     if resolved.varies_levers():  # only then: every other folder keeps the fingerprint it had before
         payload["lever_strengths"] = {p.name: p.lever_overrides() for p in resolved.points}
+    quantiles = {p.name: resolved.lever_quantiles(p) for p in resolved.points}
+    if any(quantiles.values()):  # likewise: ranged strengths as given leave the fingerprint as it was
+        payload["lever_quantiles"] = quantiles
     if exp.world.kind == "csv":  # a synthetic world has no files (and keeps the fingerprints it had before)
         payload["world_files"] = world_file_digests(exp.world)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -289,6 +292,7 @@ def _claim_output(out: Path, digest: str) -> None:
 
 def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
     exp = resolved.experiment
+    quantiles = {p.name: resolved.lever_quantiles(p) for p in resolved.points}  # where ranged strengths sat
     return {
         "experiment": exp.name,
         "config_file": str(resolved.path) if resolved.path else None,
@@ -297,6 +301,7 @@ def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
         "reference_scenario": exp.reference_scenario,
         "interventions": resolved.interventions,
         "points": {p.name: p.values for p in resolved.points},
+        **({"lever_quantiles": quantiles} if any(quantiles.values()) else {}),
         "parameters": {f"{s}/{p.name}": resolved.parameters(s, p.name).model_dump(mode="json")
                        for s in resolved.scenario_names for p in resolved.points},
         "seeds": {

@@ -27,7 +27,8 @@ import json
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import N_LEVELS
@@ -44,12 +45,60 @@ class InterventionParams(Strict):
     counties: list[str] | None = Field(None, description="county names it targets (None: every county)")
     source: str = Field(min_length=3, description="document and clause, e.g. 'anhui-2024 §17'")
     assumption: str = Field("", description="what is assumed where the document gives no number")
+    ranges: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="dotted parameter → [low, high]: the values an assumed strength may "
+        "take (the given value lies inside); an experiment with `lever_uncertainty` draws it there")
+    range_source: str = Field("", description="where the range comes from: a source, or ASSUMPTION and why")
 
     @model_validator(mode="after")
     def _years(self) -> "InterventionParams":
         if self.end_year is not None and self.end_year < self.start_year:
             raise ValueError("end_year must not be before start_year")
         return self
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "InterventionParams":
+        problems = []
+        for path, (low, high) in self.ranges.items():
+            value = numeric_at(self, path)
+            if value is None:
+                problems.append((path, "no number of this intervention is set there"))
+            elif path.split(".")[0] not in self.model_fields_set:
+                problems.append((path, "give the value the range is around (the assumed strength), not the default"))
+            elif not low <= high:
+                problems.append((path, f"low {low} is above high {high}"))
+            elif not low <= value <= high:
+                problems.append((path, f"the given value {value} lies outside [{low}, {high}]"))
+        if self.ranges and len(self.range_source.strip()) < 3:
+            problems.append((None, "ranges need a range_source: where the range comes from, or ASSUMPTION and why"))
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type=PydanticCustomError("lever_range", message), input=self.ranges,
+                loc=("ranges", path) if path else ("range_source",)) for path, message in problems])
+        return self
+
+
+def numeric_at(params: BaseModel, path: str) -> float | None:
+    """The number at dotted ``path`` of an intervention's parameters (None if nothing numeric is set there)."""
+    value: Any = params
+    for part in path.split("."):
+        if isinstance(value, BaseModel):
+            value = getattr(value, part, None) if part in type(value).model_fields else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if is_number else None
+
+
+def within_range(low: float, high: float, quantile: float, integer: bool) -> float | int:
+    """The value at ``quantile`` (0–1) of a lever strength's range: uniform over [low, high], or over its whole
+    numbers for an integer parameter."""
+    if integer:
+        whole = np.arange(int(np.ceil(low)), int(np.floor(high)) + 1)
+        return int(whole[min(int(quantile * len(whole)), len(whole) - 1)])
+    return low + quantile * (high - low)
 
 
 class Intervention:
