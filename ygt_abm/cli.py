@@ -342,8 +342,11 @@ def _particle_sampler(parallel: str, workers: int, scheduler: str | None) -> Ite
     if parallel != "particles" or (scheduler is None and workers <= 1):
         yield None
         return
+    import logging
+
     from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler
 
+    logging.getLogger("ABC").setLevel(logging.WARNING)  # importing pyabc set it to INFO
     if scheduler is None:
         yield MulticoreEvalParallelSampler(n_procs=workers)
         return
