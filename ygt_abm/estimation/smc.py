@@ -109,7 +109,7 @@ def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = N
     targets = [t for t in load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE)
                if f"target: {t.name}" in keys]
     model = ParticleModel(baseline, targets, [(e, prepared[e.id]) for e in evaluations], exp.seed,
-                          Path(out) / SCRATCH, executor)
+                          Path(out).resolve() / SCRATCH, executor)
     priors = {name: (low, high, name in cal.log) for name, (low, high) in cal.search.items()}
     digest = _digest(exp, priors, statistics, population, replicates)
     return Estimation(priors, statistics, Distance(statistics), model, evaluations, exp.seed, digest)
