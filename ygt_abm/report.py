@@ -10,6 +10,7 @@ import pandas as pd
 from ygt_abm.analysis.attainment import attainment_table
 from ygt_abm.analysis.backflow import backflow_table
 from ygt_abm.analysis.decomposition import decomposition_table
+from ygt_abm.analysis.dose_response import dose_response_table, swept_lever
 from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
 from ygt_abm.analysis.sensitivity import sensitivity_table
 from ygt_abm.analysis.summary import interval, paired_differences, summarize
@@ -48,6 +49,11 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
         write(table, "backflow.csv")
         write(interval(table, "value", ["scenario", "point", "year", "measure"]), "backflow_summary.csv",
               float_format=FLOAT)
+    lever = swept_lever(exp.sweep)
+    if lever and len(resolved.scenario_names) > 1:  # by scenario: the points are the doses
+        doses = {p.name: p.values[lever] for p in resolved.points}
+        write_csv(dose_response_table(kpis, doses, reference, lever), out / "dose_response.csv", float_format=FLOAT)
+        written.append("dose_response.csv")
     decomposition = decomposition_table(kpis, reference)
     if not decomposition.empty:
         write(decomposition, "decomposition.csv", float_format=FLOAT)
