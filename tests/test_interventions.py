@@ -288,6 +288,14 @@ def test_case_payment_pays_admissions_at_the_chosen_levels_a_case_rate(world):
     assert pol.practice.intensity[0, COUNTY, 1] < 1.0 == pol.practice.intensity[0, TOWNSHIP, 1]  # 服务缩水
 
 
+def test_outpatient_capitation_pays_primary_visits_by_head_not_by_contact(world):
+    base, pol = pair(world, {"type": "outpatient_capitation", "levels": ["village"], "per_head": 50.0}, weeks=1)
+    assert pol.levers.outpatient_capitation[0].tolist() == [True, False, False, False]
+    assert pol.levers.outpatient_capitation_per_head[0, VILLAGE] == 50.0 and not base.levers.outpatient_capitation.any()
+    assert pol.fund.spending[0, VILLAGE] == 0.0 < base.fund.spending[0, VILLAGE]  # nothing per visit
+    assert pol.practice.intensity[0, VILLAGE, 0] < 1.0 == pol.practice.intensity[0, TOWNSHIP, 0]
+
+
 def test_performance_pay_raises_township_pay_and_effort(world):
     base, pol = pair(world, {"type": "grassroots_performance_pay", "pay_increase": 0.5}, weeks=1)
     assert doctor_pay(pol)[0, TOWNSHIP] == pytest.approx(1.5 * doctor_pay(base)[0, TOWNSHIP])

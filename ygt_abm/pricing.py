@@ -45,7 +45,8 @@ def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.n
     counters = model.counters
     limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
                           pop.outpatient_fund_used, counters.settled_outpatient_visits,
-                          counters.settled_outpatient_charges)
+                          counters.settled_outpatient_charges, capitated_contacts(model.tariff, county, level, kind),
+                          itemised)
     book(model, county, level, facility, kind, price, fund, itemised)
 
 
@@ -211,6 +212,11 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         covered = in_catalogue * p - deductible
         paid = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
         itemised[i] = p
+        if not inpatient and contacts.insured[i] and tariff.outpatient_capitation[c, lvl]:
+            # paid by head (门诊统筹按人头付费): the fund pays nothing per contact; the patient still pays the
+            # schedule's share of the itemised charges, which is all the facility is paid for the contact
+            p = p - paid
+            paid = 0.0
         if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
             # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
             rate = tariff.case_rate[c, lvl] * base * contacts.stay[i] * (
@@ -223,17 +229,35 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
     return price, fund, itemised
 
 
+def capitated_contacts(tariff: Tariff, county: np.ndarray, level: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Whether each contact is outpatient care at a level the fund pays by head (门诊统筹按人头付费)."""
+    return tariff.outpatient_capitation[county, level] & (kind == OUTPATIENT)
+
+
 @numba.njit(cache=True, nogil=True)
 def limit_outpatient_fund(fund: np.ndarray, price: np.ndarray, resident: np.ndarray, county: np.ndarray,
                           kind: np.ndarray, limit: np.ndarray, used: np.ndarray, settled_visits: np.ndarray,
-                          settled_charges: np.ndarray) -> None:
+                          settled_charges: np.ndarray, capitated: np.ndarray | None = None,
+                          itemised: np.ndarray | None = None) -> None:
     """Cap the fund's payment for each outpatient contact at what is left of its resident's yearly limit
     (``limit`` by county), in contact order (a resident with two contacts in a round uses the allowance
-    once), and book it; count the outpatient contacts the fund paid part of (门诊统筹结算) and their price."""
+    once), and book it; count the outpatient contacts the fund paid part of (门诊统筹结算) and their price.
+    A ``capitated`` contact (paid by head: the fund pays 0, the facility the patient's part) is held to the same
+    limit: the pooled benefit, the part of its ``itemised`` charges the patient is spared (paid out of the
+    capitation), uses the allowance and stops where it ends, after which the patient pays, and the facility is
+    paid, the charges in full; it counts as settled where a benefit was given, at its itemised charges."""
     for i in range(len(fund)):
         if kind[i] != OUTPATIENT:
             continue
         r, c = resident[i], county[i]
+        if capitated is not None and capitated[i]:
+            benefit = min(itemised[i] - price[i], max(limit[c] - used[r], 0.0))
+            price[i] = itemised[i] - benefit
+            used[r] += benefit
+            if benefit > 0.0:
+                settled_visits[c] += 1.0
+                settled_charges[c] += itemised[i]
+            continue
         paid = min(fund[i], max(limit[c] - used[r], 0.0))
         fund[i] = paid
         used[r] += paid

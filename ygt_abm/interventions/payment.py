@@ -183,3 +183,38 @@ class CasePayment(Intervention):
         levels = [LEVELS.index(name) for name in self.p.levels]
         levers.case_rate[np.ix_(self.county_ids, levels)] = self.p.rate_factor
         levers.case_severity_adjustment[self.county_ids] = self.p.severity_adjustment
+
+
+@register
+class OutpatientCapitation(Intervention):
+    """Outpatient capitation (门诊统筹按人头付费; the national opinion on payment reform, 人社部发〔2011〕63号: residents'
+    outpatient pooling at primary care paid mainly by head, 以按人头付费为主; in Ningxia with pay for performance,
+    Yip et al., Health Affairs 2014).
+
+    At ``levels`` (village clinics, township health centres) the fund pays nothing per outpatient contact: the
+    patient still pays the schedule's share of the itemised charges, which is all the facility earns from the
+    contact. Instead, at year end, the fund pays each insured resident's own facility of the level (village
+    clinic, home township centre) ``per_head`` yuan; omitted, it is budget neutral: the fund's outpatient
+    payment per insured resident at that level in the last settled year (so the reform cannot start in the
+    first simulated year without ``per_head`` unless the run has a warm-up). Mechanism
+    (``processes/provision.py``): revenue no longer follows outpatient contacts, so providers at those levels
+    prefer less intensive outpatient care (fewer tests and drugs per visit) and keep less failed care (a second
+    try earns only the patient's share), sending it up. The resident's yearly outpatient limit holds as before
+    (the pooled benefit uses it), so patients pay what fee-for-service would have charged them. The
+    pay-for-performance part (a withheld share paid on appraisal) is not modelled."""
+
+    name = "outpatient_capitation"
+
+    class Params(InterventionParams):
+        levels: list[Literal["village", "township"]] = Field(
+            default_factory=lambda: ["village", "township"], min_length=1,
+            description="levels whose outpatient care the fund pays by head (primary care)")
+        per_head: float | None = Field(
+            None, ge=0, le=10_000, description="yuan a year per insured resident of the county, to each level; "
+            "default: budget neutral, the fund's outpatient payment per insured resident there last year")
+
+    def apply(self, levers, year):
+        levels = [LEVELS.index(name) for name in self.p.levels]
+        cells = np.ix_(self.county_ids, levels)
+        levers.outpatient_capitation[cells] = True
+        levers.outpatient_capitation_per_head[cells] = np.nan if self.p.per_head is None else self.p.per_head

@@ -1,5 +1,5 @@
 """Payment: the year's tariff, the money of every contact (fund, out of pocket, facility revenue), and
-chronic-disease capitation (按人头付费) at the end of each year. How a contact is priced is ``ygt_abm.pricing``;
+chronic-disease and outpatient capitation (按人头付费) at the end of each year. How a contact is priced is ``ygt_abm.pricing``;
 the rules and their clauses are in docs/model.md ("Payment")."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 from ygt_abm.pricing import pay_contacts
 from ygt_abm.processes.base import Process
 from ygt_abm.state.tariff import Tariff
-from ygt_abm.vocabulary import CITY, COUNTY, INPATIENT, TOWNSHIP
+from ygt_abm.vocabulary import CITY, COUNTY, INPATIENT, N_LEVELS, TOWNSHIP, VILLAGE
 
 
 class Payment(Process):
@@ -20,13 +20,22 @@ class Payment(Process):
              "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit", "same_payment_severity",
              "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
              "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee",
-             "case_rate", "case_severity_adjustment")
+             "case_rate", "case_severity_adjustment", "outpatient_capitation", "outpatient_capitation_per_head")
     needs = ("access",)
     writes = ("tariff", "population.outpatient_fund_used", "episodes.paid_deductible", "fund.spending",
               "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",
               "counters.inpatient_charges", "counters.resources", "counters.inpatient_resources",
               "counters.settled_outpatient_visits", "counters.settled_outpatient_charges", "counters.capitation",
               "facilities.revenue_fund", "facilities.revenue_oop")
+
+    def init(self, model) -> None:
+        region = model.region
+        clinics = np.flatnonzero(region.facility_level == VILLAGE)
+        self.village_clinic = np.full(region.n_villages, -1)  # each village's clinic (-1: none)
+        self.village_clinic[region.facility_village[clinics]] = clinics
+        # the fund's outpatient payment per insured resident by (county, level) in the last settled year, per
+        # contact and by head: what a budget-neutral outpatient capitation pays (NaN: no year settled yet)
+        self.outpatient_fund_per_insured = np.full((region.n_counties, N_LEVELS), np.nan)
 
     def invariants(self, model, week=None):
         fac = model.facilities
@@ -53,6 +62,44 @@ class Payment(Process):
         ep.paid_deductible[rnd.act] |= (rnd.kind == INPATIENT) & (rnd.level < CITY)
 
     def end_year(self, model) -> None:
+        """Capitation (按人头付费): chronic-disease capitation to the township health centres, and outpatient
+        capitation to the levels whose outpatient care the fund pays by head."""
+        self.pay_chronic_capitation(model)
+        self.pay_outpatient_capitation(model)
+
+    def pay_outpatient_capitation(self, model) -> None:
+        """Outpatient capitation (门诊统筹按人头付费: the national opinion on payment reform, 人社部发〔2011〕63号,
+        has residents' outpatient pooling at primary care explore payment mainly by head, 以按人头付费为主): at a
+        capitated level the fund pays, instead of its share of each outpatient contact, a yearly sum per insured resident of the county to the resident's own facility of that level
+        (village clinic, home township health centre): ``outpatient_capitation_per_head``, or where it is NaN
+        the fund's outpatient payment per insured resident at that level in the last settled year (budget
+        neutral). Then remember this year's outpatient payment per insured resident, per contact and by head."""
+        lev, pop, fac, counters = model.levers, model.population, model.facilities, model.counters
+        n_c = model.region.n_counties
+        by_head = np.zeros((n_c, N_LEVELS))
+        if lev.outpatient_capitation.any():
+            per_head = np.where(np.isnan(lev.outpatient_capitation_per_head), self.outpatient_fund_per_insured,
+                                lev.outpatient_capitation_per_head)
+            if np.isnan(per_head[lev.outpatient_capitation]).any():
+                raise ValueError("a budget-neutral outpatient capitation needs a settled year before it: give "
+                                 "per_head, or start it after the first simulated year (or a warm-up)")
+            for level, own in ((VILLAGE, self.village_clinic), (TOWNSHIP, model.home_centre)):
+                county = pop.county.astype(np.int64)
+                facility = own[pop.village]
+                enrolled = np.flatnonzero(pop.insured & lev.outpatient_capitation[county, level] & (facility >= 0))
+                county, facility = county[enrolled], facility[enrolled]
+                amount = per_head[county, level]
+                at_level = np.full(len(enrolled), level)
+                model.fund.pay(county, at_level, amount)
+                counters.add_by_level_weighted(counters.capitation, county, at_level, amount)
+                fac.revenue_fund += np.bincount(facility, weights=amount, minlength=len(fac.level))
+                by_head[:, level] = np.bincount(county, weights=amount, minlength=n_c)
+        insured = np.bincount(pop.county[pop.insured], minlength=n_c)[:, None]
+        outpatient = counters.reimbursed - counters.inpatient_fund + by_head
+        self.outpatient_fund_per_insured = np.divide(outpatient, insured, out=np.full(outpatient.shape, np.nan),
+                                                     where=insured > 0)
+
+    def pay_chronic_capitation(self, model) -> None:
         """Chronic-disease capitation (按人头付费): primary care is paid a yearly sum per managed chronic
         patient, to the patient's township health centre: by the fund, or, where the community holds a
         global budget, out of that budget (AH §6: 在医共体…总额预算指标下), taken from the county hospitals."""

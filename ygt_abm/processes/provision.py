@@ -36,7 +36,7 @@ class Provision(Process):
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
              "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
              "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment",  # what contacts earn
-             "capitation_per_chronic")
+             "capitation_per_chronic", "outpatient_capitation")
     needs = ("choice",)
     writes = ("practice", "round.kind", "round.declined")
     round_streams = ("decline",)
@@ -220,7 +220,10 @@ def preferred_intensity(params, incentives: Incentives,
     room = 1.0 - p.intensity_floor  # the cut's scale makes its first yuan cost what the quadratic harm says
     m = 1.0 - room * respond(shortfall, weight * p.intensity_harm * room, p.response_shape)
     m[:, CITY] = 1.0  # outside the county's policy
-    m[:, :TOWNSHIP] = 1.0  # village doctors are paid by item and capitation, not held to the budget's cases
+    # village doctors are paid by item, not held to the budget's cases; where their outpatient care is paid by
+    # head (门诊统筹按人头付费), what it earns no longer follows what they do
+    m[~incentives.levers.outpatient_capitation[:, VILLAGE], VILLAGE] = 1.0
+    m[:, VILLAGE, INPATIENT] = 1.0  # village clinics have no beds
     return m
 
 

@@ -25,6 +25,7 @@ class Tariff(NamedTuple):
     case_rate: np.ndarray  # (county, level)
     case_severity_adjustment: np.ndarray  # (county,)
     intensity: np.ndarray  # (county, level, contact kind)
+    outpatient_capitation: np.ndarray  # (county, level) bool: outpatient care paid by head, not by contact
 
     @classmethod
     def of(cls, levers, intensity: np.ndarray | None = None) -> "Tariff":
@@ -36,4 +37,4 @@ class Tariff(NamedTuple):
                    levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
                    levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
-                   intensity)
+                   intensity, levers.outpatient_capitation)
