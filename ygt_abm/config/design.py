@@ -8,6 +8,7 @@ Samples are drawn from the experiment's root seed, so the design is the same on 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,8 +88,6 @@ class Point:
         quantile = self.lever_quantile(spec.get("type")) if ranges else None
         if quantile is None:
             return spec
-        from ygt_abm.interventions.base import within_range
-
         drawn = spec
         for path, (low, high) in ranges.items():
             given = _value_at(spec, path)
@@ -129,6 +128,15 @@ def design_points(experiment: Experiment) -> list[Point]:
         return [Point(f"e{i:04d}", flat(member), (experiment.seed, i) if draw else None)
                 for i, member in enumerate(members)]
     return [Point(BASE)]
+
+
+def within_range(low: float, high: float, quantile: float, integer: bool) -> float | int:
+    """The value at ``quantile`` (0–1) of a lever strength's range: uniform over [low, high], or over its whole
+    numbers for an integer parameter."""
+    if integer:
+        whole = list(range(math.ceil(low), math.floor(high) + 1))
+        return whole[min(int(quantile * len(whole)), len(whole) - 1)]
+    return low + quantile * (high - low)
 
 
 def _value_at(spec: dict[str, Any], path: str) -> Any:

@@ -92,15 +92,6 @@ def numeric_at(params: BaseModel, path: str) -> float | None:
     return float(value) if is_number else None
 
 
-def within_range(low: float, high: float, quantile: float, integer: bool) -> float | int:
-    """The value at ``quantile`` (0–1) of a lever strength's range: uniform over [low, high], or over its whole
-    numbers for an integer parameter."""
-    if integer:
-        whole = np.arange(int(np.ceil(low)), int(np.floor(high)) + 1)
-        return int(whole[min(int(quantile * len(whole)), len(whole) - 1)])
-    return low + quantile * (high - low)
-
-
 class Intervention:
     """Base class; subclasses set ``name``, ``Params`` and implement ``apply``."""
 
