@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from ygt_abm.analysis import evaluations as analysis_evaluations
 from ygt_abm.cli import app
 from ygt_abm.estimation.outputs import (
-    NARROWED, PINNED, PRIOR, parameter_table, posterior_draws, prior_moments, weighted_quantile,
+    NARROWED, PINNED, PRIOR, TOO_FEW, parameter_table, posterior_draws, prior_moments, weighted_quantile,
 )
 from ygt_abm.estimation.particles import particle_seed
 from ygt_abm.estimation.smc import Estimation, EstimationError, run_generations, run_id
@@ -204,6 +204,13 @@ def test_outcome_statistics_take_the_published_band(tmp_path):
     [s] = outcome_statistics(training)
     assert (s.low, s.high, s.value) == (0.224, 0.882, 0.553) and s.scale == pytest.approx(0.329)
     assert s.key == "effect: a2020-gatekeeping [0]"
+    sign = training[0].model_copy(update={"outcomes": [training[0].outcomes[0].model_copy(
+        update={"band": (0.0, None), "band_basis": "sign", "estimate": 0.44})]})
+    assert outcome_statistics([sign])[0].scale == 0.44  # an estimate on the effect's scale
+    other_scale = sign.model_copy(update={"outcomes": [sign.outcomes[0].model_copy(
+        update={"scale": "change in the monthly trend (ITS)"})]})
+    [s] = outcome_statistics([other_scale])
+    assert s.scale is None and s.distance(-0.001) == 1.0 == s.distance(-5.0)  # the wrong sign, whatever its size
 
 
 def test_elasticity_targets_and_other_roles_are_left_out():
@@ -234,6 +241,8 @@ def test_a_parameter_is_pinned_narrowed_or_left_at_its_prior_by_its_sd_ratio():
     priors = {"prior": (0.0, 1.0, False), "narrow": (0.0, 1.0, False), "middle": (0.0, 1.0, False)}
     verdicts = parameter_table(posterior, priors).set_index("parameter")["verdict"].to_dict()
     assert verdicts == {"prior": PRIOR, "narrow": PINNED, "middle": NARROWED}
+    few = posterior.iloc[:12].assign(weight=[0.9] + [0.1 / 11] * 11)  # one particle carries nearly all weight
+    assert set(parameter_table(few, priors)["verdict"]) == {TOO_FEW}
     draws = posterior_draws(posterior, list(priors), 5, seed=3)
     assert draws == posterior_draws(posterior, list(priors), 5, seed=3) and len(draws) == 5
 
@@ -320,7 +329,7 @@ def test_a_tiny_estimation_writes_its_outputs_reads_training_only_and_resumes(tm
     assert set(posterior.columns) >= {"providers.adjustment_rate", "providers.redirect_harm_yuan", "distance"}
     parameters = pd.read_csv(out / "parameters.csv")
     assert list(parameters["parameter"]) == ["providers.adjustment_rate", "providers.redirect_harm_yuan"]
-    assert set(parameters["verdict"]) <= {PINNED, NARROWED, PRIOR}
+    assert set(parameters["verdict"]) == {TOO_FEW}  # two particles tell nothing, however close they are
     fit = pd.read_csv(out / "training-fit.csv")
     assert set(fit["group"][fit["source"] == EVALUATION]) == {"a2020-gatekeeping"}  # training only
     assert (fit["source"] == BASELINE).sum() >= 1

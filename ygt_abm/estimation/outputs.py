@@ -10,7 +10,9 @@ and fresh runs at the same values would spread wider by the accepted runs' luck.
 A parameter is **pinned by the data** when its posterior sd is under half its prior sd, **narrowed** when
 under 0.9 of it, and **left at its prior** otherwise; sds are taken on the scale the prior is uniform on (the
 logarithm for a log-uniform prior). With few particles an sd ratio is itself uncertain (with 20 particles
-about ±16%), which the wide middle band allows for.
+about ±16%), which the wide middle band allows for; below an effective sample size (1 ÷ Σ weight²) of
+``MIN_EFFECTIVE`` the verdict is **too few particles to tell**, as a handful of near-copies of one particle
+would otherwise look pinned.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from ygt_abm.config.design import Point
 from ygt_abm.estimation.statistics import Statistic
 from ygt_abm.results.store import write_atomic, write_csv, write_yaml
 
-PINNED, NARROWED, PRIOR = "pinned by the data", "narrowed", "left at its prior"
+PINNED, NARROWED, PRIOR, TOO_FEW = "pinned by the data", "narrowed", "left at its prior", "too few particles to tell"
+#: the effective sample size a verdict needs
+MIN_EFFECTIVE = 10
 #: sd ratios (posterior ÷ prior) under which a parameter is pinned, or narrowed
 PINNED_BELOW, NARROWED_BELOW = 0.5, 0.9
 #: the posterior interval and the predictive interval: 90%, from the 5th to the 95th weighted percentile
@@ -87,8 +91,10 @@ def statistics_of(history) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def parameter_table(posterior: pd.DataFrame, priors: dict[str, tuple[float, float, bool]]) -> pd.DataFrame:
-    """Per parameter: prior range and sd, posterior mean, sd, 90% interval, sd ratio, and the verdict."""
+    """Per parameter: prior range and sd, posterior mean, sd, 90% interval, sd ratio, the effective sample
+    size, and the verdict (the module docstring)."""
     w = posterior["weight"].to_numpy()
+    effective = effective_size(w)
     rows = []
     for name, (low, high, log) in priors.items():
         x = posterior[name].to_numpy()
@@ -96,12 +102,19 @@ def parameter_table(posterior: pd.DataFrame, priors: dict[str, tuple[float, floa
         mean, sd = _moments(x, w)
         uniform_scale = np.log(x) if log else x
         ratio = _moments(uniform_scale, w)[1] / ((math.log(high / low) if log else high - low) / math.sqrt(12))
-        verdict = PINNED if ratio < PINNED_BELOW else NARROWED if ratio < NARROWED_BELOW else PRIOR
+        verdict = (TOO_FEW if effective < MIN_EFFECTIVE else PINNED if ratio < PINNED_BELOW
+                   else NARROWED if ratio < NARROWED_BELOW else PRIOR)
         rows.append({"parameter": name, "prior": "log-uniform" if log else "uniform", "prior_low": low,
                      "prior_high": high, "prior_mean": prior_mean, "prior_sd": prior_sd, "posterior_mean": mean,
                      "posterior_sd": sd, "q05": weighted_quantile(x, w, LOW_Q), "q95": weighted_quantile(x, w, HIGH_Q),
-                     "sd_ratio": ratio, "verdict": verdict})
+                     "sd_ratio": ratio, "effective_particles": effective, "verdict": verdict})
     return pd.DataFrame(rows)
+
+
+def effective_size(weights: np.ndarray) -> float:
+    """The effective sample size of weighted particles: 1 ÷ Σ w² of the normalised weights."""
+    w = np.asarray(weights, float) / np.sum(weights)
+    return float(1 / np.sum(w**2))
 
 
 def fit_table(stats: pd.DataFrame, weights: np.ndarray, statistics: list[Statistic]) -> pd.DataFrame:
@@ -146,7 +159,8 @@ def parameters_markdown(table: pd.DataFrame) -> str:
                      f"{_n(r.posterior_mean)} | {_n(r.posterior_sd)} | {_n(r.q05)} to {_n(r.q95)} | "
                      f"{r.sd_ratio:.2f} | {r.verdict} |")
     lines += ["", f"sd ratio: posterior sd ÷ prior sd on the scale the prior is uniform on (log for log-uniform); "
-              f"under {PINNED_BELOW}: {PINNED}; under {NARROWED_BELOW}: {NARROWED}; else {PRIOR}."]
+              f"under {PINNED_BELOW}: {PINNED}; under {NARROWED_BELOW}: {NARROWED}; else {PRIOR}; any ratio: "
+              f"{TOO_FEW} when the effective sample size (1 ÷ Σ weight²) is under {MIN_EFFECTIVE}."]
     return "\n".join(lines) + "\n"
 
 
@@ -215,8 +229,8 @@ def write_outputs(history, priors: dict[str, tuple[float, float, bool]], statist
                "them (parameter uncertainty).\n")
     parameters = parameter_table(posterior, priors)
     write_csv(parameters, out / "parameters.csv", float_format="%.6g")
-    header = (f"# Posterior of {name}: generation {history.max_t} of ABC-SMC, {len(posterior)} particles, "
-              f"threshold {epsilon:.4g}\n\n")
+    header = (f"# Posterior of {name}: generation {history.max_t} of ABC-SMC, {len(posterior)} particles "
+              f"(effective {effective_size(posterior['weight'].to_numpy()):.1f}), threshold {epsilon:.4g}\n\n")
     text = header + parameters_markdown(parameters)
     write_atomic(out / "parameters.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     stats, weights = statistics_of(history)

@@ -17,8 +17,9 @@ The distance of one statistic:
 - an evaluation outcome: 0 inside its band; outside, (distance to the nearest edge ÷ the band's
   half-width)², so a simulated effect one half-width beyond the edge costs what a target one tolerance off
   does. A band open on one side (only the sign is established) has no width: its scale is the published
-  estimate's size where there is one; without an estimate, the wrong sign costs 1, whatever its size (the
-  publication says nothing about how far).
+  estimate's size where the estimate is on the effect's own scale (no ``scale`` note); otherwise (no
+  estimate, or one on another scale, such as an interrupted time series' change in monthly trend) the wrong
+  sign costs 1, whatever its size, since the publication says nothing about how far in the model's terms.
 
 A particle's distance is the mean of two means, so that each source weighs the same however many figures it
 has: the mean over the baseline targets, and the mean over the training evaluations of the mean over each
@@ -97,8 +98,8 @@ def outcome_statistics(evaluations: Sequence[Evaluation]) -> list[Statistic]:
             low, high = outcome.band
             if low is not None and high is not None:
                 scale = (high - low) / 2
-            else:
-                scale = abs(outcome.estimate) if outcome.estimate else None
+            else:  # a sign band: the estimate sets the scale only if it is on the effect's own scale
+                scale = abs(outcome.estimate) if outcome.estimate and not outcome.scale else None
             named = [outcome.indicator] if isinstance(outcome.indicator, str) else outcome.indicator
             label = " + ".join(named) + (f" of ({' + '.join(outcome.of)})" if outcome.of else "")
             found.append(Statistic(outcome_key(evaluation.id, i), EVALUATION, evaluation.id, low, high,
