@@ -19,7 +19,7 @@ LAYERS = [
     ("results",),
     ("experiment",),
     ("analysis",),
-    ("figures", "report", "calibrate", "baseline_fit", "evaluation_runs", "reference", "bench", "paper", "dashboard"),
+    ("figures", "report", "calibrate", "estimation", "baseline_fit", "evaluation_runs", "reference", "bench", "paper", "dashboard"),
     ("cli",),
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}
