@@ -143,6 +143,24 @@ def test_a_log_uniform_prior_needs_positive_bounds(tmp_path):
     assert result.exit_code == 2 and f"{config}:14: calibration.log: providers.adjustment_rate: a log-uniform" in result.output
 
 
+def test_no_roles_need_evaluations_to_fit_and_the_abc_smc_method(tmp_path):
+    """Where the parameters searched cannot move the baseline (providers' responses, zero under fee-for-service),
+    an estimation may fit the evaluations alone; something must be fitted, and Optuna fits the baseline."""
+    config = tmp_path / "roles.yaml"
+    config.write_text(TINY.replace("GENERATIONS", "2").replace("  evaluations: training\n", "  roles: []\n"),
+                      encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2 and "nothing to fit" in result.output
+    config.write_text(TINY.replace("GENERATIONS", "2").replace("  evaluations: training\n", "  roles: []\n  evaluations: training\n"),
+                      encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(config)]).exit_code == 0
+    optuna = "\n".join(line for line in TINY.splitlines() if not line.startswith(("  method", "  log", "  evaluations",
+                                                                                  "  particles", "  generations", "  draws")))
+    config.write_text(optuna + "\n  roles: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2 and "calibration.roles: name at least one role" in result.output
+
+
 def test_the_example_estimation_validates():
     result = runner.invoke(app, ["validate", str(EXPERIMENTS / "estimate-behaviour.yaml")])
     assert result.exit_code == 0, result.output

@@ -192,8 +192,9 @@ class Calibration(Strict):
     targets: str | None = Field(None, description="calibration target file, relative to this file (default: the "
                                 "shipped targets)")
     roles: list[Literal["calibrated", "check"]] = Field(
-        default_factory=lambda: ["calibrated"], min_length=1,
-        description="targets whose distance enters the loss (mean of ((simulated − target) ÷ tolerance)²)")
+        default_factory=lambda: ["calibrated"],
+        description="targets whose distance enters the loss (mean of ((simulated − target) ÷ tolerance)²); abc-smc "
+        "with training evaluations may give none, where the parameters searched cannot move the baseline")
     trials: int = Field(50, ge=1, le=10_000, strict=True, description="optuna: complete trials to reach (a rerun "
                         "goes on)")
     sampler: Literal["tpe", "cmaes", "random"] = Field("tpe", description="optuna: the sampler")
@@ -232,6 +233,19 @@ class Calibration(Strict):
         if method == "abc-smc" and info.field_name in _OPTUNA_ONLY:
             raise ValueError("for method optuna only (abc-smc runs `generations` of `particles`)")
         return value
+
+    @field_validator("roles")
+    @classmethod
+    def _something_to_fit(cls, roles: list[str], info: ValidationInfo) -> list[str]:
+        if not roles and info.data.get("method", "optuna") == "optuna":
+            raise ValueError("name at least one role: an optuna calibration fits the baseline targets")
+        return roles
+
+    @model_validator(mode="after")
+    def _fits_something(self) -> "Calibration":
+        if not self.roles and self.evaluations is None:
+            raise ValueError("no roles and no evaluations: nothing to fit (give roles, or evaluations: training)")
+        return self
 
     @field_validator("log")
     @classmethod
