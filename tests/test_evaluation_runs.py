@@ -260,6 +260,23 @@ def test_a_resumed_run_reuses_the_finished_run_files(tmp_path):
     assert (out / "evaluations.csv").read_bytes() == table
 
 
+def test_over_an_ensemble_every_member_runs_and_effects_pair_member_and_replicate(tmp_path):
+    """The posterior predictive: an estimation's draws as an ensemble, each member a point of every evaluation."""
+    draws = tmp_path / "posterior.yaml"
+    draws.write_text("ensemble:\n  - {providers: {redirect_harm_yuan: 500.0}}\n"
+                     "  - {providers: {redirect_harm_yuan: 2500.0}}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _run("--file", _file(tmp_path), "--out", str(out), "--only", "a2020-x", "--ensemble", str(draws))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "evaluations.csv")
+    assert (table["replicates"] == 4).all()  # 2 members × 2 replicates, each pair on shared seeds
+    runs = pd.read_parquet(out / "a2020-x" / "runs.parquet")
+    assert sorted(runs["point"].unique()) == ["e0000", "e0001"]
+    assert "over every member of posterior.yaml" in (out / "evaluations.md").read_text(encoding="utf-8")
+    missing = _run("--file", _file(tmp_path), "--out", str(tmp_path / "other"), "--ensemble", "none.yaml")
+    assert missing.exit_code == 2 and "--ensemble none.yaml: no such file" in missing.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["--set", "tested"], "--set tested: expected one of training, held-out, all"),
     (["--only", "a2020-z"], "--only a2020-z: no such evaluation in the all set"),

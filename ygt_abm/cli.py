@@ -435,6 +435,8 @@ def evaluations(
     scheduler: Scheduler = None,
     only: Annotated[list[str] | None, typer.Option(help="run only this evaluation id (repeatable)")] = None,
     file: Annotated[Path | None, typer.Option(help="evaluations file \\[default: the shipped one]")] = None,
+    ensemble: Annotated[Path | None, typer.Option(help="run over every member of this ensemble (an estimation's "
+                                                  "posterior.yaml): the posterior predictive")] = None,
 ) -> None:
     """Run the published evaluations (each an experiment: control and treated in one county, through the
     experiment runner, resumable) and compare every outcome's simulated effect with its published band:
@@ -460,10 +462,13 @@ def evaluations(
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    if ensemble is not None and not ensemble.is_file():
+        typer.echo(f"--ensemble {ensemble}: no such file", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, scheduler) as executor:
         report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,
-                                 lambda name: progress_for(f"evaluation {name}"))
+                                 lambda name: progress_for(f"evaluation {name}"), ensemble)
     typer.echo(report.markdown)
     out.print(f"evaluations in {folder}/evaluations.md, evaluations.csv and evaluations.png (.pdf, .svg)")
 

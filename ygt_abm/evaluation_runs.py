@@ -68,14 +68,16 @@ def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: 
 
 def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
                     replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, executor: Executor | None = None,
-                    progress: Callable[[str], Any] | None = None) -> EvaluationReport:
+                    progress: Callable[[str], Any] | None = None, ensemble: Path | None = None) -> EvaluationReport:
     """Run every evaluation with outcomes into ``folder/<id>`` (finished runs are kept), then write
     evaluations.csv, evaluations.md and evaluations.png/.pdf/.svg in ``folder``. ``progress(id)`` makes the
-    progress callback of one evaluation's runs (with a ``close``).
+    progress callback of one evaluation's runs (with a ``close``). With ``ensemble`` (an estimation's
+    ``posterior.yaml``) every evaluation runs over each member, and an effect pairs the arms member by member
+    and replicate by replicate: the posterior predictive mean, with its interval over those pairs.
 
     Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` or
     ``OutputLocked`` if an evaluation's folder holds another experiment or is being written."""
-    experiments = prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER)
+    experiments = prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER, ensemble=ensemble)
     rows = []
     for evaluation in evaluations:
         kpis = None
@@ -91,6 +93,8 @@ def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int
     table = evaluation_table(rows)
     size = (f"{population:,} residents in {scaled_townships(population)} townships, {replicates} replicates, "
             f"{warmup_years} warm-up years")
+    if ensemble is not None:
+        size += f", over every member of {Path(ensemble).name}"
     commit = git_commit(Path(__file__).resolve().parent)[:7]  # in the text only: the figure shows results
     markdown = (f"# Published evaluations: simulated effects against the published bands\n\n"
                 f"Written by `ygt-abm evaluations` ({size}; commit {commit}).\n\n" + evaluations_markdown(table))

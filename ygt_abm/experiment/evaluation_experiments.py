@@ -43,11 +43,12 @@ def _scenario(name: str, arm: Arm) -> dict[str, Any]:
 
 def evaluation_experiment(evaluation: Evaluation, population: int = POPULATION, replicates: int = REPLICATES,
                           warmup_years: int = WARMUP_YEARS, parameters: dict[str, Any] | None = None,
-                          seed: int | None = None) -> dict[str, Any]:
+                          seed: int | None = None, ensemble: Path | None = None) -> dict[str, Any]:
     """The experiment file of ``evaluation``: one synthetic county of ``population`` residents (townships in
     proportion), the evaluation's overrides for both arms (laid over ``parameters``, the parameters the
     caller's own experiment shares), control and treated, recorded years up to the last year its outcomes
-    average over, seeded from its id unless ``seed`` is given."""
+    average over, seeded from its id unless ``seed`` is given; over every member of ``ensemble`` (e.g. an
+    estimation's posterior draws) if one is given."""
     years = max(year for outcome in evaluation.outcomes for year in outcome.years)
     shared = deep_merge(json.loads(json.dumps(parameters or {})), json.loads(json.dumps(evaluation.overrides)))
     return {"name": evaluation.id[:64], "description": f"published evaluation {evaluation.id} ({evaluation.set})",
@@ -55,19 +56,20 @@ def evaluation_experiment(evaluation: Evaluation, population: int = POPULATION, 
             "years": years, "warmup_years": warmup_years,
             "world": {"kind": "synthetic", "population": population, "townships": scaled_townships(population)},
             "parameters": shared, "reference": CONTROL,
-            "scenarios": [_scenario(CONTROL, evaluation.control), _scenario(TREATED, evaluation.treated)]}
+            "scenarios": [_scenario(CONTROL, evaluation.control), _scenario(TREATED, evaluation.treated)],
+            **({"ensemble": str(Path(ensemble).resolve())} if ensemble is not None else {})}
 
 
 def prepare(folder: Path, evaluations: list[Evaluation], population: int, replicates: int,
             warmup_years: int, parameters: dict[str, Any] | None = None,
-            header: str = HEADER) -> dict[str, ResolvedExperiment]:
+            header: str = HEADER, ensemble: Path | None = None) -> dict[str, ResolvedExperiment]:
     """Write ``<id>.yaml`` for every evaluation with outcomes and load it: every problem before any run.
     Raises ``ConfigError`` if one does not load (e.g. an intervention aimed at a county the world lacks)."""
     resolved = {}
     for evaluation in evaluations:
         if evaluation.outcomes:
             path = Path(folder) / f"{evaluation.id}.yaml"
-            write_yaml(evaluation_experiment(evaluation, population, replicates, warmup_years, parameters), path,
-                       header)
+            write_yaml(evaluation_experiment(evaluation, population, replicates, warmup_years, parameters,
+                                             ensemble=ensemble), path, header)
             resolved[evaluation.id] = load_runnable_experiment(path)
     return resolved
