@@ -189,3 +189,28 @@ def test_one_validation_reports_the_settings_the_scenarios_the_packages_and_the_
                       ("exp.yaml", 10, "scenarios[1].policy"),
                       ("facilities.csv", 2, "beds"),
                       ("exp.yaml", 9, "scenarios[1] (reform): continuous_deductible.counties")]
+
+
+def test_a_scenarios_own_intervention_that_starts_after_the_last_year_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "late.yaml"
+    path.write_text(textwrap.dedent("""\
+        name: late
+        seed: 1
+        replicates: 1
+        years: 2
+        world: {kind: synthetic, population: 3000, townships: 2}
+        scenarios:
+          - name: baseline
+          - name: package
+            policy: guangdong-2022
+          - name: late
+            interventions:
+              - type: continuous_deductible
+                source: "a clause"
+                start_year: 3
+        """))
+    with pytest.raises(ConfigError) as caught:
+        load_runnable_experiment(path)
+    [problem] = caught.value.problems  # the package's own later levers are not the scenario's mistake
+    assert (problem.line, problem.field) == (14, "scenarios[2].interventions[0].start_year")
+    assert "after the last recorded year (2)" in problem.message

@@ -101,7 +101,7 @@ EXPERIMENTS = {
     "intervention parameter out of range": other("{type: reserved_referral_slots, share: 2.0, source: x}"),
     "intervention start year zero": other("{type: continuous_deductible, start_year: 0, source: x}"),
     "intervention ends before it starts": other("{type: continuous_deductible, start_year: 3, end_year: 2, source: x}"),
-    "intervention after the last year": other("{type: continuous_deductible, start_year: 50, source: x}"),
+    "intervention after the last year": other("{type: continuous_deductible, start_year: 50, source: 'a clause'}"),
     "intervention with an unknown parameter": other("{type: continuous_deductible, strength: 2, source: x}"),
     "intervention share as a string": other("{type: reserved_referral_slots, share: '30%', source: x}"),
     "intervention nan share": other("{type: reserved_referral_slots, share: .nan, source: x}"),

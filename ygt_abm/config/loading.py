@@ -122,6 +122,8 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
                     problems += exc.problems
         problems += validate_interventions(scenario.interventions, file, node.get("interventions"),
                                            ("scenarios", index, "interventions"), schemas)
+        problems += _never_in_force(scenario.interventions, experiment.years, file, node.get("interventions"),
+                                    ("scenarios", index, "interventions"))
         entries = (package.interventions if package else []) + [_plain(e) for e in scenario.interventions]
         types = [e.get("type") for e in entries]
         for key in ("exclude", "only"):
@@ -135,6 +137,21 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
         interventions[scenario.name] = entries
         packages[scenario.name] = package
     return interventions, packages
+
+
+def _never_in_force(entries: list, years: int, file: str, node: Any, prefix: tuple) -> list[Problem]:
+    """A scenario's own intervention that starts after the last recorded year would change nothing: a mistake
+    (a package is a whole plan, and its later levers may fall outside a short experiment)."""
+    problems = []
+    for i, entry in enumerate(entries):
+        start = entry.get("start_year") if isinstance(entry, dict) else None
+        if isinstance(start, int) and not isinstance(start, bool) and start > years:
+            item = node[i] if node is not None and i < len(node) else None
+            line, _ = line_of(item, ("start_year",)) if item is not None else (None, 0)
+            problems.append(Problem(file, line or 1, dotted(prefix + (i, "start_year")),
+                                    f"starts in year {start}, after the last recorded year ({years}): it would "
+                                    f"never be in force"))
+    return problems
 
 
 def _lever_strength_problems(points: list, interventions: dict, file: str, node: Any, prefix: tuple,
