@@ -214,3 +214,17 @@ def test_a_scenarios_own_intervention_that_starts_after_the_last_year_is_refused
     [problem] = caught.value.problems  # the package's own later levers are not the scenario's mistake
     assert (problem.line, problem.field) == (14, "scenarios[2].interventions[0].start_year")
     assert "after the last recorded year (2)" in problem.message
+
+
+def test_two_csv_counties_of_one_name_are_refused_not_merged(tmp_path):
+    folder = Path(str(files("ygt_abm") / "data" / "example-county"))
+    county = shutil.copytree(folder, tmp_path / "county")
+    text = (county / "experiment.yaml").read_text(encoding="utf-8")
+    block = "    - name: Example county\n      villages: villages.csv\n      facilities: facilities.csv\n"
+    assert block in text
+    (county / "experiment.yaml").write_text(text.replace(block, block * 2), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_runnable_experiment(county / "experiment.yaml")
+    [problem] = caught.value.problems
+    assert problem.line == 14 and problem.field.endswith("counties[1].name")
+    assert "county 'Example county' is already counties[0]" in problem.message

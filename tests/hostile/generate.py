@@ -190,6 +190,9 @@ COUNTY_FILES = {
     "blank village name": ("villages.csv", lambda ls: _cell(ls, 2, "village", "")),
     "empty city hospitals file": ("city_hospitals.csv", lambda ls: b""),
     "huge city hospital": ("city_hospitals.csv", lambda ls: _cell(ls, 1, "beds", "1e15")),
+    "two counties of one name": ("experiment.yaml", lambda ls: ("\n".join(
+        sum(([row] + (ls[i - 2:i + 1] if row.strip().startswith("facilities:") else []) for i, row in enumerate(ls)),
+            [])) + "\n").encode()),
 }
 
 

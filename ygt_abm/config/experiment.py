@@ -7,7 +7,8 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ygt_abm.config.files import did_you_mean
 from ygt_abm.config.params import ModelParameters, Strict, assumed, sourced
@@ -120,6 +121,23 @@ class CsvWorld(Strict):
     highway_kmh: float = assumed(70.0, "speed to the city", gt=0)
     detour_factor: float = assumed(1.3, "road distance ÷ straight-line distance", ge=1, le=3)
     access_minutes: float = assumed(5.0, "minutes from a home to its own village's facility", ge=0)
+
+    @model_validator(mode="after")
+    def _distinct_counties(self) -> "CsvWorld":
+        """Two counties of one name would merge under one label in every result."""
+        first: dict[str, int] = {}
+        repeated = []
+        for i, county in enumerate(self.counties):
+            if county.name in first:
+                repeated.append(InitErrorDetails(
+                    type=PydanticCustomError("duplicate_county", "county '{name}' is already counties[{first}]: "
+                                             "every county needs a name of its own", {"name": county.name,
+                                                                                       "first": first[county.name]}),
+                    loc=("counties", i, "name"), input=county.name))
+            first.setdefault(county.name, i)
+        if repeated:
+            raise ValidationError.from_exception_data(type(self).__name__, repeated)
+        return self
 
 
 World = Annotated[SyntheticWorld | CsvWorld, Field(discriminator="kind")]
