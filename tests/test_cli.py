@@ -276,6 +276,16 @@ def test_plot_draws_the_figures_of_a_finished_folder_in_the_formats_asked(tiny_r
     assert empty.exit_code == 1 and "run (or collect) the experiment first" in empty.output
 
 
+def test_plot_refuses_a_folder_another_experiment_wrote_and_leaves_its_figures(tiny_run, tmp_path):
+    root, exp = tiny_run
+    other = tmp_path / "other.yaml"
+    other.write_text(TINY.replace("seed: 3", "seed: 4"), encoding="utf-8")  # same name, other results
+    figures = {p: p.read_bytes() for p in (root / "out" / "figures").glob("*")}
+    result = runner.invoke(app, ["plot", str(other), "--out", str(root / "out")])
+    assert result.exit_code == 1 and "holds results of a different experiment configuration" in result.output
+    assert {p: p.read_bytes() for p in (root / "out" / "figures").glob("*")} == figures
+
+
 def test_fit_runs_the_baseline_and_writes_the_fit_table(tmp_path):
     result = runner.invoke(app, ["fit", "--population", "4000", "--worlds", "2", "--replicates", "1", "--years",
                                  "2", "--out", str(tmp_path / "fit"), "--workers", "1"])

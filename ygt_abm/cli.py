@@ -258,6 +258,7 @@ def plot(
     """Draw every figure of a finished result folder from its tables, into figures/: the headline indicators
     with bands and targets, paired differences, and backflow, decomposition and attainment where the
     experiment has them. Byte for byte the same on every run."""
+    from ygt_abm.experiment.runner import check_output
     from ygt_abm.figures.results import plot_results
     from ygt_abm.figures.save import FORMATS
 
@@ -271,6 +272,8 @@ def plot(
     if not (target / "kpis.parquet").is_file():
         typer.echo(f"{target}: no kpis.parquet; run (or collect) the experiment first", err=True)
         raise typer.Exit(1)
+    with _job_failures():
+        check_output(target, resolved)  # another experiment's tables would be drawn under this one's name
     for path in plot_results(resolved, _output_folder(target), formats=chosen):
         out.print(str(path))
 

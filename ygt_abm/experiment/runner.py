@@ -282,12 +282,23 @@ def _claim_output(out: Path, digest: str) -> None:
     """Refuse to mix results of two different configurations in one directory."""
     stamp = out / "runs" / "config.sha256"
     if stamp.exists():
-        if stamp.read_text().strip() != digest:
-            raise OutputConflict(f"{out} holds results of a different experiment configuration; "
-                                 "choose another --out or delete it")
+        _same_configuration(out, stamp, digest)
         return
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest + "\n")
+
+
+def check_output(out: Path, resolved: ResolvedExperiment) -> None:
+    """Refuse a folder whose results another configuration made (read only: ``plot`` draws from it)."""
+    stamp = Path(out) / "runs" / "config.sha256"
+    if stamp.is_file():
+        _same_configuration(Path(out), stamp, config_digest(resolved))
+
+
+def _same_configuration(out: Path, stamp: Path, digest: str) -> None:
+    if stamp.read_text().strip() != digest:
+        raise OutputConflict(f"{out} holds results of a different experiment configuration; "
+                             "choose another --out or delete it")
 
 
 def _manifest(resolved: ResolvedExperiment, specs: list[RunSpec]) -> dict:
