@@ -24,7 +24,7 @@ from ygt_abm.experiment.forking import balanced_tasks, forked_runs, split_groups
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.plan import RunSpec
 from ygt_abm.experiment.runner import (
-    MissingRuns, collect, config_digest, fork_default, parse_shard, plan, run_experiment, shard_tasks,
+    MisplacedRun, MissingRuns, collect, config_digest, fork_default, parse_shard, plan, run_experiment, shard_tasks,
 )
 from ygt_abm.interventions import build
 from ygt_abm.model import CountyModel
@@ -98,6 +98,16 @@ def test_two_shards_collected_give_byte_identical_results(serial, tmp_path):
     run_experiment(resolved, out, shard=(1, 2))
     collect(resolved, out)
     assert (out / "kpis.parquet").read_bytes() == expected
+
+
+def test_a_run_file_copied_over_another_is_refused_not_merged(serial, tmp_path):
+    resolved, _ = serial
+    out = tmp_path / "copied"
+    run_experiment(resolved, out)
+    first, second = (spec.path(out) for spec in plan(resolved)[:2])
+    second.write_bytes(first.read_bytes())  # replicate 0's results where replicate 1's belong
+    with pytest.raises(MisplacedRun, match=f"should hold run {plan(resolved)[1].run_id} but holds"):
+        collect(resolved, out)
 
 
 def test_shards_partition_the_plan():

@@ -247,13 +247,29 @@ def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
         return _merge(resolved, out)
 
 
+class MisplacedRun(OutputConflict):
+    """A run file holds another run's results (copied over it, or written by hand)."""
+
+
+def _read_run(spec: RunSpec, out: Path) -> pd.DataFrame:
+    """A run's results, after checking that the file holds that run (its scenario, point and replicate)."""
+    path = spec.path(out)
+    table = pd.read_parquet(path)
+    held = {(str(s), str(p), int(r)) for s, p, r in table[["scenario", "point", "replicate"]].drop_duplicates()
+            .itertuples(index=False)}
+    if held != {(spec.scenario, spec.point, spec.replicate)}:
+        shown = ", ".join(f"{s}/{p}/r{r:04d}" for s, p, r in sorted(held)) or "nothing"
+        raise MisplacedRun(f"{path} should hold run {spec.run_id} but holds {shown}: delete it and run again")
+    return table
+
+
 def _merge(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     specs = plan(resolved)
     missing = missing_runs(specs, out)
     if missing:
         raise MissingRuns(missing)
     paths = [s.path(out) for s in specs]
-    kpis = with_point_values(pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True), resolved)
+    kpis = with_point_values(pd.concat([_read_run(s, out) for s in specs], ignore_index=True), resolved)
     write_table(kpis, out / "kpis.parquet")
     write_table(_runs_table(resolved, specs, paths), out / "runs.parquet")
     write_json(_manifest(resolved, specs), out / "manifest.json")
