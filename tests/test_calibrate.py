@@ -94,6 +94,33 @@ def test_a_calibration_killed_mid_trial_resumes_from_its_storage_and_finishes(tm
     assert sorted(p.stat().st_mtime_ns for p in (out / "trials").rglob("*.parquet"))[:len(first)] == first
 
 
+def test_a_resumed_random_search_proposes_what_an_uninterrupted_one_does(tmp_path, synthetic_targets):
+    """Each trial's sampler is seeded from the experiment's seed and the trial's number: a study resumed with
+    more trials goes on with new values, never trial 0's again."""
+    def values(folder, steps):
+        for trials in steps:
+            config = write(folder, trials, synthetic_targets)
+            config.write_text(config.read_text(encoding="utf-8").replace("sampler: tpe", "sampler: random"),
+                              encoding="utf-8")
+            calibrate(load_runnable_experiment(config), folder / "out")
+        return pd.read_csv(folder / "out" / "trials.csv")["illness.chronic_followups_per_year"].tolist()
+
+    (tmp_path / "once").mkdir()
+    (tmp_path / "twice").mkdir()
+    uninterrupted, resumed = values(tmp_path / "once", [3]), values(tmp_path / "twice", [1, 3])
+    assert resumed == uninterrupted and len(set(uninterrupted)) == 3
+
+
+def test_a_study_made_with_another_configuration_is_refused(tmp_path, synthetic_targets):
+    config = write(tmp_path, 1, synthetic_targets)
+    assert CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out"), "--workers", "1"]
+                              ).exit_code == 0
+    config.write_text(config.read_text(encoding="utf-8").replace("[2.0, 16.0]", "[3.0, 16.0]"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 1 and "made with another configuration" in result.output
+    assert len(pd.read_csv(tmp_path / "out" / "trials.csv")) == 1  # the first study's trials, not mixed
+
+
 def test_calibrate_needs_a_calibration_section(tmp_path):
     config = tmp_path / "plain.yaml"
     config.write_text(EXPERIMENT.split("calibration:")[0], encoding="utf-8")

@@ -20,6 +20,8 @@ those of the training evaluations; the other published evaluations check a fit, 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from ygt_abm.config.design import Point
 from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
 from ygt_abm.config.params import ModelParameters
 from ygt_abm.config.targets import TARGETS_FILE, load_targets
-from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.experiment.runner import OutputConflict, config_digest, run_experiment
 from ygt_abm.results.store import write_atomic, write_csv, write_yaml
 
 STUDY_FILE = "study.db"
@@ -78,9 +80,39 @@ def _sampler(name: str, seed: int):
     return optuna.samplers.TPESampler(seed=seed)
 
 
+class StudyConflict(OutputConflict):
+    """The storage holds a study of the same name made with another configuration."""
+
+
+def study_configuration(resolved: ResolvedExperiment, targets: bytes) -> str:
+    """Fingerprint of what a study's trials depend on: the experiment a trial runs, the calibration section
+    but for how many trials to reach (a resumed study may be given more) and where it is stored, and the
+    targets' content."""
+    cal = resolved.experiment.calibration
+    text = json.dumps({"trial": config_digest(trial_experiment(resolved, {})),
+                       "calibration": cal.model_dump(mode="json", exclude={"trials", "storage"}),
+                       "targets": hashlib.sha256(targets).hexdigest()}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def trial_sampler(resolved: ResolvedExperiment, number: int):
+    """The sampler that proposes trial ``number``, seeded from the experiment's seed and that number: with the
+    study's history it decides the trial, so a resumed study proposes what an uninterrupted one would."""
+    digest = hashlib.sha256(f"{resolved.experiment.seed}:trial:{number}".encode("utf-8")).digest()
+    return _sampler(resolved.experiment.calibration.sampler, int.from_bytes(digest[:4], "big"))
+
+
+def targets_file(resolved: ResolvedExperiment) -> Path:
+    """The calibration's target file: its ``targets`` relative to the experiment file, or the shipped one."""
+    cal = resolved.experiment.calibration
+    base_dir = resolved.path.parent if resolved.path else Path(".")
+    return Path(base_dir / cal.targets) if cal.targets else Path(TARGETS_FILE)
+
+
 def open_study(resolved: ResolvedExperiment, out: Path):
     """The study in its storage, created or resumed; a trial left running by a killed calibration is marked
-    failed and its values queued again."""
+    failed and its values queued again. Raises ``StudyConflict`` if the storage holds a study of this name
+    made with another configuration (``study_configuration``)."""
     import optuna
     from optuna.trial import TrialState
 
@@ -88,7 +120,15 @@ def open_study(resolved: ResolvedExperiment, out: Path):
     cal = resolved.experiment.calibration
     storage = cal.storage or f"sqlite:///{(Path(out) / STUDY_FILE).resolve()}"
     study = optuna.create_study(study_name=resolved.experiment.name, storage=storage, load_if_exists=True,
-                                sampler=_sampler(cal.sampler, resolved.experiment.seed), direction="minimize")
+                                sampler=trial_sampler(resolved, 0), direction="minimize")
+    configuration = study_configuration(resolved, targets_file(resolved).read_bytes())
+    made_with = study.user_attrs.get("configuration")
+    if made_with is None and not study.trials:
+        study.set_user_attr("configuration", configuration)
+    elif made_with != configuration:
+        raise StudyConflict(f"{storage} holds a study {resolved.experiment.name!r} made with another "
+                            "configuration (experiment, calibration section or targets): give another --out or "
+                            "storage, or delete it")
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
         study.enqueue_trial(trial.params, skip_if_exists=False)
@@ -107,13 +147,13 @@ def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=N
         from ygt_abm.estimation.smc import estimate
 
         return estimate(resolved, out, executor, particle_sampler, progress)
+    targets = load_targets(targets_file(resolved))  # a bad target file: before anything is created
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    base_dir = resolved.path.parent if resolved.path else Path(".")
-    targets = load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE)
     study = open_study(resolved, out)
     complete = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
     while complete < cal.trials:
+        study.sampler = trial_sampler(resolved, len(study.trials))
         trial = study.ask()
         values = {name: trial.suggest_float(name, low, high) for name, (low, high) in cal.search.items()}
         folder = out / "trials" / f"t{trial.number:04d}"

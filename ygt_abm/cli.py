@@ -332,7 +332,7 @@ def calibrate(
         out.print(f"{result.generations} generations, threshold {result.epsilon:.4g}; results in {target}/ "
                   "(posterior.yaml: draws an experiment's `ensemble:` runs over)")
         return
-    with executor_for(workers, scheduler) as executor:
+    with _job_failures(), executor_for(workers, scheduler) as executor:
         result = run_calibration(resolved, target, executor=executor, progress=progress)
     typer.echo((target / "fit.md").read_text(encoding="utf-8"))
     out.print(f"best {result.best}; {len(result.ensemble)} trials within tolerance; results in {target}/")
