@@ -215,3 +215,17 @@ def test_a_range_needs_its_source_and_a_given_value(tmp_path):
         _ranged(tmp_path, "", head=bad)
     messages = " | ".join(p.message for p in caught.value.problems)
     assert "ranges need a range_source" in messages and "give the value the range is around" in messages
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("base: &b {care: {usual_provider_switch: 0.1}}\nensemble:\n  - *b\n  - *b\n", 3, "alias *b"),
+    ("ensemble:\n  - {care: {usual_provider_switch: 0.1}}\n  - {care: {usual_provider_switch: 0.2, usual_provider_switch: 0.3}}\n",
+     3, "duplicate key"),
+    ("ensemble: [" * 70 + "]" * 70 + "\n", 1, "nested more than"),
+])
+def test_an_ensemble_file_is_read_as_guardedly_as_the_experiment(tmp_path, text, line, message):
+    (tmp_path / "ensemble.yaml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        _ranged(tmp_path, "ensemble: ensemble.yaml\n")
+    [problem] = caught.value.problems
+    assert problem.file.endswith("ensemble.yaml") and problem.line == line and message in problem.message

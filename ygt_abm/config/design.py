@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -147,11 +148,13 @@ def _value_at(spec: dict[str, Any], path: str) -> Any:
 
 
 def ensemble_members(path) -> list[dict[str, Any]]:
-    """The parameter sets of an ensemble file (``ensemble:`` a list of nested parameter mappings)."""
-    from ruamel.yaml import YAML
+    """The parameter sets of an ensemble file (``ensemble:`` a list of nested parameter mappings), read as every
+    config file is (size, nesting, aliases and duplicate keys refused: ``ConfigError`` with the file's line)."""
+    from ygt_abm.config.files import read_yaml
 
-    with open(path, encoding="utf-8") as handle:
-        doc = YAML(typ="safe").load(handle)
+    if not Path(path).is_file():  # reported at the experiment's `ensemble:` line, which names it
+        raise FileNotFoundError(f"no ensemble file {path}")
+    doc = read_yaml(path)
     members = doc.get("ensemble") if isinstance(doc, dict) else None
     if not isinstance(members, list) or not members or not all(isinstance(m, dict) for m in members):
         raise ValueError(f"{path}: expected `ensemble:` a non-empty list of parameter mappings (as ygt-abm "
