@@ -228,3 +228,21 @@ def test_two_csv_counties_of_one_name_are_refused_not_merged(tmp_path):
     [problem] = caught.value.problems
     assert problem.line == 14 and problem.field.endswith("counties[1].name")
     assert "county 'Example county' is already counties[0]" in problem.message
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_file_that_is_not_a_regular_file_is_refused_before_reading(tmp_path, special):
+    """A FIFO would block validate forever and /dev/zero never end: both are refused before any byte is read
+    (in a child process with a timeout, so a regression fails instead of hanging the suite)."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "fifo.yaml"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path(special)
+    code = "import sys; from ygt_abm.cli import app; sys.argv = ['ygt-abm', 'validate', sys.argv[1]]; app()"
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and f"{path}:0: file: cannot read: not a regular file" in result.stdout + result.stderr

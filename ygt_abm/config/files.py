@@ -53,13 +53,22 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of a regular file (a FIFO would block and a device never end, so they are
+    refused before any byte is read); OSError otherwise."""
+    if not path.is_file():
+        raise OSError(f"not a regular file{'' if path.exists() else ' (no such file)'}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse ``path`` in round-trip mode (keeps line numbers). Every way a file can be unreadable becomes a
     ``ConfigError`` with a line: not UTF-8, control characters, syntax, nesting too deep, too large, and YAML
     aliases (refused: an alias can multiply a small file into billions of values)."""
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(Path(path), MAX_CONFIG_BYTES)
     except OSError as exc:
         raise ConfigError([Problem(file, 0, "file", f"cannot read: {exc.strerror or exc}")]) from None
     if len(data) > MAX_CONFIG_BYTES:

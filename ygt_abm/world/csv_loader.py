@@ -189,6 +189,8 @@ def _read_rows(path: Path, required: tuple[str, ...],
     rows: list[tuple[int, list[str]]] = []
     previous = 0
     try:
+        if not path.is_file():  # a FIFO would block, a device never end
+            raise OSError(f"not a regular file{'' if path.exists() else ' (no such file)'}")
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f, strict=True)  # an unclosed quote is an error, not one huge cell
             for cells in reader:
