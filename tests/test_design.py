@@ -22,9 +22,9 @@ scenarios:
 """
 
 
-def _load(tmp_path, tail: str):
+def _load(tmp_path, tail: str, head: str = HEAD):
     path = tmp_path / "design.yaml"
-    path.write_text(HEAD + textwrap.dedent(tail))
+    path.write_text(head + textwrap.dedent(tail))
     return load_runnable_experiment(path)
 
 
@@ -229,3 +229,29 @@ def test_an_ensemble_file_is_read_as_guardedly_as_the_experiment(tmp_path, text,
         _ranged(tmp_path, "ensemble: ensemble.yaml\n")
     [problem] = caught.value.problems
     assert problem.file.endswith("ensemble.yaml") and problem.line == line and message in problem.message
+
+
+FOUR = ("{care.usual_provider_switch: [0.1, 0.2], choice.family_doctor: [0.0, 0.6], choice.usual_provider: [0.2, 0.8], "
+        "care.formal_referral_share: [0.1, 0.3]}")
+
+
+@pytest.mark.parametrize("samples, message", [
+    # 16,000 trajectories of 5 points × 2 scenarios × 2 replicates: counted in runs, refused before drawing
+    ("{method: morris, n: 16000, bounds: " + FOUR + "}", "80,000 points × 2 scenarios × 2 replicates = 320,000 runs"),
+    ("{method: saltelli, n: 32768, bounds: " + FOUR + "}", "196,608 points × 2 scenarios × 2 replicates"),
+    ("{method: morris, n: 4, levels: 5, bounds: " + FOUR + "}", "a Morris grid needs an even number of levels"),
+    ("{method: saltelli, n: 30, bounds: " + FOUR + "}", "a Saltelli design needs a power of 2 (e.g. 32)"),
+])
+def test_sensitivity_designs_are_counted_in_runs_and_meet_salibs_preconditions(tmp_path, samples, message):
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, f"samples: {samples}\n")
+    assert message in " | ".join(p.message for p in caught.value.problems)
+
+
+def test_an_ensemble_is_counted_in_runs_too(tmp_path):
+    members = "".join(f"  - {{care: {{usual_provider_switch: {0.1 + i / 1e5}}}}}\n" for i in range(1001))
+    (tmp_path / "ensemble.yaml").write_text("ensemble:\n" + members)
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, "ensemble: ensemble.yaml\n", head=HEAD.replace("replicates: 2", "replicates: 100"))
+    [problem] = caught.value.problems
+    assert problem.field == "ensemble" and "1,001 members × 2 scenarios × 100 replicates = 200,200 runs" in problem.message

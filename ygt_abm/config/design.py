@@ -13,7 +13,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ygt_abm.config.experiment import Experiment, deep_merge, nested
+from ygt_abm.config.experiment import MAX_RUNS, Experiment, deep_merge, nested
 
 if TYPE_CHECKING:  # numpy is imported where samples are drawn: a grid, an ensemble or one point need none
     import numpy as np
@@ -125,6 +125,11 @@ def design_points(experiment: Experiment) -> list[Point]:
             raise EnsembleSizeError(f"ensemble_size {experiment.ensemble_size} is more than the {len(members)} "
                                     f"members of {experiment.ensemble}")
         members = members[:experiment.ensemble_size]
+        runs = len(members) * len(experiment.scenarios) * experiment.replicates
+        if runs > MAX_RUNS:
+            raise ValueError(f"{len(members):,} members × {len(experiment.scenarios)} scenarios × "
+                             f"{experiment.replicates} replicates = {runs:,} runs; an experiment has at most "
+                             f"{MAX_RUNS:,} (ensemble_size runs the first members only)")
         draw = experiment.lever_uncertainty
         return [Point(f"e{i:04d}", flat(member), (experiment.seed, i) if draw else None)
                 for i, member in enumerate(members)]

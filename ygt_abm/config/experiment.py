@@ -185,7 +185,25 @@ class Samples(Strict):
         """Whether the design is one sensitivity indices are computed from."""
         return self.method in ("morris", "saltelli")
 
+    def points(self) -> int:
+        """How many points the design has: ``n``, or what a Morris or Saltelli design of ``n`` makes of it."""
+        d = len(self.bounds)
+        if self.method == "morris":
+            return self.n * (d + 1)
+        if self.method == "saltelli":
+            return self.n * (2 * d + 2 if self.second_order else d + 2)
+        return self.n
+
     _ordered = field_validator("bounds")(classmethod(lambda cls, bounds: _ordered_bounds(bounds)))
+
+    @model_validator(mode="after")
+    def _salib_preconditions(self) -> "Samples":
+        """SALib only warns where its estimators lose their properties: here that is an error."""
+        if self.method == "morris" and self.levels % 2:
+            raise ValueError(f"levels {self.levels}: a Morris grid needs an even number of levels")
+        if self.method == "saltelli" and self.n & (self.n - 1):
+            raise ValueError(f"n {self.n}: a Saltelli design needs a power of 2 (e.g. {1 << self.n.bit_length()})")
+        return self
 
 
 #: fields of a calibration that only one method reads (a field set for the other method is an error)
@@ -341,7 +359,8 @@ class Experiment(Strict):
         empty = [k for k, v in self.sweep.items() if not v]
         if empty:
             raise ValueError(f"sweep values must not be empty: {', '.join(empty)}")
-        points = math.prod(len(v) for v in self.sweep.values()) if self.sweep else (self.samples.n if self.samples else 1)
+        points = (math.prod(len(v) for v in self.sweep.values()) if self.sweep
+                  else self.samples.points() if self.samples else self.ensemble_size or 1)
         runs = points * len(self.scenarios) * self.replicates
         if runs > MAX_RUNS:
             raise ValueError(f"{points:,} points × {len(self.scenarios)} scenarios × {self.replicates} replicates = "
