@@ -80,6 +80,32 @@ def test_a_target_measured_nowhere_or_calibrated_by_nothing_is_refused():
         target(indicator="visits_per_capita", role="calibrated")
 
 
+TARGET = """\
+  - name: visits per person per year
+    indicator: visits_per_capita
+    value: 6.4
+    tolerance: 0.4
+    source: national bulletins
+    role: check
+"""
+
+
+@pytest.mark.parametrize("extra, line, field, message", [
+    (TARGET, 8, "calibration_targets[1].name", "is already calibration_targets[0]"),
+    ("    of: []\n", 8, "calibration_targets[0].of", "at least 1 item"),
+    ("    of: [visits_per_capta]\n", 8, "calibration_targets[0].of", "did you mean 'visits_per_capita'"),
+])
+def test_two_targets_of_one_name_and_a_bad_of_are_refused_at_their_line(tmp_path, extra, line, field, message):
+    from ygt_abm.config.files import ConfigError
+
+    path = tmp_path / "targets.yaml"
+    path.write_text("calibration_targets:\n" + TARGET + extra, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_targets(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (line, field) and message in problem.message
+
+
 def test_each_world_of_the_fit_is_a_baseline_experiment_of_its_own_seed(tmp_path):
     loaded = []
     for world in range(2):

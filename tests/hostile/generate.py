@@ -217,6 +217,9 @@ TARGET_FILES = {
                                                        "    measure: elasticity\n    kind: outpatient\n"),
     "empty target list": "calibration_targets: []\n",
     "misspelt key": GOOD_TARGETS.replace("tolerance:", "tolerence:"),
+    "duplicate target name": GOOD_TARGETS + GOOD_TARGETS.split("\n", 1)[1],
+    "empty of list": GOOD_TARGETS.replace("    role: check\n", "    role: check\n    of: []\n"),
+    "unknown indicator in of": GOOD_TARGETS.replace("    role: check\n", "    role: check\n    of: [visits_per_capta]\n"),
 }
 
 

@@ -21,7 +21,7 @@ TARGETS_FILE = Path(str(files("ygt_abm") / "calibration" / "targets.yaml"))
 class CalibrationTarget(Strict):
     name: str = Field(min_length=3)
     indicator: str | None = Field(None, description="an indicator of `ygt-abm indicators`")
-    of: list[str] | None = Field(None, description="measure the indicator's share of the sum of these")
+    of: list[str] | None = Field(None, min_length=1, description="measure the indicator's share of the sum of these")
     measure: Literal["value", "drift", "growth", "elasticity"] = "value"
     kind: Literal["outpatient", "inpatient"] | None = Field(None, description="elasticity: contact kind")
     level: Literal[LEVELS] | None = Field(None, description="elasticity: level whose price rises")
@@ -61,9 +61,18 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[CalibrationTarget]:
     doc = read_yaml(path)
     targets = validate_model(TargetFile, doc, file).calibration_targets
     problems = []
+    first: dict[str, int] = {}
     for i, target in enumerate(targets):
-        problems += unknown_indicators(target.indicators(), file, doc["calibration_targets"][i], ("indicator",),
+        node = doc["calibration_targets"][i]
+        problems += unknown_indicators([target.indicator] if target.indicator else [], file, node, ("indicator",),
                                        f"calibration_targets[{i}].indicator")
+        problems += unknown_indicators(target.of or [], file, node, ("of",), f"calibration_targets[{i}].of")
+        if target.name in first:  # fits and reports name targets: two of one name would be one row
+            line, _ = line_of(node, ("name",))
+            problems.append(Problem(file, line or 1, f"calibration_targets[{i}].name",
+                                    f"{target.name!r} is already calibration_targets[{first[target.name]}]: "
+                                    "every target needs a name of its own"))
+        first.setdefault(target.name, i)
     if problems:
         raise ConfigError(problems)
     return targets
