@@ -207,3 +207,21 @@ def test_all_problems_in_all_files_are_reported_at_once(tmp_path):
     }
     text = str(ConfigError(found))
     assert f"{tmp_path / 'c1' / 'villages.csv'}:3: population: expected a non-negative integer (at most 100,000), got '-5'" in text
+
+
+def test_a_village_or_facility_far_from_the_countys_villages_is_a_typing_error(tmp_path):
+    """A sign dropped or lon and lat swapped puts a point thousands of kilometres away, inside the valid
+    ranges; it is refused at its line rather than given a road across the world."""
+    import shutil
+    from importlib.resources import files
+
+    county = shutil.copytree(Path(str(files("ygt_abm") / "data" / "example-county")), tmp_path / "county")
+    lines = (county / "villages.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[3] = "-" + cells[3]  # longitude 113.528 → −113.528: the other hemisphere
+    lines[2] = ",".join(cells)
+    (county / "villages.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_runnable_experiment(county / "experiment.yaml")
+    [problem] = caught.value.problems
+    assert problem.line == 3 and problem.field == "longitude, latitude" and "km from the middle" in problem.message

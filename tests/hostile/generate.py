@@ -137,6 +137,10 @@ EXPERIMENTS = {
     "huge finite beds": GOOD + "parameters:\n  facilities: {city_beds: 1.0e308}\n",
     "percent text share": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: 90%}}\n",
     "huge village population spread": world("village_population_sigma: 100"),
+    "road faster than light": world("highway_kmh: 1e308"),
+    "intervention for no county": other("{type: continuous_deductible, counties: [], source: 'a clause'}"),
+    "calibration targets file missing": GOOD.split("  - name: reform")[0]
+    + "calibration: {targets: no-such-targets.yaml, search: {choice.usual_provider: [0, 1]}}\n",
     "share as a list": GOOD + "parameters:\n  finance: {outpatient_reimbursement: {village: [0.9]}}\n",
     "parameters as a list": GOOD + "parameters: [1, 2]\n",
     "unknown parameter group": GOOD + "parameters: {fiance: {}}\n",
@@ -190,6 +194,9 @@ COUNTY_FILES = {
     "blank village name": ("villages.csv", lambda ls: _cell(ls, 2, "village", "")),
     "empty city hospitals file": ("city_hospitals.csv", lambda ls: b""),
     "huge city hospital": ("city_hospitals.csv", lambda ls: _cell(ls, 1, "beds", "1e15")),
+    "village in the other hemisphere": ("villages.csv", lambda ls: _cell(
+        ls, 2, "longitude", "-" + ls[2].split(",")[ls[0].split(",").index("longitude")])),
+    "facility far from its villages": ("facilities.csv", lambda ls: _cell(ls, 1, "latitude", "5.0")),
     "two counties of one name": ("experiment.yaml", lambda ls: ("\n".join(
         sum(([row] + (ls[i - 2:i + 1] if row.strip().startswith("facilities:") else []) for i, row in enumerate(ls)),
             [])) + "\n").encode()),

@@ -61,9 +61,9 @@ class SyntheticWorld(Strict):
     county_radius_km: float = assumed(25.0, "radius of a county of ≈2,000 km²", gt=0, le=200)
     city_distance_km: float = assumed(80.0, "road distance from a county seat to the city hospital", gt=0, le=1000)
     remoteness: float = assumed(1.0, "multiplier on every road travel time (mountains, poor roads)", gt=0, le=10)
-    village_road_kmh: float = assumed(25.0, "speed from a village to its township seat", gt=0)
-    county_road_kmh: float = assumed(45.0, "speed between township seats and the county seat", gt=0)
-    highway_kmh: float = assumed(70.0, "speed from a county seat to the city", gt=0)
+    village_road_kmh: float = assumed(25.0, "speed from a village to its township seat", gt=0, le=200)
+    county_road_kmh: float = assumed(45.0, "speed between township seats and the county seat", gt=0, le=200)
+    highway_kmh: float = assumed(70.0, "speed from a county seat to the city", gt=0, le=200)
     detour_factor: float = assumed(1.3, "road distance ÷ straight-line distance", ge=1, le=3)
     access_minutes: float = assumed(
         5.0, "minutes from a home to its own village's clinic or the township seat's facility; ≈90% of "
@@ -116,9 +116,9 @@ class CsvWorld(Strict):
     kind: Literal["csv"]
     counties: list[CsvCounty] = Field(min_length=1)
     city_hospitals: Path = Field(description="CSV: facility, kind=city_hospital, longitude, latitude[, beds, doctors]")
-    village_road_kmh: float = assumed(25.0, "speed on village roads", gt=0)
-    county_road_kmh: float = assumed(45.0, "speed on county roads", gt=0)
-    highway_kmh: float = assumed(70.0, "speed to the city", gt=0)
+    village_road_kmh: float = assumed(25.0, "speed on village roads", gt=0, le=200)
+    county_road_kmh: float = assumed(45.0, "speed on county roads", gt=0, le=200)
+    highway_kmh: float = assumed(70.0, "speed to the city", gt=0, le=200)
     detour_factor: float = assumed(1.3, "road distance ÷ straight-line distance", ge=1, le=3)
     access_minutes: float = assumed(5.0, "minutes from a home to its own village's facility", ge=0)
 

@@ -92,6 +92,11 @@ def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseMod
                 except ValidationError as exc:
                     problems += _design_problems(exc, file, search_node, ("calibration", "search"), ends)
     problems += _check_world_files(experiment, file, doc)
+    if experiment.calibration and experiment.calibration.targets:  # before any trial runs
+        targets = path.parent / experiment.calibration.targets
+        if not targets.is_file():
+            line, _ = line_of(doc, ("calibration", "targets"))
+            problems.append(Problem(file, line or 1, "calibration.targets", f"file not found: {targets}"))
     interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
     problems += _lever_strength_problems(points, interventions, file, design_node, design_prefix, schemas)
     problems = early + problems

@@ -42,7 +42,8 @@ class InterventionParams(Strict):
     type: str
     start_year: int = Field(1, ge=1, le=100, description="first simulated year it is in force (1 = first recorded)")
     end_year: int | None = Field(None, ge=1, le=100, description="last year in force (None: to the end)")
-    counties: list[str] | None = Field(None, description="county names it targets (None: every county)")
+    counties: list[str] | None = Field(None, min_length=1, description="county names it targets (None: every "
+                                       "county; an empty list would target none)")
     source: str = Field(min_length=3, description="document and clause, e.g. 'anhui-2024 §17'")
     assumption: str = Field("", description="what is assumed where the document gives no number")
     ranges: dict[str, tuple[float, float]] = Field(

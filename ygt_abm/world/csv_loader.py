@@ -120,6 +120,9 @@ def _read_county(county: CsvCounty, problems: list[Problem]) -> tuple[list[_Vill
         problems.append(Problem(vfile, villages[0].line, "population", "every village has 0 residents: expected "
                                 "a county with residents"))
 
+    problems += _far_away(villages or [], vfile, "village") + _far_away(
+        [f for f in facilities or []], ffile, "facility", centre=_middle(villages or []))
+
     thc_line: dict[str, int] = {}
     for f in facilities or []:
         if f.kind != "township_health_centre" or not f.township:  # a blank township is already reported
@@ -141,6 +144,38 @@ def _read_county(county: CsvCounty, problems: list[Problem]) -> tuple[list[_Vill
                 problems.append(Problem(vfile, line, "township",
                                         f"township '{town}' has no township_health_centre row in {ffile}"))
     return villages or [], facilities or []
+
+
+#: no village or facility of a county lies further than this from the middle of its villages: the largest
+#: county-level divisions span a few hundred kilometres; a point beyond is a typing error (a sign, a swap)
+MAX_COUNTY_KM = 500.0
+
+
+def _middle(places: list) -> tuple[float, float] | None:
+    """The median longitude and latitude of ``places`` (robust to the one mistyped point being looked for)."""
+    if not places:
+        return None
+    return float(np.median([p.lon for p in places])), float(np.median([p.lat for p in places]))
+
+
+def _far_away(places: list, file: str, what: str, centre: tuple[float, float] | None = None) -> list[Problem]:
+    """A problem for each of ``places`` further than ``MAX_COUNTY_KM`` from ``centre`` (default: their middle);
+    coordinates out of range are reported where they are read, and left out here."""
+    places = [p for p in places if abs(p.lon) <= 180 and abs(p.lat) <= 90]  # NaN fails both: left out too
+    centre = centre or _middle(places)
+    if centre is None:
+        return []
+    lon0, lat0 = np.radians(centre)
+    found = []
+    for p in places:
+        lon, lat = np.radians((p.lon, p.lat))
+        cos = np.sin(lat0) * np.sin(lat) + np.cos(lat0) * np.cos(lat) * np.cos(lon - lon0)
+        km = 6371.0 * float(np.arccos(np.clip(cos, -1.0, 1.0)))
+        if km > MAX_COUNTY_KM:
+            found.append(Problem(file, p.line, "longitude, latitude", f"{what} '{p.name}' lies {km:,.0f} km from the middle of "
+                                 f"the county's villages (at most {MAX_COUNTY_KM:,.0f}): check its longitude and "
+                                 "latitude"))
+    return found
 
 
 def _read_villages(path: Path, problems: list[Problem]) -> list[_Village] | None:
@@ -270,7 +305,7 @@ class _Cells:
             self._bad("longitude", "a longitude in [-180, 180]")
         if lat is None:
             self._bad("latitude", "a latitude in [-90, 90]")
-        return (lon or 0.0), (lat or 0.0)
+        return (math.nan if lon is None else lon), (math.nan if lat is None else lat)  # reported: kept out of checks
 
     def optional_count(self, column: str) -> float:
         """Beds or doctors: NaN (use the parameter default) when the column or cell is blank."""
