@@ -299,3 +299,18 @@ def test_fit_runs_the_baseline_and_writes_the_fit_table(tmp_path):
     assert all((tmp_path / "fit" / f"fit.{fmt}").stat().st_size > 10_000 for fmt in ("png", "pdf", "svg"))
     missing = runner.invoke(app, ["fit", "--elasticities", str(tmp_path), "--out", str(tmp_path / "again")])
     assert missing.exit_code == 2 and "no elasticities.csv" in missing.output
+
+
+def test_unwritable_outputs_and_a_malformed_scheduler_are_messages_not_tracebacks(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    schema = runner.invoke(app, ["schema", "-o", str(tmp_path)])
+    assert schema.exit_code == 2 and f"--output {tmp_path}: cannot write" in schema.output
+    county = runner.invoke(app, ["example-county", str(blocker / "county")])
+    assert county.exit_code == 2 and "cannot create it" in county.output
+    experiment = Path(__file__).parent.parent / "experiments" / "quickstart.yaml"
+    run = runner.invoke(app, ["run", str(experiment), "--out", str(tmp_path / "out"), "--scheduler", "garbage"])
+    assert run.exit_code == 2 and "--scheduler garbage: missing port number" in run.output
+    assert not (tmp_path / "out").exists()  # refused before the folder is made
+    for result in (schema, county, run):
+        assert "Traceback" not in result.output

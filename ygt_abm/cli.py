@@ -101,6 +101,7 @@ def _job_failures() -> Iterator[None]:
     """A job's failures as the command line reports them: a bad config as file:line lines (exit 2), an output
     folder that holds another experiment or is being written (exit 1)."""
     from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.executors import SchedulerUnreachable
     from ygt_abm.experiment.runner import OutputConflict
     from ygt_abm.results.store import OutputLocked
 
@@ -108,6 +109,9 @@ def _job_failures() -> Iterator[None]:
         yield
     except ConfigError as exc:
         _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    except SchedulerUnreachable as exc:
+        typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
     except (OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
@@ -171,7 +175,7 @@ def run(
 ) -> None:
     """Run an experiment (resuming where a previous run stopped): kpis.parquet, summary.csv,
     paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
-    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.executors import SchedulerUnreachable, check_scheduler, executor_for
     from ygt_abm.experiment.progress import progress_for
     from ygt_abm.experiment.runner import OutputConflict, parse_shard, run_experiment
     from ygt_abm.results.store import OutputLocked
@@ -180,7 +184,9 @@ def run(
     _warn_implausible(experiment, resolved.experiment.world)
     try:
         shard_of = parse_shard(shard) if shard else None
-    except ValueError as exc:
+        if scheduler:
+            check_scheduler(scheduler)
+    except (ValueError, SchedulerUnreachable) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
@@ -192,6 +198,9 @@ def run(
     except (OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    except SchedulerUnreachable as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
     finally:
         progress.close()
     if kpis is None:
@@ -485,7 +494,11 @@ def schema(
 
     text = json.dumps(experiment_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"--output {output}: cannot write: {exc.strerror or exc}", err=True)
+            raise typer.Exit(CONFIG_ERROR_EXIT) from None
     else:
         typer.echo(text, nl=False)
 
@@ -691,8 +704,12 @@ def example_county(
     if dest.exists():
         typer.echo(f"{dest} already exists; give a new folder", err=True)
         raise typer.Exit(1)
-    with as_file(files("ygt_abm") / "data" / "example-county") as source:
-        shutil.copytree(source, dest)
+    try:
+        with as_file(files("ygt_abm") / "data" / "example-county") as source:
+            shutil.copytree(source, dest)
+    except OSError as exc:
+        typer.echo(f"{dest}: cannot create it: {exc.strerror or exc}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
     typer.echo(f"wrote {dest}/ (fictional data, see its README.md); run it with: "
                f"ygt-abm run {dest / 'experiment.yaml'}")
 

@@ -43,6 +43,25 @@ def set_fast_malloc_thresholds() -> bool:
         return False
 
 
+class SchedulerUnreachable(RuntimeError):
+    """The Dask scheduler named on the command line cannot be reached (or its address is malformed)."""
+
+
+def check_scheduler(address: str) -> None:
+    """Raise ``SchedulerUnreachable`` for a scheduler address that is not one (before anything is created)."""
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+    except ImportError:  # pragma: no cover - executor_for says what to install
+        return
+    try:
+        protocol, location = parse_address(address)
+        if protocol in ("tcp", "tls"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise SchedulerUnreachable(f"--scheduler {address}: {exc}; expected the address of a running Dask "
+                                   "scheduler, e.g. tcp://10.0.0.5:8786") from None
+
+
 @contextmanager
 def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Executor | None]:
     """``scheduler`` (``tcp://host:port``) selects a running Dask scheduler; else ``workers`` > 1 a local
@@ -52,7 +71,12 @@ def executor_for(workers: int = 1, scheduler: str | None = None) -> Iterator[Exe
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise RuntimeError("a Dask scheduler needs the 'dask' extra: pip install 'ygt_abm[dask]'") from exc
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (ValueError, TypeError, OSError) as exc:  # a malformed address, or nothing answering there
+            raise SchedulerUnreachable(f"--scheduler {scheduler}: cannot connect ({exc}); expected the address of a "
+                                       "running Dask scheduler, e.g. tcp://10.0.0.5:8786") from None
+        with client:
             client.register_plugin(_fast_allocator_plugin())  # on every worker, present and future
             yield client.get_executor()
     elif workers > 1:
