@@ -314,3 +314,19 @@ def test_unwritable_outputs_and_a_malformed_scheduler_are_messages_not_traceback
     assert not (tmp_path / "out").exists()  # refused before the folder is made
     for result in (schema, county, run):
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("damage", ["garbage marker", "list marker", "stamp a folder", "lock a folder"])
+def test_status_reads_a_damaged_folder_as_incomplete_not_a_traceback(tmp_path, damage):
+    folder = tmp_path / "out"
+    (folder / "runs").mkdir(parents=True)
+    if damage == "garbage marker":
+        (folder / "complete.json").write_text("garbage")
+    elif damage == "list marker":
+        (folder / "complete.json").write_text("[1, 2]")
+    elif damage == "stamp a folder":
+        (folder / "runs" / "config.sha256").mkdir()
+    else:
+        (folder / "runs" / ".lock").mkdir()
+    result = runner.invoke(app, ["status", str(folder)])
+    assert result.exit_code == 1 and f"{folder}: incomplete" in result.output and "Traceback" not in result.output

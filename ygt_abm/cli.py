@@ -213,7 +213,7 @@ def run(
 def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out of run)")]) -> None:
     """Whether a result folder is complete, incomplete (and what is missing) or being written; exit 0 only
     when complete."""
-    from ygt_abm.results.store import COMPLETE, is_held, read_json
+    from ygt_abm.results.store import COMPLETE, is_held
 
     runs = folder / "runs"
     if not runs.is_dir():
@@ -224,10 +224,10 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
         typer.echo(f"{folder}: running ({finished} runs finished so far)")
         raise typer.Exit(1)
     stamp = runs / "config.sha256"
-    if (folder / COMPLETE).exists():
-        marker = read_json(folder / COMPLETE)
+    marker = _completion_marker(folder / COMPLETE)
+    if marker is not None:
         absent = [name for name in marker["reports"] if not (folder / name).exists()]
-        if stamp.exists() and marker["config_sha256"] == stamp.read_text().strip() and not absent:
+        if stamp.is_file() and marker["config_sha256"] == stamp.read_text().strip() and not absent:
             typer.echo(f"{folder}: complete ({finished} runs, {len(marker['reports'])} reports)")
             return
     missing = [name for name in ("kpis.parquet", "runs.parquet", "manifest.json", "summary.csv", COMPLETE)
@@ -235,6 +235,21 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
     typer.echo(f"{folder}: incomplete ({finished} runs finished; missing: {', '.join(missing) or 'nothing listed'}); "
               "`ygt-abm run` with the same experiment and --out resumes it")
     raise typer.Exit(1)
+
+
+def _completion_marker(path: Path) -> dict | None:
+    """complete.json as the runner writes it (its fingerprint and its reports), or None for anything else: no
+    file, a folder, garbage, another shape. A marker that is not the runner's says nothing is complete."""
+    from ygt_abm.results.store import read_json
+
+    try:
+        marker = read_json(path) if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(marker, dict) and isinstance(marker.get("config_sha256"), str)
+            and isinstance(marker.get("reports"), list) and all(isinstance(r, str) for r in marker["reports"])):
+        return None
+    return marker
 
 
 @app.command()

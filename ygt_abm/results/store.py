@@ -97,7 +97,7 @@ def hold_output(out: Path, shard: tuple[int, int] | None = None):
 def is_held(out: Path) -> bool:
     """Whether a runner is writing to ``out`` now."""
     lock = Path(out) / "runs" / ".lock"
-    if not lock.exists():
+    if not lock.is_file():  # absent, or something no runner made (a folder): nothing holds the output
         return False
     with open(lock, encoding="utf-8") as handle:
         try:
