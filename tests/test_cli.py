@@ -330,3 +330,10 @@ def test_status_reads_a_damaged_folder_as_incomplete_not_a_traceback(tmp_path, d
         (folder / "runs" / ".lock").mkdir()
     result = runner.invoke(app, ["status", str(folder)])
     assert result.exit_code == 1 and f"{folder}: incomplete" in result.output and "Traceback" not in result.output
+
+
+def test_collect_with_nothing_to_collect_makes_no_folder(tiny_run, tmp_path):
+    _, exp = tiny_run
+    result = runner.invoke(app, ["collect", str(exp), "--out", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no runs to collect" in result.output
+    assert not (tmp_path / "none").exists()

@@ -264,7 +264,11 @@ def collect(
     from ygt_abm.results.store import OutputLocked
 
     resolved = _load(experiment)
-    target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
+    target = out_dir or Path("results") / resolved.experiment.name
+    if not (target / "runs").is_dir():  # nothing to merge: make no folder and leave no lock behind
+        typer.echo(f"{target}: no runs to collect (run the shards with --out {target} first)", err=True)
+        raise typer.Exit(1)
+    target = _output_folder(target)
     try:
         kpis = collect_runs(resolved, target)
     except (MissingRuns, OutputConflict, OutputLocked) as exc:
