@@ -337,3 +337,9 @@ def test_collect_with_nothing_to_collect_makes_no_folder(tiny_run, tmp_path):
     result = runner.invoke(app, ["collect", str(exp), "--out", str(tmp_path / "none")])
     assert result.exit_code == 1 and "no runs to collect" in result.output
     assert not (tmp_path / "none").exists()
+
+
+def test_fit_blames_a_bad_population_on_the_option_and_writes_nothing(tmp_path):
+    result = runner.invoke(app, ["fit", "--population", "0", "--out", str(tmp_path / "fit")])
+    assert result.exit_code == 2 and "--population" in result.output
+    assert not (tmp_path / "fit").exists()

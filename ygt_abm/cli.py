@@ -420,7 +420,7 @@ def sensitivity(
 @app.command()
 def fit(
     targets: Annotated[Path | None, typer.Option(help="calibration target file \\[default: the shipped targets]")] = None,
-    population: Annotated[int, typer.Option(help="residents per county")] = 300_000,
+    population: Annotated[int, typer.Option(min=100, max=5_000_000, help="residents per county")] = 300_000,
     worlds: Annotated[int, typer.Option(min=1, help="counties, each with its own geography and city hospital "
                                                 "(each an experiment of its own, as the calibration scripts run)")] = 4,
     replicates: Annotated[int, typer.Option(min=1)] = 2,
