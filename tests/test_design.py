@@ -255,3 +255,13 @@ def test_an_ensemble_is_counted_in_runs_too(tmp_path):
         _load(tmp_path, "ensemble: ensemble.yaml\n", head=HEAD.replace("replicates: 2", "replicates: 100"))
     [problem] = caught.value.problems
     assert problem.field == "ensemble" and "1,001 members × 2 scenarios × 100 replicates = 200,200 runs" in problem.message
+
+
+def test_a_bad_ensemble_member_is_reported_at_its_line_in_the_ensemble_file(tmp_path):
+    (tmp_path / "ensemble.yaml").write_text("ensemble:\n  - care:\n      usual_provider_switch: 0.1\n"
+                                            "  - care:\n      usual_provider_switch: 7.0\n")
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, "ensemble: ensemble.yaml\n")
+    problem = next(p for p in caught.value.problems if "usual_provider_switch" in p.field)
+    assert problem.file.endswith("ensemble.yaml") and problem.line == 5
+    assert problem.field == "ensemble[1].care.usual_provider_switch" and "7.0" in problem.message

@@ -69,7 +69,8 @@ def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseMod
                 resolved[(scenario.name, point.name)] = ModelParameters.model_validate(
                     deep_merge(merged, point.overrides()))
             except ValidationError as exc:
-                design = _design_problems(exc, file, design_node, design_prefix, point)
+                design = (_member_problems(exc, experiment.ensemble, point) if experiment.ensemble
+                          else _design_problems(exc, file, design_node, design_prefix, point))
                 problems += design or problems_from(exc, file, [
                     (override, ("scenarios", index, "overrides")),
                     (base, ("parameters",)),
@@ -263,6 +264,22 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
         line, _ = line_of(node, (varied,))
         value = "" if error["type"] == "extra_forbidden" else f" (value {point.values[varied]!r})"  # a name, once
         problems.append(Problem(file, line or 1, dotted(prefix + (varied,)), message_of(error) + value))
+    return problems
+
+
+def _member_problems(exc: ValidationError, ensemble: str, point) -> list[Problem]:
+    """Errors in an ensemble member belong to its line in the ensemble file (member e0003 is the fourth)."""
+    members = read_yaml(Path(ensemble)).get("ensemble")
+    member = members[int(point.name[1:])]
+    problems = []
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"])
+        varied = next((d for d in point.values if loc == d or loc.startswith(d + ".") or d.startswith(loc)), None)
+        if varied is None:
+            continue  # not the member's doing: reported with the scenario
+        line, _ = line_of(member, tuple(varied.split(".")))
+        problems.append(Problem(ensemble, line or 1, f"ensemble[{int(point.name[1:])}].{varied}",
+                                message_of(error) + f" (value {point.values[varied]!r})"))
     return problems
 
 
