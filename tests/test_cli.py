@@ -343,3 +343,18 @@ def test_fit_blames_a_bad_population_on_the_option_and_writes_nothing(tmp_path):
     result = runner.invoke(app, ["fit", "--population", "0", "--out", str(tmp_path / "fit")])
     assert result.exit_code == 2 and "--population" in result.output
     assert not (tmp_path / "fit").exists()
+
+
+def test_a_truncated_parquet_file_is_a_message_for_collect_and_plot(tmp_path):
+    exp = tmp_path / "tiny.yaml"
+    exp.write_text(TINY.replace("replicates: 2", "replicates: 1"))
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(exp), "--out", str(out), "--workers", "1", "--no-figure"]).exit_code == 0
+    run_file = next((out / "runs").rglob("rep-0000.parquet"))
+    run_file.write_bytes(run_file.read_bytes()[:100])  # a copy cut off
+    collected = runner.invoke(app, ["collect", str(exp), "--out", str(out), "--no-figure"])
+    assert collected.exit_code == 1 and "cannot be read as run" in collected.output
+    (out / "kpis.parquet").write_bytes(b"")
+    plotted = runner.invoke(app, ["plot", str(exp), "--out", str(out)])
+    assert plotted.exit_code == 1 and "kpis.parquet cannot be read" in plotted.output
+    assert "Traceback" not in collected.output + plotted.output

@@ -286,6 +286,8 @@ def plot(
     """Draw every figure of a finished result folder from its tables, into figures/: the headline indicators
     with bands and targets, paired differences, and backflow, decomposition and attainment where the
     experiment has them. Byte for byte the same on every run."""
+    import pandas as pd
+
     from ygt_abm.experiment.runner import check_output
     from ygt_abm.figures.results import plot_results
     from ygt_abm.figures.save import FORMATS
@@ -302,7 +304,13 @@ def plot(
         raise typer.Exit(1)
     with _job_failures():
         check_output(target, resolved)  # another experiment's tables would be drawn under this one's name
-    for path in plot_results(resolved, _output_folder(target), formats=chosen):
+    try:
+        kpis = pd.read_parquet(target / "kpis.parquet")
+    except (OSError, ValueError) as exc:  # truncated or empty: pyarrow says so in either
+        typer.echo(f"{target / 'kpis.parquet'} cannot be read ({exc}); run (or collect) the experiment again",
+                   err=True)
+        raise typer.Exit(1) from None
+    for path in plot_results(resolved, _output_folder(target), kpis, formats=chosen):
         out.print(str(path))
 
 

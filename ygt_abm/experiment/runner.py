@@ -254,7 +254,10 @@ class MisplacedRun(OutputConflict):
 def _read_run(spec: RunSpec, out: Path) -> pd.DataFrame:
     """A run's results, after checking that the file holds that run (its scenario, point and replicate)."""
     path = spec.path(out)
-    table = pd.read_parquet(path)
+    try:
+        table = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's errors for a truncated or empty file are both
+        raise MisplacedRun(f"{path} cannot be read as run {spec.run_id} ({exc}): delete it and run again") from None
     held = {(str(s), str(p), int(r)) for s, p, r in table[["scenario", "point", "replicate"]].drop_duplicates()
             .itertuples(index=False)}
     if held != {(spec.scenario, spec.point, spec.replicate)}:
