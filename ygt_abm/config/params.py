@@ -330,7 +330,10 @@ class FacilityParams(Strict):
     county_beds_per_1000: float = assumed(3.2, "county-hospital beds per 1,000 county residents", ge=0, le=50)
     city_beds: float = assumed(3000.0, "beds of a city hospital available to the region's residents", ge=0,
                                   le=200_000)
-    length_of_stay_days: PositiveByLevel = assumed(PositiveByLevel(**_lvl(1.0, 6.0, 8.0, 10.0)), "mean length of stay, days")
+    length_of_stay_days: PositiveByLevel = assumed(
+        PositiveByLevel(**_lvl(1.0, 6.4, 8.0, 10.0)), "mean length of stay, days. Township health centres 6.4: "
+        "出院者平均住院日 in the national bulletins of 2023 and 2024 (6.5 in 2022; docs/evidence.md, section 4b); "
+        "county 8 and city 10 have no source here")
     max_bed_occupancy: float = assumed(0.95, "admissions stop when beds would be fuller than this", gt=0, le=1)
     base_wait_days: AmountByLevel = assumed(
         AmountByLevel(**_lvl(0.0, 0.2, 1.0, 4.0)), "expected outpatient wait when a facility is not crowded, days",
