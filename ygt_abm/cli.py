@@ -177,8 +177,7 @@ def run(
     paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
     from ygt_abm.experiment.executors import SchedulerUnreachable, check_scheduler, executor_for
     from ygt_abm.experiment.progress import progress_for
-    from ygt_abm.experiment.runner import OutputConflict, parse_shard, run_experiment
-    from ygt_abm.results.store import OutputLocked
+    from ygt_abm.experiment.runner import parse_shard, run_experiment
 
     resolved = _load(experiment)
     _warn_implausible(experiment, resolved.experiment.world)
@@ -192,15 +191,9 @@ def run(
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
     progress = progress_for(f"{resolved.experiment.name}" + (f" shard {shard}" if shard else ""))
     try:
-        with executor_for(workers, scheduler) as executor:
+        with _job_failures(), executor_for(workers, scheduler) as executor:
             kpis = run_experiment(resolved, target, executor=executor, shard=shard_of, progress=progress,
                                   fork=None if fork else False)
-    except (OutputConflict, OutputLocked) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    except SchedulerUnreachable as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(CONFIG_ERROR_EXIT) from None
     finally:
         progress.close()
     if kpis is None:
@@ -667,12 +660,9 @@ def paper(
     have not changed are skipped; the same seeds give the same bytes."""
     import importlib.util
 
-    from ygt_abm.config.files import ConfigError
     from ygt_abm.experiment.executors import executor_for
-    from ygt_abm.experiment.runner import OutputConflict
     from ygt_abm.paper.build import MANIFEST, build_paper
     from ygt_abm.paper.numbers import MissingNumber
-    from ygt_abm.results.store import OutputLocked
 
     if importlib.util.find_spec("typst") is None:
         err.print("paper: Typst is not installed; pip install 'ygt_abm[paper]' (or bash scripts/setup.sh)")
@@ -682,12 +672,9 @@ def paper(
         raise typer.Exit(CONFIG_ERROR_EXIT)
     target = _output_folder(out_dir or source / ("build-quick" if quick else "build"))
     try:
-        with executor_for(workers, scheduler) as executor:
+        with _job_failures(), executor_for(workers, scheduler) as executor:
             pdf = build_paper(source, target, quick=quick, executor=executor, log=out.print)
-    except ConfigError as exc:
-        _report(exc)
-        raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    except (OutputConflict, OutputLocked, MissingNumber) as exc:
+    except MissingNumber as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     out.print(f"paper: {pdf}")

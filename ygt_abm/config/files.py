@@ -53,11 +53,16 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """At most ``limit`` + 1 bytes of a regular file (a FIFO would block and a device never end, so they are
-    refused before any byte is read); OSError otherwise."""
+def require_regular_file(path: Path) -> None:
+    """OSError unless ``path`` is a regular file: a FIFO would block a reader and a device never end, so they are
+    refused before any byte is read."""
     if not path.is_file():
         raise OSError(f"not a regular file{'' if path.exists() else ' (no such file)'}")
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of a regular file (``require_regular_file``)."""
+    require_regular_file(path)
     with path.open("rb") as handle:
         return handle.read(limit + 1)
 

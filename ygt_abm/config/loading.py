@@ -252,8 +252,10 @@ def _experiment_settings(doc: CommentedMap, file: str) -> tuple[Experiment, list
         return validate_model(Experiment, stand_in, file), exc.problems
 
 
-def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, point) -> list[Problem]:
-    """Errors in a sweep point belong to the sweep entry whose dotted name covers the error."""
+def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, point,
+                     nested: bool = False) -> list[Problem]:
+    """Errors in a design point belong to the entry whose dotted name covers the error: a sweep's or samples'
+    key (``node`` keyed by dotted names), or, ``nested``, an ensemble member's nested keys."""
     problems = []
     for error in exc.errors():
         loc = ".".join(str(p) for p in error["loc"])
@@ -261,7 +263,7 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
                       None)
         if varied is None:
             continue  # not caused by the design: the caller reports it with the scenario
-        line, _ = line_of(node, (varied,))
+        line, _ = line_of(node, tuple(varied.split(".")) if nested else (varied,))
         value = "" if error["type"] == "extra_forbidden" else f" (value {point.values[varied]!r})"  # a name, once
         problems.append(Problem(file, line or 1, dotted(prefix + (varied,)), message_of(error) + value))
     return problems
@@ -269,18 +271,9 @@ def _design_problems(exc: ValidationError, file: str, node: Any, prefix: tuple, 
 
 def _member_problems(exc: ValidationError, ensemble: str, point) -> list[Problem]:
     """Errors in an ensemble member belong to its line in the ensemble file (member e0003 is the fourth)."""
-    members = read_yaml(Path(ensemble)).get("ensemble")
-    member = members[int(point.name[1:])]
-    problems = []
-    for error in exc.errors():
-        loc = ".".join(str(p) for p in error["loc"])
-        varied = next((d for d in point.values if loc == d or loc.startswith(d + ".") or d.startswith(loc)), None)
-        if varied is None:
-            continue  # not the member's doing: reported with the scenario
-        line, _ = line_of(member, tuple(varied.split(".")))
-        problems.append(Problem(ensemble, line or 1, f"ensemble[{int(point.name[1:])}].{varied}",
-                                message_of(error) + f" (value {point.values[varied]!r})"))
-    return problems
+    index = int(point.name[1:])
+    member = read_yaml(Path(ensemble)).get("ensemble")[index]
+    return _design_problems(exc, ensemble, member, (f"ensemble[{index}]",), point, nested=True)
 
 
 def _has_path(data: Any, parts: list[str]) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
-from ygt_abm.config.files import ConfigError, Problem
+from ygt_abm.config.files import ConfigError, Problem, require_regular_file
 from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
 from ygt_abm.vocabulary import TOWNSHIP
 
@@ -170,7 +170,7 @@ def _far_away(places: list, file: str, what: str, centre: tuple[float, float] | 
     for p in places:
         lon, lat = np.radians((p.lon, p.lat))
         cos = np.sin(lat0) * np.sin(lat) + np.cos(lat0) * np.cos(lat) * np.cos(lon - lon0)
-        km = 6371.0 * float(np.arccos(np.clip(cos, -1.0, 1.0)))
+        km = EARTH_RADIUS_KM * float(np.arccos(np.clip(cos, -1.0, 1.0)))
         if km > MAX_COUNTY_KM:
             found.append(Problem(file, p.line, "longitude, latitude", f"{what} '{p.name}' lies {km:,.0f} km from the middle of "
                                  f"the county's villages (at most {MAX_COUNTY_KM:,.0f}): check its longitude and "
@@ -224,8 +224,7 @@ def _read_rows(path: Path, required: tuple[str, ...],
     rows: list[tuple[int, list[str]]] = []
     previous = 0
     try:
-        if not path.is_file():  # a FIFO would block, a device never end
-            raise OSError(f"not a regular file{'' if path.exists() else ' (no such file)'}")
+        require_regular_file(path)
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f, strict=True)  # an unclosed quote is an error, not one huge cell
             for cells in reader:
