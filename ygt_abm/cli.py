@@ -220,7 +220,7 @@ def status(folder: Annotated[Path, typer.Argument(help="a result folder (--out o
     marker = _completion_marker(folder / COMPLETE)
     if marker is not None:
         absent = [name for name in marker["reports"] if not (folder / name).exists()]
-        if stamp.is_file() and marker["config_sha256"] == stamp.read_text().strip() and not absent:
+        if stamp.is_file() and stamp.read_bytes().strip() == marker["config_sha256"].encode() and not absent:
             typer.echo(f"{folder}: complete ({finished} runs, {len(marker['reports'])} reports)")
             return
     missing = [name for name in ("kpis.parquet", "runs.parquet", "manifest.json", "summary.csv", COMPLETE)

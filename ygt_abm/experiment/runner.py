@@ -205,6 +205,7 @@ def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor |
     total)``. Returns None for a shard: merge with ``collect`` later."""
     out = Path(out)
     fork = fork_default() if fork is None else fork
+    check_output(out, resolved)  # before the lock: a refused folder is left as it was
     with hold_output(out, shard):
         _claim_output(out, config_digest(resolved))
         (out / COMPLETE).unlink(missing_ok=True)  # the folder changes: finished again only after the reports
@@ -240,11 +241,14 @@ def run_experiment(resolved: ResolvedExperiment, out: Path, executor: Executor |
 def collect(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
     """Merge all runs (in plan order) into ``kpis.parquet``, with ``runs.parquet`` and ``manifest.json``."""
     out = Path(out)
+    check_output(out, resolved)
+    kpis = _merged_runs(resolved, out)  # read before the lock: missing or unreadable runs leave the folder as it was
     with hold_output(out):
         if (out / "runs" / "config.sha256").exists():
             _claim_output(out, config_digest(resolved))
         (out / COMPLETE).unlink(missing_ok=True)
-        return _merge(resolved, out)
+        _write_merged(resolved, out, kpis)
+        return kpis
 
 
 class MisplacedRun(OutputConflict):
@@ -267,16 +271,26 @@ def _read_run(spec: RunSpec, out: Path) -> pd.DataFrame:
 
 
 def _merge(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
+    kpis = _merged_runs(resolved, out)
+    _write_merged(resolved, out, kpis)
+    return kpis
+
+
+def _merged_runs(resolved: ResolvedExperiment, out: Path) -> pd.DataFrame:
+    """Every run's table in plan order, each checked to hold its run; reads only (run files are written whole,
+    so no lock is needed to read them)."""
     specs = plan(resolved)
     missing = missing_runs(specs, out)
     if missing:
         raise MissingRuns(missing)
-    paths = [s.path(out) for s in specs]
-    kpis = with_point_values(pd.concat([_read_run(s, out) for s in specs], ignore_index=True), resolved)
+    return with_point_values(pd.concat([_read_run(s, out) for s in specs], ignore_index=True), resolved)
+
+
+def _write_merged(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame) -> None:
+    specs = plan(resolved)
     write_table(kpis, out / "kpis.parquet")
-    write_table(_runs_table(resolved, specs, paths), out / "runs.parquet")
+    write_table(_runs_table(resolved, specs, [s.path(out) for s in specs]), out / "runs.parquet")
     write_json(_manifest(resolved, specs), out / "manifest.json")
-    return kpis
 
 
 def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[Path]) -> pd.DataFrame:
@@ -310,12 +324,16 @@ def _claim_output(out: Path, digest: str) -> None:
 def check_output(out: Path, resolved: ResolvedExperiment) -> None:
     """Refuse a folder whose results another configuration made (read only: ``plot`` draws from it)."""
     stamp = Path(out) / "runs" / "config.sha256"
-    if stamp.is_file():
+    if stamp.exists():
         _same_configuration(Path(out), stamp, config_digest(resolved))
 
 
 def _same_configuration(out: Path, stamp: Path, digest: str) -> None:
-    if stamp.read_text().strip() != digest:
+    try:
+        held = stamp.read_bytes().strip()
+    except OSError:  # a folder where the stamp belongs: not this configuration's
+        held = b""
+    if held != digest.encode():
         raise OutputConflict(f"{out} holds results of a different experiment configuration; "
                              "choose another --out or delete it")
 
