@@ -147,6 +147,7 @@ def test_no_roles_need_evaluations_to_fit_and_the_abc_smc_method(tmp_path):
     """Where the parameters searched cannot move the baseline (providers' responses, zero under fee-for-service),
     an estimation may fit the evaluations alone; something must be fitted, and Optuna fits the baseline."""
     config = tmp_path / "roles.yaml"
+    (tmp_path / "evaluations.yaml").write_text(EVALUATIONS, encoding="utf-8")
     config.write_text(TINY.replace("GENERATIONS", "2").replace("  evaluations: training\n", "  roles: []\n"),
                       encoding="utf-8")
     result = runner.invoke(app, ["validate", str(config)])

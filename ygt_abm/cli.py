@@ -91,6 +91,19 @@ def _output_folder(target: Path) -> Path:
     return target
 
 
+def _check_scheduler(scheduler: str | None) -> None:
+    """A Dask scheduler that does not answer is refused (exit 2) before anything is written."""
+    if not scheduler:
+        return
+    from ygt_abm.experiment.executors import SchedulerUnreachable, check_scheduler
+
+    try:
+        check_scheduler(scheduler)
+    except SchedulerUnreachable as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+
+
 def _report(exc) -> None:
     for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
         typer.echo(str(problem), err=True)
@@ -175,7 +188,7 @@ def run(
 ) -> None:
     """Run an experiment (resuming where a previous run stopped): kpis.parquet, summary.csv,
     paired_differences.csv, runs.parquet, manifest.json and a figure in --out."""
-    from ygt_abm.experiment.executors import SchedulerUnreachable, check_scheduler, executor_for
+    from ygt_abm.experiment.executors import executor_for
     from ygt_abm.experiment.progress import progress_for
     from ygt_abm.experiment.runner import parse_shard, run_experiment
 
@@ -183,11 +196,10 @@ def run(
     _warn_implausible(experiment, resolved.experiment.world)
     try:
         shard_of = parse_shard(shard) if shard else None
-        if scheduler:
-            check_scheduler(scheduler)
-    except (ValueError, SchedulerUnreachable) as exc:
+    except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    _check_scheduler(scheduler)
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
     progress = progress_for(f"{resolved.experiment.name}" + (f" shard {shard}" if shard else ""))
     try:
@@ -339,6 +351,16 @@ def calibrate(
     if parallel == "particles" and cal.method != "abc-smc":
         typer.echo("--parallel particles: for method abc-smc only (Optuna's trials run one at a time)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    _check_scheduler(scheduler)
+    if cal.method == "abc-smc":  # what it fits, read and checked before --out is made
+        from ygt_abm.estimation.smc import check_estimation
+
+        with _job_failures():
+            try:
+                check_estimation(resolved)
+            except EstimationError as exc:
+                typer.echo(f"{experiment}: {exc}", err=True)
+                raise typer.Exit(CONFIG_ERROR_EXIT) from None
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
 
     def progress(done: int, total: int, threshold: float | None = None) -> None:

@@ -93,11 +93,8 @@ def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseMod
                 except ValidationError as exc:
                     problems += _design_problems(exc, file, search_node, ("calibration", "search"), ends)
     problems += _check_world_files(experiment, file, doc)
-    if experiment.calibration and experiment.calibration.targets:  # before any trial runs
-        targets = path.parent / experiment.calibration.targets
-        if not targets.is_file():
-            line, _ = line_of(doc, ("calibration", "targets"))
-            problems.append(Problem(file, line or 1, "calibration.targets", f"file not found: {targets}"))
+    if experiment.calibration:  # its files and storage, before any trial runs
+        problems += _calibration_problems(experiment.calibration, file, doc, path.parent, schemas)
     interventions, packages = _resolve_policies(experiment, file, doc, path.parent, problems, schemas)
     problems += _lever_strength_problems(points, interventions, file, design_node, design_prefix, schemas)
     problems = early + problems
@@ -105,6 +102,36 @@ def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseMod
         raise ConfigError(_unique(problems))
     experiment, resolved, interventions, packages = _decompose(experiment, resolved, interventions, packages)
     return ResolvedExperiment(experiment, resolved, points, path, interventions, packages)
+
+
+def _calibration_problems(cal: Any, file: str, doc: CommentedMap, base_dir: Path,
+                          schemas: Mapping[str, type[BaseModel]]) -> list[Problem]:
+    """A calibration's target and evaluations files must exist (an evaluations file it fits to must also be
+    valid), and its storage must be a database URL SQLAlchemy knows."""
+    problems = []
+    for key in ("targets", "evaluations_file"):
+        name = getattr(cal, key)
+        if name and not (base_dir / name).is_file():
+            line, _ = line_of(doc, ("calibration", key))
+            problems.append(Problem(file, line or 1, f"calibration.{key}", f"file not found: {base_dir / name}"))
+        elif name and key == "evaluations_file" and cal.evaluations == "training":
+            from ygt_abm.config.evaluations import load_evaluations
+
+            try:
+                load_evaluations(base_dir / name, schemas)
+            except ConfigError as exc:
+                problems += exc.problems
+    if cal.storage:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(cal.storage).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+            line, _ = line_of(doc, ("calibration", "storage"))
+            problems.append(Problem(file, line or 1, "calibration.storage", f"not a database URL SQLAlchemy knows "
+                                    f"(e.g. sqlite:///study.db, postgresql://host/db): {exc}"))
+    return problems
 
 
 def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base_dir: Path,

@@ -74,12 +74,12 @@ def training_set(resolved: ResolvedExperiment) -> list[Evaluation]:
     return [e for e in training_evaluations(intervention_schemas(), path) if e.outcomes]
 
 
-def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None) -> Estimation:
-    """The estimation of ``resolved`` (its ``calibration`` has ``method: abc-smc``). Writes the training
-    evaluations' experiment files into ``out/evaluations/``. Raises ``EstimationError`` for a calibration that
-    fits nothing or that an evaluation contradicts."""
-    exp = resolved.experiment
-    cal = exp.calibration
+def check_estimation(resolved: ResolvedExperiment) -> tuple[list[Statistic], list[Evaluation]]:
+    """The baseline targets' statistics and the training evaluations an estimation fits to, read and checked
+    without writing anything (``ygt-abm calibrate`` calls it before it makes --out). Raises ``ConfigError`` for a
+    bad target or evaluations file, ``EstimationError`` for a calibration that fits nothing or that an
+    evaluation contradicts."""
+    cal = resolved.experiment.calibration
     base_dir = resolved.path.parent if resolved.path else Path(".")
     statistics_targets = target_statistics(load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE),
                                            cal.roles)
@@ -88,10 +88,21 @@ def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = N
         fixed = [name for name in cal.search if _has(evaluation.overrides, name.split("."))]
         if fixed:
             raise EstimationError(f"evaluation {evaluation.id} sets {', '.join(fixed)} (its setting), which the "
-                             "calibration estimates: leave it out of `search` or of the evaluation")
-    statistics = statistics_targets + outcome_statistics(evaluations)
-    if not statistics:
+                                  "calibration estimates: leave it out of `search` or of the evaluation")
+    if not statistics_targets + outcome_statistics(evaluations):
         raise EstimationError("nothing to fit: no baseline target of the roles and no training evaluation outcome")
+    return statistics_targets, evaluations
+
+
+def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None) -> Estimation:
+    """The estimation of ``resolved`` (its ``calibration`` has ``method: abc-smc``). Writes the training
+    evaluations' experiment files into ``out/evaluations/``. Raises ``EstimationError`` for a calibration that
+    fits nothing or that an evaluation contradicts."""
+    exp = resolved.experiment
+    cal = exp.calibration
+    base_dir = resolved.path.parent if resolved.path else Path(".")
+    statistics_targets, evaluations = check_estimation(resolved)
+    statistics = statistics_targets + outcome_statistics(evaluations)
     replicates = cal.replicates or exp.replicates
     update: dict[str, Any] = {"replicates": replicates}
     if cal.population and exp.world.kind == "synthetic":
