@@ -132,14 +132,15 @@ def _job_failures() -> Iterator[None]:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package, target or evaluations "
-                                                              "YAML files")]) -> None:
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package, target, evaluations or "
+                                                              "ensemble YAML files")]) -> None:
     """Check experiment files (with their packages and CSV counties), policy packages, calibration target
-    files and published-evaluation files; print
+    files, published-evaluation files and ensemble files; print
     file:line: field: problem for each problem, exit 2 if any."""
     from ygt_abm.config.evaluations import is_evaluation_file, load_evaluations
     from ygt_abm.config.experiment import county_count
     from ygt_abm.config.files import ConfigError, read_yaml
+    from ygt_abm.config.loading import is_ensemble_file, load_ensemble
     from ygt_abm.config.targets import is_target_file, load_targets
     from ygt_abm.experiment.loading import intervention_schemas, load_policy, load_runnable_experiment
     from ygt_abm.experiment.plan import plan
@@ -150,6 +151,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
             doc = read_yaml(path)
             if is_target_file(doc):
                 typer.echo(f"{path}: ok (calibration targets: {len(load_targets(path))})")
+                continue
+            if is_ensemble_file(doc):
+                typer.echo(f"{path}: ok (ensemble: {len(load_ensemble(path))} members)")
                 continue
             if is_evaluation_file(doc):
                 sets = [e.set for e in load_evaluations(path, intervention_schemas())]
@@ -519,6 +523,15 @@ def evaluations(
     if ensemble is not None and not ensemble.is_file():
         typer.echo(f"--ensemble {ensemble}: no such file", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    _check_scheduler(scheduler)
+    if ensemble is not None:  # its members checked before --out is made
+        from ygt_abm.config.loading import load_ensemble
+
+        try:
+            load_ensemble(ensemble)
+        except ConfigError as exc:
+            _report(exc)
+            raise typer.Exit(CONFIG_ERROR_EXIT) from None
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, scheduler) as executor:
         report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ygt_abm.config.design import LEVER_PREFIX, LEVER_QUANTILE_PREFIX, EnsembleSizeError, Point, design_points
+from ygt_abm.config.design import (
+    LEVER_PREFIX, LEVER_QUANTILE_PREFIX, EnsembleSizeError, Point, design_points, ensemble_members, flat,
+)
 from ygt_abm.config.experiment import Experiment, ResolvedExperiment, World, deep_merge
 from ygt_abm.config.files import (
     ConfigError, Problem, did_you_mean, dotted, line_of, message_of, problems_from, read_yaml, validate_model,
@@ -301,6 +303,32 @@ def _member_problems(exc: ValidationError, ensemble: str, point) -> list[Problem
     index = int(point.name[1:])
     member = read_yaml(Path(ensemble)).get("ensemble")[index]
     return _design_problems(exc, ensemble, member, (f"ensemble[{index}]",), point, nested=True)
+
+
+def is_ensemble_file(doc: Any) -> bool:
+    """Whether ``doc`` is an ensemble file (``ensemble:`` a list), not an experiment that names one."""
+    return isinstance(doc, dict) and isinstance(doc.get("ensemble"), list) and "scenarios" not in doc
+
+
+def load_ensemble(path: str | Path) -> list[Point]:
+    """The members of an ensemble file as design points, each checked as model parameters laid over the
+    defaults; every problem at its member's line (``ConfigError``)."""
+    file = str(path)
+    try:
+        members = ensemble_members(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigError([Problem(file, 1, "ensemble", str(exc).removeprefix(f"{file}: "))]) from None
+    points = [Point(f"e{i:04d}", flat(member)) for i, member in enumerate(members)]
+    problems: list[Problem] = []
+    for point in points:
+        try:
+            ModelParameters.model_validate(deep_merge(DEFAULTS, point.overrides()))
+        except ValidationError as exc:
+            problems += _member_problems(exc, file, point) or [Problem(file, 1, "ensemble", message_of(error))
+                                                               for error in exc.errors()]
+    if problems:
+        raise ConfigError(_unique(problems))
+    return points
 
 
 def _has_path(data: Any, parts: list[str]) -> bool:
