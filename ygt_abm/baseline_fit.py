@@ -5,6 +5,7 @@ fit figure (docs/calibration.md)."""
 
 from __future__ import annotations
 
+import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ import pandas as pd
 
 from ygt_abm.analysis.fit import fit_markdown, fit_table
 from ygt_abm.experiment.loading import load_runnable_experiment
-from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.config.files import require_regular_file
+from ygt_abm.experiment.runner import check_output, run_experiment
 from ygt_abm.figures.fit import fit_figure
 from ygt_abm.figures.save import FORMATS, save_figure
 from ygt_abm.results.store import write_atomic, write_csv, write_yaml
@@ -46,9 +48,11 @@ def fit_baseline(folder: Path, targets: list, population: int, worlds: int, repl
     ``folder``. ``elasticities``: the result folder of experiments/price-elasticities.yaml, for the
     elasticity targets (None: they are not measured).
 
-    Raises ``ConfigError`` if a written experiment does not load, and the runner's ``OutputConflict`` or
-    ``OutputLocked`` if a world's folder holds another experiment or is being written."""
-    measured = pd.read_csv(elasticities / ELASTICITIES) if elasticities is not None else None  # before hours of runs
+    Raises ``ConfigError`` if a written experiment does not load, ``ValueError`` for an elasticity table that is
+    not one, and the runner's ``OutputConflict`` (before anything is written) or ``OutputLocked`` if a world's
+    folder holds another experiment or is being written."""
+    measured = read_elasticities(elasticities) if elasticities is not None else None  # before hours of runs
+    check_worlds(folder, population, worlds, replicates, years, seed)
     tables = []
     for world in range(worlds):  # one county per region, as calibrated: the city hospital is its own
         experiment = folder / f"fit-world-{world}.yaml"
@@ -61,3 +65,33 @@ def fit_baseline(folder: Path, targets: list, population: int, worlds: int, repl
     write_atomic(folder / "fit.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
     save_figure(fit_figure(table), folder / "fit", FORMATS)
     return BaselineFit(table, markdown)
+
+
+#: the columns of elasticities.csv the elasticity targets are read from
+ELASTICITY_COLUMNS = ("kind", "level", "year", "mean", "ci_low", "ci_high", "n")
+
+
+def read_elasticities(folder: Path) -> pd.DataFrame:
+    """``folder``'s elasticities.csv (the table experiments/price-elasticities.yaml writes); ``ValueError`` naming
+    the file for one that cannot be read or lacks the table's columns."""
+    path = Path(folder) / ELASTICITIES
+    try:
+        require_regular_file(path)
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:  # pandas' errors for an empty, garbled or non-UTF-8 file are ValueErrors
+        raise ValueError(f"{path}: cannot be read as a table ({exc})") from None
+    missing = [column for column in ELASTICITY_COLUMNS if column not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: not the elasticity table of experiments/price-elasticities.yaml (no column "
+                         f"{', '.join(missing)})")
+    return table
+
+
+def check_worlds(folder: Path, population: int, worlds: int, replicates: int, years: int, seed: int) -> None:
+    """Refuse (``OutputConflict``) a fit folder whose world folders hold results of other worlds, before any
+    file of it is written: each world's experiment is loaded from a scratch copy and its fingerprint compared."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for world in range(worlds):
+            experiment = Path(scratch) / f"fit-world-{world}.yaml"
+            write_yaml(world_experiment(world, population, replicates, years, seed), experiment, HEADER)
+            check_output(Path(folder) / f"world-{world}", load_runnable_experiment(experiment))

@@ -461,7 +461,7 @@ def fit(
     """Run the baseline (worlds × replicates, through the experiment runner, resumable) and report its fit to
     the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
     fit.md in --out)."""
-    from ygt_abm.baseline_fit import ELASTICITIES, fit_baseline
+    from ygt_abm.baseline_fit import ELASTICITIES, fit_baseline, read_elasticities
     from ygt_abm.config.files import ConfigError
     from ygt_abm.config.targets import TARGETS_FILE, load_targets
     from ygt_abm.experiment.executors import executor_for
@@ -471,10 +471,16 @@ def fit(
     except ConfigError as exc:
         _report(exc)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    if elasticities is not None and not (elasticities / ELASTICITIES).is_file():
+    if elasticities is not None and not (elasticities / ELASTICITIES).exists():
         typer.echo(f"--elasticities {elasticities}: no {ELASTICITIES} (run experiments/price-elasticities.yaml "
                    "into it first)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    try:
+        if elasticities is not None:
+            read_elasticities(elasticities)
+    except ValueError as exc:
+        typer.echo(f"--elasticities {elasticities}: {exc}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, None) as executor:
         result = fit_baseline(folder, wanted, population, worlds, replicates, years, seed, elasticities, executor)
