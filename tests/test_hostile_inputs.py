@@ -1,7 +1,8 @@
 """Hostile inputs (issue: results you can trust): the committed corpus in tests/hostile/ (experiment files,
-calibration target files, and copies of the example county with one file broken; tests/hostile/generate.py
-writes it). Every one must give exit 2, a ``file:line:`` problem, no traceback, and, for ``run``, no output
-folder."""
+calibration target files, copies of the example county with one file broken, ensemble files, and command
+lines of every command with their input files; tests/hostile/generate.py writes it). Every file must give
+exit 2, a ``file:line:`` problem, no traceback, and, for ``run``, no output folder; every command line its
+documented exit status and message, no traceback, and no change to the folder it runs in."""
 
 import re
 import shutil
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ygt_abm.cli import app
@@ -21,19 +23,31 @@ runner = CliRunner()
 EXPERIMENTS = sorted((HOSTILE / "experiments").glob("*.yaml"))
 COUNTIES = sorted(p for p in (HOSTILE / "counties").iterdir() if p.is_dir())
 TARGETS = sorted((HOSTILE / "targets").glob("*.yaml"))
+ENSEMBLES = sorted(p for p in (HOSTILE / "ensembles").iterdir() if p.is_dir())
+COMMANDS = sorted(p for p in (HOSTILE / "commands").iterdir() if p.is_dir())
 
 
-def _assert_refused(path: Path, out: Path) -> None:
-    for args in (["validate", str(path)], ["run", str(path), "--out", str(out), "--workers", "1"]):
+def _assert_refused(path: Path, out: Path, *more: list[str]) -> None:
+    for args in (["validate", str(path)], ["run", str(path), "--out", str(out), "--workers", "1"], *more):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args[0], result.output, result.exception)
-        assert "Traceback" not in result.output
+        _assert_no_traceback(result)
         assert re.search(r"^\S.*:\d+: \S", result.output, re.MULTILINE), result.output  # file:line: field
     assert not out.exists()  # nothing written
 
 
-def test_the_corpus_has_at_least_a_hundred_cases_and_is_what_the_generator_writes():
-    assert len(EXPERIMENTS) + len(COUNTIES) + len(TARGETS) >= 100
+def _assert_no_traceback(result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``folder``."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+
+
+def test_the_corpus_has_at_least_250_cases_and_is_what_the_generator_writes():
+    assert len(EXPERIMENTS) + len(COUNTIES) + len(TARGETS) + len(ENSEMBLES) + len(COMMANDS) >= 250
     written = {p for p in HOSTILE.rglob("*") if p.is_file() and p.parent != HOSTILE}
     expected = generate.generate()
     assert written == set(expected), "regenerate: .venv/bin/python tests/hostile/generate.py"
@@ -64,3 +78,24 @@ def test_a_file_above_the_size_limit_is_refused(tmp_path):
     path = tmp_path / "experiment.yaml"
     path.write_text(generate.GOOD + "description: '" + "x" * 1_100_000 + "'\n", encoding="utf-8")
     _assert_refused(path, tmp_path / "out")
+
+
+@pytest.mark.parametrize("folder", ENSEMBLES, ids=lambda p: p.name)
+def test_a_hostile_ensemble_file_is_refused_with_file_and_line(tmp_path, folder):
+    copy = shutil.copytree(folder, tmp_path / "case")
+    _assert_refused(copy / "experiment.yaml", tmp_path / "out",
+                    ["evaluations", "--ensemble", str(copy / "ensemble.yaml"), "--file", str(copy / "evaluations.yaml"),
+                     "--set", "training", "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert _tree(copy) == _tree(folder)
+
+
+@pytest.mark.parametrize("folder", COMMANDS, ids=lambda p: p.name)
+def test_a_hostile_command_line_gives_its_exit_status_and_message_and_changes_nothing(tmp_path, monkeypatch, folder):
+    copy = shutil.copytree(folder, tmp_path / "case")
+    case = yaml.safe_load((copy / "case.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(copy)  # the command line's paths are the case folder's
+    result = runner.invoke(app, case["argv"])
+    assert result.exit_code == case["exit"], (result.output, result.exception)
+    _assert_no_traceback(result)
+    assert re.search(case["message"], result.output, re.MULTILINE), result.output
+    assert _tree(copy) == _tree(folder)  # no --out made, no file written, none changed

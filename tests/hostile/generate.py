@@ -6,11 +6,14 @@ by `validate` and `run` with exit 2, a file:line problem, no traceback and no ou
     .venv/bin/python tests/hostile/generate.py
 """
 
+import json
 import shutil
 from importlib.resources import files
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: the corpus's folders, one per kind of input
+KINDS = ("experiments", "counties", "targets", "ensembles", "commands")
 GOOD = """\
 name: hostile
 seed: 1
@@ -230,6 +233,442 @@ TARGET_FILES = {
 }
 
 
+# ---- command lines other than validate and run: tests/hostile/commands/<case>/ holds the case's input files
+# and case.yaml, which names the command line (run in that folder), the exit status it must give and a
+# regular expression its message must match. Nothing in the folder may change.
+
+GOOD_TARGETS_CALIBRATED = GOOD_TARGETS.replace("    role: check\n", "    role: calibrated\n    by: the test\n")
+
+GOOD_CAL = """\
+name: hostile-calibration
+seed: 1
+replicates: 1
+years: 1
+warmup_years: 0
+world: {kind: synthetic, population: 3000, townships: 2}
+scenarios:
+  - name: baseline
+calibration:
+  targets: targets.yaml
+  search:
+    choice.usual_provider: [0.2, 0.8]
+  trials: 2
+"""
+
+GOOD_ABC = """\
+name: hostile-estimation
+seed: 1
+replicates: 1
+years: 1
+warmup_years: 0
+world: {kind: synthetic, population: 3000, townships: 2}
+scenarios:
+  - name: baseline
+calibration:
+  method: abc-smc
+  search:
+    providers.redirect_harm_yuan: [300, 3000]
+  roles: []
+  evaluations: training
+  evaluations_file: evaluations.yaml
+  population: 3000
+  particles: 2
+  generations: 1
+"""
+
+GOOD_EVALUATIONS = """\
+evaluations:
+  - id: hostile-gatekeeping
+    set: training
+    family: gatekeeping
+    year: 2020
+    citation: Author A (2020) a made-up evaluation
+    setting: a made-up county
+    design: did
+    period: {pre: [2012, 2012], post: [2013, 2014]}
+    treated:
+      interventions:
+        - {type: gatekeeping, from_level: county, reimbursement_cut: 0.6, source: 'a clause'}
+    outcomes:
+      - indicator: visits_per_capita
+        effect: relative
+        years: [1]
+        estimate: 0.2
+        band: [0.1, 0.4]
+        band_basis: factor_two
+        source: table 2
+"""
+
+GOOD_SENSITIVITY = """\
+name: hostile-sensitivity
+seed: 1
+replicates: 1
+years: 1
+warmup_years: 0
+world: {kind: synthetic, population: 3000, townships: 2}
+scenarios:
+  - name: baseline
+samples:
+  method: morris
+  n: 2
+  bounds:
+    choice.usual_provider: [0.2, 0.8]
+    providers.redirect_harm_yuan: [300, 3000]
+"""
+
+GOOD_ENSEMBLE = """\
+ensemble:
+  - providers: {redirect_harm_yuan: 1000.0}
+    choice: {usual_provider: 0.4}
+  - providers: {redirect_harm_yuan: 2000.0}
+    choice: {usual_provider: 0.6}
+"""
+
+ENSEMBLE_EXPERIMENT = GOOD.split("  - name: reform")[0] + "ensemble: ensemble.yaml\n"
+OTHER_DIGEST = "0" * 64 + "\n"  # runs/config.sha256 of some other experiment
+NOT_PARQUET = b"PAR1 not a parquet file"
+
+
+def changing(good: str):
+    """A function of (old, new): ``good`` with ``old`` replaced by ``new``; ``old`` must be in it, so that every
+    case differs from the good file."""
+    def change(old: str, new: str) -> str:
+        assert old in good, old
+        return good.replace(old, new)
+    return change
+
+
+cal, abc, evaluation = changing(GOOD_CAL), changing(GOOD_ABC), changing(GOOD_EVALUATIONS)
+sens, ens = changing(GOOD_SENSITIVITY), changing(GOOD_ENSEMBLE)
+
+
+AT = r":\d+: "  # a file:line: problem
+CALIBRATE = ["calibrate", "experiment.yaml", "--out", "out", "--workers", "1"]
+SENSITIVITY = ["sensitivity", "experiment.yaml", "--out", "out", "--workers", "1", "--no-figure"]
+EVALUATIONS = ["evaluations", "--set", "training", "--file", "evaluations.yaml", "--out", "out", "--workers", "1",
+               "--replicates", "2", "--population", "3000", "--warmup-years", "0"]
+FIT = ["fit", "--worlds", "1", "--replicates", "1", "--years", "1", "--population", "3000", "--out", "out",
+       "--workers", "1"]
+
+
+def command(argv: list[str], exit: int, message: str, **files: str | bytes) -> dict:
+    """A case: ``argv`` run in a folder of ``files`` (``a/b`` names a file in a subfolder) must exit with
+    ``exit`` and print a line matching ``message``."""
+    return {"argv": argv, "exit": exit, "message": message, "files": files}
+
+
+def calibrate(text: str, message: str, exit: int = 2, **files: str | bytes) -> dict:
+    return command(CALIBRATE, exit, message, **{"experiment.yaml": text, "targets.yaml": GOOD_TARGETS_CALIBRATED,
+                                                "evaluations.yaml": GOOD_EVALUATIONS, **files})
+
+
+def sensitivity(text: str, message: str, exit: int = 2, **files: str | bytes) -> dict:
+    return command(SENSITIVITY, exit, message, **{"experiment.yaml": text, **files})
+
+
+def evaluations(text: str, message: str, *options: str, exit: int = 2, **files: str | bytes) -> dict:
+    return command(EVALUATIONS + list(options), exit, message, **{"evaluations.yaml": text, **files})
+
+
+#: (case, command) for command lines other than validate and run
+COMMANDS = {
+    # calibrate, method optuna
+    "calibrate without a calibration section": calibrate(GOOD_CAL.split("calibration:")[0],
+                                                         r"experiment\.yaml: no calibration section"),
+    "calibrate unknown method": calibrate(cal("  targets:", "  method: bayes\n  targets:"), AT + r"calibration\.method"),
+    "calibrate zero trials": calibrate(cal("trials: 2", "trials: 0"), AT + r"calibration\.trials"),
+    "calibrate trials as text": calibrate(cal("trials: 2", "trials: many"), AT + r"calibration\.trials"),
+    "calibrate trials beyond the limit": calibrate(cal("trials: 2", "trials: 1000000"), AT + r"calibration\.trials"),
+    "calibrate empty search": calibrate(cal("  search:\n    choice.usual_provider: [0.2, 0.8]\n", "  search: {}\n"),
+                                        AT + r"calibration\.search"),
+    "calibrate search bounds reversed": calibrate(cal("[0.2, 0.8]", "[0.8, 0.2]"), AT + r"calibration\.search"),
+    "calibrate search of one bound": calibrate(cal("[0.2, 0.8]", "[0.2]"), AT + r"calibration\.search"),
+    "calibrate search bounds as text": calibrate(cal("[0.2, 0.8]", "[low, high]"), AT + r"calibration\.search"),
+    "calibrate search unknown parameter": calibrate(cal("choice.usual_provider", "choice.usual_providr"),
+                                                    AT + r"calibration\.search"),
+    "calibrate search bound out of range": calibrate(cal("choice.usual_provider: [0.2, 0.8]",
+                                                         "finance.outpatient_reimbursement.village: [0.7, 1.9]"),
+                                                     AT + r"calibration\.search"),
+    "calibrate integer parameter searched as a float": calibrate(cal("choice.usual_provider: [0.2, 0.8]",
+                                                                     "choice.max_rounds: [1.5, 6.5]"),
+                                                                 AT + r"calibration\.search"),
+    "calibrate targets file missing": calibrate(cal("targets.yaml", "no-such-targets.yaml"),
+                                                AT + r"calibration\.targets"),
+    "calibrate targets file a folder": calibrate(cal("targets.yaml", "folder"), AT + r"calibration\.targets",
+                                                 **{"folder/readme.txt": "a folder, not a target file\n"}),
+    "calibrate no role": calibrate(cal("  trials: 2", "  roles: []\n  trials: 2"), AT + r"calibration\.roles"),
+    "calibrate unknown role": calibrate(cal("  trials: 2", "  roles: [guess]\n  trials: 2"), AT + r"calibration\.roles"),
+    "calibrate an estimation setting": calibrate(cal("  trials: 2", "  trials: 2\n  particles: 10"),
+                                                 AT + r"calibration\.particles"),
+    "calibrate unknown sampler": calibrate(cal("  trials: 2", "  trials: 2\n  sampler: grid"),
+                                           AT + r"calibration\.sampler"),
+    "calibrate storage as a list": calibrate(cal("  trials: 2", "  trials: 2\n  storage: [a, b]"),
+                                             AT + r"calibration\.storage"),
+    "calibrate storage of an unknown kind": calibrate(cal("  trials: 2", "  trials: 2\n  storage: nosuch://x"),
+                                                      AT + r"calibration\.storage"),
+    "calibrate with a sweep": calibrate(GOOD_CAL + "sweep: {finance.outpatient_reimbursement.village: [0.8, 0.9]}\n",
+                                        AT + r"\(top level\)|" + AT + "calibration"),
+    "calibrate two scenarios": calibrate(cal("  - name: baseline\n", "  - name: baseline\n  - name: other\n"),
+                                         AT),
+    "calibrate a lever strength": calibrate(cal("choice.usual_provider", "levers.global_budget.retained_share"),
+                                            AT + r"calibration\.search"),
+    "calibrate unknown calibration key": calibrate(cal("  trials: 2", "  trials: 2\n  trails: 3"),
+                                                   AT + r"calibration\.trails"),
+    "calibrate calibration as a list": calibrate(GOOD_CAL.split("calibration:")[0] + "calibration: [a, b]\n",
+                                                 AT + r"calibration"),
+    "calibrate parallel unknown": command(CALIBRATE + ["--parallel", "everything"], 2, r"--parallel everything",
+                                          **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
+    "calibrate parallel particles for optuna": command(CALIBRATE + ["--parallel", "particles"], 2, r"--parallel particles",
+                                                       **{"experiment.yaml": GOOD_CAL,
+                                                          "targets.yaml": GOOD_TARGETS_CALIBRATED}),
+    "calibrate zero workers": command(CALIBRATE[:-1] + ["0"], 2, r"--workers",
+                                      **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
+    "calibrate unreachable scheduler": command(CALIBRATE + ["--scheduler", "garbage"], 2, r"garbage",
+                                               **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
+    "calibrate experiment missing": command(["calibrate", "no-such.yaml", "--out", "out"], 2, r"no-such\.yaml:0: file"),
+    "calibrate out is a file": command(CALIBRATE, 2, r"--out out", **{"experiment.yaml": GOOD_CAL,
+                                                                        "targets.yaml": GOOD_TARGETS_CALIBRATED,
+                                                                        "out": "a file\n"}),
+    # calibrate, method abc-smc
+    "estimate one particle": calibrate(abc("particles: 2", "particles: 1"), AT + r"calibration\.particles"),
+    "estimate zero generations": calibrate(abc("generations: 1", "generations: 0"), AT + r"calibration\.generations"),
+    "estimate quantile of one": calibrate(abc("generations: 1", "generations: 1\n  quantile: 1"),
+                                          AT + r"calibration\.quantile"),
+    "estimate quantile of zero": calibrate(abc("generations: 1", "generations: 1\n  quantile: 0"),
+                                           AT + r"calibration\.quantile"),
+    "estimate negative minimum epsilon": calibrate(abc("generations: 1", "generations: 1\n  min_epsilon: -1"),
+                                                   AT + r"calibration\.min_epsilon"),
+    "estimate zero draws": calibrate(abc("generations: 1", "generations: 1\n  draws: 0"), AT + r"calibration\.draws"),
+    "estimate tiny population": calibrate(abc("population: 3000", "population: 50"), AT + r"calibration\.population"),
+    "estimate log prior of an unsearched parameter": calibrate(abc("  roles: []", "  log: [providers.response_shape]\n"
+                                                                   "  roles: []"), AT + r"calibration\.log"),
+    "estimate log prior from zero": calibrate(abc("[300, 3000]", "[0, 3000]\n  log: [providers.redirect_harm_yuan]"),
+                                              AT + r"calibration\.log"),
+    "estimate the held-out set": calibrate(abc("evaluations: training", "evaluations: held-out"),
+                                           AT + r"calibration\.evaluations"),
+    "estimate nothing to fit": calibrate(abc("  evaluations: training\n", ""), AT + r"calibration"),
+    "estimate an optuna setting": calibrate(abc("generations: 1", "generations: 1\n  trials: 3"),
+                                            AT + r"calibration\.trials"),
+    "estimate evaluations file missing": calibrate(abc("evaluations_file: evaluations.yaml",
+                                                       "evaluations_file: no-such.yaml"),
+                                                   AT + r"calibration\.evaluations_file"),
+    "estimate evaluations file with a syntax error": calibrate(GOOD_ABC, r"evaluations\.yaml" + AT + "yaml",
+                                                               **{"evaluations.yaml": GOOD_EVALUATIONS.replace(
+                                                                   "years: [1]", "years: [1")}),
+    "estimate evaluations file with an unknown indicator": calibrate(
+        GOOD_ABC, r"evaluations\.yaml" + AT + r"evaluations\[0\]\.outcomes\[0\]\.indicator",
+        **{"evaluations.yaml": evaluation("indicator: visits_per_capita", "indicator: visits_per_capta")}),
+    "estimate evaluations file without training entries": calibrate(
+        GOOD_ABC, AT + r"calibration|nothing to fit",
+        **{"evaluations.yaml": evaluation("set: training", "set: held-out")}),
+    "estimate parallel particles with zero workers": command(CALIBRATE[:-1] + ["0", "--parallel", "particles"], 2,
+                                                             r"--workers", **{"experiment.yaml": GOOD_ABC,
+                                                                              "evaluations.yaml": GOOD_EVALUATIONS}),
+    # sensitivity
+    "sensitivity without samples": sensitivity(GOOD_SENSITIVITY.split("samples:")[0],
+                                               r"experiment\.yaml: samples\.method must be morris or saltelli"),
+    "sensitivity of a latin hypercube": sensitivity(sens("method: morris", "method: latin_hypercube"),
+                                                    r"samples\.method must be morris or saltelli"),
+    "sensitivity odd morris levels": sensitivity(sens("  n: 2", "  n: 2\n  levels: 5"), AT + r"samples"),
+    "sensitivity morris of one level": sensitivity(sens("  n: 2", "  n: 2\n  levels: 1"), AT + r"samples\.levels"),
+    "sensitivity saltelli not a power of two": sensitivity(sens("method: morris\n  n: 2", "method: saltelli\n  n: 3"),
+                                                           AT + r"samples"),
+    "sensitivity morris of too many runs": sensitivity(sens("n: 2", "n: 100000"), AT + r"samples|runs"),
+    "sensitivity saltelli of too many runs": sensitivity(sens("method: morris\n  n: 2", "method: saltelli\n  n: 65536"),
+                                                         AT + r"samples|runs"),
+    "sensitivity bounds reversed": sensitivity(sens("[0.2, 0.8]", "[0.8, 0.2]"), AT + r"samples\.bounds"),
+    "sensitivity unknown parameter": sensitivity(sens("choice.usual_provider", "choice.usual_providr"),
+                                                 AT + r"samples\.bounds"),
+    "sensitivity bound out of range": sensitivity(sens("choice.usual_provider: [0.2, 0.8]",
+                                                       "finance.outpatient_reimbursement.village: [0.7, 1.9]"),
+                                                  AT + r"samples\.bounds"),
+    "sensitivity of a sweep": sensitivity(GOOD_SENSITIVITY.split("samples:")[0]
+                                          + "sweep: {choice.usual_provider: [0.2, 0.8]}\n",
+                                          r"samples\.method must be morris or saltelli"),
+    "sensitivity lever of an absent intervention": sensitivity(sens("choice.usual_provider",
+                                                                    "levers.global_budget.retained_share"),
+                                                               AT + r"samples\.bounds\.levers"),
+    "sensitivity zero workers": command(SENSITIVITY[:-2] + ["0", "--no-figure"], 2, r"--workers",
+                                        **{"experiment.yaml": GOOD_SENSITIVITY}),
+    "sensitivity unreachable scheduler": command(SENSITIVITY + ["--scheduler", "garbage"], 2, r"garbage",
+                                                 **{"experiment.yaml": GOOD_SENSITIVITY}),
+    "sensitivity into another experiment's folder": sensitivity(
+        GOOD_SENSITIVITY, r"out holds results of a different experiment configuration", exit=1,
+        **{"out/runs/config.sha256": OTHER_DIGEST}),
+    "sensitivity out is a file": sensitivity(GOOD_SENSITIVITY, r"--out out", **{"out": "a file\n"}),
+    # evaluations
+    "evaluations unknown set": command(["evaluations", "--set", "testing", "--out", "out"], 2, r"--set testing"),
+    "evaluations file missing": command(["evaluations", "--file", "no-such.yaml", "--out", "out"], 2,
+                                        r"--file no-such\.yaml"),
+    "evaluations file a folder": command(["evaluations", "--file", "folder", "--out", "out"], 2, r"folder",
+                                         **{"folder/readme.txt": "a folder\n"}),
+    "evaluations unknown id": evaluations(GOOD_EVALUATIONS, r"--only hostile-gatekeepin", "--only",
+                                          "hostile-gatekeepin"),
+    "evaluations id of the other set": evaluations(GOOD_EVALUATIONS, r"--only hostile-gatekeeping", "--set",
+                                                   "held-out", "--only", "hostile-gatekeeping"),
+    "evaluations one replicate": evaluations(GOOD_EVALUATIONS, r"--replicates", "--replicates", "1"),
+    "evaluations tiny population": evaluations(GOOD_EVALUATIONS, r"--population", "--population", "10"),
+    "evaluations too many warm-up years": evaluations(GOOD_EVALUATIONS, r"--warmup-years", "--warmup-years", "21"),
+    "evaluations zero workers": evaluations(GOOD_EVALUATIONS, r"--workers", "--workers", "0"),
+    "evaluations unreachable scheduler": evaluations(GOOD_EVALUATIONS, r"garbage", "--scheduler", "garbage"),
+    "evaluations ensemble missing": evaluations(GOOD_EVALUATIONS, r"--ensemble no-such\.yaml", "--ensemble",
+                                                "no-such.yaml"),
+    "evaluations out is a file": evaluations(GOOD_EVALUATIONS, r"--out out", **{"out": "a file\n"}),
+    # status
+    "status of a missing folder": command(["status", "nowhere"], 2, r"nowhere: not a result folder"),
+    "status of a file": command(["status", "afile"], 2, r"afile: not a result folder", afile="a file\n"),
+    "status of a folder without runs": command(["status", "out"], 2, r"out: not a result folder",
+                                               **{"out/readme.txt": "not results\n"}),
+    "status with a garbage completion marker": command(["status", "out"], 1, r"out: incomplete",
+                                                       **{"out/runs/config.sha256": OTHER_DIGEST,
+                                                          "out/complete.json": "{garbage"}),
+    "status with a list completion marker": command(["status", "out"], 1, r"out: incomplete",
+                                                    **{"out/runs/config.sha256": OTHER_DIGEST,
+                                                       "out/complete.json": "[1, 2]"}),
+    "status with a marker of another configuration": command(
+        ["status", "out"], 1, r"out: incomplete", **{"out/runs/config.sha256": OTHER_DIGEST,
+                                                     "out/complete.json": '{"config_sha256": "1", "reports": []}'}),
+    "status with a marker naming absent reports": command(
+        ["status", "out"], 1, r"out: incomplete",
+        **{"out/runs/config.sha256": OTHER_DIGEST,
+           "out/complete.json": '{"config_sha256": "%s", "reports": ["summary.csv"]}' % OTHER_DIGEST.strip()}),
+    "status with a marker that is a folder": command(["status", "out"], 1, r"out: incomplete",
+                                                     **{"out/runs/config.sha256": OTHER_DIGEST,
+                                                        "out/complete.json/readme.txt": "a folder\n"}),
+    "status with a lock that is a folder": command(["status", "out"], 1, r"out: incomplete",
+                                                   **{"out/runs/.lock/readme.txt": "a folder\n"}),
+    "status with a stamp that is a folder": command(
+        ["status", "out"], 1, r"out: incomplete",
+        **{"out/runs/config.sha256/readme.txt": "a folder\n",
+           "out/complete.json": '{"config_sha256": "1", "reports": []}'}),
+    "status with a binary stamp": command(
+        ["status", "out"], 1, r"out: incomplete",
+        **{"out/runs/config.sha256": b"\xff\xfe\x00garbage",
+           "out/complete.json": '{"config_sha256": "1", "reports": []}'}),
+    # collect
+    "collect without runs": command(["collect", "experiment.yaml", "--out", "out"], 1, r"out: no runs to collect",
+                                    **{"experiment.yaml": GOOD}),
+    "collect of a hostile experiment": command(["collect", "experiment.yaml", "--out", "out"], 2,
+                                               r"experiment\.yaml" + AT + "seed",
+                                               **{"experiment.yaml": GOOD.replace("seed: 1", "seed: -1")}),
+    "collect into another experiment's folder": command(
+        ["collect", "experiment.yaml", "--out", "out"], 1, r"out holds results of a different experiment",
+        **{"experiment.yaml": GOOD, "out/runs/config.sha256": OTHER_DIGEST}),
+    "collect with runs missing": command(["collect", "experiment.yaml", "--out", "out"], 1, r"runs have no result yet",
+                                         **{"experiment.yaml": GOOD,
+                                            "out/runs/baseline/base/rep-0000.parquet": NOT_PARQUET}),
+    "collect a run file that is not parquet": command(
+        ["collect", "experiment.yaml", "--out", "out"], 1, r"rep-0000\.parquet cannot be read",
+        **{"experiment.yaml": GOOD.replace("replicates: 2", "replicates: 1").split("  - name: reform")[0],
+           "out/runs/baseline/base/rep-0000.parquet": NOT_PARQUET}),
+    "collect an empty run file": command(
+        ["collect", "experiment.yaml", "--out", "out"], 1, r"rep-0000\.parquet cannot be read",
+        **{"experiment.yaml": GOOD.replace("replicates: 2", "replicates: 1").split("  - name: reform")[0],
+           "out/runs/baseline/base/rep-0000.parquet": b""}),
+    # plot
+    "plot unknown format": command(["plot", "experiment.yaml", "--out", "out", "--formats", "png,gif"], 2,
+                                   r"--formats png,gif", **{"experiment.yaml": GOOD}),
+    "plot no format": command(["plot", "experiment.yaml", "--out", "out", "--formats", ","], 2, r"--formats",
+                              **{"experiment.yaml": GOOD}),
+    "plot without results": command(["plot", "experiment.yaml", "--out", "out"], 1, r"out: no kpis\.parquet",
+                                    **{"experiment.yaml": GOOD}),
+    "plot of a hostile experiment": command(["plot", "experiment.yaml", "--out", "out"], 2,
+                                            r"experiment\.yaml" + AT + "replicates",
+                                            **{"experiment.yaml": GOOD.replace("replicates: 2", "replicates: 0")}),
+    "plot another experiment's folder": command(
+        ["plot", "experiment.yaml", "--out", "out"], 1, r"out holds results of a different experiment",
+        **{"experiment.yaml": GOOD, "out/runs/config.sha256": OTHER_DIGEST, "out/kpis.parquet": NOT_PARQUET}),
+    "plot a kpis file that is not parquet": command(["plot", "experiment.yaml", "--out", "out"], 1,
+                                                    r"kpis\.parquet cannot be read",
+                                                    **{"experiment.yaml": GOOD, "out/kpis.parquet": NOT_PARQUET}),
+    "plot an empty kpis file": command(["plot", "experiment.yaml", "--out", "out"], 1, r"kpis\.parquet cannot be read",
+                                       **{"experiment.yaml": GOOD, "out/kpis.parquet": b""}),
+    "plot a kpis file that is a folder": command(["plot", "experiment.yaml", "--out", "out"], 1, r"kpis\.parquet",
+                                                 **{"experiment.yaml": GOOD, "out/kpis.parquet/readme.txt": "a folder\n"}),
+    # fit
+    "fit zero population": command(FIT + ["--population", "0"], 2, r"--population"),
+    "fit zero worlds": command(FIT + ["--worlds", "0"], 2, r"--worlds"),
+    "fit zero replicates": command(FIT + ["--replicates", "0"], 2, r"--replicates"),
+    "fit zero years": command(FIT + ["--years", "0"], 2, r"--years"),
+    "fit negative seed": command(FIT + ["--seed", "-1"], 2, r"--seed"),
+    "fit targets file missing": command(FIT + ["--targets", "no-such.yaml"], 2, r"no-such\.yaml:0: file"),
+    "fit targets file with a syntax error": command(FIT + ["--targets", "targets.yaml"], 2, r"targets\.yaml" + AT + "yaml",
+                                                    **{"targets.yaml": GOOD_TARGETS.replace("value: 6.4", "value: [6.4")}),
+    "fit targets file that is an experiment": command(FIT + ["--targets", "targets.yaml"], 2, r"targets\.yaml" + AT,
+                                                      **{"targets.yaml": GOOD}),
+    "fit elasticities folder without its table": command(FIT + ["--elasticities", "elasticities"], 2,
+                                                         r"--elasticities elasticities",
+                                                         **{"elasticities/readme.txt": "no table\n"}),
+    "fit elasticities table empty": command(FIT + ["--elasticities", "elasticities"], 2, r"elasticities\.csv",
+                                            **{"elasticities/elasticities.csv": ""}),
+    "fit elasticities table of the wrong columns": command(FIT + ["--elasticities", "elasticities"], 2,
+                                                           r"elasticities\.csv",
+                                                           **{"elasticities/elasticities.csv": "a,b\n1,2\n"}),
+    "fit elasticities table not text": command(FIT + ["--elasticities", "elasticities"], 2, r"elasticities\.csv",
+                                               **{"elasticities/elasticities.csv": b"\xff\xfe\x00\x01garbage"}),
+    "fit out is a file": command(FIT, 2, r"--out out", out="a file\n"),
+    "fit into another fit's folder": command(FIT, 1, r"holds results of a different",
+                                             **{"out/world-0/runs/config.sha256": OTHER_DIGEST,
+                                                "out/fit-world-0.yaml": "# another fit's world\n"}),
+    # example-county, schema, paper
+    "example-county into an existing folder": command(["example-county", "here"], 1, r"here already exists",
+                                                      **{"here/readme.txt": "taken\n"}),
+    "example-county onto a file": command(["example-county", "here"], 1, r"here already exists", here="a file\n"),
+    "example-county under a file": command(["example-county", "afile/county"], 2, r"afile/county: cannot create it",
+                                           afile="a file\n"),
+    "schema into a folder": command(["schema", "-o", "folder"], 2, r"--output folder",
+                                    **{"folder/readme.txt": "a folder\n"}),
+    "schema under a file": command(["schema", "-o", "afile/schema.json"], 2, r"--output afile/schema\.json",
+                                   afile="a file\n"),
+    "paper without its manifest": command(["paper", "--source", "folder"], 2, r"--source folder|Typst",
+                                          **{"folder/readme.txt": "no paper here\n"}),
+    # run's options (its files are the other folders of the corpus)
+    "run unreachable scheduler": command(["run", "experiment.yaml", "--out", "out", "--scheduler", "garbage"], 2,
+                                         r"garbage", **{"experiment.yaml": GOOD}),
+    "run shard out of range": command(["run", "experiment.yaml", "--out", "out", "--shard", "3/2"], 2, r"--shard 3/2",
+                                      **{"experiment.yaml": GOOD}),
+    "run shard not a fraction": command(["run", "experiment.yaml", "--out", "out", "--shard", "half"], 2, r"--shard",
+                                        **{"experiment.yaml": GOOD}),
+    "run into another experiment's folder": command(["run", "experiment.yaml", "--out", "out", "--workers", "1"], 1,
+                                                    r"out holds results of a different experiment",
+                                                    **{"experiment.yaml": GOOD, "out/runs/config.sha256": OTHER_DIGEST}),
+    "ensemble of too many runs": command(["validate", "experiment.yaml"], 2, r"experiment\.yaml" + AT + "ensemble",
+                                         **{"experiment.yaml": ENSEMBLE_EXPERIMENT.replace("replicates: 2",
+                                                                                           "replicates: 1000"),
+                                            "ensemble.yaml": "ensemble:\n" + "  - {}\n" * 201}),
+    "validate a missing file": command(["validate", "no-such.yaml"], 2, r"no-such\.yaml:0: file"),
+    "validate a folder": command(["validate", "folder"], 2, r"folder:0: file", **{"folder/readme.txt": "a folder\n"}),
+}
+
+#: (case, text) for ensemble files, each given to `validate` and `run` through an experiment that names it
+#: and to `evaluations --ensemble`
+ENSEMBLES = {
+    "yaml syntax": ens("usual_provider: 0.4}", "usual_provider: [0.4}"),
+    "duplicate key": ens("    choice: {usual_provider: 0.4}\n", "    choice: {usual_provider: 0.4}\n"
+                         "    choice: {usual_provider: 0.5}\n"),
+    "python tag": "ensemble:\n  - !!python/object/apply:os.system ['true']\n",
+    "alias": "ensemble:\n  - &m {choice: {usual_provider: 0.4}}\n  - *m\n",
+    "nested aliases": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi")) + "ensemble: [*i]\n",
+    "deep brackets": "ensemble: " + "[" * 5000 + "]" * 5000 + "\n",
+    "empty file": "",
+    "not a mapping": "- providers: {redirect_harm_yuan: 1000.0}\n",
+    "empty list": "ensemble: []\n",
+    "members not mappings": "ensemble: [1, 2]\n",
+    "no ensemble key": "members:\n  - providers: {redirect_harm_yuan: 1000.0}\n",
+    "unknown parameter group": ens("    choice: {usual_provider: 0.6}", "    choise: {usual_provider: 0.6}"),
+    "unknown parameter": ens("    choice: {usual_provider: 0.6}", "    choice: {usual_providr: 0.6}"),
+    "value out of range": ens("    choice: {usual_provider: 0.6}",
+                              "    finance: {outpatient_reimbursement: {village: 1.6}}"),
+    "value as text": ens("usual_provider: 0.6", "usual_provider: high"),
+    "nan value": ens("usual_provider: 0.6", "usual_provider: .nan"),
+    "latin-1": ens("2000.0}", "2000.0}  # café").encode("latin-1"),
+    "nul byte": GOOD_ENSEMBLE.encode() + b"\x00",
+    "two documents": GOOD_ENSEMBLE + "---\nensemble: []\n",
+}
+
+
 def slug(case: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in case.lower()).strip("-")
 
@@ -249,11 +688,22 @@ def generate() -> dict[Path, bytes]:
                 if original.name == name:
                     data = change(data.decode("utf-8").splitlines())
                 corpus[HERE / "counties" / slug(case) / original.name] = data
+    for case, text in ENSEMBLES.items():
+        folder = HERE / "ensembles" / slug(case)
+        corpus[folder / "ensemble.yaml"] = text if isinstance(text, bytes) else text.encode()
+        corpus[folder / "experiment.yaml"] = ENSEMBLE_EXPERIMENT.encode()
+        corpus[folder / "evaluations.yaml"] = GOOD_EVALUATIONS.encode()
+    for case, spec in COMMANDS.items():
+        folder = HERE / "commands" / slug(case)
+        corpus[folder / "case.yaml"] = (f"# {case}\nargv: {json.dumps(spec['argv'])}\nexit: {spec['exit']}\n"
+                                        f"message: {json.dumps(spec['message'])}\n").encode()
+        for name, content in spec["files"].items():
+            corpus[folder / name] = content if isinstance(content, bytes) else content.encode()
     return corpus
 
 
 if __name__ == "__main__":
-    for folder in ("experiments", "counties", "targets"):
+    for folder in KINDS:
         shutil.rmtree(HERE / folder, ignore_errors=True)
     corpus = generate()
     for path, data in corpus.items():
