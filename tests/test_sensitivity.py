@@ -1,6 +1,12 @@
 """Sensitivity analysis: SALib's designs and indices wired through the experiment's samples, checked on
 functions whose indices are known, and end to end on a small county."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,3 +103,47 @@ def test_a_design_that_is_not_for_sensitivity_is_refused(tmp_path):
     config.write_text(EXPERIMENT.replace("method: morris", "method: latin_hypercube"), encoding="utf-8")
     result = CliRunner().invoke(app, ["sensitivity", str(config), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "morris or saltelli" in result.output
+
+
+def _tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+
+
+def test_a_sensitivity_study_killed_mid_way_resumes_to_the_uninterrupted_result_and_refuses_another(tmp_path):
+    """Killed with SIGKILL mid-design, the study resumes (finished runs kept) to byte for byte the indices and
+    tables of an uninterrupted one; resumed with another configuration (a bound changed) it is refused and the
+    folder is left as it was."""
+    config = tmp_path / "morris.yaml"
+    config.write_text(EXPERIMENT, encoding="utf-8")
+    def command(experiment, out):
+        return [sys.executable, "-m", "ygt_abm.cli", "sensitivity", str(experiment), "--workers", "1", "--no-figure",
+                "--out", str(out)]
+
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(command(config, killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    runs = killed / "runs"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(runs.rglob("rep-*.parquet"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = sorted(runs.rglob("rep-*.parquet"))
+    assert 3 <= len(finished) < 16, "the kill must land mid-design"  # 8 Morris points × 2 scenarios
+    assert not (killed / "sensitivity.csv").exists()
+
+    other = tmp_path / "other.yaml"
+    other.write_text(EXPERIMENT.replace("[0.2, 0.8]", "[0.3, 0.8]"), encoding="utf-8")
+    before = _tree(killed)
+    refused = subprocess.run(command(other, killed), capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 1 and "different experiment configuration" in refused.stderr, refused.stderr
+    assert _tree(killed) == before
+
+    mtimes = {p: p.stat().st_mtime_ns for p in finished}
+    resumed = subprocess.run(command(config, killed), capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())  # finished runs were not run again
+    uninterrupted = tmp_path / "uninterrupted"
+    subprocess.run(command(config, uninterrupted), check=True, capture_output=True, timeout=300)
+    for name in ("sensitivity.csv", "kpis.parquet", "summary.csv", "paired_differences.csv"):
+        assert (killed / name).read_bytes() == (uninterrupted / name).read_bytes(), name
