@@ -703,6 +703,7 @@ def paper(
 
     from ygt_abm.experiment.executors import executor_for
     from ygt_abm.paper.build import MANIFEST, build_paper
+    from ygt_abm.paper.manifest import load_manifest
     from ygt_abm.paper.numbers import MissingNumber
 
     if importlib.util.find_spec("typst") is None:
@@ -711,6 +712,9 @@ def paper(
     if not (source / MANIFEST).is_file():
         typer.echo(f"--source {source}: no {MANIFEST} (run from the repository, or point --source at paper/)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    _check_scheduler(scheduler)
+    with _job_failures():
+        load_manifest(source / MANIFEST)  # a bad manifest: before the build folder is made
     target = _output_folder(out_dir or source / ("build-quick" if quick else "build"))
     try:
         with _job_failures(), executor_for(workers, scheduler) as executor:
