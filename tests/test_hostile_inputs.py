@@ -24,6 +24,8 @@ EXPERIMENTS = sorted((HOSTILE / "experiments").glob("*.yaml"))
 COUNTIES = sorted(p for p in (HOSTILE / "counties").iterdir() if p.is_dir())
 TARGETS = sorted((HOSTILE / "targets").glob("*.yaml"))
 ENSEMBLES = sorted(p for p in (HOSTILE / "ensembles").iterdir() if p.is_dir())
+EVALUATIONS = sorted((HOSTILE / "evaluations").glob("*.yaml"))
+PACKAGES = sorted(p for p in (HOSTILE / "packages").iterdir() if p.is_dir())
 COMMANDS = sorted(p for p in (HOSTILE / "commands").iterdir() if p.is_dir())
 
 
@@ -47,7 +49,8 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
 
 
 def test_the_corpus_has_at_least_250_cases_and_is_what_the_generator_writes():
-    assert len(EXPERIMENTS) + len(COUNTIES) + len(TARGETS) + len(ENSEMBLES) + len(COMMANDS) >= 250
+    kinds = (EXPERIMENTS, COUNTIES, TARGETS, ENSEMBLES, EVALUATIONS, PACKAGES, COMMANDS)
+    assert sum(map(len, kinds)) >= 250
     written = {p for p in HOSTILE.rglob("*") if p.is_file() and p.parent != HOSTILE}
     expected = generate.generate()
     assert written == set(expected), "regenerate: .venv/bin/python tests/hostile/generate.py"
@@ -87,6 +90,20 @@ def test_a_hostile_ensemble_file_is_refused_with_file_and_line(tmp_path, folder)
                     ["evaluations", "--ensemble", str(copy / "ensemble.yaml"), "--file", str(copy / "evaluations.yaml"),
                      "--set", "training", "--out", str(tmp_path / "out"), "--workers", "1"])
     assert _tree(copy) == _tree(folder)
+
+
+@pytest.mark.parametrize("path", EVALUATIONS, ids=lambda p: p.stem)
+def test_a_hostile_evaluations_file_is_refused_with_file_and_line(tmp_path, path):
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    _assert_refused(copy, tmp_path / "out", ["evaluations", "--file", str(copy), "--out", str(tmp_path / "out"),
+                                            "--workers", "1"])
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: p.name)
+def test_a_hostile_policy_package_is_refused_with_file_and_line(tmp_path, folder):
+    copy = shutil.copytree(folder, tmp_path / "case")
+    _assert_refused(copy / "experiment.yaml", tmp_path / "out", ["validate", str(copy / "package.yaml")])
 
 
 @pytest.mark.parametrize("folder", COMMANDS, ids=lambda p: p.name)

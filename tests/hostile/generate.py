@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 #: the corpus's folders, one per kind of input
-KINDS = ("experiments", "counties", "targets", "ensembles", "commands")
+KINDS = ("experiments", "counties", "targets", "ensembles", "evaluations", "packages", "commands")
 GOOD = """\
 name: hostile
 seed: 1
@@ -668,6 +668,127 @@ ENSEMBLES = {
     "two documents": GOOD_ENSEMBLE + "---\nensemble: []\n",
 }
 
+#: (case, text) for published-evaluation files, each given to `validate`, `run` and `evaluations --file`
+EVALUATION_FILES = {
+    "yaml syntax": evaluation("years: [1]", "years: [1"),
+    "empty list": "evaluations: []\n",
+    "unknown set": evaluation("set: training", "set: testing"),
+    "unknown family": evaluation("family: gatekeeping", "family: magic"),
+    "unknown design": evaluation("design: did", "design: anecdote"),
+    "id with capitals": evaluation("id: hostile-gatekeeping", "id: Hostile-Gatekeeping"),
+    "duplicate id": GOOD_EVALUATIONS + GOOD_EVALUATIONS.split("\n", 1)[1],
+    "one publication in both sets": GOOD_EVALUATIONS + GOOD_EVALUATIONS.split("\n", 1)[1].replace(
+        "id: hostile-gatekeeping", "id: hostile-again").replace("set: training", "set: held-out"),
+    "unknown indicator": evaluation("indicator: visits_per_capita", "indicator: visits_per_capta"),
+    "unknown indicator in of": evaluation("        effect:", "        of: [visits_per_capta]\n        effect:"),
+    "band reversed": evaluation("band: [0.1, 0.4]", "band: [0.4, 0.1]"),
+    "band against its basis": evaluation("band: [0.1, 0.4]", "band: [0.1, 0.9]"),
+    "band open on both sides": evaluation("band: [0.1, 0.4]", "band: [null, null]"),
+    "year zero in force": evaluation("years: [1]", "years: [0]"),
+    "no years in force": evaluation("years: [1]", "years: []"),
+    "p-value basis without p": evaluation("band_basis: factor_two", "band_basis: p_value"),
+    "unknown intervention": evaluation("type: gatekeeping", "type: gatekeping"),
+    "intervention without source": evaluation(", source: 'a clause'", ""),
+    "unknown policy package": evaluation("    treated:\n      interventions:\n"
+                                         "        - {type: gatekeeping, from_level: county, reimbursement_cut: 0.6, "
+                                         "source: 'a clause'}\n", "    treated: {policy: anhui-2042}\n"),
+    "treated is the control": evaluation("    treated:\n      interventions:\n"
+                                         "        - {type: gatekeeping, from_level: county, reimbursement_cut: 0.6, "
+                                         "source: 'a clause'}\n", ""),
+    "unknown override": evaluation("    outcomes:", "    overrides: {finance: {nothing: 1}}\n    outcomes:"),
+    "override out of range": evaluation("    outcomes:", "    overrides: {finance: {outpatient_reimbursement: "
+                                        "{village: 1.5}}}\n    outcomes:"),
+    "misspelt key": evaluation("citation:", "citaton:"),
+    "publication year out of range": evaluation("year: 2020", "year: 1850"),
+    "duplicate key": evaluation("    design: did\n", "    design: did\n    design: rct\n"),
+    "alias": evaluation("    period:", "    period: &p {pre: [2012, 2012], post: [2013, 2014]}\n    again: *p\n"
+                        "    ignored:"),
+}
+
+GOOD_PACKAGE = """\
+name: hostile-package
+title: A made-up package
+document: none
+base_year: 2020
+interventions:
+  - type: global_budget
+    start_year: 1
+    source: a made-up clause
+targets:
+  - indicator: in_county_visit_rate
+    value: 0.9
+    year: 2022
+    clause: a made-up clause
+"""
+package = changing(GOOD_PACKAGE)
+PACKAGE_EXPERIMENT = GOOD.replace("policy: anhui-2024", "policy: package.yaml")
+
+#: (case, text) for policy-package files, each named by an experiment given to `validate` and `run`, and
+#: given to `validate` itself
+PACKAGES = {
+    "yaml syntax": package("value: 0.9", "value: [0.9"),
+    "name with a space": package("name: hostile-package", "name: hostile package"),
+    "no title": package("title: A made-up package\n", ""),
+    "base year out of range": package("base_year: 2020", "base_year: 1900"),
+    "unknown intervention": package("type: global_budget", "type: global_budgt"),
+    "intervention without source": package("    source: a made-up clause\n", ""),
+    "intervention parameter out of range": package("    start_year: 1\n", "    start_year: 1\n    overspend_share: 3\n"),
+    "intervention unknown parameter": package("    start_year: 1\n", "    start_year: 1\n    strength: 3\n"),
+    "intervention years backwards": package("    start_year: 1\n", "    start_year: 3\n    end_year: 2\n"),
+    "interventions as a mapping": package("  - type: global_budget\n    start_year: 1\n    source: a made-up clause\n",
+                                          "  type: global_budget\n"),
+    "unknown comparison": package("    year: 2022", "    comparison: roughly\n    year: 2022"),
+    "target year out of range": package("year: 2022", "year: 3000"),
+    "target without clause": package("    clause: a made-up clause\n", ""),
+    "misspelt key": package("base_year:", "base_yaer:"),
+    "duplicate key": package("document: none\n", "document: none\ndocument: other\n"),
+    "not utf-8": package("A made-up package", "A made-up café").encode("latin-1"),
+}
+
+GOOD_PAPER = """\
+experiments:
+  main:
+    file: experiment.yaml
+    quick: {replicates: 1}
+map_experiment: main
+fit_experiment: main
+numbers:
+  visits:
+    table: main/summary.csv
+    where: {metric: visits_per_capita, year: last}
+"""
+paper = changing(GOOD_PAPER)
+
+
+def paper_case(text: str, message: str) -> dict:
+    """``ygt-abm paper`` on a paper folder whose manifest is ``text``: refused before SOURCE/build is made."""
+    return command(["paper", "--source", "paper", "--workers", "1"], 2, r"paper\.yaml" + AT + message,
+                   **{"paper/paper.yaml": text, "paper/experiment.yaml": GOOD, "paper/paper.typ": "= A paper\n"})
+
+
+PAPERS = {
+    "paper manifest syntax": paper_case(paper("quick: {replicates: 1}", "quick: {replicates: 1"), "yaml"),
+    "paper manifest without experiments": paper_case(paper(GOOD_PAPER.split("map_experiment")[0],
+                                                           "experiments: {}\n"), "experiments"),
+    "paper experiment file missing": paper_case(paper("file: experiment.yaml", "file: no-such.yaml"),
+                                                r"experiments\.main\.file"),
+    "paper map of an unknown experiment": paper_case(paper("map_experiment: main", "map_experiment: mian"),
+                                                     "map_experiment"),
+    "paper unknown key": paper_case(paper("map_experiment:", "map_experimnt: main\nmap_experiment:"),
+                                    "map_experimnt"),
+    "paper number of an unknown table folder": paper_case(paper("main/summary.csv", "other/summary.csv"),
+                                                          r"numbers\.visits\.table"),
+    "paper number with a bad format": paper_case(paper("year: last}", "year: last}\n    format: '%d'"),
+                                                 r"numbers\.visits\.format"),
+    "paper duplicate key": paper_case(paper("fit_experiment: main\n", "fit_experiment: main\nfit_experiment: x\n"),
+                                      "yaml"),
+    "paper manifest a list": paper_case("- main\n", ""),
+    "paper unreachable scheduler": command(["paper", "--source", "paper", "--scheduler", "garbage"], 2, "garbage",
+                                           **{"paper/paper.yaml": GOOD_PAPER, "paper/experiment.yaml": GOOD,
+                                              "paper/paper.typ": "= A paper\n"}),
+}
+COMMANDS.update(PAPERS)
+
 
 def slug(case: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in case.lower()).strip("-")
@@ -693,6 +814,12 @@ def generate() -> dict[Path, bytes]:
         corpus[folder / "ensemble.yaml"] = text if isinstance(text, bytes) else text.encode()
         corpus[folder / "experiment.yaml"] = ENSEMBLE_EXPERIMENT.encode()
         corpus[folder / "evaluations.yaml"] = GOOD_EVALUATIONS.encode()
+    for case, text in EVALUATION_FILES.items():
+        corpus[HERE / "evaluations" / f"{slug(case)}.yaml"] = text.encode()
+    for case, text in PACKAGES.items():
+        folder = HERE / "packages" / slug(case)
+        corpus[folder / "package.yaml"] = text if isinstance(text, bytes) else text.encode()
+        corpus[folder / "experiment.yaml"] = PACKAGE_EXPERIMENT.encode()
     for case, spec in COMMANDS.items():
         folder = HERE / "commands" / slug(case)
         corpus[folder / "case.yaml"] = (f"# {case}\nargv: {json.dumps(spec['argv'])}\nexit: {spec['exit']}\n"
