@@ -119,3 +119,21 @@ def test_each_world_of_the_fit_is_a_baseline_experiment_of_its_own_seed(tmp_path
         exp = resolved.experiment
         assert (exp.world.kind, exp.world.population, exp.replicates, exp.years) == ("synthetic", 5000, 2, 3)
         assert resolved.scenario_names == ["baseline"] and resolved.interventions == {"baseline": []}
+
+
+def test_a_fit_into_another_fits_folder_is_refused_before_anything_is_written(tmp_path):
+    """The folder of a fit at 3,000 residents holds its worlds' runs; a fit at 3,100 residents into it is
+    refused (exit 1) and the folder is left byte for byte as it was, its world experiments included."""
+    from typer.testing import CliRunner
+
+    from ygt_abm.cli import app
+
+    def fit(population: int):
+        return CliRunner().invoke(app, ["fit", "--worlds", "1", "--replicates", "1", "--years", "1", "--population",
+                                        str(population), "--out", str(tmp_path / "out"), "--workers", "1"])
+
+    assert fit(3000).exit_code == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    result = fit(3100)
+    assert result.exit_code == 1 and "holds results of a different experiment configuration" in result.output
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
