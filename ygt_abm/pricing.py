@@ -88,19 +88,49 @@ def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kin
     used (itemised charges) and reimbursement by county and level (admissions also apart), and each facility's
     revenue from the fund and from patients."""
     counters, fac = model.counters, model.facilities
-    oop = price - fund
-    model.fund.pay(county, level, fund)
-    counters.add(counters.oop, county, oop)
-    counters.add_by_level_weighted(counters.charges, county, level, price)
-    counters.add_by_level_weighted(counters.reimbursed, county, level, fund)
-    admission = kind == INPATIENT
-    counters.add_by_level_weighted(counters.inpatient_fund, county[admission], level[admission], fund[admission])
-    counters.add_by_level_weighted(counters.inpatient_charges, county[admission], level[admission], price[admission])
-    counters.add_by_level_weighted(counters.resources, county, level, itemised)
-    counters.add_by_level_weighted(counters.inpatient_resources, county[admission], level[admission],
-                                   itemised[admission])
-    fac.revenue_fund += np.bincount(facility, weights=fund, minlength=len(fac.level))
-    fac.revenue_oop += np.bincount(facility, weights=oop, minlength=len(fac.level))
+    by_level, oop, revenue = booked_sums(county, level, facility, kind, price, fund, itemised, len(counters.oop),
+                                         len(fac.level))
+    shape = counters.charges.shape
+    spending, charges, reimbursed, inpatient_fund, inpatient_charges, resources, inpatient_resources = (
+        sums.reshape(shape) for sums in by_level)
+    model.fund.spending += spending
+    counters.oop += oop
+    counters.charges += charges
+    counters.reimbursed += reimbursed
+    counters.inpatient_fund += inpatient_fund
+    counters.inpatient_charges += inpatient_charges
+    counters.resources += resources
+    counters.inpatient_resources += inpatient_resources
+    fac.revenue_fund += revenue[0]
+    fac.revenue_oop += revenue[1]
+
+
+@numba.njit(cache=True, nogil=True)
+def booked_sums(county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
+                fund: np.ndarray, itemised: np.ndarray, n_counties: int,
+                n_facilities: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``book``'s sums in one pass, each added in contact order as ``np.bincount`` adds (so the same bytes):
+    by (county × level) fund payment (twice: the fund's spending and reimbursement), charges, admissions' fund
+    payment and charges, resources and admissions' resources; out of pocket by county; facility revenue from
+    the fund and from patients."""
+    by_level = np.zeros((7, n_counties * N_LEVELS))
+    oop = np.zeros(n_counties)
+    revenue = np.zeros((2, n_facilities))
+    for i in range(len(county)):
+        cell = county[i] * N_LEVELS + level[i]
+        paid_oop = price[i] - fund[i]
+        by_level[0, cell] += fund[i]
+        by_level[1, cell] += price[i]
+        by_level[2, cell] += fund[i]
+        if kind[i] == INPATIENT:
+            by_level[3, cell] += fund[i]
+            by_level[4, cell] += price[i]
+            by_level[6, cell] += itemised[i]
+        by_level[5, cell] += itemised[i]
+        oop[county[i]] += paid_oop
+        revenue[0, facility[i]] += fund[i]
+        revenue[1, facility[i]] += paid_oop
+    return by_level, oop, revenue
 
 
 def resource_use(finance, level: np.ndarray, kind: np.ndarray, severity: np.ndarray) -> np.ndarray:
