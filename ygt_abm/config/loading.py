@@ -117,10 +117,10 @@ def _calibration_problems(cal: Any, file: str, doc: CommentedMap, base_dir: Path
             line, _ = line_of(doc, ("calibration", key))
             problems.append(Problem(file, line or 1, f"calibration.{key}", f"file not found: {base_dir / name}"))
         elif name and key == "evaluations_file" and cal.evaluations == "training":
-            from ygt_abm.config.evaluations import load_evaluations
+            from ygt_abm.config.evaluations import training_evaluations  # fitting code reads no other set
 
             try:
-                load_evaluations(base_dir / name, schemas)
+                training_evaluations(schemas, base_dir / name)
             except ConfigError as exc:
                 problems += exc.problems
     if cal.storage:
