@@ -115,12 +115,17 @@ def open_study(resolved: ResolvedExperiment, out: Path):
     made with another configuration (``study_configuration``)."""
     import optuna
     from optuna.trial import TrialState
+    from sqlalchemy.exc import SQLAlchemyError
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     cal = resolved.experiment.calibration
     storage = cal.storage or f"sqlite:///{(Path(out) / STUDY_FILE).resolve()}"
-    study = optuna.create_study(study_name=resolved.experiment.name, storage=storage, load_if_exists=True,
-                                sampler=trial_sampler(resolved, 0), direction="minimize")
+    try:
+        study = optuna.create_study(study_name=resolved.experiment.name, storage=storage, load_if_exists=True,
+                                    sampler=trial_sampler(resolved, 0), direction="minimize")
+    except SQLAlchemyError as exc:  # e.g. a study.db that is not a database
+        raise StudyConflict(f"{storage}: not a study database Optuna can open ({getattr(exc, 'orig', None) or exc}); "
+                            "give another --out or storage, or delete it") from None
     configuration = study_configuration(resolved, targets_file(resolved).read_bytes())
     made_with = study.user_attrs.get("configuration")
     if made_with is None and not study.trials:

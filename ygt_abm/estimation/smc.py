@@ -176,12 +176,23 @@ def _abc(estimation: Estimation, cal, sampler, first: bool, model: Callable | No
                                                           alpha=cal.quantile))
 
 
+def stored_runs(storage: str) -> list:
+    """The runs a pyabc history database holds (a new database is made empty); ``EstimationError`` for a file or
+    database that is not one pyabc can open."""
+    import pyabc
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return pyabc.History(storage).all_runs()
+    except SQLAlchemyError as exc:
+        raise EstimationError(f"{storage}: not a history database pyabc can open ({getattr(exc, 'orig', None) or exc});"
+                              " give another --out or storage, or delete it") from None
+
+
 def run_id(storage: str, digest: str) -> int | None:
     """The id of the run in ``storage`` made with ``digest``; None if it holds none. Raises ``EstimationError`` if
     it holds runs of another estimation."""
-    import pyabc
-
-    runs = pyabc.History(storage).all_runs()
+    runs = stored_runs(storage)
     ours = [run.id for run in runs if digest in str(run.json_parameters)]
     if runs and not ours:
         raise EstimationError(f"{storage} holds another estimation (other priors, statistics, sizes or seed): give "
@@ -232,6 +243,7 @@ def estimate(resolved: ResolvedExperiment, out: Path, executor: Executor | None 
     ``executor`` runs each particle's runs (None: in this process); ``particle_sampler`` a pyabc sampler that
     runs particles in parallel instead (None: one particle at a time, reproducible)."""
     out = Path(out)
+    stored_runs(storage_url(resolved, out))  # an unusable history: before the evaluations' files are written
     estimation = build(resolved, out, None if particle_sampler is not None else executor)
     history = run_generations(estimation, resolved, out, particle_sampler, progress)
     shutil.rmtree(out / SCRATCH, ignore_errors=True)
