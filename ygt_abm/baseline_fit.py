@@ -5,7 +5,6 @@ fit figure (docs/calibration.md)."""
 
 from __future__ import annotations
 
-import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ import pandas as pd
 from ygt_abm.analysis.fit import fit_markdown, fit_table
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.config.files import require_regular_file
-from ygt_abm.experiment.runner import check_output, run_experiment
+from ygt_abm.experiment.runner import check_new_outputs, run_experiment
 from ygt_abm.figures.fit import fit_figure
 from ygt_abm.figures.save import FORMATS, save_figure
 from ygt_abm.results.store import write_atomic, write_csv, write_yaml
@@ -89,9 +88,7 @@ def read_elasticities(folder: Path) -> pd.DataFrame:
 
 def check_worlds(folder: Path, population: int, worlds: int, replicates: int, years: int, seed: int) -> None:
     """Refuse (``OutputConflict``) a fit folder whose world folders hold results of other worlds, before any
-    file of it is written: each world's experiment is loaded from a scratch copy and its fingerprint compared."""
-    with tempfile.TemporaryDirectory() as scratch:
-        for world in range(worlds):
-            experiment = Path(scratch) / f"fit-world-{world}.yaml"
-            write_yaml(world_experiment(world, population, replicates, years, seed), experiment, HEADER)
-            check_output(Path(folder) / f"world-{world}", load_runnable_experiment(experiment))
+    file of it is written."""
+    check_new_outputs({Path(folder) / f"fit-world-{w}.yaml": (Path(folder) / f"world-{w}",
+                                                               world_experiment(w, population, replicates, years, seed))
+                       for w in range(worlds)}, HEADER)

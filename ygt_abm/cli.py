@@ -507,7 +507,7 @@ def evaluations(
     evaluations.csv, evaluations.md and the forest plot evaluations.png (.pdf, .svg) in --out."""
     from ygt_abm.config.evaluations import EVALUATIONS_FILE
     from ygt_abm.config.files import ConfigError
-    from ygt_abm.evaluation_runs import SETS, chosen_evaluations, run_evaluations
+    from ygt_abm.evaluation_runs import SETS, check_folder, chosen_evaluations, run_evaluations
     from ygt_abm.experiment.executors import executor_for
     from ygt_abm.experiment.progress import progress_for
 
@@ -538,6 +538,8 @@ def evaluations(
         except ConfigError as exc:
             _report(exc)
             raise typer.Exit(CONFIG_ERROR_EXIT) from None
+    with _job_failures():
+        check_folder(out_dir, chosen, population, replicates, warmup_years, ensemble)  # before --out is made
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, scheduler) as executor:
         report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,

@@ -28,7 +28,7 @@ from ygt_abm.experiment.evaluation_experiments import (  # noqa: F401 - evaluati
     POPULATION, REPLICATES, WARMUP_YEARS, evaluation_experiment, evaluation_seed, prepare,
 )
 from ygt_abm.experiment.loading import intervention_schemas
-from ygt_abm.experiment.runner import run_experiment
+from ygt_abm.experiment.runner import check_new_outputs, run_experiment
 from ygt_abm.figures.evaluations import evaluations_figure
 from ygt_abm.figures.save import FORMATS, save_figure
 from ygt_abm.results.store import git_commit, write_atomic, write_csv
@@ -66,6 +66,14 @@ def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: 
     return [e for e in evaluations if not wanted or e.id in wanted]
 
 
+def check_folder(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
+                 replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, ensemble: Path | None = None) -> None:
+    """Load the experiment each evaluation becomes and check its run folder in ``folder``, writing nothing:
+    ``ConfigError`` for one that does not load, ``OutputConflict`` for a run folder of another experiment."""
+    check_new_outputs({Path(folder) / f"{e.id}.yaml": (Path(folder) / e.id, evaluation_experiment(
+        e, population, replicates, warmup_years, ensemble=ensemble)) for e in evaluations if e.outcomes}, HEADER)
+
+
 def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
                     replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, executor: Executor | None = None,
                     progress: Callable[[str], Any] | None = None, ensemble: Path | None = None) -> EvaluationReport:
@@ -75,8 +83,10 @@ def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int
     ``posterior.yaml``) every evaluation runs over each member, and an effect pairs the arms member by member
     and replicate by replicate: the posterior predictive mean, with its interval over those pairs.
 
-    Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` or
-    ``OutputLocked`` if an evaluation's folder holds another experiment or is being written."""
+    Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` (both before
+    anything is written) or ``OutputLocked`` if an evaluation's folder holds another experiment or is being
+    written."""
+    check_folder(folder, evaluations, population, replicates, warmup_years, ensemble)
     experiments = prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER, ensemble=ensemble)
     rows = []
     for evaluation in evaluations:

@@ -15,10 +15,13 @@ import hashlib
 import json
 import os
 import socket
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, as_completed
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +35,7 @@ from ygt_abm.model import CountyModel
 from ygt_abm.processes import default_processes
 from ygt_abm.results.store import (
     COMPLETE, KPI_COLUMNS, episodes_path, git_commit, hold_output, package_versions, read_json,
-    remove_stale_temporaries, timing_path, write_json, write_table,
+    remove_stale_temporaries, timing_path, write_json, write_table, write_yaml,
 )
 from ygt_abm.streams import Streams
 from ygt_abm.vocabulary import is_variant
@@ -322,10 +325,36 @@ def _claim_output(out: Path, digest: str) -> None:
 
 
 def check_output(out: Path, resolved: ResolvedExperiment) -> None:
-    """Refuse a folder whose results another configuration made (read only: ``plot`` draws from it)."""
-    stamp = Path(out) / "runs" / "config.sha256"
+    """Refuse a folder whose results another configuration made, or whose runner files are not what a runner
+    writes (read only: ``plot`` draws from it, and a refused folder is left as it was)."""
+    out = Path(out)
+    for path, kind in ((out / "runs", "folder"), (out / "runs" / ".lock", "file"), (out / COMPLETE, "file")):
+        if path.exists() and path.is_dir() != (kind == "folder"):
+            raise OutputConflict(f"{path} should be a {kind}: {out} was not written by ygt-abm run; choose another "
+                                 "--out or delete it")
+    stamp = out / "runs" / "config.sha256"
     if stamp.exists():
-        _same_configuration(Path(out), stamp, config_digest(resolved))
+        _same_configuration(out, stamp, config_digest(resolved))
+
+
+def check_new_outputs(experiments: Mapping[Path, tuple[Path, dict[str, Any]]], header: str = "") -> None:
+    """Before a command writes the experiment files it generates (final path → (run folder, the file's
+    content)): load each from a scratch copy, so that a problem is a ``ConfigError`` naming the final path and
+    its line, and refuse (``check_output``) a run folder another configuration's results are in. Writes nothing
+    the caller keeps."""
+    from ygt_abm.config.files import ConfigError
+    from ygt_abm.experiment.loading import load_runnable_experiment
+
+    with tempfile.TemporaryDirectory() as scratch:
+        for final, (out, experiment) in experiments.items():
+            path = Path(scratch) / Path(final).name
+            write_yaml(experiment, path, header)
+            try:
+                resolved = load_runnable_experiment(path)
+            except ConfigError as exc:
+                raise ConfigError([replace(p, file=str(final)) if p.file == str(path) else p
+                                   for p in exc.problems]) from None
+            check_output(out, resolved)
 
 
 def _same_configuration(out: Path, stamp: Path, digest: str) -> None:
