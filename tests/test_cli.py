@@ -358,3 +358,15 @@ def test_a_truncated_parquet_file_is_a_message_for_collect_and_plot(tmp_path):
     plotted = runner.invoke(app, ["plot", str(exp), "--out", str(out)])
     assert plotted.exit_code == 1 and "kpis.parquet cannot be read" in plotted.output
     assert "Traceback" not in collected.output + plotted.output
+
+
+def test_an_output_folder_that_cannot_be_written_mid_job_is_named_not_a_traceback(tmp_path):
+    experiment = tmp_path / "calibration.yaml"
+    experiment.write_text(TINY.split("  - name: reform")[0]
+                          + "calibration:\n  search: {choice.usual_provider: [0.2, 0.8]}\n  trials: 1\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "trials").write_text("a file where the trials' folder goes")
+    result = runner.invoke(app, ["calibrate", str(experiment), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert "trials/t0000/runs: cannot write: Not a directory; choose another --out" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)

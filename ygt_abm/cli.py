@@ -112,7 +112,7 @@ def _report(exc) -> None:
 @contextmanager
 def _job_failures() -> Iterator[None]:
     """A job's failures as the command line reports them: a bad config as file:line lines (exit 2), an output
-    folder that holds another experiment or is being written (exit 1)."""
+    folder that holds another experiment, is being written or cannot be written (exit 1)."""
     from ygt_abm.config.files import ConfigError
     from ygt_abm.experiment.executors import SchedulerUnreachable
     from ygt_abm.experiment.runner import OutputConflict
@@ -128,6 +128,10 @@ def _job_failures() -> Iterator[None]:
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
     except (OutputConflict, OutputLocked) as exc:
         typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # inputs are read as ConfigErrors: this is the output (a folder where a file goes, a full disk)
+        typer.echo(f"{exc.filename2 or exc.filename or 'the output folder'}: cannot write: {exc.strerror or exc}; choose another --out "
+                   "or clear it", err=True)
         raise typer.Exit(1) from None
 
 
