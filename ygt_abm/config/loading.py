@@ -108,19 +108,23 @@ def resolve_experiment_file(path: str | Path, schemas: Mapping[str, type[BaseMod
 
 def _calibration_problems(cal: Any, file: str, doc: CommentedMap, base_dir: Path,
                           schemas: Mapping[str, type[BaseModel]]) -> list[Problem]:
-    """A calibration's target and evaluations files must exist (an evaluations file it fits to must also be
-    valid), and its storage must be a database URL SQLAlchemy knows."""
+    """A calibration's target and evaluations files must exist and be valid (an evaluations file only where it
+    is fitted to), and its storage must be a database URL SQLAlchemy knows."""
     problems = []
     for key in ("targets", "evaluations_file"):
         name = getattr(cal, key)
         if name and not (base_dir / name).is_file():
             line, _ = line_of(doc, ("calibration", key))
             problems.append(Problem(file, line or 1, f"calibration.{key}", f"file not found: {base_dir / name}"))
-        elif name and key == "evaluations_file" and cal.evaluations == "training":
+        elif name:  # the file a calibration fits to must be valid too
             from ygt_abm.config.evaluations import training_evaluations  # fitting code reads no other set
+            from ygt_abm.config.targets import load_targets
 
             try:
-                training_evaluations(schemas, base_dir / name)
+                if key == "targets":
+                    load_targets(base_dir / name)
+                elif cal.evaluations == "training":
+                    training_evaluations(schemas, base_dir / name)
             except ConfigError as exc:
                 problems += exc.problems
     if cal.storage:
