@@ -230,6 +230,11 @@ def _arm_problems(arm: Arm, i: int, name: str, node: Any, file: str,
     entries_node = arm_node.get("interventions") if hasattr(arm_node, "get") else None
     problems += validate_interventions(arm.interventions, file, entries_node,
                                        ("evaluations", i, name, "interventions"), schemas)
+    for j, entry in enumerate(arm.interventions):
+        if isinstance(entry, dict) and "counties" in entry:  # else found only in the experiment it becomes
+            line, _ = line_of(entries_node, (j, "counties")) if entries_node is not None else (None, 0)
+            problems.append(Problem(file, line or 1, f"evaluations[{i}].{name}.interventions[{j}].counties",
+                                    "an evaluation runs in one synthetic county: leave `counties` out"))
     return problems
 
 
