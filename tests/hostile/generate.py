@@ -725,6 +725,8 @@ EVALUATION_FILES = {
     "treated is the control": evaluation("    treated:\n      interventions:\n"
                                          "        - {type: gatekeeping, from_level: county, reimbursement_cut: 0.6, "
                                          "source: 'a clause'}\n", ""),
+    "intervention aimed at a county": evaluation("reimbursement_cut: 0.6, source", "reimbursement_cut: 0.6, "
+                                                 "counties: [Nowhere], source"),
     "unknown override": evaluation("    outcomes:", "    overrides: {finance: {nothing: 1}}\n    outcomes:"),
     "override out of range": evaluation("    outcomes:", "    overrides: {finance: {outpatient_reimbursement: "
                                         "{village: 1.5}}}\n    outcomes:"),
@@ -818,9 +820,15 @@ PAPERS = {
                                               "paper/paper.typ": "= A paper\n"}),
 }
 COMMANDS.update(PAPERS)
-#: calibrate reads its target file before it makes --out: every hostile target file, as a calibration's
+#: calibrate and fit read their target file, and an estimation its evaluations file, before making --out: every
+#: hostile target and evaluations file, given to them
 COMMANDS.update({f"calibrate targets: {case}": calibrate(GOOD_CAL, r"targets\.yaml" + AT, **{"targets.yaml": text})
                  for case, text in TARGET_FILES.items()})
+COMMANDS.update({f"fit targets: {case}": command(FIT + ["--targets", "targets.yaml"], 2, r"targets\.yaml" + AT,
+                                                 **{"targets.yaml": text}) for case, text in TARGET_FILES.items()})
+COMMANDS.update({f"estimate evaluations: {case}": calibrate(GOOD_ABC, r"evaluations\.yaml" + AT,
+                                                            **{"evaluations.yaml": text})
+                 for case, text in EVALUATION_FILES.items()})
 
 
 def slug(case: str) -> str:
