@@ -370,3 +370,20 @@ def test_an_output_folder_that_cannot_be_written_mid_job_is_named_not_a_tracebac
     assert result.exit_code == 1, result.output
     assert "trials/t0000/runs: cannot write: Not a directory; choose another --out" in result.output
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+
+
+def test_reports_and_figures_that_cannot_be_written_are_named_not_a_traceback(tiny_run, tmp_path):
+    import shutil
+
+    root, exp = tiny_run
+    folder = shutil.copytree(root / "out", tmp_path / "out")
+    shutil.rmtree(folder / "figures")
+    (folder / "figures").write_text("a file where the figures go")
+    plot = runner.invoke(app, ["plot", str(exp), "--out", str(folder)])
+    assert plot.exit_code == 1 and "figures" in plot.output and "cannot write" in plot.output, plot.output
+    (folder / "summary.csv").unlink()
+    (folder / "summary.csv").mkdir()
+    rerun = runner.invoke(app, ["run", str(exp), "--out", str(folder), "--workers", "1"])  # every run done: reports
+    assert rerun.exit_code == 1 and "summary.csv: cannot write: Is a directory" in rerun.output, rerun.output
+    for result in (plot, rerun):
+        assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)

@@ -323,7 +323,9 @@ def plot(
         typer.echo(f"{target / 'kpis.parquet'} cannot be read ({exc}); run (or collect) the experiment again",
                    err=True)
         raise typer.Exit(1) from None
-    for path in plot_results(resolved, _output_folder(target), kpis, formats=chosen):
+    with _job_failures():
+        paths = list(plot_results(resolved, _output_folder(target), kpis, formats=chosen))
+    for path in paths:
         out.print(str(path))
 
 
@@ -573,7 +575,8 @@ def schema(
 def _finish(resolved, target: Path, kpis, figure: bool) -> None:
     from ygt_abm.report import write_reports
 
-    summary = write_reports(resolved, target, kpis, figure)
+    with _job_failures():
+        summary = write_reports(resolved, target, kpis, figure)
     _print_last_year(summary[~summary["scenario"].map(is_variant)])
     out.print(f"results in {target}/")
 
