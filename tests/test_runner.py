@@ -586,3 +586,23 @@ def test_tasks_are_cut_only_where_that_keeps_every_worker_busy():
     assert [len(t) for t in balanced_tasks(groups[:2], 2, warmup_years=3, years=2)] == [190, 190]
     assert [len(t) for t in balanced_tasks(groups, 1, warmup_years=3, years=2)] == [190, 190, 190]
     assert [len(t) for t in split_groups([[RunSpec("s", "base", r) for r in range(5)]], 2)] == [2, 3]
+
+
+@pytest.mark.parametrize("fifo, message", [
+    ("runs/baseline/base/rep-0000.parquet", "rep-0000.parquet cannot be read as run baseline/base/r0000"),
+    ("runs/config.sha256", "holds results of a different experiment configuration"),
+    ("runs/.lock", "runs/.lock should be a file"),
+    ("complete.json", "complete.json should be a file"),
+])
+def test_a_fifo_in_the_output_folder_is_refused_not_read_forever(tmp_path, fifo, message):
+    """A FIFO blocks whoever opens it for reading until a writer comes: where a run file, the fingerprint, the
+    lock or the completion marker belongs, the folder is refused (exit 1) without the FIFO being read."""
+    exp = tmp_path / "one.yaml"
+    exp.write_text(textwrap.dedent(EXPERIMENT.replace("replicates: 2", "replicates: 1").split("  - name: cheaper")[0]))
+    (tmp_path / "out" / "runs").mkdir(parents=True)
+    path = tmp_path / "out" / fifo
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    result = subprocess.run([sys.executable, "-m", "ygt_abm.cli", "collect", str(exp), "--out", str(tmp_path / "out"),
+                             "--no-figure"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr

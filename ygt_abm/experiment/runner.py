@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.config.files import ConfigError, require_regular_file
 from ygt_abm.experiment.executors import parallelism, peak_rss_mb
 from ygt_abm.experiment.forking import balanced_tasks, forked_runs, split_groups, warmup_groups
 from ygt_abm.experiment.plan import RunSpec, county_runs, plan, with_point_values
@@ -262,6 +263,7 @@ def _read_run(spec: RunSpec, out: Path) -> pd.DataFrame:
     """A run's results, after checking that the file holds that run (its scenario, point and replicate)."""
     path = spec.path(out)
     try:
+        require_regular_file(path)  # a FIFO would block the reader
         table = pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's errors for a truncated or empty file are both
         raise MisplacedRun(f"{path} cannot be read as run {spec.run_id} ({exc}): delete it and run again") from None
@@ -299,7 +301,7 @@ def _write_merged(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame) -
 def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[Path]) -> pd.DataFrame:
     rows, phases = [], [p.name for p in default_processes()]
     for spec, path in zip(specs, paths):
-        timing = read_json(timing_path(path)) if timing_path(path).exists() else {}
+        timing = read_json(timing_path(path)) if timing_path(path).is_file() else {}
         rows.append({"run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point,
                      "replicate": spec.replicate, "county": -1 if spec.county is None else spec.county,  # -1: all
                      "seed": resolved.experiment.seed, "status": "done",
@@ -329,7 +331,7 @@ def check_output(out: Path, resolved: ResolvedExperiment) -> None:
     writes (read only: ``plot`` draws from it, and a refused folder is left as it was)."""
     out = Path(out)
     for path, kind in ((out / "runs", "folder"), (out / "runs" / ".lock", "file"), (out / COMPLETE, "file")):
-        if path.exists() and path.is_dir() != (kind == "folder"):
+        if path.exists() and not (path.is_dir() if kind == "folder" else path.is_file()):  # a FIFO is no file
             raise OutputConflict(f"{path} should be a {kind}: {out} was not written by ygt-abm run; choose another "
                                  "--out or delete it")
     stamp = out / "runs" / "config.sha256"
@@ -342,7 +344,6 @@ def check_new_outputs(experiments: Mapping[Path, tuple[Path, dict[str, Any]]], h
     content)): load each from a scratch copy, so that a problem is a ``ConfigError`` naming the final path and
     its line, and refuse (``check_output``) a run folder another configuration's results are in. Writes nothing
     the caller keeps."""
-    from ygt_abm.config.files import ConfigError
     from ygt_abm.experiment.loading import load_runnable_experiment
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -358,9 +359,9 @@ def check_new_outputs(experiments: Mapping[Path, tuple[Path, dict[str, Any]]], h
 
 
 def _same_configuration(out: Path, stamp: Path, digest: str) -> None:
-    try:
-        held = stamp.read_bytes().strip()
-    except OSError:  # a folder where the stamp belongs: not this configuration's
+    try:  # a folder or a FIFO where the stamp belongs is not this configuration's (and a FIFO would block)
+        held = stamp.read_bytes().strip() if stamp.is_file() else b""
+    except OSError:
         held = b""
     if held != digest.encode():
         raise OutputConflict(f"{out} holds results of a different experiment configuration; "
