@@ -70,7 +70,7 @@ def test_the_checks_change_no_result(region):
 def _contract_names(model) -> set[str]:
     none = np.zeros(0, dtype=np.int64)
     week = Week(0, model.streams, episodes=Episodes(none, none, none, none, none))
-    names = set(snapshot(model, week, Round({})))
+    names = set(snapshot(model, week, Round(none, 0, week.key)))
     return names | {"episodes"} | {name.split(".")[0] for name in names}
 
 

@@ -25,3 +25,11 @@ def test_a_county_run_alone_has_streams_of_its_own_shared_by_every_scenario():
     county1 = Streams(1, 0, county=1).weekly("onset", 3).random(4)
     assert not (county0 == whole).any() and not (county0 == county1).any()
     assert (Streams(1, 0, county=1).weekly("onset", 3).random(4) == county1).all()
+
+
+def test_a_keyed_stream_s_key_is_fixed_by_its_address_and_apart_from_its_generator():
+    key = Streams(1, 2).key("choice", 7)
+    assert key == Streams(1, 2).key("choice", 7) and 0 <= key < 2**64
+    others = {Streams(1, 2).key("treatment", 7), Streams(1, 2).key("choice", 8), Streams(1, 3).key("choice", 7),
+              Streams(2, 2).key("choice", 7), int(Streams(1, 2).weekly("choice", 7).integers(2**63))}
+    assert key not in others and len(others) == 5

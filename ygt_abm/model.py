@@ -118,18 +118,11 @@ class CountyModel(mesa.Model):
             self._run("start_year")
         week = Week(index, self.streams)
         self._run("start_week", week)
-        round_streams = {name: self.streams.weekly(name, index) for name in self.loop.round_streams}
-        max_rounds = self.params.care.max_rounds
-        for round_index in range(max_rounds):
-            if not week.episodes.active.any():
+        for round_index in range(self.params.care.max_rounds):
+            still_open = np.flatnonzero(week.episodes.active)
+            if not len(still_open):
                 break
-            n = len(week.episodes)
-
-            def occasional(name: str, key: int = index * max_rounds + round_index, n: int = n) -> np.ndarray:
-                return self.streams.weekly(name, key).random(n, dtype=np.float32)
-
-            rnd = Round({name: g.random(n, dtype=np.float32) for name, g in round_streams.items()}, occasional)
-            self._run("care_round", week, rnd)
+            self._run("care_round", week, Round(still_open, len(week.episodes), week.key, round_index))
         self._run("end_week", week)
         if (index + 1) % WEEKS_PER_YEAR == 0:
             self._run("end_year")

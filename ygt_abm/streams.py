@@ -4,7 +4,10 @@ A stream is addressed by (seed, replicate, name[, week]). Because every decision
 stream, a policy that changes how many draws one decision makes never reshuffles the draws of another,
 and two scenarios run with the same seed share population, geography and illness onsets (common random
 numbers). Weekly decisions use a fresh stream per week, so a difference in one week cannot shift the
-random numbers of every later week. There is no global random state anywhere in ygt_abm.
+random numbers of every later week. The decisions taken per episode in a week's care are drawn from keyed
+streams instead (``key``; drawn by ``state/episodes.py``): episode i's number is a function of the key and i
+alone, so only the episodes a decision concerns are drawn for, and an episode meets the same number in every
+scenario whichever other episodes are still open. There is no global random state anywhere in ygt_abm.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ def stable_hash(text: str) -> int:
 
 #: Marks the spawn-key word that names a county run on its own, apart from any stream-name hash.
 _COUNTY_WORD = 0xC0C0_0000
+#: Marks a keyed stream's spawn key, so that it never shares its seed with a generator of the same name.
+_KEYED_WORD = 0x4B45_5900
 
 
 class Streams:
@@ -51,6 +56,10 @@ class Streams:
     def weekly(self, name: str, week: int) -> np.random.Generator:
         """A generator for decision ``name`` in simulated week ``week``."""
         return np.random.Generator(np.random.PCG64(self._sequence(name, int(week))))
+
+    def key(self, name: str, week: int) -> int:
+        """The 64-bit key of keyed stream ``name`` in simulated week ``week`` (``state/episodes.keyed_uniforms``)."""
+        return int(self._sequence(name, int(week), _KEYED_WORD).generate_state(1, np.uint64)[0])
 
     def yearly(self, name: str, year: int) -> np.random.Generator:
         """A generator for decision ``name`` in simulated year ``year`` (career events, …)."""

@@ -53,10 +53,10 @@ class Access(Process):
                                    minlength=2 * n_fac).reshape(2, n_fac)
         turned = np.zeros(len(act), dtype=bool)
         if lev.county_admission_limit.any():  # the gate's stream is its own: no draw where no county has a limit
-            gate = week.draw("admission_gate", len(ep))
             turned = ((rnd.level == COUNTY) & (rnd.kind == INPATIENT) & ~rnd.referred
-                      & (ep.severity[act] < lev.treatable_severity) & (gate[act] < lev.county_admission_limit[county]))
-        priority = rnd.uniforms["priority"][act] - lev.referral_priority[county] * rnd.referred
+                      & (ep.severity[act] < lev.treatable_severity)
+                      & (week.draw("admission_gate", act) < lev.county_admission_limit[county]))
+        priority = rnd.draw("priority")[act] - lev.referral_priority[county] * rnd.referred
         served = ration_with_reserve(np.where(turned, -1, slot), priority, rnd.referred, week.general, week.reserved)
         ep.excluded[act[~served]] |= (1 << rnd.option[~served]).astype(ep.excluded.dtype)
         rnd.select(served)

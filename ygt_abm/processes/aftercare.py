@@ -42,18 +42,17 @@ class Aftercare(Process):
         ep, pop, counters, fac = week.episodes, model.population, model.counters, model.facilities
         done, lvl, kind = rnd.act[rnd.resolved], rnd.level[rnd.resolved], rnd.kind[rnd.resolved]
         hospital = rnd.facility[rnd.resolved]
-        n = len(ep)
-        switch = week.draw("usual_switch", n)[done] < model.params.care.usual_provider_switch
+        switch = week.draw("usual_switch", done) < model.params.care.usual_provider_switch
         pop.usual_level[ep.resident[done[switch]]] = lvl[switch]
         county = ep.county[done]
         rate = model.levers.referral_down_rate[county]
         rate = rate + (1.0 - rate) * np.where(lvl == COUNTY, model.practice.step_down[county], 0.0)
-        refer = (kind == INPATIENT) & (lvl >= COUNTY) & (week.draw("referral_down", n)[done] < rate)
+        refer = (kind == INPATIENT) & (lvl >= COUNTY) & (week.draw("referral_down", done) < rate)
         cand, hospital, lvl = done[refer], hospital[refer], lvl[refer]
         thc = model.home_centre[ep.village[cand]]
         able = fac.capability[thc, SERIOUS] > 0  # a centre that cannot treat serious illness cannot take it
         cand, hospital, lvl, thc = cand[able], hospital[able], lvl[able], thc[able]
-        priority = week.draw("referral_down_priority", n)[cand]
+        priority = week.draw("referral_down_priority", cand)
         bed = thc + len(fac.level)  # an admission slot
         served = ration_with_reserve(bed, priority, np.ones(len(cand), dtype=bool), week.general, week.reserved)
         cand, hospital, lvl, thc = cand[served], hospital[served], lvl[served], thc[served]

@@ -7,8 +7,9 @@ of that name; the model runs each stage's processes in the loop's order:
 * ``start_year(model)`` at the first week of every simulated year;
 * ``start_week(model, week)`` every week, before care is sought;
 * ``care_round(model, week, rnd)`` in each of up to ``care.max_rounds`` care rounds, while episodes are
-  open; at the start of a round the loop draws one uniform per episode from each stream a process
-  lists in ``round_streams``, so a round means the same draws in every scenario (common random numbers);
+  open; a process draws its per-episode uniforms with ``rnd.draw(name)`` for the streams it lists in
+  ``round_streams``: keyed streams, so an episode meets the same number in every scenario whichever other
+  episodes are open (common random numbers), and episodes already closed cost nothing;
 * ``end_week(model, week)`` after the last round;
 * ``end_year(model)`` at the last week of every simulated year.
 
@@ -27,6 +28,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from ygt_abm.state.episodes import keyed_uniforms
+
 if TYPE_CHECKING:
     from ygt_abm.state.episodes import Episodes
     from ygt_abm.streams import Streams
@@ -41,7 +44,7 @@ class Process:
     reads: ClassVar[tuple[str, ...]] = ()
     needs: ClassVar[tuple[str, ...]] = ()
     writes: ClassVar[tuple[str, ...]] = ()
-    round_streams: ClassVar[tuple[str, ...]] = ()
+    round_streams: ClassVar[tuple[str, ...]] = ()  # the keyed streams it draws each round (``Round.draw``)
 
     def init(self, model) -> None:
         """Build the process's own state once the model's state exists."""
@@ -72,17 +75,22 @@ class Week:
     reserved: np.ndarray | None = None  # slots left for referred patients only (号源预留)
     demand: np.ndarray | None = None  # outpatient requests (self-referred, referred) by facility
     experiences: list = field(default_factory=list)  # (resident, level, success, village) per round
-    _draws: dict = field(default_factory=dict)
+    _keys: dict = field(default_factory=dict)
 
     def slots_overdrawn(self) -> bool:
         """Whether a facility gave more slots than it had: slots left below zero (none before they are set)."""
         return self.general is not None and bool((self.general < 0).any() or (self.reserved < 0).any())
 
-    def draw(self, name: str, shape: tuple) -> np.ndarray:
-        """The week's uniforms of stream ``name`` (drawn once, then shared by whoever asks)."""
-        if name not in self._draws:
-            self._draws[name] = self.streams.weekly(name, self.index).random(shape)
-        return self._draws[name]
+    def key(self, name: str) -> int:
+        """This week's key of keyed stream ``name`` (a stream is drawn either per week or per round)."""
+        if name not in self._keys:
+            self._keys[name] = self.streams.key(name, self.index)
+        return self._keys[name]
+
+    def draw(self, name: str, episodes: np.ndarray) -> np.ndarray:
+        """The week's uniforms of keyed stream ``name`` for ``episodes`` (positions in the week's episodes): an
+        episode meets the same number whichever round asks and whoever else is drawn for."""
+        return keyed_uniforms(np.uint64(self.key(name)), np.uint64(0), episodes)
 
 
 class MissingProcess(LookupError):
@@ -103,7 +111,6 @@ class Loop:
                                      f"which the loop lacks (it has: {', '.join(names)})")
         self.processes = list(processes)
         self.by_stage = {s: [p for p in processes if s in p.stages()] for s in STAGES}
-        self.round_streams = tuple(s for p in self.by_stage["care_round"] for s in p.round_streams)
 
     def process(self, name: str) -> Process:
         """The process called ``name``."""

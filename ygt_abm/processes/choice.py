@@ -140,12 +140,12 @@ class Choice(Process):
     def care_round(self, model, week, rnd) -> None:
         """Each open episode picks self-care or a reachable option with room (multinomial logit)."""
         ep, fac, lev = week.episodes, model.facilities, model.levers
-        act = np.flatnonzero(ep.active)
+        act = rnd.open
         room = Room(week.general, week.reserved, fac.wait_days, fac.referred_wait_days, lev.bypass_penalty,
                     lev.self_care_shift)
         shifted = round_utility(act, self.chooser, ep.referred, ep.min_level, ep.excluded, self.options,
                                 self.static, room, self.taste)
-        chosen = pick(np.exp(shifted), rnd.uniforms["choice"][act])  # 0 self-care, k+1 option k, −1 nothing
+        chosen = pick(np.exp(shifted), rnd.draw("choice")[act])  # 0 self-care, k+1 option k, −1 nothing
         stop = chosen <= 0
         ended = act[stop]
         ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(chosen[stop] == 0, SELF_CARE, UNMET)))

@@ -102,7 +102,7 @@ class Provision(Process):
         appropriate = severity >= self.appropriate[rnd.level]
         outpatient = serious & (severity < practice.admission_threshold[county, rnd.level])
         band = severity_band(severity)
-        declined = serious & appropriate & (rnd.uniforms["decline"][rnd.act] < practice.decline[county, rnd.level, band])
+        declined = serious & appropriate & (rnd.draw("decline")[rnd.act] < practice.decline[county, rnd.level, band])
         rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
         rnd.declined = declined
 

@@ -41,7 +41,7 @@ class Treatment(Process):
               # remote consultations, paid to the lead hospital (pricing.pay_consultations)
               "fund.spending", "counters.oop", "counters.charges", "counters.reimbursed", "counters.resources",
               "facilities.revenue_fund", "facilities.revenue_oop")
-    round_streams = ("treatment", "referral")  # and, where needed, "consultation" (remote) and "keep" (留治)
+    round_streams = ("treatment", "referral", "consultation", "keep")  # the last two only where a lever acts
 
     def init(self, model) -> None:
         self.lead = model.facilities.lead_hospitals(np.arange(model.region.n_counties))
@@ -76,7 +76,7 @@ class Treatment(Process):
             cut = 1.0 - model.practice.intensity[county, lvl, kind]
             capability = capability - model.params.providers.intensity_capability_loss * cut
         p = success_probability(capability, severity, care.success_slope)
-        u = rnd.uniforms["treatment"][act]
+        u = rnd.draw("treatment")[act]
         success = in_scope & ~rnd.declined & (u < p)
         if model.levers.remote_consultation_share.any():  # a gather per contact only where a county consults
             consult_share = model.levers.remote_consultation_share[county]
@@ -103,7 +103,7 @@ class Treatment(Process):
             counters.add(counters.kept_after_failure, county[kept])
         formal_share = np.where(pop.family_doctor[ep.resident[act]], care.formal_referral_share_contracted,
                                 care.formal_referral_share)
-        formal = up & ((rnd.uniforms["referral"][act] < formal_share) | rnd.declined)
+        formal = up & ((rnd.draw("referral")[act] < formal_share) | rnd.declined)
         counters.add(counters.referrals_up, county[formal])
         counters.add(counters.self_referrals_up, county[up & ~formal])
         ep.min_level[act[up]] = lvl[up] + 1

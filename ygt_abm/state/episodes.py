@@ -3,7 +3,9 @@
 An episode is born at onset and ends exactly once (``end``), in one of the ``OUTCOMES``. Between the two,
 care rounds move it: ``contact`` once a facility served it, ``referred`` once a doctor referred it up,
 ``min_level`` the lowest level it may still use, ``excluded`` a bit per option that refused it.
-``Round`` holds the contacts made in the current care round, which the processes of a round pass on.
+``Round`` holds the contacts made in the current care round, which the processes of a round pass on, and draws
+its uniforms from keyed streams (``keyed_uniforms``): only for the episodes still open, each episode's number
+the same in every scenario.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from ygt_abm.vocabulary import FIRST_NONE, SERIOUS, TOWNSHIP
@@ -59,13 +62,37 @@ class Episodes:
         self.outcome[idx] = outcome
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S40 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(40)
+
+
+@numba.njit(cache=True, nogil=True)
+def keyed_uniforms(key: np.uint64, offset: np.uint64, positions: np.ndarray) -> np.ndarray:
+    """float32 uniforms in [0, 1), one per entry of ``positions``: number ``offset + position`` of the
+    SplitMix64 sequence whose state starts at ``key`` (Steele, Lea & Flood 2014). An entry's number depends on
+    (key, offset, position) alone: drawing for a few episodes costs only those few, and draws for one episode
+    never shift another's."""
+    out = np.empty(len(positions), dtype=np.float32)
+    for j in range(len(positions)):
+        z = key + (offset + np.uint64(positions[j]) + np.uint64(1)) * _GOLDEN
+        z = (z ^ (z >> _S30)) * _MIX1
+        z = (z ^ (z >> _S27)) * _MIX2
+        z = z ^ (z >> _S31)
+        out[j] = np.float32(z >> _S40) * np.float32(5.9604644775390625e-08)  # top 24 bits × 2⁻²⁴
+    return out
+
+
 @dataclass
 class Round:
     """The contacts of one care round: episodes ``act`` at option ``option`` of their village, facility
-    ``facility`` of level ``level``, as contact kind ``kind``; ``referred`` as they arrived."""
+    ``facility`` of level ``level``, as contact kind ``kind``; ``referred`` as they arrived. ``open``: the
+    episodes open at the round's start, the only ones ``draw`` draws for."""
 
-    uniforms: dict[str, np.ndarray]  # this round's block of each per-round stream, one value per episode
-    occasional: Callable[[str], np.ndarray] | None = None  # a stream drawn only where a lever needs it
+    open: np.ndarray  # positions in the week's episodes, ascending
+    size: int  # the week's episodes
+    key: Callable[[str], int]  # the week's key of a keyed stream (``Week.key``)
+    index: int = 0  # the round's number in the week, from 0
     act: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     option: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -74,11 +101,18 @@ class Round:
     referred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     declined: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # admissions declined (推诿)
     resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions in act
+    _drawn: dict[str, np.ndarray] = field(default_factory=dict)
 
     def draw(self, name: str) -> np.ndarray:
-        """One uniform per episode from occasional stream ``name``, fresh for this round: what a round
-        draws does not depend on whether earlier rounds drew (rarely used levers cost nothing elsewhere)."""
-        return self.occasional(name)
+        """This round's uniforms of keyed stream ``name``, indexed by episode (0 for episodes not open), drawn
+        on first use: a stream no process asks for costs nothing, and what one round draws never depends on
+        what earlier rounds drew."""
+        if name not in self._drawn:
+            u = np.zeros(self.size, dtype=np.float32)
+            u[self.open] = keyed_uniforms(np.uint64(self.key(name)), np.uint64(self.index) << np.uint64(32),
+                                          self.open)
+            self._drawn[name] = u
+        return self._drawn[name]
 
     def select(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
