@@ -17,12 +17,13 @@ Chronic follow-ups at primary care count toward the year's managed chronic patie
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ygt_abm.pricing import pay_consultations
 from ygt_abm.processes.base import Process
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, INPATIENT, N_EPISODE_TYPES, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
+    CHRONIC, CITY, INPATIENT, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
 )
 
 
@@ -56,22 +57,15 @@ class Treatment(Process):
     def care_round(self, model, week, rnd) -> None:
         """Count the contacts, decide success, refer failures up (formal or self-referral)."""
         ep, fac, pop, counters = week.episodes, model.facilities, model.population, model.counters
-        care, n_fac = model.params.care, len(fac.level)
+        care = model.params.care
         act, lvl, fid, kind = rnd.act, rnd.level, rnd.facility, rnd.kind
-        county, t = ep.county[act], ep.kind[act]
-        counters.add_by_level(counters.visits, county, lvl, kind == OUTPATIENT)
-        counters.add_by_level(counters.admissions, county, lvl, kind == INPATIENT)
-        fac.visits += np.bincount(fid[kind == OUTPATIENT], minlength=n_fac)
-        fac.admissions += np.bincount(fid[kind == INPATIENT], minlength=n_fac)
-        pop.admitted[ep.resident[act[kind == INPATIENT]]] = True
-        run = model.run_counters.contacts
-        run += np.bincount(lvl * N_EPISODE_TYPES + t, minlength=run.size).reshape(run.shape)
-        severity = ep.severity[act]
-        inappropriate = (kind == INPATIENT) & (severity < self.appropriate[lvl])
-        counters.add_by_level(counters.inappropriate_admissions, county, lvl, inappropriate)
+        county, t, severity = ep.county[act], ep.kind[act], ep.severity[act]
+        tally_contacts(county, lvl, kind, fid, t, severity, ep.resident[act], self.appropriate, counters.visits,
+                       counters.admissions, counters.inappropriate_admissions, fac.visits, fac.admissions,
+                       pop.admitted, model.run_counters.contacts)
         counters.add(counters.declined_admissions, county[rnd.declined])
-        in_scope = fac.capability[fid, t] > 0
         capability = fac.capability[fid, t]
+        in_scope = capability > 0
         if model.practice.cuts_intensity():  # less intensity, less chance care succeeds (服务缩水)
             cut = 1.0 - model.practice.intensity[county, lvl, kind]
             capability = capability - model.params.providers.intensity_capability_loss * cut
@@ -101,9 +95,11 @@ class Treatment(Process):
             up &= ~kept
             ep.min_level[act[kept]] = lvl[kept]
             counters.add(counters.kept_after_failure, county[kept])
-        formal_share = np.where(pop.family_doctor[ep.resident[act]], care.formal_referral_share_contracted,
+        going = np.flatnonzero(up)
+        formal_share = np.where(pop.family_doctor[ep.resident[act[going]]], care.formal_referral_share_contracted,
                                 care.formal_referral_share)
-        formal = up & ((rnd.draw("referral")[act] < formal_share) | rnd.declined)
+        formal = np.zeros(len(act), dtype=bool)
+        formal[going] = (rnd.draw("referral")[act[going]] < formal_share) | rnd.declined[going]
         counters.add(counters.referrals_up, county[formal])
         counters.add(counters.self_referrals_up, county[up & ~formal])
         ep.min_level[act[up]] = lvl[up] + 1
@@ -114,6 +110,27 @@ class Treatment(Process):
         """Episodes still open end unresolved (had care) or unmet."""
         ep = week.episodes
         ep.end(np.flatnonzero(ep.active), np.where(ep.contact[ep.active], UNRESOLVED, UNMET))
+
+
+@numba.njit(cache=True, nogil=True)
+def tally_contacts(county: np.ndarray, level: np.ndarray, kind: np.ndarray, facility: np.ndarray,
+                   episode_type: np.ndarray, severity: np.ndarray, resident: np.ndarray, appropriate: np.ndarray,
+                   visits: np.ndarray, admissions: np.ndarray, inappropriate: np.ndarray, facility_visits: np.ndarray,
+                   facility_admissions: np.ndarray, admitted: np.ndarray, contacts: np.ndarray) -> None:
+    """Count the round's contacts in place, in one pass: visits or admissions by (county, level) and by facility,
+    admissions below the level's appropriate severity, who was admitted this year, contacts by (level, type)."""
+    for i in range(len(county)):
+        c, lvl = county[i], level[i]
+        if kind[i] == INPATIENT:
+            admissions[c, lvl] += 1
+            facility_admissions[facility[i]] += 1
+            admitted[resident[i]] = True
+            if severity[i] < appropriate[lvl]:
+                inappropriate[c, lvl] += 1
+        else:
+            visits[c, lvl] += 1
+            facility_visits[facility[i]] += 1
+        contacts[lvl, episode_type[i]] += 1
 
 
 def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:
