@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 
+from ygt_abm.model import CountyModel
+from ygt_abm.processes.base import Week
 from ygt_abm.processes.learning import learn_from_outcomes, word_of_mouth
 
 
@@ -16,6 +18,20 @@ def test_several_experiences_in_one_week_are_averaged():
     belief = np.full((1, 4), 0.5, dtype=np.float32)
     learn_from_outcomes(belief, np.array([0, 0]), np.array([1, 1]), np.array([1.0, 0.0]), rate=0.5)
     assert belief[0, 1] == pytest.approx(0.5)
+
+
+def test_a_kept_case_s_two_outcomes_at_one_level_are_averaged(two_county_region):
+    """Under 留治 a failed case is tried again at the same level in the same week: both outcomes count."""
+    model = CountyModel(two_county_region, seed=1)
+    model.practice.keep[:] = 0.5
+    week = Week(0, model.streams)
+    village = model.population.village[[5]]
+    week.experiences = [(np.array([5]), np.array([1]), np.array([0.0]), village),
+                        (np.array([5]), np.array([1]), np.array([1.0]), village)]
+    before = float(model.population.belief[5, 1])
+    model.process("learning").end_week(model, week)
+    rate = model.params.beliefs.own_experience_rate
+    assert model.population.belief[5, 1] == pytest.approx(before + rate * (0.5 - before))
 
 
 def test_word_of_mouth_reaches_only_villages_that_heard_something():

@@ -37,8 +37,10 @@ class Learning(Process):
         pop, beliefs = model.population, model.params.beliefs
         if week.experiences:
             res, level, ok, village = (np.concatenate(parts) for parts in zip(*week.experiences))
-            # A resident meets a level at most once a week (after a failure the episode moves up).
-            learn_from_outcomes(pop.belief, res, level, ok, beliefs.own_experience_rate, unique=True)
+            # A resident meets a level at most once a week (after a failure the episode moves up), unless a
+            # provider kept the failed case for a second try (留治): then the week's outcomes there are averaged.
+            learn_from_outcomes(pop.belief, res, level, ok, beliefs.own_experience_rate,
+                                unique=not model.practice.keeps_failed_care())
             heard = village * N_LEVELS + level
             size = self.heard_trials.size
             self.heard_trials += np.bincount(heard, minlength=size).reshape(self.heard_trials.shape)
@@ -80,7 +82,7 @@ def learn_from_outcomes(belief: np.ndarray, resident: np.ndarray, level: np.ndar
     key = resident * n_levels + level
     flat = belief.reshape(-1)
     if unique:
-        flat[key] += (rate * (outcome - flat[key])).astype(belief.dtype)
+        _move_toward(flat, key, outcome, rate)
         return
     uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
     mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
@@ -96,6 +98,14 @@ def word_of_mouth(belief: np.ndarray, village: np.ndarray, successes: np.ndarray
     heard = trials > 0
     village_rate = np.where(heard, successes / np.maximum(trials, 1), 0.0)
     _pull_toward(belief, village, village_rate, heard, rate)
+
+
+@numba.njit(cache=True, nogil=True)
+def _move_toward(flat: np.ndarray, key: np.ndarray, outcome: np.ndarray, rate: float) -> None:
+    # float32 beliefs, each met once: the same rounding as ``flat[key] += (rate * (outcome - flat[key]))
+    # .astype(np.float32)``, without its gather, temporaries and scatter.
+    for j in range(len(key)):
+        flat[key[j]] += np.float32(rate * (outcome[j] - flat[key[j]]))
 
 
 @numba.njit(cache=True, nogil=True)
