@@ -8,6 +8,7 @@ facilities are "inside", city hospitals "outside").
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ygt_abm.processes.base import Process
@@ -16,7 +17,7 @@ from ygt_abm.state.counters import YearCounters
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.state.population import Population
 from ygt_abm.vocabulary import (
-    AGE_BANDS, CITY, COUNTY, INDICATORS, LEVELS, N_EPISODE_TYPES, N_LEVELS, OUTCOMES, PRIMARY_CARE, SERIOUS, TOWNSHIP,
+    AGE_BANDS, CITY, COUNTY, INDICATORS, LEVELS, N_LEVELS, PRIMARY_CARE, SERIOUS, TOWNSHIP,
     UNMET, VILLAGE,
 )
 
@@ -40,15 +41,8 @@ class Recording(Process):
     def end_week(self, model, week) -> None:
         """Count the week's episodes and outcomes; keep their first contacts where episodes are recorded."""
         c, ep = model.counters, week.episodes
-        n_c = len(c.oop)
-        c.episodes += np.bincount(ep.county * N_EPISODE_TYPES + ep.kind,
-                                  minlength=n_c * N_EPISODE_TYPES).reshape(n_c, N_EPISODE_TYPES)
-        c.outcomes += np.bincount(ep.county * len(OUTCOMES) + ep.outcome,
-                                  minlength=n_c * len(OUTCOMES)).reshape(n_c, len(OUTCOMES))
-        c.add(c.care_episodes, ep.county[ep.contact])
-        c.add(c.unmet, ep.county[ep.outcome == UNMET])
-        older = (model.population.age_band[ep.resident] >= OLDER_BAND) & (ep.first_level < N_LEVELS)
-        c.add_by_level(c.older_first_contacts, ep.county, ep.first_level.astype(np.int64), older)
+        tally_episodes(ep.county, ep.kind, ep.outcome, ep.contact, ep.first_level, model.population.age_band[ep.resident],
+                       c.episodes, c.outcomes, c.care_episodes, c.unmet, c.older_first_contacts)
         if model.record_episodes and model.year >= 1:
             self.episode_levels.append(ep.first_level.astype(np.uint8))
 
@@ -71,6 +65,24 @@ class Recording(Process):
                 self.records.append({"county": name, "year": year, "metric": metric,
                                      "value": float(values[metric][ci])})
 
+
+
+@numba.njit(cache=True, nogil=True)
+def tally_episodes(county: np.ndarray, kind: np.ndarray, outcome: np.ndarray, contact: np.ndarray,
+                   first_level: np.ndarray, age_band: np.ndarray, episodes: np.ndarray, outcomes: np.ndarray,
+                   care_episodes: np.ndarray, unmet: np.ndarray, older_first_contacts: np.ndarray) -> None:
+    """Count the week's ended episodes in place, in one pass: by (county, type), by (county, outcome), those
+    with care, the unmet, and by (county, level of first contact) those of residents aged 45+."""
+    for i in range(len(county)):
+        c = county[i]
+        episodes[c, kind[i]] += 1
+        outcomes[c, outcome[i]] += 1
+        if contact[i]:
+            care_episodes[c] += 1
+        if outcome[i] == UNMET:
+            unmet[c] += 1
+        if age_band[i] >= OLDER_BAND and first_level[i] < N_LEVELS:
+            older_first_contacts[c, first_level[i]] += 1
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
