@@ -1,8 +1,13 @@
 import numpy as np
 import pytest
+from scipy import stats
+from scipy.special import betaincinv
 
 from ygt_abm.config.params import IllnessParams
-from ygt_abm.processes.onset import draw_onsets, draw_severity, weekly_onset_table
+from ygt_abm.processes.onset import (
+    EXACT_TAIL_CELLS, SEVERITY_CELLS, draw_onsets, draw_severity, interpolated_quantiles, severity_quantiles,
+    weekly_onset_table,
+)
 
 
 def test_weekly_onsets_match_the_age_specific_incidence():
@@ -33,3 +38,33 @@ def test_severity_lies_in_the_unit_interval_and_serious_is_more_severe():
 def test_impossible_incidence_is_rejected():
     with pytest.raises(ValueError, match="too high"):
         weekly_onset_table(IllnessParams(chronic_followups_per_year=52))
+
+
+@pytest.mark.parametrize("episode_type", range(4))
+def test_severity_follows_each_type_s_beta_distribution(episode_type):
+    params = IllnessParams()
+    a, b = params.severity_alpha.array()[episode_type], params.severity_beta.array()[episode_type]
+    sev = draw_severity(np.full(400_000, episode_type, dtype=np.int8), params, np.random.default_rng(episode_type))
+    assert stats.kstest(sev.astype(np.float64), stats.beta(a, b).cdf).pvalue > 0.001
+    assert sev.mean() == pytest.approx(a / (a + b), abs=0.002)
+
+
+def test_the_severity_table_is_within_2e_5_of_the_exact_quantiles_where_it_interpolates():
+    params = IllnessParams()
+    alpha, beta = params.severity_alpha.array(), params.severity_beta.array()
+    table = severity_quantiles(tuple(alpha), tuple(beta))
+    u = np.linspace(EXACT_TAIL_CELLS / SEVERITY_CELLS, 1 - EXACT_TAIL_CELLS / SEVERITY_CELLS, 200_001)
+    for t in range(4):
+        interpolated = interpolated_quantiles(table, np.full(len(u), t, dtype=np.int8), u)
+        assert np.abs(interpolated - betaincinv(alpha[t], beta[t], u)).max() < 2e-5
+
+
+def test_severity_in_the_tails_is_the_exact_quantile():
+    params = IllnessParams()
+    rng = np.random.default_rng(9)
+    kind = np.zeros(2_000_000, dtype=np.int8)
+    sev = draw_severity(kind, params, rng)
+    u = np.random.default_rng(9).random(len(kind))
+    tail = (u < EXACT_TAIL_CELLS / SEVERITY_CELLS) | (u >= 1 - EXACT_TAIL_CELLS / SEVERITY_CELLS)
+    exact = betaincinv(params.severity_alpha.array()[0], params.severity_beta.array()[0], u[tail])
+    assert tail.sum() > 1000 and (sev[tail] == exact.astype(np.float32)).all()

@@ -11,8 +11,11 @@ from its own stream (``prevention``) and only ends episodes, so it never shifts 
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
+import numba
 import numpy as np
+from scipy.special import betaincinv
 
 from ygt_abm.config.params import IllnessParams
 from ygt_abm.processes.base import Process
@@ -94,7 +97,40 @@ def draw_onsets(members: list[np.ndarray], table: np.ndarray,
     return key // n_types, (key % n_types).astype(np.int8)
 
 
+#: Cells of the severity quantile table; in the outer ``EXACT_TAIL_CELLS`` at each end, where a Beta quantile
+#: function is steep, the draw is inverted exactly. Elsewhere linear interpolation is within 2e-5 of the exact
+#: quantile for the default parameters (tests/test_onset.py).
+SEVERITY_CELLS, EXACT_TAIL_CELLS = 16_384, 16
+
+
 def draw_severity(kind: np.ndarray, params: IllnessParams, rng: np.random.Generator) -> np.ndarray:
-    """Severity in (0, 1) per episode, Beta-distributed by type."""
-    a, b = params.severity_alpha.array()[kind], params.severity_beta.array()[kind]
-    return rng.beta(a, b).astype(np.float32)
+    """Severity in [0, 1] per episode, Beta(α, β) by type, by inverting its distribution function at one uniform
+    per episode: a quantile table interpolated linearly, exact in the tails (about 6 times faster than ``rng.beta``
+    for the 121,000 episodes of a week at 1M residents)."""
+    alpha, beta = params.severity_alpha.array(), params.severity_beta.array()
+    u = rng.random(len(kind))
+    severity = interpolated_quantiles(severity_quantiles(tuple(alpha), tuple(beta)), kind, u)
+    edge = EXACT_TAIL_CELLS / SEVERITY_CELLS
+    tail = np.flatnonzero((u < edge) | (u >= 1.0 - edge))
+    severity[tail] = betaincinv(alpha[kind[tail]], beta[kind[tail]], u[tail])
+    return severity
+
+
+@lru_cache(maxsize=8)
+def severity_quantiles(alpha: tuple[float, ...], beta: tuple[float, ...]) -> np.ndarray:
+    """(type, ``SEVERITY_CELLS`` + 1) quantiles of each type's Beta(α, β) at u = j / ``SEVERITY_CELLS``."""
+    u = np.linspace(0.0, 1.0, SEVERITY_CELLS + 1)
+    return np.array([betaincinv(a, b, u) for a, b in zip(alpha, beta)])
+
+
+@numba.njit(cache=True, nogil=True)
+def interpolated_quantiles(table: np.ndarray, kind: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """float32 quantile of row ``kind[i]`` of ``table`` at ``u[i]``, linear between the table's points."""
+    cells = table.shape[1] - 1
+    out = np.empty(len(u), dtype=np.float32)
+    for i in range(len(u)):
+        x = u[i] * cells
+        j = min(int(x), cells - 1)
+        q = table[kind[i]]
+        out[i] = np.float32(q[j] + (x - j) * (q[j + 1] - q[j]))
+    return out
