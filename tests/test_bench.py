@@ -6,8 +6,11 @@ import math
 
 import pytest
 
+from test_estimation import write as write_tiny_estimation
+
 from ygt_abm.bench import (
-    THROUGHPUT_REPLICATES, benchmark, format_suite, format_throughput, run_suite, suite_sizes, targets, throughput,
+    ESTIMATION_PARTICLES, THROUGHPUT_REPLICATES, benchmark, estimation_throughput, format_estimation, format_suite,
+    format_throughput, particle_values, run_suite, suite_sizes, targets, throughput,
 )
 from ygt_abm.processes import default_processes
 
@@ -78,7 +81,24 @@ def test_the_experiment_throughput_times_both_modes_and_reports_the_shared_warm_
         assert label in text
 
 
-def test_the_suite_takes_an_experiment_beside_the_sizes():
-    assert suite_sizes("100_000, experiment:4") == ((100_000,), [4])
-    assert suite_sizes("experiment") == ((), [THROUGHPUT_REPLICATES])
-    assert suite_sizes("2000,500000") == ((2000, 500_000), [])
+def test_the_suite_takes_an_experiment_and_an_estimation_beside_the_sizes():
+    assert suite_sizes("100_000, experiment:4") == ((100_000,), [4], [])
+    assert suite_sizes("experiment") == ((), [THROUGHPUT_REPLICATES], [])
+    assert suite_sizes("2000,500000") == ((2000, 500_000), [], [])
+    assert suite_sizes("estimation, estimation:3") == ((), [], [ESTIMATION_PARTICLES, 3])
+
+
+def test_benchmarked_particles_spread_over_the_priors():
+    priors = {"a": (0.0, 1.0, False), "b": (10.0, 1000.0, True)}
+    values = particle_values(priors, 2)
+    assert [v["a"] for v in values] == pytest.approx([0.25, 0.75])
+    assert [v["b"] for v in values] == pytest.approx([10 * 100 ** 0.25, 10 * 100 ** 0.75])
+
+
+def test_the_estimation_workload_times_particles_of_a_calibration(tmp_path):
+    row = estimation_throughput(particles=2, workers=1, path=write_tiny_estimation(tmp_path))
+    assert row["particles"] == 2 and row["evaluations"] == 1 and row["residents"] == 2000
+    assert row["runs_per_particle"] >= 2  # the evaluation's control and treated arms, and any baseline
+    assert row["particles_per_hour"] == pytest.approx(2 / row["seconds"] * 3600)
+    assert row["runs_per_hour"] == pytest.approx(2 * row["runs_per_particle"] / row["seconds"] * 3600)
+    assert "2 particles in" in format_estimation(row) and "runs per hour" in format_estimation(row)

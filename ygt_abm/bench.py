@@ -7,9 +7,12 @@ step is than the per-agent ``ReferenceModel`` (``ygt_abm.reference``) per reside
 ``format_suite(rows)`` renders the results and the performance targets as a plain-text table.
 ``throughput(...)`` times a realistic experiment through ``ygt-abm run``, with the warm-up shared
 (forked) and without, and ``format_throughput(rows)`` reports runs per hour and the speed-up.
+``estimation_throughput(...)`` times particles of a calibration (the estimation workload: a particle runs the
+training evaluations' experiments), and ``format_estimation(row)`` reports particles and runs per hour.
 
     ygt-abm bench --suite 100000,500000,1000000 --years 10
     ygt-abm bench --suite experiment:8          # 4 scenarios × 8 replicates × (3 + 2) years, 120,000 residents
+    ygt-abm bench --suite estimation:2          # 2 particles of experiments/estimate-behaviour.yaml
 """
 
 from __future__ import annotations
@@ -277,25 +280,84 @@ def format_throughput(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def suite_sizes(sizes: str) -> tuple[tuple[int, ...], list[int]]:
-    """``"100000,experiment:8"`` → the county sizes (100000,) and the replicates of each experiment
-    throughput asked for ([8]; ``experiment`` alone: ``THROUGHPUT_REPLICATES``)."""
-    counts, experiments = [], []
+#: The estimation workload benchmarked: particles of this calibration (``--suite estimation[:P]``, run from the
+#: repository's root), each running the baseline targets' and the training evaluations' experiments.
+ESTIMATION_EXPERIMENT = Path("experiments") / "estimate-behaviour.yaml"
+#: Default particles of ``--suite estimation``.
+ESTIMATION_PARTICLES = 2
+
+
+def particle_values(priors: dict[str, tuple[float, float, bool]], particles: int) -> list[dict[str, float]]:
+    """``particles`` parameter sets spread over the priors: particle k at the (k + ½) ÷ ``particles`` quantile of
+    every prior (uniform, or log-uniform)."""
+    values = []
+    for k in range(particles):
+        q = (k + 0.5) / particles
+        values.append({name: (low * (high / low) ** q if log else low + q * (high - low))
+                       for name, (low, high, log) in priors.items()})
+    return values
+
+
+def estimation_throughput(particles: int = ESTIMATION_PARTICLES, workers: int | None = None,
+                          path: Path = ESTIMATION_EXPERIMENT) -> dict:
+    """Time ``particles`` particles of the calibration in ``path`` (``ygt_abm.estimation``), its runs spread over
+    ``workers`` processes (default: every CPU) as ``ygt-abm calibrate --parallel runs`` spreads them; the
+    particles and runs per hour."""
+    from ygt_abm.estimation.smc import build
+    from ygt_abm.experiment.executors import executor_for
+    from ygt_abm.experiment.loading import load_runnable_experiment
+
+    workers = workers or os.cpu_count() or 1
+    resolved = load_runnable_experiment(path)
+    with tempfile.TemporaryDirectory(prefix="ygt-bench-") as tmp, executor_for(workers) as executor:
+        estimation = build(resolved, Path(tmp), executor)
+        model = estimation.model
+        experiments = [experiment for _, experiment in model.evaluations] + ([model.baseline] if model.targets else [])
+        runs = sum(e.experiment.replicates * len(e.scenario_names) * len(e.points) for e in experiments)
+        start = time.perf_counter()
+        for values in particle_values(estimation.priors, particles):
+            model(values)
+        seconds = time.perf_counter() - start
+    world = resolved.experiment.world
+    cal = resolved.experiment.calibration
+    return {"experiment": str(path), "workers": workers, "particles": particles, "runs_per_particle": runs,
+            "residents": cal.population or world.population, "evaluations": len(model.evaluations),
+            "warmup_years": resolved.experiment.warmup_years, "years": resolved.experiment.years,
+            "seconds": seconds, "particles_per_hour": particles / seconds * 3600,
+            "runs_per_hour": particles * runs / seconds * 3600}
+
+
+def format_estimation(row: dict) -> str:
+    """The estimation workload's shape and its particles and runs per hour."""
+    return (f"estimation: {row['experiment']}, {row['evaluations']} training evaluations, {row['runs_per_particle']} "
+            f"runs a particle of {row['residents']:,} residents × ({row['warmup_years']} warm-up + {row['years']} "
+            f"recorded years), {row['workers']} workers\n  {row['particles']} particles in {row['seconds']:,.1f} s: "
+            f"{row['particles_per_hour']:,.0f} particles, {row['runs_per_hour']:,.0f} runs per hour")
+
+
+def suite_sizes(sizes: str) -> tuple[tuple[int, ...], list[int], list[int]]:
+    """``"100000,experiment:8,estimation"`` → the county sizes (100000,), the replicates of each experiment
+    throughput asked for ([8]; ``experiment`` alone: ``THROUGHPUT_REPLICATES``) and the particles of each
+    estimation throughput ([2]; ``estimation`` alone: ``ESTIMATION_PARTICLES``)."""
+    counts, experiments, estimations = [], [], []
     for token in (t.strip().replace("_", "") for t in sizes.split(",") if t.strip()):
-        name, _, replicates = token.partition(":")
+        name, _, number = token.partition(":")
         if name == "experiment":
-            experiments.append(int(replicates) if replicates else THROUGHPUT_REPLICATES)
+            experiments.append(int(number) if number else THROUGHPUT_REPLICATES)
+        elif name == "estimation":
+            estimations.append(int(number) if number else ESTIMATION_PARTICLES)
         else:
             counts.append(int(token))
-    return tuple(counts), experiments
+    return tuple(counts), experiments, estimations
 
 
 def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population: int = 100_000,
                 reference_weeks: int = 4, json_path: str | None = None) -> None:
     """Run the suite for ``sizes`` ("100000,500000,…"), print the machine, the table and the targets,
     and optionally write the rows as JSON. A size ``experiment`` (or ``experiment:R``, R replicates) adds
-    the experiment throughput (``throughput``); given alone, only that is measured."""
-    counts, experiments = suite_sizes(sizes)
+    the experiment throughput (``throughput``), ``estimation[:P]`` the estimation workload's
+    (``estimation_throughput``); given alone, only that is measured."""
+    counts, experiments, estimations = suite_sizes(sizes)
     print(f"python {platform.python_version()}, {platform.machine()}, "
           f"{multiprocessing.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}")
     rows = run_suite(counts, years, seed, reference_population, reference_weeks) if counts else []
@@ -305,6 +367,10 @@ def print_suite(sizes: str, years: int = 10, seed: int = 1, reference_population
         experiment_rows = throughput(replicates, seed=seed)
         print(format_throughput(experiment_rows))
         rows += [{"kind": "experiment", **row} for row in experiment_rows]
+    for particles in estimations:
+        row = estimation_throughput(particles)
+        print(format_estimation(row))
+        rows.append({"kind": "estimation", **row})
     if json_path:
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
