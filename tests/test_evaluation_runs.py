@@ -236,15 +236,16 @@ def test_the_command_writes_the_table_the_markdown_and_the_forest_plot(tmp_path)
 
 
 def test_the_training_set_never_reads_a_held_out_entry(tmp_path):
-    # broken only when run: an intervention aimed at a county the world does not have
-    path = _file(tmp_path, held_out_extra="\n          counties: [County 9]")
+    # broken only when run: an intervention that starts after the one year the evaluation's experiment records
+    path = _file(tmp_path, held_out_extra="\n          start_year: 9")
     out = tmp_path / "out"
     result = _run("--file", path, "--out", str(out), "--set", "training")
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(out / "evaluations.csv")["set"]) == {"training"}
     assert not (out / "b2021-y.yaml").exists() and not (out / "b2021-y").exists()
     broken = _run("--file", path, "--out", str(tmp_path / "other"), "--set", "held-out")
-    assert broken.exit_code == 2 and "unknown counties ['County 9']" in broken.output
+    assert broken.exit_code == 2 and "starts in year 9, after the last recorded year (1)" in broken.output
+    assert not (tmp_path / "other").exists()  # found before --out is made
 
 
 def test_a_resumed_run_reuses_the_finished_run_files(tmp_path):
