@@ -130,8 +130,8 @@ def _job_failures() -> Iterator[None]:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     except OSError as exc:  # inputs are read as ConfigErrors: this is the output (a folder where a file goes, a full disk)
-        typer.echo(f"{exc.filename2 or exc.filename or 'the output folder'}: cannot write: {exc.strerror or exc}; choose another --out "
-                   "or clear it", err=True)
+        where = exc.filename2 or exc.filename or "the output folder"  # a rename's destination, else the path
+        typer.echo(f"{where}: cannot write: {exc.strerror or exc}; choose another --out or clear it", err=True)
         raise typer.Exit(1) from None
 
 
@@ -477,16 +477,16 @@ def fit(
     except ConfigError as exc:
         _report(exc)
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    if elasticities is not None and not (elasticities / ELASTICITIES).exists():
-        typer.echo(f"--elasticities {elasticities}: no {ELASTICITIES} (run experiments/price-elasticities.yaml "
-                   "into it first)", err=True)
-        raise typer.Exit(CONFIG_ERROR_EXIT)
-    try:
-        if elasticities is not None:
+    if elasticities is not None:  # read and checked before hours of runs
+        if not (elasticities / ELASTICITIES).exists():
+            typer.echo(f"--elasticities {elasticities}: no {ELASTICITIES} (run experiments/price-elasticities.yaml "
+                       "into it first)", err=True)
+            raise typer.Exit(CONFIG_ERROR_EXIT)
+        try:
             read_elasticities(elasticities)
-    except ValueError as exc:
-        typer.echo(f"--elasticities {elasticities}: {exc}", err=True)
-        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+        except ValueError as exc:
+            typer.echo(f"--elasticities {elasticities}: {exc}", err=True)
+            raise typer.Exit(CONFIG_ERROR_EXIT) from None
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, None) as executor:
         result = fit_baseline(folder, wanted, population, worlds, replicates, years, seed, elasticities, executor)
@@ -536,16 +536,12 @@ def evaluations(
         typer.echo(f"--ensemble {ensemble}: no such file", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
     _check_scheduler(scheduler)
-    if ensemble is not None:  # its members checked before --out is made
-        from ygt_abm.config.loading import load_ensemble
+    with _job_failures():  # before --out is made: the ensemble's members, then every experiment and its folder
+        if ensemble is not None:
+            from ygt_abm.config.loading import load_ensemble
 
-        try:
             load_ensemble(ensemble)
-        except ConfigError as exc:
-            _report(exc)
-            raise typer.Exit(CONFIG_ERROR_EXIT) from None
-    with _job_failures():
-        check_folder(out_dir, chosen, population, replicates, warmup_years, ensemble)  # before --out is made
+        check_folder(out_dir, chosen, population, replicates, warmup_years, ensemble)
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, scheduler) as executor:
         report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,
