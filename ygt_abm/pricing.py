@@ -35,6 +35,8 @@ def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.n
                  referred: np.ndarray, waived: np.ndarray, stay: np.ndarray | None = None) -> None:
     """Price the contacts of episodes ``act`` at the year's tariff and book the money: fund, out of pocket,
     facility revenue. ``stay``: the share of a whole stay each contact gives (1 if omitted)."""
+    if not len(act):  # a late round with no contact: nothing to book
+        return
     ep, pop, finance = week.episodes, model.population, model.params.finance
     county, resident = ep.county[act], ep.resident[act]
     severity = ep.severity[act]

@@ -52,6 +52,8 @@ class Aftercare(Process):
         thc = model.home_centre[ep.village[cand]]
         able = fac.capability[thc, SERIOUS] > 0  # a centre that cannot treat serious illness cannot take it
         cand, hospital, lvl, thc = cand[able], hospital[able], lvl[able], thc[able]
+        if not len(cand):  # most rounds of a small county: nothing to ration, count or price
+            return
         priority = week.draw("referral_down_priority", cand)
         bed = thc + len(fac.level)  # an admission slot
         served = ration_with_reserve(bed, priority, np.ones(len(cand), dtype=bool), week.general, week.reserved)
