@@ -34,6 +34,28 @@ def main() -> None:
         if new != text:
             doc.write_text(new, encoding="utf-8")
             print(f"regenerated blocks in {doc.relative_to(ROOT)}")
+    clause_maps()
+
+
+# --- clause maps: the coverage section of docs/policies.md ---------------------------------------------------
+CLAUSE_MAPS_START = "<!-- clause-maps: scripts/regenerate_docs.py -->\n"
+CLAUSE_MAPS_END = "\n<!-- end clause-maps -->"
+
+
+def clause_maps() -> None:
+    """Write the documents' coverage and clause maps (ygt_abm/policies/clauses/) between the markers of
+    docs/policies.md; tests/test_documents.py checks that they are current."""
+    from ygt_abm.policies.clauses import documents_markdown
+
+    doc = ROOT / "docs" / "policies.md"
+    text = doc.read_text(encoding="utf-8")
+    head, rest = text.split(CLAUSE_MAPS_START)
+    tail = rest.split(CLAUSE_MAPS_END.lstrip("\n"), 1)[1]
+    new = head + CLAUSE_MAPS_START + documents_markdown().strip() + CLAUSE_MAPS_END + tail
+    if new != text:
+        doc.write_text(new, encoding="utf-8")
+        print("regenerated the clause maps in docs/policies.md")
+# --- end clause maps ------------------------------------------------------------------------------------------
 
 
 if __name__ == "__main__":

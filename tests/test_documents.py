@@ -43,6 +43,10 @@ def test_clause_references_are_well_formed_unique_and_each_document_is_cited_as_
     assert all(REFERENCE.match(ref) for ref in refs)
     assert len(refs) == len(set(refs))
     assert m.document.title and m.document.issuer and m.document.date[:4].isdigit()
+    assert m.document.code == {"anhui-2024": "AH", "guangdong-2022": "GD", "henan-xuchang-2020": "XC",
+                               "hunan-nanxian-2024": "NanX", "zhejiang-2026": "ZJ"}[name]
+    package = load_policy(POLICY_DIR / f"{name}.yaml")
+    assert m.document.title in package.document and m.document.number in package.document
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -86,7 +90,7 @@ def test_the_quotes_of_a_source_are_its_chinese_runs_without_clause_references()
 
 def _map(tmp_path, clauses: str) -> Path:
     path = tmp_path / "guangdong-2022.yaml"
-    path.write_text("package: guangdong-2022\ndocument: {title: 标题, issuer: 某省, date: '2022-07-20'}\n"
+    path.write_text("package: guangdong-2022\ndocument: {code: GD, title: 标题, issuer: 某省, date: '2022-07-20'}\n"
                     "clauses:\n" + clauses, encoding="utf-8")
     return path
 

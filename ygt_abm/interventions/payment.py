@@ -156,8 +156,8 @@ class ChronicCapitation(Intervention):
 
 @register
 class CasePayment(Intervention):
-    """Case payment for admissions (按疾病诊断相关分组付费 DRG / 按病种分值付费 DIP; in all five documents: ZJ §(十六),
-    AH §5, NX 三(一)7, XC 四(二), GD 二(四)).
+    """Case payment for admissions (按疾病诊断相关分组付费 DRG / 按病种分值付费 DIP; ZJ §(十六), AH §5 §23, NX 三(一)7(1);
+    XC names DRGs only as a tool of evaluation, 二(二), and GD 二(四) names no payment method).
 
     Admissions at ``levels`` are paid a case rate: ``rate_factor`` × the level's price (1: budget neutral at
     typical severity), following ``severity_adjustment`` of the cost–severity gradient (the groups'

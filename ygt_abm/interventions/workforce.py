@@ -37,8 +37,9 @@ class VillageDoctorsHiredByTownship(Intervention):
 @register
 class VillageClinicIntegration(Intervention):
     """Township–village integration (乡村一体化管理; GD §(十五) 镇村一体化, the township centre's head is the legal
-    representative of public village clinics; NX 三(一)2 and 四 公办村卫生室 → the centre's village service
-    points; ZJ §(二) 公办村卫生室纳入医共体管理; AH §11 村医待遇和运营保障; XC 三(四) 公有产权村卫生室, 养老保险).
+    representative of public village clinics; NX 四(二) 公办村卫生室 → the centre's village service points;
+    ZJ §(二) 公办村卫生室纳入医共体管理; XC 三(四) 紧密型乡村一体化管理; AH §21 names village doctors' pay and the
+    clinics' running costs, 提高村医待遇和村卫生室运营保障水平, which its package encodes as village pay).
 
     The township centre runs the village clinics: their posts fill ``fill_factor`` times faster (the centre
     recruits), village doctors' pay rises by ``subsidy`` (running-cost and post subsidies), and with a pension

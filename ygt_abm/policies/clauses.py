@@ -49,10 +49,13 @@ def squeeze(text: str) -> str:
 class Document(Strict):
     """The document as a reader can find it."""
 
+    code: str = Field(pattern=r"^[A-Z][A-Za-z]{1,5}$", description="the short name used in the docs, e.g. GD, NanX")
     title: str = Field(min_length=2, description="the document's title, in Chinese")
     number: str = Field("", description="its issuing number (文号), e.g. 粤办函〔2022〕245号; empty where none is given")
     issuer: str = Field(min_length=2, description="the issuing body or bodies")
-    date: str = Field(min_length=4, description="date issued (or in force), as the text gives it")
+    date: str = Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$", description="date issued (or in force): YYYY-MM-DD, or "
+                      "the year where the text gives no date")
+    date_note: str = Field("", description="what the date is, where it is not plainly the date issued")
     published: str = Field("", description="where the text is published, as far as known")
 
 
@@ -228,17 +231,17 @@ def _cell(text: str) -> str:
 
 def citation(document: Document) -> str:
     number = f", {document.number}" if document.number else " (no issuing number in the text)"
-    return f"{document.title}{number}; {document.issuer}, {document.date}"
+    note = f" ({document.date_note})" if document.date_note else ""
+    return f"{document.title}{number}; {document.issuer}, {document.date}{note}"
 
 
 def coverage_table(maps: list[ClauseMap]) -> str:
     """Markdown: per document, items encoded, left out with a reason, and missing with none."""
-    rows = ["| package | document | clauses | items | encoded | left out (reason given) | missing (no reason) |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| package | document | issuing number | date | clauses | items | encoded | left out (reason given) | "
+            "missing (no reason) |", "|---|---|---|---|---|---|---|---|---|"]
     for m in maps:
-        c = m.coverage()
-        number = m.document.number or "no number"
-        rows.append(f"| `{m.package}` | {m.document.issuer}, {m.document.date} ({number}) | {len(m.clauses)} | "
+        c, d = m.coverage(), m.document
+        rows.append(f"| `{m.package}` | {d.code} | {d.number or 'none given'} | {d.date} | {len(m.clauses)} | "
                     f"{sum(c.values())} | {c['encoded']} | {c['left out']} | {c['missing']} |")
     return "\n".join(rows)
 
