@@ -225,3 +225,14 @@ def test_a_village_or_facility_far_from_the_countys_villages_is_a_typing_error(t
         load_runnable_experiment(county / "experiment.yaml")
     [problem] = caught.value.problems
     assert problem.line == 3 and problem.field == "longitude, latitude" and "km from the middle" in problem.message
+
+
+def test_a_county_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    from ygt_abm.config.files import MAX_TABLE_BYTES
+
+    config = world(tmp_path)
+    with open(config.counties[0].villages, "r+b") as handle:  # sparse: the size is there, the bytes are not
+        handle.truncate(MAX_TABLE_BYTES + 1)
+    [problem] = problems(config)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("villages.csv", 0, "file")
+    assert f"{MAX_TABLE_BYTES + 1:,} bytes; a file of this kind has at most {MAX_TABLE_BYTES:,}" in problem.message

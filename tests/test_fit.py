@@ -137,3 +137,13 @@ def test_a_fit_into_another_fits_folder_is_refused_before_anything_is_written(tm
     result = fit(3100)
     assert result.exit_code == 1 and "holds results of a different experiment configuration" in result.output
     assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
+
+
+def test_an_elasticity_table_above_the_size_limit_is_refused_by_name_before_it_is_read(tmp_path):
+    from ygt_abm.baseline_fit import ELASTICITIES, read_elasticities
+    from ygt_abm.config.files import MAX_TABLE_BYTES
+
+    with open(tmp_path / ELASTICITIES, "wb") as handle:
+        handle.truncate(MAX_TABLE_BYTES + 1)
+    with pytest.raises(ValueError, match=f"{ELASTICITIES}: cannot be read as a table .*at most {MAX_TABLE_BYTES:,}"):
+        read_elasticities(tmp_path)

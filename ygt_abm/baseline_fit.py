@@ -14,7 +14,7 @@ import pandas as pd
 
 from ygt_abm.analysis.fit import fit_markdown, fit_table
 from ygt_abm.experiment.loading import load_runnable_experiment
-from ygt_abm.config.files import require_regular_file
+from ygt_abm.config.files import MAX_TABLE_BYTES, require_regular_file
 from ygt_abm.experiment.runner import check_new_outputs, run_experiment
 from ygt_abm.figures.fit import fit_figure
 from ygt_abm.figures.save import FORMATS, save_figure
@@ -75,7 +75,7 @@ def read_elasticities(folder: Path) -> pd.DataFrame:
     the file for one that cannot be read or lacks the table's columns."""
     path = Path(folder) / ELASTICITIES
     try:
-        require_regular_file(path)
+        require_regular_file(path, MAX_TABLE_BYTES)
         table = pd.read_csv(path)
     except (OSError, ValueError) as exc:  # pandas' errors for an empty, garbled or non-UTF-8 file are ValueErrors
         raise ValueError(f"{path}: cannot be read as a table ({exc})") from None

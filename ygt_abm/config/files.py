@@ -37,6 +37,9 @@ class ConfigError(Exception):
 
 MAX_CONFIG_BYTES = 1_000_000  # config files are written by hand; a bigger one is a mistake
 MAX_NESTING = 64  # brackets or indentation levels; configs use fewer than 10
+#: a CSV table read as input (a county's villages or facilities, an elasticity table): tens of kilobytes in
+#: practice, so a larger one is a mistake, refused before it is read
+MAX_TABLE_BYTES = 20_000_000
 
 
 def _too_deep(text: str) -> int | None:
@@ -53,11 +56,13 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def require_regular_file(path: Path) -> None:
-    """OSError unless ``path`` is a regular file: a FIFO would block a reader and a device never end, so they are
-    refused before any byte is read."""
+def require_regular_file(path: Path, limit: int | None = None) -> None:
+    """OSError unless ``path`` is a regular file (of at most ``limit`` bytes, if given): a FIFO would block a
+    reader and a device never end, so they are refused before any byte is read, as is a file too large to hold."""
     if not path.is_file():
         raise OSError(f"not a regular file{'' if path.exists() else ' (no such file)'}")
+    if limit is not None and (size := path.stat().st_size) > limit:
+        raise OSError(f"{size:,} bytes; a file of this kind has at most {limit:,}")
 
 
 def read_limited(path: Path, limit: int) -> bytes:

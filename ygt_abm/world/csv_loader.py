@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ygt_abm.config.experiment import CsvCounty, CsvWorld
-from ygt_abm.config.files import ConfigError, Problem, require_regular_file
+from ygt_abm.config.files import MAX_TABLE_BYTES, ConfigError, Problem, require_regular_file
 from ygt_abm.world.geography import CountyLayout, Region, Roads, Site, build_region
 from ygt_abm.vocabulary import TOWNSHIP
 
@@ -224,7 +224,7 @@ def _read_rows(path: Path, required: tuple[str, ...],
     rows: list[tuple[int, list[str]]] = []
     previous = 0
     try:
-        require_regular_file(path)
+        require_regular_file(path, MAX_TABLE_BYTES)
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f, strict=True)  # an unclosed quote is an error, not one huge cell
             for cells in reader:
