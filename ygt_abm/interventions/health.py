@@ -12,7 +12,7 @@ from ygt_abm.vocabulary import EPISODE_TYPES, TOWNSHIP, VILLAGE
 @register
 class ChronicDiseaseManagement(Intervention):
     """Chronic-disease management across three levels (医防融合, 慢病一体化; GD §(八), XC 三(五), ZJ §(十二)(十三),
-    AH 一 ≥80% standardized management, NX 二(四)7(1)).
+    AH 一 ≥80% standardized management, NanX 二(四)7(1)).
 
     Primary teams manage hypertension, diabetes and COPD: chronic follow-ups at village clinics and
     township centres gain ``followup_utility`` and ``capability_gain``; managed patients' complications

@@ -15,7 +15,7 @@ from ygt_abm.vocabulary import LEVELS, TOWNSHIP, VILLAGE
 @register
 class GlobalBudget(Intervention):
     """Global budget with surplus retention and overspending shared (医保总额付费, 结余留用, 超支分担; XC 四(二)
-    结余留用、超支不补; ZJ §(十六); AH §5 §8 lead hospital ≤60% of the surplus; NX 三(一)7).
+    结余留用、超支不补; ZJ §(十六); AH §5 §8 lead hospital ≤60% of the surplus; NanX 三(一)7).
 
     Each year the county's fund pays the community a budget; out-of-county spending comes out of it. The
     community keeps ``retained_share`` of a surplus (bears ``overspend_share`` of a deficit); the lead
@@ -54,7 +54,7 @@ class GlobalBudget(Intervention):
 @register
 class GrassrootsPerformancePay(Intervention):
     """Grassroots funding and performance pay (公益一类保障、公益二类绩效; GD §(七), XC 四(四), ZJ §(十四),
-    AH §21 §22, NX 四(四)).
+    AH §21 §22, NanX 四(四)).
 
     Township (and village) doctors' pay rises by ``pay_increase``. Mechanism: quitting falls and vacancies
     fill faster as pay rises, and effort rises with performance pay, so the township keeps more, better
@@ -77,7 +77,7 @@ class GrassrootsPerformancePay(Intervention):
 class ServiceSurplusPay(Intervention):
     """Bonus pay from the facilities' own service surplus (两个允许: 允许…突破现行事业单位工资调控水平,
     允许医疗服务收入扣除成本并按规定提取各项基金后主要用于人员奖励; XC 四(四): township centres may pay ≥60%
-    of the year's service-income surplus after costs as extra bonus pay, 增发奖励性绩效工资; AH §22 and NX
+    of the year's service-income surplus after costs as extra bonus pay, 增发奖励性绩效工资; AH §22 and NanX
     四(四) only 落实"两个允许", with no share).
 
     ``share`` of the growth of each of ``levels``' service surplus (revenue from patients, the fund and
@@ -104,7 +104,7 @@ class ServiceSurplusPay(Intervention):
 @register
 class PayParityPromotion(Intervention):
     """Pay parity and promotion rules (XC 四(三) 四(四): GP income ≥ county-hospital peers, years of
-    grassroots service for promotion, rural GPs can reach associate-senior titles; AH §22; NX 四(二)).
+    grassroots service for promotion, rural GPs can reach associate-senior titles; AH §22; NanX 四(二)).
 
     With ``parity`` the ``covered_share`` of township doctors it applies to (XC: general practitioners, against
     county clinicians of the same standing, 原则上) earn at least the county hospital's doctors (their whole pay,
@@ -133,7 +133,7 @@ class PayParityPromotion(Intervention):
 
 @register
 class AppraisalLinkedSettlement(Intervention):
-    """Settlement tied to appraisal (考核挂钩结余留用、超支分担; AH §4 §5 §8, XC 四(二), ZJ §(十六), NX 三(二); GD
+    """Settlement tied to appraisal (考核挂钩结余留用、超支分担; AH §4 §5 §8, XC 四(二), ZJ §(十六), NanX 三(二); GD
     二(四) only supervises 推诿病人、降低服务质量, with no money tied to it): the community keeps its surplus
     only in proportion to how it scores on indicators such as the in-county treatment rate and referrals, so
     harm done to patients costs it money.

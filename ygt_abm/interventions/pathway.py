@@ -34,7 +34,7 @@ class ReservedReferralSlots(Intervention):
 @register
 class FamilyDoctorContracting(Intervention):
     """Family-doctor contracting and first contact (家庭医生签约, 首诊; GD §(十二) key populations ≥80%,
-    AH §17 首诊制度, NX 四(一) 1+1+N 应签尽签, XC 三(七)).
+    AH §17 首诊制度, NanX 四(一) 1+1+N 应签尽签, XC 三(七)).
 
     Each year residents sign contracts until the year's goal is met: the goal rises linearly from the
     share at the start to ``target`` over ``ramp_years``; a contracted
@@ -73,7 +73,7 @@ class FamilyDoctorContracting(Intervention):
 class ReferralManagement(Intervention):
     """Referral management: disease catalogues, limits on county admissions the township can treat, and
     out-of-county referral through a white list (病种目录, 收治限制, 转诊白名单; XC 三(八), ZJ §(八), AH §17,
-    NX 四(四)).
+    NanX 四(四)).
 
     The county hospitals turn back ``county_admission_limit`` of unreferred admissions the township can
     treat; city care without referral loses ``unreferred_city_reimbursement_cut`` reimbursement points; and

@@ -22,7 +22,7 @@ def _by_level(change: LevelChange) -> np.ndarray:
 
 @register
 class ReimbursementGap(Intervention):
-    """Reimbursement gap between levels (差别化支付; ZJ §(十六), AH §23 合理拉开支付比例, NX 四(四)).
+    """Reimbursement gap between levels (差别化支付; ZJ §(十六), AH §23 合理拉开支付比例, NanX 四(四)).
 
     Adds ``outpatient_change`` / ``inpatient_change`` (points of the reimbursement ratio) and
     ``deductible_change`` (yuan) by level. Mechanism: out-of-pocket cost enters the care-seeking logit, so a
@@ -79,7 +79,7 @@ class PriceAdjustment(Intervention):
 
 @register
 class ContinuousDeductible(Intervention):
-    """Continuous deductible on referral (起付线连续计算; GD §(四), ZJ §(十六), AH §23, NX 四(四)).
+    """Continuous deductible on referral (起付线连续计算; GD §(四), ZJ §(十六), AH §23, NanX 四(四)).
 
     Mechanism: a patient referred within the county pays the admission deductible once, so a referral up
     after a township admission costs less out of pocket and is not avoided (or replaced by going straight
@@ -96,7 +96,7 @@ class ContinuousDeductible(Intervention):
 
 @register
 class SameDiseaseSamePayment(Intervention):
-    """Same disease, same price, same payment (同病同价同付; ZJ §(十六) across levels; NX 四(四) county–township).
+    """Same disease, same price, same payment (同病同价同付; ZJ §(十六) across levels; NanX 四(四) county–township).
 
     Admissions the township can treat (severity below ``severity_threshold``) are priced and reimbursed at
     the county hospital as at the township centre. Mechanism: the county hospital earns no more for a case
@@ -116,7 +116,7 @@ class SameDiseaseSamePayment(Intervention):
 
 @register
 class ReferredPatientWaiverPriority(Intervention):
-    """Fee waivers and priority for referred patients (一免三优先; NX 四(一): registration fee waived,
+    """Fee waivers and priority for referred patients (一免三优先; NanX 四(一): registration fee waived,
     priority for visit, test and admission; XC 三(七) priority).
 
     Mechanism: a referred patient's hospital contact costs ``fee_waived`` yuan less, and referred patients
@@ -156,7 +156,7 @@ class ChronicCapitation(Intervention):
 
 @register
 class CasePayment(Intervention):
-    """Case payment for admissions (按疾病诊断相关分组付费 DRG / 按病种分值付费 DIP; ZJ §(十六), AH §5 §23, NX 三(一)7(1);
+    """Case payment for admissions (按疾病诊断相关分组付费 DRG / 按病种分值付费 DIP; ZJ §(十六), AH §5 §23, NanX 三(一)7(1);
     XC names DRGs only as a tool of evaluation, 二(二), and GD 二(四) names no payment method).
 
     Admissions at ``levels`` are paid a case rate: ``rate_factor`` × the level's price (1: budget neutral at

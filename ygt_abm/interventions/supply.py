@@ -20,14 +20,14 @@ def _types(names: list[str]) -> list[int]:
 
 @register
 class DoctorDispatch(Intervention):
-    """Doctor dispatch to township health centres (县管乡用, 下沉; ZJ §(四), NX 四(二)).
+    """Doctor dispatch to township health centres (县管乡用, 下沉; ZJ §(四), NanX 四(二)).
 
     Each county's hospital keeps ``doctors_per_township`` of its most skilled doctors posted at every
     township health centre. Mechanism: the posted doctors add capacity and raise the centre's mean skill,
     hence capability; patients who are treated successfully there learn that the township is better, and
     word of mouth spreads it, so flows shift down over the years. The county hospital loses the same
     doctor time. A dispatched doctor works at the township full time only where prescribing at the home
-    hospital is suspended for postings of at least six months (NX 四(二): 下沉半年以上暂停原机构处方权) or the
+    hospital is suspended for postings of at least six months (NanX 四(二): 下沉半年以上暂停原机构处方权) or the
     posting is year-round (ZJ §(四) 常年服务); otherwise ``part_time_presence`` of the time."""
 
     name = "doctor_dispatch"
@@ -71,7 +71,7 @@ class CityExperts(Intervention):
 @register
 class CountyHospitalUpgrade(Intervention):
     """County hospital capability upgrade (to 二甲/三级, key specialties for the diseases that most often
-    leave the county; GD §(五), AH §14, NX 四(三)).
+    leave the county; GD §(五), AH §14, NanX 四(三)).
 
     Mechanism: capability for the targeted episode types (by default serious and emergency, the cases
     that leave) rises by ``capability_gain`` and beds grow by ``extra_beds_share`` (linearly over
@@ -98,7 +98,7 @@ class CountyHospitalUpgrade(Intervention):
 
 @register
 class TownshipSubcentres(Intervention):
-    """Township sub-centres (县域医疗次中心; AH §15: 1–2 per county; NX 四(三): three named; XC 三(三)).
+    """Township sub-centres (县域医疗次中心; AH §15: 1–2 per county; NanX 四(三): three named; XC 三(三)).
 
     The ``count`` largest township health centres away from the county seat are raised toward
     secondary-hospital capability: serious and emergency capability gain ``capability_gain`` and beds grow
@@ -169,7 +169,7 @@ class GrassrootsSpecialtyDepartments(Intervention):
 @register
 class SharedDiagnostics(Intervention):
     """Shared diagnostic centres, mutual recognition of results and telemedicine (基层检查、上级诊断、结果互认;
-    GD §(十), XC 三(六), ZJ §(六)(十一), AH §16, NX 四(二)).
+    GD §(十), XC 三(六), ZJ §(六)(十一), AH §16, NanX 四(二)).
 
     Mechanism: village clinics and township centres diagnose better with county-read tests and remote
     consultation (capability gain for minor, chronic and serious care), so fewer of their patients fail;
@@ -215,7 +215,7 @@ class RemoteConsultation(Intervention):
 
 @register
 class CircuitClinics(Intervention):
-    """Mobile and circuit clinics (巡回医疗, 固定+流动+互联网+AI; ZJ §(四) full rural coverage, AH §11, NX 四(二)).
+    """Mobile and circuit clinics (巡回医疗, 固定+流动+互联网+AI; ZJ §(四) full rural coverage, AH §11, NanX 四(二)).
 
     Township teams visit the village clinics of the ``coverage`` most remote share of villages (by road
     time to the township centre), adding ``visits_per_week`` of capacity and township-level skill there.
@@ -249,7 +249,7 @@ class CircuitClinics(Intervention):
 @register
 class UnifiedDrugCatalogue(Intervention):
     """Unified drug catalogue and chronic-disease drugs at village clinics (药品统一目录; GD §(十一),
-    ZJ §(十), AH §12 §16, NX 三(一)6).
+    ZJ §(十), AH §12 §16, NanX 三(一)6).
 
     Mechanism: village clinics stock the same chronic-disease drugs as the county hospital, so chronic
     follow-ups there succeed more often (``capability_gain`` for chronic care at village clinics and

@@ -11,7 +11,7 @@ from ygt_abm.vocabulary import TOWNSHIP, VILLAGE
 @register
 class VillageDoctorsHiredByTownship(Intervention):
     """乡聘村用: licensed village doctors become township employees posted to their villages, with employee
-    pension and a county subsidy (XC 三(四) 四(三) pilot in 襄城县; AH §3 §11; NX 三(一)2).
+    pension and a county subsidy (XC 三(四) 四(三) pilot in 襄城县; AH §3 §11; NanX 三(一)2).
 
     The ``covered_share`` of village doctors hired (XC: licensed doctors 择优, 执业（助理）医师资格) earn
     ``pay_increase`` more (pension contributions and subsidy) and their posts fill ``fill_factor`` times faster;
@@ -37,7 +37,7 @@ class VillageDoctorsHiredByTownship(Intervention):
 @register
 class VillageClinicIntegration(Intervention):
     """Township–village integration (乡村一体化管理; GD §(十五) 镇村一体化, the township centre's head is the legal
-    representative of public village clinics; NX 四(二) 公办村卫生室 → the centre's village service points;
+    representative of public village clinics; NanX 四(二) 公办村卫生室 → the centre's village service points;
     ZJ §(二) 公办村卫生室纳入医共体管理; XC 三(四) 紧密型乡村一体化管理; AH §21 names village doctors' pay and the
     clinics' running costs, 提高村医待遇和村卫生室运营保障水平, which its package encodes as village pay).
 
