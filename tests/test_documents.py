@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from ygt_abm.config import ConfigError
+from ygt_abm.config.files import read_yaml
 from ygt_abm.config.policy import POLICY_DIR
 from ygt_abm.experiment.loading import intervention_schemas, load_policy
 from ygt_abm.interventions.base import InterventionParams
 from ygt_abm.policies.clauses import (
-    REFERENCE, documents_markdown, load_checked, load_clause_map, mapped_packages, print_documents, source_quotes,
-    squeeze,
+    REFERENCE, documents_markdown, load_checked, load_clause_map, mapped_packages, print_documents, problems_against,
+    source_quotes, squeeze,
 )
 
 DOCUMENTS = ["anhui-2024", "guangdong-2022", "henan-xuchang-2020", "hunan-nanxian-2024", "zhejiang-2026"]
@@ -88,8 +89,8 @@ def test_the_quotes_of_a_source_are_its_chinese_runs_without_clause_references()
     assert squeeze("分别达到 90%、\n65%以上") == "分别达到90%、65%以上"
 
 
-def _map(tmp_path, clauses: str) -> Path:
-    path = tmp_path / "guangdong-2022.yaml"
+def _map(tmp_path, clauses: str, file: str = "guangdong-2022.yaml") -> Path:
+    path = tmp_path / file
     path.write_text("package: guangdong-2022\ndocument: {code: GD, title: 标题, issuer: 某省, date: '2022-07-20'}\n"
                     "clauses:\n" + clauses, encoding="utf-8")
     return path
@@ -115,6 +116,18 @@ def test_a_bad_map_entry_names_file_line_and_field(tmp_path, clauses, line, fiel
     problem = info.value.problems[0]
     assert (problem.file, problem.line, problem.field) == (str(path), line, field)
     assert words in problem.message
+
+
+def test_a_source_quoting_what_the_map_does_not_names_the_package_file_and_line(tmp_path):
+    package = tmp_path / "guangdong-2022.yaml"
+    package.write_text("name: guangdong-2022\ntitle: GD\ndocument: 粤办函〔2022〕245号\nbase_year: 2022\ninterventions:\n"
+                       "  - type: continuous_deductible\n    source: 'guangdong-2022 二(四): 起付线连续计算, 另一句话'\n",
+                       encoding="utf-8")
+    loaded = load_clause_map(_map(tmp_path, "  - ref: 二(四)\n    items:\n      - {quote: 患者在县域医共体内部转诊医保起付线连续计算, "
+                                  "lever: continuous_deductible}\n", file="map.yaml"))
+    problems = problems_against(loaded, load_policy(package), str(package), read_yaml(package))
+    assert [(p.file, p.line, p.field) for p in problems] == [(str(package), 7, "interventions[0].source")]
+    assert "「另一句话」" in problems[0].message
 
 
 def test_an_item_with_no_mapping_counts_as_missing(tmp_path):

@@ -171,17 +171,24 @@ def source_quotes(source: str) -> list[str]:
     return [run for run in _CHINESE_RUN.findall(text) if len(_IDEOGRAPH.findall(run)) >= 2]
 
 
-def problems_against(loaded: LoadedMap, package: PolicyPackage) -> list[Problem]:
+def problems_against(loaded: LoadedMap, package: PolicyPackage, package_file: str = "",
+                     package_node: Any = None) -> list[Problem]:
     """What disagrees between a map and its package: an intervention type the map does not name, a lever or
     target the map names that the package lacks, a lever clause the intervention's ``source:`` does not
-    cite, and a quote in a ``source:`` that is not in the quotes the map gives that lever."""
+    cite, and a quote in a ``source:`` that is not in the quotes the map gives that lever. Problems of the
+    package's entries point at ``package_file`` (lines from ``package_node``, its parsed YAML)."""
     file, problems = loaded.file, []
+
+    def in_package(i: int, key: str, message: str) -> Problem:
+        line = line_of(package_node, ("interventions", i, key))[0] if package_node is not None else None
+        return Problem(package_file or package.name, line or 1, f"interventions[{i}].{key}", message)
+
     if loaded.map.package != package.name:
         problems.append(Problem(file, loaded.line("package"), "package",
                                 f"the map is of {loaded.map.package!r}, the package is {package.name!r}"))
-    by_type: dict[str, list[dict]] = {}
-    for entry in package.interventions:
-        by_type.setdefault(entry["type"], []).append(entry)
+    by_type: dict[str, list[tuple[int, dict]]] = {}
+    for i, entry in enumerate(package.interventions):
+        by_type.setdefault(entry["type"], []).append((i, entry))
     indicators = {target.indicator for target in package.targets}
     quotes: dict[str, str] = {}
     for i, clause in enumerate(loaded.map.clauses):
@@ -189,7 +196,7 @@ def problems_against(loaded: LoadedMap, package: PolicyPackage) -> list[Problem]
             field = f"clauses[{i}].items[{j}]"
             if item.lever is not None:
                 quotes[item.lever] = quotes.get(item.lever, "") + "\n" + squeeze(item.quote)
-                sources = [entry["source"] for entry in by_type.get(item.lever, [])]
+                sources = [entry["source"] for _, entry in by_type.get(item.lever, [])]
                 if not sources:
                     problems.append(Problem(file, loaded.line("clauses", i, "items", j, "lever"), f"{field}.lever",
                                             f"{package.name} has no {item.lever} intervention"))
@@ -201,13 +208,13 @@ def problems_against(loaded: LoadedMap, package: PolicyPackage) -> list[Problem]
                                         f"{package.name} has no target on {item.target}"))
     for kind, entries in sorted(by_type.items()):
         if kind not in quotes:
-            problems.append(Problem(file, 1, "clauses", f"{package.name}'s {kind} is in no clause of the map"))
+            problems.append(in_package(entries[0][0], "type", f"{kind} is in no clause of {file}"))
             continue
-        for entry in entries:
+        for i, entry in entries:
             for quote in source_quotes(entry["source"]):
                 if squeeze(quote) not in quotes[kind]:
-                    problems.append(Problem(file, 1, "clauses", f"{package.name}'s {kind} source quotes "
-                                            f"「{quote}」, which no item mapped to {kind} quotes"))
+                    problems.append(in_package(i, "source", f"quotes 「{quote}」, which no item of {file} "
+                                               f"mapped to {kind} quotes"))
     return problems
 
 
@@ -215,9 +222,9 @@ def load_checked(name: str) -> tuple[LoadedMap, PolicyPackage]:
     """The map of package ``name`` and the package, checked against each other."""
     from ygt_abm.experiment.loading import load_policy
 
-    loaded = load_clause_map(clause_map_path(name))
-    package = load_policy(POLICY_DIR / f"{name}.yaml")
-    problems = problems_against(loaded, package)
+    loaded, path = load_clause_map(clause_map_path(name)), POLICY_DIR / f"{name}.yaml"
+    package = load_policy(path)
+    problems = problems_against(loaded, package, str(path), read_yaml(path))
     if problems:
         raise ConfigError(problems)
     return loaded, package
