@@ -456,9 +456,9 @@ def fit(
     population: Annotated[int, typer.Option(min=100, max=5_000_000, help="residents per county")] = 300_000,
     worlds: Annotated[int, typer.Option(min=1, help="counties, each with its own geography and city hospital "
                                                 "(each an experiment of its own, as the calibration scripts run)")] = 4,
-    replicates: Annotated[int, typer.Option(min=1)] = 2,
-    years: Annotated[int, typer.Option(min=1, help="recorded years after the warm-up")] = 10,
-    seed: Annotated[int, typer.Option(min=0)] = 2023,
+    replicates: Annotated[int, typer.Option(min=1, max=10_000)] = 2,  # an experiment's bounds: each world is one
+    years: Annotated[int, typer.Option(min=1, max=100, help="recorded years after the warm-up")] = 10,
+    seed: Annotated[int, typer.Option(min=0, max=2**62, help="world w is seeded SEED + w")] = 2023,
     elasticities: Annotated[Path | None, typer.Option(help="result folder of experiments/price-elasticities.yaml "
                                                            "(its elasticities.csv) for the elasticity targets")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/fit"),
@@ -468,10 +468,15 @@ def fit(
     the calibration targets: target, simulated mean, 95% interval, within tolerance or not (fit.csv and
     fit.md in --out)."""
     from ygt_abm.baseline_fit import ELASTICITIES, fit_baseline, read_elasticities
+    from ygt_abm.config.experiment import MAX_RUNS
     from ygt_abm.config.files import ConfigError
     from ygt_abm.config.targets import TARGETS_FILE, load_targets
     from ygt_abm.experiment.executors import executor_for
 
+    if worlds * replicates > MAX_RUNS:  # each world is an experiment of its own: the limit holds for all of them
+        typer.echo(f"--worlds {worlds} × --replicates {replicates} = {worlds * replicates:,} runs; a fit has at most "
+                   f"{MAX_RUNS:,}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
     try:
         wanted = load_targets(targets or TARGETS_FILE)
     except ConfigError as exc:
@@ -498,8 +503,10 @@ def fit(
 def evaluations(
     which: Annotated[str, typer.Option("--set", help="training, held-out or all")] = "all",
     out_dir: Annotated[Path, typer.Option("--out", help="output directory")] = Path("results/evaluations"),
-    replicates: Annotated[int, typer.Option(min=2, help="replicates (paired; 2 at least for an interval)")] = 8,
-    population: Annotated[int, typer.Option(min=100, help="residents of the county (townships in proportion)")] = 120_000,
+    replicates: Annotated[int, typer.Option(min=2, max=10_000, help="replicates (paired; 2 at least for an "
+                                                                    "interval)")] = 8,
+    population: Annotated[int, typer.Option(min=100, max=5_000_000, help="residents of the county (townships in "
+                                                                         "proportion)")] = 120_000,
     warmup_years: Annotated[int, typer.Option(min=0, max=20, help="unrecorded warm-up years")] = 3,
     workers: Workers = os.cpu_count() or 1,
     scheduler: Scheduler = None,
