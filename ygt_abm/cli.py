@@ -715,6 +715,7 @@ def paper(
 
     from ygt_abm.experiment.executors import executor_for
     from ygt_abm.paper.build import MANIFEST, build_paper
+    from ygt_abm.experiment.loading import load_runnable_experiment
     from ygt_abm.paper.manifest import load_manifest
     from ygt_abm.paper.numbers import MissingNumber
 
@@ -725,8 +726,9 @@ def paper(
         typer.echo(f"--source {source}: no {MANIFEST} (run from the repository, or point --source at paper/)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
     _check_scheduler(scheduler)
-    with _job_failures():
-        load_manifest(source / MANIFEST)  # a bad manifest: before the build folder is made
+    with _job_failures():  # a bad manifest or experiment file: before the build folder is made, not hours in
+        for entry in load_manifest(source / MANIFEST).experiments.values():
+            load_runnable_experiment(entry.file)
     target = _output_folder(out_dir or source / ("build-quick" if quick else "build"))
     try:
         with _job_failures(), executor_for(workers, scheduler) as executor:
