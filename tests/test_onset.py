@@ -4,8 +4,10 @@ from scipy import stats
 from scipy.special import betaincinv
 
 from ygt_abm.config.params import IllnessParams
+from ygt_abm.streams import Streams
+from ygt_abm.state.episodes import splitmix64
 from ygt_abm.processes.onset import (
-    EXACT_TAIL_CELLS, SEVERITY_CELLS, draw_onsets, draw_severity, interpolated_quantiles, severity_quantiles,
+    EXACT_TAIL_CELLS, SEVERITY_CELLS, draw_onsets, onset_bounds, draw_severity, interpolated_quantiles, severity_quantiles,
     weekly_onset_table,
 )
 
@@ -13,19 +15,31 @@ from ygt_abm.processes.onset import (
 def test_weekly_onsets_match_the_age_specific_incidence():
     params = IllnessParams()
     table = weekly_onset_table(params)
-    rng = np.random.default_rng(4)
-    group = np.repeat(np.arange(8), 20_000).astype(np.int8)  # every band × chronic group
-    members = [np.flatnonzero(group == g).astype(np.int32) for g in range(8)]
+    streams = Streams(4)
+    group = np.tile(np.arange(8), 20_000).astype(np.int8)  # every band × chronic group, interleaved
     counts = np.zeros((8, 4))
     weeks = 20
-    for _ in range(weeks):
-        res, kind = draw_onsets(members, table, rng)
+    for week in range(weeks):
+        res, kind = draw_onsets(np.uint64(streams.key("onset", week)), group, onset_bounds(table))
         assert (np.diff(res) > 0).all()  # resident order, at most one episode a resident
         np.add.at(counts, (group[res], kind), 1)
     observed_yearly = counts / 20_000 / weeks * 52
     expected = np.diff(np.column_stack([np.zeros(8), table]), axis=1) * 52
     assert observed_yearly == pytest.approx(expected, rel=0.08, abs=0.02)
     assert (observed_yearly[0::2, 1] == 0).all()  # no chronic follow-ups without a chronic condition
+
+
+def test_an_onset_is_the_resident_s_own_uniform_against_its_group_s_probabilities():
+    """The same resident falls ill in the same week whoever else is in the county (common random numbers)."""
+    table = weekly_onset_table(IllnessParams())
+    key = np.uint64(Streams(2).key("onset", 7))
+    group = np.random.default_rng(0).integers(0, 8, 50_000).astype(np.int8)
+    res, kind = draw_onsets(key, group, onset_bounds(table))
+    fewer, fewer_kind = draw_onsets(key, group[:25_000], onset_bounds(table))
+    assert (fewer == res[res < 25_000]).all() and (fewer_kind == kind[res < 25_000]).all()
+    u = (np.array([splitmix64(key, np.uint64(i)) for i in res[:200]], dtype=np.uint64) >> np.uint64(11)) / 2.0**53
+    expected = [np.searchsorted(table[g], x, side="right") for g, x in zip(group[res[:200]], u)]
+    assert (kind[:200] == expected).all()
 
 
 def test_severity_lies_in_the_unit_interval_and_serious_is_more_severe():

@@ -2,10 +2,10 @@
 and which serious onsets of chronic patients a chronic-disease management policy prevents (医防融合).
 
 Onsets depend only on the population and the ``onset``/``severity`` streams, never on policy, so two
-scenarios with the same seed see exactly the same illnesses (common random numbers). Only the residents who
-fall ill are drawn for: per age band × chronic group, how many (binomial), which (without replacement) and
-with which type, so a week's draws follow its episodes, not the population's size. Prevention draws
-from its own stream (``prevention``) and only ends episodes, so it never shifts another draw.
+scenarios with the same seed see exactly the same illnesses (common random numbers). Each resident's onset is
+one uniform of the keyed ``onset`` stream (``state/episodes.splitmix64``, 53 bits), compared in one compiled
+pass with the resident's group's cumulative weekly probabilities, which also give the type.
+Prevention draws from its own stream (``prevention``) and only ends episodes, so it never shifts another draw.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scipy.special import betaincinv
 
 from ygt_abm.config.params import IllnessParams
 from ygt_abm.processes.base import Process
-from ygt_abm.state.episodes import Episodes
+from ygt_abm.state.episodes import Episodes, splitmix64
 from ygt_abm.vocabulary import AGE_BANDS, FIRST_PREVENTED, PREVENTED, SERIOUS, WEEKS_PER_YEAR
 
 
@@ -31,14 +31,14 @@ class Onset(Process):
     writes = ("episodes",)
 
     def init(self, model) -> None:
-        self.members = onset_groups(model.population)
-        self.table = weekly_onset_table(model.params.illness)
+        self.group = onset_group(model.population)
+        self.bounds = onset_bounds(weekly_onset_table(model.params.illness))
         self.digest = 0  # a running fingerprint of every onset: equal across scenarios that share a seed
 
     def start_week(self, model, week) -> None:
         """New episodes, their type and severity; prevented serious onsets of managed chronic patients."""
         pop, streams = model.population, model.streams
-        res, kind = draw_onsets(self.members, self.table, streams.weekly("onset", week.index))
+        res, kind = draw_onsets(np.uint64(streams.key("onset", week.index)), self.group, self.bounds)
         severity = draw_severity(kind, model.params.illness, streams.weekly("severity", week.index))
         self.digest = zlib.crc32(severity.tobytes(), zlib.crc32(kind.tobytes(), zlib.crc32(
             res.tobytes(), self.digest)))
@@ -72,35 +72,46 @@ def weekly_onset_table(params: IllnessParams) -> np.ndarray:
     return table
 
 
-def onset_groups(population) -> list[np.ndarray]:
-    """The residents of each onset group (row ``2 * band + has_chronic`` of the onset table), int32, ascending."""
-    group = 2 * population.age_band.astype(np.int64) + population.has_chronic
-    return [np.flatnonzero(group == g).astype(np.int32) for g in range(2 * len(AGE_BANDS))]
+def onset_group(population) -> np.ndarray:
+    """Each resident's onset group, int8: row ``2 * band + has_chronic`` of the onset table."""
+    return (2 * population.age_band.astype(np.int8) + population.has_chronic).astype(np.int8)
 
 
-def draw_onsets(members: list[np.ndarray], table: np.ndarray,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def onset_bounds(table: np.ndarray) -> np.ndarray:
+    """The onset table as 53-bit integer bounds: z < ⌈p × 2⁵³⌉ exactly when z × 2⁻⁵³ < p, for integer z."""
+    return np.ceil(table * 2.0**53).astype(np.uint64)
+
+
+@numba.njit(cache=True, nogil=True)
+def draw_onsets(key: np.uint64, group: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(resident indices, episode types) of this week's new episodes, in resident order.
 
-    Each resident of group g falls ill with probability ``table[g, -1]``, at most once a week; the type then
-    follows the group's cumulative ``table[g]``. Drawn per group: the number ill (binomial), who (without
-    replacement) and each one's type, so the work follows the episodes, not the population."""
-    n_types = table.shape[1]
-    keys = []
-    for g, residents in enumerate(members):
-        cumulative = table[g]
-        total = cumulative[-1]
-        ill = residents[rng.choice(len(residents), size=rng.binomial(len(residents), total), replace=False)]
-        kind = np.searchsorted(cumulative, rng.random(len(ill)) * total, side="right")
-        keys.append(ill.astype(np.int64) * n_types + np.minimum(kind, n_types - 1))
-    key = np.sort(np.concatenate(keys))  # resident order: the same whatever the groups
-    return key // n_types, (key % n_types).astype(np.int8)
+    Resident i falls ill if its uniform u_i = z_i × 2⁻⁵³ (z_i the top 53 bits of SplitMix64 output i from
+    ``key``) is below its group's weekly onset probability, at most once a week; its type is then the number
+    of the group's cumulative probabilities at or below u_i. ``bounds``: ``onset_bounds`` of the onset table, so
+    the comparisons are integer. One pass over the residents, none of them sorted."""
+    n_types = bounds.shape[1]
+    resident = np.empty(len(group), dtype=np.int64)
+    kind = np.empty(len(group), dtype=np.int8)
+    ill = 0
+    for i in range(len(group)):
+        z = splitmix64(key, np.uint64(i)) >> _S11
+        row = bounds[group[i]]
+        if z < row[n_types - 1]:
+            t = 0
+            while z >= row[t]:
+                t += 1
+            resident[ill] = i
+            kind[ill] = t
+            ill += 1
+    return resident[:ill].copy(), kind[:ill].copy()
 
 
 #: Cells of the severity quantile table; in the outer ``EXACT_TAIL_CELLS`` at each end, where a Beta quantile
 #: function is steep, the draw is inverted exactly. Elsewhere linear interpolation is within 2e-5 of the exact
 #: quantile for the default parameters (tests/test_onset.py).
 SEVERITY_CELLS, EXACT_TAIL_CELLS = 16_384, 16
+_S11 = np.uint64(11)
 
 
 def draw_severity(kind: np.ndarray, params: IllnessParams, rng: np.random.Generator) -> np.ndarray:

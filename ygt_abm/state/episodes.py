@@ -68,17 +68,23 @@ _S30, _S27, _S31, _S40 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 
 
 @numba.njit(cache=True, nogil=True)
+def splitmix64(key: np.uint64, counter: np.uint64) -> np.uint64:
+    """Output number ``counter`` of the SplitMix64 sequence whose state starts at ``key`` (Steele, Lea & Flood
+    2014): a function of (key, counter) alone, so any item of a keyed stream is drawn on its own."""
+    z = key + (counter + np.uint64(1)) * _GOLDEN
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@numba.njit(cache=True, nogil=True)
 def keyed_uniforms(key: np.uint64, offset: np.uint64, positions: np.ndarray) -> np.ndarray:
-    """float32 uniforms in [0, 1), one per entry of ``positions``: number ``offset + position`` of the
-    SplitMix64 sequence whose state starts at ``key`` (Steele, Lea & Flood 2014). An entry's number depends on
-    (key, offset, position) alone: drawing for a few episodes costs only those few, and draws for one episode
-    never shift another's."""
+    """float32 uniforms in [0, 1), one per entry of ``positions``: ``splitmix64(key, offset + position)``'s top
+    24 bits. An entry's number depends on (key, offset, position) alone: drawing for a few episodes costs only
+    those few, and draws for one episode never shift another's."""
     out = np.empty(len(positions), dtype=np.float32)
     for j in range(len(positions)):
-        z = key + (offset + np.uint64(positions[j]) + np.uint64(1)) * _GOLDEN
-        z = (z ^ (z >> _S30)) * _MIX1
-        z = (z ^ (z >> _S27)) * _MIX2
-        z = z ^ (z >> _S31)
+        z = splitmix64(key, offset + np.uint64(positions[j]))
         out[j] = np.float32(z >> _S40) * np.float32(5.9604644775390625e-08)  # top 24 bits × 2⁻²⁴
     return out
 
