@@ -245,6 +245,7 @@ def test_the_training_set_never_reads_a_held_out_entry(tmp_path):
     assert not (out / "b2021-y.yaml").exists() and not (out / "b2021-y").exists()
     broken = _run("--file", path, "--out", str(tmp_path / "other"), "--set", "held-out")
     assert broken.exit_code == 2 and "starts in year 9, after the last recorded year (1)" in broken.output
+    assert f"{path}:" in broken.output and "as an experiment: " in broken.output  # the entry, not an unwritten file
     assert not (tmp_path / "other").exists()  # found before --out is made
 
 

@@ -548,7 +548,7 @@ def evaluations(
             from ygt_abm.config.loading import load_ensemble
 
             load_ensemble(ensemble)
-        check_folder(out_dir, chosen, population, replicates, warmup_years, ensemble)
+        check_folder(out_dir, chosen, population, replicates, warmup_years, ensemble, source=path)
     folder = _output_folder(out_dir)
     with _job_failures(), executor_for(workers, scheduler) as executor:
         report = run_evaluations(folder, chosen, population, replicates, warmup_years, executor,

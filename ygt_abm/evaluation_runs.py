@@ -23,7 +23,7 @@ import pandas as pd
 from ygt_abm.analysis.evaluations import evaluation_rows, evaluation_table, evaluations_markdown
 from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, held_out_evaluations, training_evaluations
 from ygt_abm.config.experiment import scaled_townships
-from ygt_abm.config.files import did_you_mean
+from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, read_yaml
 from ygt_abm.experiment.evaluation_experiments import (  # noqa: F401 - evaluation_experiment, evaluation_seed: re-exported
     POPULATION, REPLICATES, WARMUP_YEARS, evaluation_experiment, evaluation_seed, prepare,
 )
@@ -67,11 +67,34 @@ def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: 
 
 
 def check_folder(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
-                 replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, ensemble: Path | None = None) -> None:
+                 replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, ensemble: Path | None = None,
+                 source: Path | None = None) -> None:
     """Load the experiment each evaluation becomes and check its run folder in ``folder``, writing nothing:
-    ``ConfigError`` for one that does not load, ``OutputConflict`` for a run folder of another experiment."""
-    check_new_outputs({Path(folder) / f"{e.id}.yaml": (Path(folder) / e.id, evaluation_experiment(
-        e, population, replicates, warmup_years, ensemble=ensemble)) for e in evaluations if e.outcomes}, HEADER)
+    ``ConfigError`` for one that does not load, ``OutputConflict`` for a run folder of another experiment.
+    With ``source`` (the evaluations file), a problem of an evaluation's experiment is reported at that
+    evaluation's line there: the experiment file it would be has not been written."""
+    try:
+        check_new_outputs({Path(folder) / f"{e.id}.yaml": (Path(folder) / e.id, evaluation_experiment(
+            e, population, replicates, warmup_years, ensemble=ensemble)) for e in evaluations if e.outcomes}, HEADER)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems if source is None else _at_entries(exc.problems, folder, source)) from None
+
+
+def _at_entries(problems: list[Problem], folder: Path, source: Path) -> list[Problem]:
+    """``problems`` of the experiment files ``<id>.yaml`` in ``folder``, moved to the line of evaluation ``<id>``
+    in the evaluations file ``source``."""
+    entries = read_yaml(Path(source))["evaluations"]
+    index = {entry.get("id"): i for i, entry in enumerate(entries)}
+    moved = []
+    for problem in problems:
+        i = index.get(Path(problem.file).stem) if Path(problem.file).parent == Path(folder) else None
+        if i is None:
+            moved.append(problem)
+            continue
+        line, _ = line_of(entries, (i,))
+        moved.append(Problem(str(source), line or 1, f"evaluations[{i}] as an experiment: {problem.field}",
+                             problem.message))
+    return moved
 
 
 def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
