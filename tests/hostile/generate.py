@@ -497,6 +497,9 @@ COMMANDS = {
         **{"out/runs/config.sha256": OTHER_DIGEST}),
     "sensitivity out is a file": sensitivity(GOOD_SENSITIVITY, r"--out out", **{"out": "a file\n"}),
     # evaluations
+    "evaluations intervention after the recorded years": evaluations(
+        evaluation("reimbursement_cut: 0.6, source", "reimbursement_cut: 0.6, start_year: 9, source"),
+        r"^evaluations\.yaml:2: evaluations\[0\] as an experiment: .*start_year: starts in year 9"),
     "evaluations unknown set": command(["evaluations", "--set", "testing", "--out", "out"], 2, r"--set testing"),
     "evaluations file missing": command(["evaluations", "--file", "no-such.yaml", "--out", "out"], 2,
                                         r"--file no-such\.yaml"),
