@@ -18,7 +18,7 @@ LAYERS = [
     ("interventions",),
     ("results",),
     ("experiment",),
-    ("analysis",),
+    ("analysis", "policies"),
     ("figures", "report", "calibrate", "estimation", "baseline_fit", "evaluation_runs", "reference", "bench", "paper", "dashboard"),
     ("cli",),
 ]
