@@ -64,7 +64,7 @@ def write(folder, trials: int, targets: str):
 
 def test_calibration_recovers_a_known_parameter_from_targets_it_produced(tmp_path, synthetic_targets):
     assert ModelParameters().illness.chronic_followups_per_year != KNOWN
-    config = write(tmp_path, 14, synthetic_targets)
+    config = write(tmp_path, 20, synthetic_targets)  # TPE needs about 20 trials to land within the tolerance
     result = CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     best = pd.read_csv(tmp_path / "out" / "trials.csv").sort_values("loss").iloc[0]
