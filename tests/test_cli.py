@@ -387,3 +387,16 @@ def test_reports_and_figures_that_cannot_be_written_are_named_not_a_traceback(ti
     assert rerun.exit_code == 1 and "summary.csv: cannot write: Is a directory" in rerun.output, rerun.output
     for result in (plot, rerun):
         assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+
+
+def test_documents_prints_each_document_s_coverage_and_one_document_s_clauses():
+    result = runner.invoke(app, ["documents"])
+    assert result.exit_code == 0, result.output
+    for package in ("anhui-2024", "guangdong-2022", "henan-xuchang-2020", "hunan-nanxian-2024", "zhejiang-2026"):
+        assert f"`{package}`" in result.output
+    assert "粤办函〔2022〕245号" in result.output and "missing (no reason)" in result.output
+    one = runner.invoke(app, ["documents", "guangdong-2022"])
+    assert one.exit_code == 0 and "encoded" in one.output and "→" in one.output
+    unknown = runner.invoke(app, ["documents", "guangdong"])
+    assert unknown.exit_code == 2 and "no clause map for 'guangdong'" in unknown.output
+    assert "Traceback" not in unknown.output

@@ -647,6 +647,27 @@ def loop(
 
 
 @app.command()
+def documents(
+    name: Annotated[str | None, typer.Argument(help="a package, e.g. anhui-2024; omitted: the coverage of all five")] = None,
+) -> None:
+    """The five documents clause by clause: each clause's quote and the lever, target or reason that maps it,
+    and each document's coverage (encoded, left out with a reason, missing)."""
+    from ygt_abm.config.files import ConfigError, did_you_mean
+    from ygt_abm.policies.clauses import mapped_packages, print_documents
+
+    names = mapped_packages()
+    if name is not None and name not in names:
+        typer.echo(f"documents: no clause map for {name!r}{did_you_mean(name, names)}; expected one of: "
+                   f"{', '.join(names)}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    try:
+        print_documents(name)
+    except ConfigError as exc:
+        _report(exc)
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
+
+
+@app.command()
 def interventions(
     markdown: Annotated[bool, typer.Option(help="print Markdown (docs/interventions.md)")] = False,
 ) -> None:
