@@ -246,3 +246,38 @@ def test_a_file_that_is_not_a_regular_file_is_refused_before_reading(tmp_path, s
     code = "import sys; from ygt_abm.cli import app; sys.argv = ['ygt-abm', 'validate', sys.argv[1]]; app()"
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and f"{path}:0: file: cannot read: not a regular file" in result.stdout + result.stderr
+
+
+def test_exclude_leaves_a_package_s_lever_out_and_the_scenario_s_own_puts_it_back(tmp_path):
+    resolved = load_runnable_experiment(_write(tmp_path, GOOD.split("scenarios:")[0] + """\
+scenarios:
+  - name: without
+    policy: anhui-2024
+    exclude: [continuous_deductible]
+  - name: back
+    policy: anhui-2024
+    exclude: [continuous_deductible]
+    interventions:
+      - {type: continuous_deductible, start_year: 1, source: "the package's lever put back"}
+  - name: only-the-budget
+    policy: anhui-2024
+    only: [global_budget]
+    interventions:
+      - {type: continuous_deductible, start_year: 1, source: "added beside the package's budget"}
+"""))
+    types = {name: [spec["type"] for spec in specs] for name, specs in resolved.interventions.items()}
+    assert "continuous_deductible" not in types["without"]
+    assert types["back"].count("continuous_deductible") == 1 and len(types["back"]) == len(types["without"]) + 1
+    assert sorted(types["only-the-budget"]) == ["continuous_deductible", "global_budget"]
+
+
+def test_exclude_names_only_the_package_s_levers(tmp_path):
+    path, problems = _problems(tmp_path, GOOD.split("scenarios:")[0] + """\
+scenarios:
+  - name: own
+    interventions:
+      - {type: continuous_deductible, start_year: 1, source: "a scenario's own lever"}
+    exclude: [continuous_deductible]
+""")
+    assert any(p.field == "scenarios[0].exclude[0]" and "not an intervention of the scenario's package" in p.message
+               for p in problems), problems

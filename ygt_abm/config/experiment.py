@@ -149,8 +149,10 @@ class Scenario(Strict):
     policy: str | None = Field(None, description="policy package: a name in ygt_abm/policies/ or a .yaml path")
     interventions: list[dict[str, Any]] = Field(default_factory=list, description="interventions added to the "
                                                 "package's (each: type, start_year, source, parameters…)")
-    exclude: list[str] = Field(default_factory=list, description="intervention types of the package left out")
-    only: list[str] | None = Field(None, description="keep only these intervention types")
+    exclude: list[str] = Field(default_factory=list, description="intervention types of the package left out "
+                               "(the scenario's own interventions are always added)")
+    only: list[str] | None = Field(None, description="keep only these intervention types of the package (the "
+                                   "scenario's own are always added)")
     decompose: bool = Field(False, description="also run the package with each lever removed in turn, and "
                             "each lever alone")
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")

@@ -163,17 +163,20 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
                                            ("scenarios", index, "interventions"), schemas)
         problems += _never_in_force(scenario.interventions, experiment.years, file, node.get("interventions"),
                                     ("scenarios", index, "interventions"))
-        entries = (package.interventions if package else []) + [_plain(e) for e in scenario.interventions]
+        # exclude and only select among the package's levers; the scenario's own are always added (so a lever
+        # can be left out of the package and put back with other values)
+        entries = package.interventions if package else []
         types = [e.get("type") for e in entries]
         for key in ("exclude", "only"):
             for j, kind in enumerate(getattr(scenario, key) or []):
                 if kind not in types:
                     line, _ = line_of(node, (key, j))
                     problems.append(Problem(file, line or 1, f"scenarios[{index}].{key}[{j}]",
-                                            f"{kind!r} is not an intervention of this scenario ({', '.join(types)})"))
+                                            f"{kind!r} is not an intervention of the scenario's package "
+                                            f"({', '.join(types) or 'it has none'})"))
         entries = [e for e in entries if e.get("type") not in scenario.exclude
                    and (scenario.only is None or e.get("type") in scenario.only)]
-        interventions[scenario.name] = entries
+        interventions[scenario.name] = entries + [_plain(e) for e in scenario.interventions]
         packages[scenario.name] = package
     return interventions, packages
 
