@@ -150,3 +150,12 @@ def test_documents_prints_the_coverage_of_all_five_and_one_documents_clauses(cap
     assert "粤办函〔2022〕245号" in one and "二(十五)" in one and "missing with no reason" in one
     with pytest.raises(ConfigError, match="did you mean 'anhui-2024'"):
         print_documents("anhui-2042")
+
+
+def test_the_paper_cites_each_document_by_its_title_and_issuing_number():
+    bib = (Path(__file__).resolve().parents[1] / "paper" / "references.bib").read_text(encoding="utf-8")
+    for name in mapped_packages():
+        document = load_checked(name)[0].map.document
+        assert document.title in bib, name
+        if document.number:
+            assert document.number in bib, name
