@@ -281,3 +281,28 @@ scenarios:
 """)
     assert any(p.field == "scenarios[0].exclude[0]" and "not an intervention of the scenario's package" in p.message
                for p in problems), problems
+
+
+def test_a_mistyped_intervention_says_how_to_write_it(tmp_path):
+    path, problems = _problems(tmp_path, GOOD.split("scenarios:")[0] + """\
+scenarios:
+  - name: kind-for-type
+    interventions:
+      - {kind: doctor_dispatch, source: "a source long enough"}
+  - name: type-as-key
+    interventions:
+      - doctor_dispatch: {source: "a source long enough"}
+  - name: wrong-parameter
+    interventions:
+      - {type: reimbursement_gap, outpatient: 0.1, source: "a source long enough"}
+  - name: misspelt-exclude
+    policy: anhui-2024
+    exclude: [global_budgets]
+""")
+    by_field = {p.field: p.message for p in problems}
+    assert "this entry has `kind:`" in by_field["scenarios[0].interventions[0].type"]
+    assert "write `- type: doctor_dispatch`" in by_field["scenarios[1].interventions[0].type"]
+    wrong = by_field["scenarios[2].interventions[0].outpatient"]
+    assert "did you mean 'outpatient_change'" in wrong and "`ygt-abm interventions`" in wrong
+    assert "did you mean 'global_budget'" in by_field["scenarios[3].exclude[0]"]
+    assert not any("None" in message for message in by_field.values())

@@ -138,6 +138,7 @@ def dotted(path: tuple[Any, ...]) -> str:
 def did_you_mean(name: Any, known) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``known`` to a mistyped ``name``, or nothing."""
     close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.75)
+    close = close or [key for key in sorted(known) if str(key).startswith(f"{name}_")][:1]  # outpatient_change
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -153,26 +154,30 @@ def _config_keys() -> set[str]:
     return keys
 
 
-def message_of(error: dict[str, Any]) -> str:
+def message_of(error: dict[str, Any], keys: set[str] | None = None, listed_by: str = "ygt-abm params") -> str:
+    """A pydantic error in the project's words; an unknown key is matched against ``keys`` (default: every
+    config key) and the reader sent to the command ``listed_by`` that lists the right ones."""
     msg = error["msg"]
     if error["type"] == "extra_forbidden":
-        hint = did_you_mean(error["loc"][-1], _config_keys()) if error["loc"] else ""
-        return f"unknown key{hint} (check its spelling and place; see `ygt-abm params`)"
+        hint = did_you_mean(error["loc"][-1], _config_keys() if keys is None else keys) if error["loc"] else ""
+        return f"unknown key{hint} (check its spelling and place; see `{listed_by}`)"
     if error["type"] == "missing":
         return "required key is missing"
     return msg.removeprefix("Value error, ")
 
 
-def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[Any, ...]]]) -> list[Problem]:
+def problems_from(exc: ValidationError, file: str, roots: list[tuple[Any, tuple[Any, ...]]],
+                  keys: set[str] | None = None, listed_by: str = "ygt-abm params") -> list[Problem]:
     """Map pydantic errors onto YAML lines. ``roots`` are (node, field prefix) pairs, e.g. a scenario's
-    overrides and the experiment's shared parameters: the one holding most of the error's path wins."""
+    overrides and the experiment's shared parameters: the one holding most of the error's path wins.
+    ``keys``, ``listed_by``: see ``message_of``."""
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
         located = [line_of(node, loc) for node, _ in roots]
         best = max(range(len(roots)), key=lambda i: (located[i][1], -i))  # most of the path; earlier root on ties
         line = located[best][0]
-        problems.append(Problem(file, line or 1, dotted(roots[best][1] + loc), message_of(error)))
+        problems.append(Problem(file, line or 1, dotted(roots[best][1] + loc), message_of(error, keys, listed_by)))
     return problems
 
 

@@ -172,8 +172,8 @@ def _resolve_policies(experiment: Experiment, file: str, doc: CommentedMap, base
                 if kind not in types:
                     line, _ = line_of(node, (key, j))
                     problems.append(Problem(file, line or 1, f"scenarios[{index}].{key}[{j}]",
-                                            f"{kind!r} is not an intervention of the scenario's package "
-                                            f"({', '.join(types) or 'it has none'})"))
+                                            f"{kind!r} is not an intervention of the scenario's package"
+                                            f"{did_you_mean(kind, types)} ({', '.join(types) or 'it has none'})"))
         entries = [e for e in entries if e.get("type") not in scenario.exclude
                    and (scenario.only is None or e.get("type") in scenario.only)]
         interventions[scenario.name] = entries + [_plain(e) for e in scenario.interventions]

@@ -70,15 +70,31 @@ def validate_interventions(entries: list, file: str, node: Any, prefix: tuple,
         kind = entry.get("type") if isinstance(entry, dict) else None
         if kind not in schemas:
             line, _ = line_of(item, ("type",)) if item is not None else (None, 0)
-            problems.append(Problem(file, line or 1, dotted(prefix + (i, "type")),
-                                    f"unknown intervention {kind!r}{did_you_mean(kind, schemas)}; expected one of: "
-                                    f"{', '.join(sorted(schemas))}"))
+            problems.append(Problem(file, line or 1, dotted(prefix + (i, "type")), _unknown_type(entry, schemas)))
             continue
         try:
             schemas[kind].model_validate(entry)
         except ValidationError as exc:
-            problems += problems_from(exc, file, [(item, prefix + (i,))])
+            problems += problems_from(exc, file, [(item, prefix + (i,))], keys=set(schemas[kind].model_fields),
+                                      listed_by="ygt-abm interventions")
     return problems
+
+
+def _unknown_type(entry: Any, schemas: Mapping[str, type[BaseModel]]) -> str:
+    """What is wrong with an intervention entry whose ``type`` is missing or unknown, and how to write it."""
+    example = "e.g. `- type: doctor_dispatch`, its parameters beside `type:`; `ygt-abm interventions` lists them"
+    if not isinstance(entry, dict):
+        return f"an intervention is a mapping that starts with `type:` ({example})"
+    if "type" in entry:
+        kind = entry["type"]
+        return f"unknown intervention {kind!r}{did_you_mean(kind, schemas)}; expected one of: {', '.join(sorted(schemas))}"
+    named = [key for key in entry if key in schemas]
+    if named:
+        return (f"missing `type:`: write `- type: {named[0]}` with its parameters beside it, not under "
+                f"`{named[0]}:`")
+    if "kind" in entry:
+        return f"missing `type:` (this entry has `kind:`; interventions name theirs with `type:`, {example})"
+    return f"missing `type:`: every intervention names its type ({example})"
 
 
 def shipped_policies() -> list[str]:
