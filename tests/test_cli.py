@@ -400,3 +400,14 @@ def test_documents_prints_each_document_s_coverage_and_one_document_s_clauses():
     unknown = runner.invoke(app, ["documents", "guangdong"])
     assert unknown.exit_code == 2 and "no clause map for 'guangdong'" in unknown.output
     assert "Traceback" not in unknown.output
+
+
+def test_problems_are_reported_in_line_order_and_counts_agree_with_their_nouns(capsys, tmp_path):
+    from ygt_abm.cli import _report
+    from ygt_abm.config.files import ConfigError, Problem
+
+    _report(ConfigError([Problem("b.yaml", 2, "x", "late file"), Problem("a.yaml", 9, "y", "nine"),
+                         Problem("a.yaml", 3, "z", "three")]))
+    assert capsys.readouterr().err.splitlines() == ["a.yaml:3: z: three", "a.yaml:9: y: nine", "b.yaml:2: x: late file"]
+    result = runner.invoke(app, ["validate", str(Path(__file__).resolve().parents[1] / "experiments" / "quickstart.yaml")])
+    assert "2 scenarios × 1 point × 3 replicates = 6 runs" in result.output

@@ -104,8 +104,13 @@ def _check_scheduler(scheduler: str | None) -> None:
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 point``, ``2 points``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _report(exc) -> None:
-    for problem in exc.problems:  # plain lines: editors and CI logs parse file:line
+    for problem in sorted(exc.problems, key=lambda p: (p.file, p.line)):  # editors and CI logs parse file:line
         typer.echo(str(problem), err=True)
 
 
@@ -172,9 +177,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
             resolved = load_runnable_experiment(path)
             exp = resolved.experiment
             counties = f" × {county_count(exp.world)} counties run alone" if exp.split_counties else ""
-            typer.echo(f"{path}: ok ({len(resolved.scenario_names)} scenarios × {len(resolved.points)} points × "
-                       f"{exp.replicates} replicates{counties} = {len(plan(resolved))}"
-                       f" runs of {exp.warmup_years}+{exp.years} years)")
+            typer.echo(f"{path}: ok ({_count(len(resolved.scenario_names), 'scenario')} × "
+                       f"{_count(len(resolved.points), 'point')} × {_count(exp.replicates, 'replicate')}{counties} = "
+                       f"{_count(len(plan(resolved)), 'run')} of {exp.warmup_years}+{exp.years} years)")
             _warn_implausible(path, exp.world)
         except ConfigError as exc:
             failed = True
