@@ -411,3 +411,31 @@ def test_problems_are_reported_in_line_order_and_counts_agree_with_their_nouns(c
     assert capsys.readouterr().err.splitlines() == ["a.yaml:3: z: three", "a.yaml:9: y: nine", "b.yaml:2: x: late file"]
     result = runner.invoke(app, ["validate", str(Path(__file__).resolve().parents[1] / "experiments" / "quickstart.yaml")])
     assert "2 scenarios × 1 point × 3 replicates = 6 runs" in result.output
+
+
+def test_params_filters_by_prefix_and_prints_a_block_an_experiment_accepts(tmp_path):
+    result = runner.invoke(app, ["params", "providers.adjust"])
+    assert result.exit_code == 0 and "providers.adjustment_rate" in result.output
+    assert "finance." not in result.output
+    block = runner.invoke(app, ["params", "finance.outpatient", "--yaml"]).output
+    assert block.startswith("parameters:\n  finance:\n    outpatient_reimbursement:\n")
+    experiment = tmp_path / "pasted.yaml"
+    experiment.write_text("name: pasted\nseed: 1\nreplicates: 1\nyears: 1\nworld: {kind: synthetic, population: 20000}\n"
+                          "scenarios:\n  - name: baseline\n" + block, encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(experiment)]).exit_code == 0
+    unknown = runner.invoke(app, ["params", "provder"])
+    assert unknown.exit_code == 2 and "the sections are: beliefs" in unknown.output
+
+
+def test_interventions_shows_one_lever_with_an_example_a_scenario_accepts(tmp_path):
+    result = runner.invoke(app, ["interventions", "global_budget"])
+    assert result.exit_code == 0 and "retained_share" in result.output and "case_payment" not in result.output
+    example = result.output[result.output.index("interventions:\n"):]
+    experiment = tmp_path / "pasted.yaml"
+    experiment.write_text("name: pasted\nseed: 1\nreplicates: 1\nyears: 1\nworld: {kind: synthetic, population: 20000}\n"
+                          "scenarios:\n  - name: baseline\n  - name: budget\n"
+                          + "".join(f"    {line}\n" for line in example.splitlines()), encoding="utf-8")
+    checked = runner.invoke(app, ["validate", str(experiment)])
+    assert checked.exit_code == 0, checked.output
+    unknown = runner.invoke(app, ["interventions", "global_budgets"])
+    assert unknown.exit_code == 2 and "did you mean 'global_budget'" in unknown.output
