@@ -410,7 +410,7 @@ def test_problems_are_reported_in_line_order_and_counts_agree_with_their_nouns(c
                          Problem("a.yaml", 3, "z", "three")]))
     assert capsys.readouterr().err.splitlines() == ["a.yaml:3: z: three", "a.yaml:9: y: nine", "b.yaml:2: x: late file"]
     result = runner.invoke(app, ["validate", str(Path(__file__).resolve().parents[1] / "experiments" / "quickstart.yaml")])
-    assert "2 scenarios × 1 point × 3 replicates = 6 runs" in result.output
+    assert "2 scenarios × 1 point × 5 replicates = 10 runs" in result.output
 
 
 def test_params_filters_by_prefix_and_prints_a_block_an_experiment_accepts(tmp_path):

@@ -125,3 +125,20 @@ def test_an_implausible_structure_is_warned_about_not_refused(tmp_path):
                     "world: {kind: synthetic, population: 30000, townships: 16}\nscenarios: [{name: baseline}]\n")
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0 and "warning: world: 16 townships for 30,000 residents" in result.output
+
+
+def test_a_county_of_one_or_two_townships_and_fewer_than_5_replicates_are_warned_about(tmp_path):
+    from typer.testing import CliRunner
+
+    from ygt_abm.cli import app
+
+    assert any("2 townships: the township indicators rest on one or two" in w
+               for w in SyntheticWorld(population=20_000).implausible())
+    path = tmp_path / "small.yaml"
+    path.write_text("name: small\nseed: 1\nreplicates: 2\nyears: 1\n"
+                    "world: {kind: synthetic, population: 20000}\nscenarios: [{name: baseline}]\n")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "warning: world: 2 townships" in result.output
+    assert "warning: replicates: 2: the 95% intervals" in result.output
+    path.write_text(path.read_text().replace("replicates: 2", "replicates: 5").replace("20000", "60000"))
+    assert "warning" not in CliRunner().invoke(app, ["validate", str(path)]).output

@@ -72,10 +72,11 @@ def _load(path: Path):
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
-def _warn_implausible(path: Path, world) -> None:
-    """Warnings (on stderr, exit status unchanged) about a world no real county resembles."""
-    for warning in world.implausible() if world.kind == "synthetic" else []:
-        typer.echo(f"{path}: warning: world: {warning}", err=True)
+def _warn_implausible(path: Path, experiment) -> None:
+    """Warnings (on stderr, exit status unchanged) about a study whose numbers would mislead: a world no real
+    county resembles, too few replicates for its intervals."""
+    for warning in experiment.warnings():
+        typer.echo(f"{path}: warning: {warning}", err=True)
 
 
 def _output_folder(target: Path) -> Path:
@@ -203,7 +204,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
             typer.echo(f"{path}: ok ({_count(len(resolved.scenario_names), 'scenario')} × "
                        f"{_count(len(resolved.points), 'point')} × {_count(exp.replicates, 'replicate')}{counties} = "
                        f"{_count(len(plan(resolved)), 'run')} of {exp.warmup_years}+{exp.years} years)")
-            _warn_implausible(path, exp.world)
+            _warn_implausible(path, exp)
         except ConfigError as exc:
             failed = True
             _report(exc)
@@ -229,7 +230,7 @@ def run(
     from ygt_abm.experiment.runner import parse_shard, run_experiment
 
     resolved = _load(experiment)
-    _warn_implausible(experiment, resolved.experiment.world)
+    _warn_implausible(experiment, resolved.experiment)
     try:
         shard_of = parse_shard(shard) if shard else None
     except ValueError as exc:

@@ -89,6 +89,10 @@ class SyntheticWorld(Strict):
         if not 100 <= per_village <= 10_000:
             warnings.append(f"about {per_village:,.0f} residents per village; administrative villages have hundreds "
                             "to a few thousand")
+        if self.township_count < 3:
+            warnings.append(f"{self.township_count} township{'' if self.township_count == 1 else 's'}: the township "
+                            "indicators rest on one or two health centres, and a reform's effects on them on chance; "
+                            "60,000 residents or more give a county of 3 or more")
         return warnings
 
     @field_validator("villages_per_township")
@@ -323,6 +327,15 @@ class Experiment(Strict):
                                     "assumed lever strengths sit in their ranges (the interventions' `ranges`), one "
                                     "quantile per intervention type shared by all scenarios: results carry lever "
                                     "uncertainty with the parameters'")
+
+
+    def warnings(self) -> list[str]:
+        """Warnings (``field: text``) about a study whose numbers would mislead; the run is still allowed."""
+        warnings = [f"world: {w}" for w in (self.world.implausible() if self.world.kind == "synthetic" else [])]
+        if self.replicates < 5:
+            warnings.append(f"replicates: {self.replicates}: the 95% intervals of summary.csv, paired_differences.csv "
+                            "and the figures are wide and unstable with fewer than 5")
+        return warnings
 
     @field_validator("lever_uncertainty")
     @classmethod
