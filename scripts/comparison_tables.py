@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 ABBREVIATIONS = {"guangdong-2022": "GD 2022", "henan-xuchang-2020": "XC 2020", "zhejiang-2026": "ZJ 2026",
-                 "anhui-2024": "AH 2024", "hunan-nanxian-2024": "NX 2024"}
+                 "anhui-2024": "AH 2024", "hunan-nanxian-2024": "NanX 2024"}
 #: (metric, row label, format)
 MEANS = [
     ("primary_care_visit_share", "primary-care share of all visits", ".3f"),
@@ -42,7 +42,7 @@ DIFFERENCES = [("primary_care_visit_share", "primary-care share of all visits"),
 
 
 def _short(scenario: str) -> str:
-    """A package's row label: GD, XC, ZJ, AH, NX."""
+    """A package's row label: GD, XC, ZJ, AH, NanX."""
     return ABBREVIATIONS.get(scenario, scenario).split()[0]
 
 
