@@ -439,3 +439,18 @@ def test_interventions_shows_one_lever_with_an_example_a_scenario_accepts(tmp_pa
     assert checked.exit_code == 0, checked.output
     unknown = runner.invoke(app, ["interventions", "global_budgets"])
     assert unknown.exit_code == 2 and "did you mean 'global_budget'" in unknown.output
+
+
+def test_every_intervention_s_documented_example_is_accepted_by_a_scenario(tmp_path):
+    from ygt_abm.cli import _intervention_example
+    from ygt_abm.interventions import catalogue
+
+    entries = [entry for entry in catalogue() if not any(p["required"] for p in entry["parameters"])]
+    assert len(entries) >= 20
+    scenarios = "".join(f"  - name: s{i}\n" + "".join(f"    {line}\n" for line in _intervention_example(e).splitlines())
+                        for i, e in enumerate(entries))
+    experiment = tmp_path / "examples.yaml"
+    experiment.write_text("name: examples\nseed: 1\nreplicates: 5\nyears: 1\nworld: {kind: synthetic, population: 60000}\n"
+                          "scenarios:\n  - name: baseline\n" + scenarios, encoding="utf-8")
+    checked = runner.invoke(app, ["validate", str(experiment)])
+    assert checked.exit_code == 0, checked.output
