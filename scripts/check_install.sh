@@ -64,4 +64,8 @@ echo "check_install: ygt-abm fit at toy scale (the installed calibration targets
     >"$tmp/log" 2>&1 || fail "ygt-abm fit exited $?"
 [ -s "$tmp/fit/fit.md" ] || fail "no $tmp/fit/fit.md"
 
+echo "check_install: ygt-abm documents (the installed clause maps)"
+"$tmp/venv/bin/ygt-abm" documents anhui-2024 >"$tmp/log" 2>&1 || fail "ygt-abm documents exited $?"
+grep -q "encoded" "$tmp/log" || fail "ygt-abm documents printed no coverage"
+
 echo "check_install: ok in $((SECONDS - start)) s"
