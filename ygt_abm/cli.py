@@ -113,30 +113,9 @@ def _intervention_example(entry: dict) -> str:
     example = {"type": entry["type"], "start_year": 1,
                **{p["name"]: "…" if p["required"] else p["default"] for p in entry["parameters"]},
                "source": "the document and clause it implements"}
-    return _yaml_block("interventions", [example])
+    from ygt_abm.results.store import yaml_text
 
-
-def _yaml_block(key: str, value) -> str:
-    """``{key: value}`` as YAML to paste into an experiment file; dotted names in a mapping become nested keys."""
-    from io import StringIO
-
-    from ruamel.yaml import YAML
-
-    if isinstance(value, dict):
-        nested: dict = {}
-        for dotted_name, leaf in value.items():
-            *parents, last = dotted_name.split(".")
-            node = nested
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[last] = leaf
-        value = nested
-    text = StringIO()
-    yaml = YAML()
-    yaml.default_flow_style, yaml.width = False, 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.dump({key: value}, text)
-    return text.getvalue()
+    return yaml_text({"interventions": [example]})
 
 
 def _count(n: int, noun: str) -> str:
@@ -672,7 +651,11 @@ def params(
             typer.echo(f"| `{name}` | {value} | {source.replace('|', '/')} |")
         return
     if as_yaml:
-        typer.echo(_yaml_block("parameters", {name: value for name, value, _ in rows}), nl=False)
+        from ygt_abm.config.design import Point
+        from ygt_abm.results.store import yaml_text
+
+        defaults = Point("defaults", {name: value for name, value, _ in rows}).overrides()  # dotted → nested
+        typer.echo(yaml_text({"parameters": defaults}), nl=False)
         return
     out.print(_table(("parameter", "default", "source"), [(name, str(value), source) for name, value, source in rows],
                      unbroken=1))
