@@ -357,9 +357,11 @@ def command(argv: list[str], exit: int, message: str, **files: str | bytes) -> d
     return {"argv": argv, "exit": exit, "message": message, "files": files}
 
 
-def calibrate(text: str, message: str, exit: int = 2, **files: str | bytes) -> dict:
-    return command(CALIBRATE, exit, message, **{"experiment.yaml": text, "targets.yaml": GOOD_TARGETS_CALIBRATED,
-                                                "evaluations.yaml": GOOD_EVALUATIONS, **files})
+def calibrate(text: str, message: str, exit: int = 2, argv: list[str] = CALIBRATE, **files: str | bytes) -> dict:
+    """A calibration case: ``argv`` (the good command line if omitted) on experiment ``text`` beside good target
+    and evaluations files."""
+    return command(argv, exit, message, **{"experiment.yaml": text, "targets.yaml": GOOD_TARGETS_CALIBRATED,
+                                           "evaluations.yaml": GOOD_EVALUATIONS, **files})
 
 
 def sensitivity(text: str, message: str, exit: int = 2, **files: str | bytes) -> dict:
@@ -416,19 +418,14 @@ COMMANDS = {
                                                    AT + r"calibration\.trails"),
     "calibrate calibration as a list": calibrate(GOOD_CAL.split("calibration:")[0] + "calibration: [a, b]\n",
                                                  AT + r"calibration"),
-    "calibrate parallel unknown": command(CALIBRATE + ["--parallel", "everything"], 2, r"--parallel everything",
-                                          **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
-    "calibrate parallel particles for optuna": command(CALIBRATE + ["--parallel", "particles"], 2, r"--parallel particles",
-                                                       **{"experiment.yaml": GOOD_CAL,
-                                                          "targets.yaml": GOOD_TARGETS_CALIBRATED}),
-    "calibrate zero workers": command(CALIBRATE[:-1] + ["0"], 2, r"--workers",
-                                      **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
-    "calibrate unreachable scheduler": command(CALIBRATE + ["--scheduler", "garbage"], 2, r"garbage",
-                                               **{"experiment.yaml": GOOD_CAL, "targets.yaml": GOOD_TARGETS_CALIBRATED}),
+    "calibrate parallel unknown": calibrate(GOOD_CAL, r"--parallel everything",
+                                            argv=CALIBRATE + ["--parallel", "everything"]),
+    "calibrate parallel particles for optuna": calibrate(GOOD_CAL, r"--parallel particles",
+                                                         argv=CALIBRATE + ["--parallel", "particles"]),
+    "calibrate zero workers": calibrate(GOOD_CAL, r"--workers", argv=CALIBRATE[:-1] + ["0"]),
+    "calibrate unreachable scheduler": calibrate(GOOD_CAL, r"garbage", argv=CALIBRATE + ["--scheduler", "garbage"]),
     "calibrate experiment missing": command(["calibrate", "no-such.yaml", "--out", "out"], 2, r"no-such\.yaml:0: file"),
-    "calibrate out is a file": command(CALIBRATE, 2, r"--out out", **{"experiment.yaml": GOOD_CAL,
-                                                                        "targets.yaml": GOOD_TARGETS_CALIBRATED,
-                                                                        "out": "a file\n"}),
+    "calibrate out is a file": calibrate(GOOD_CAL, r"--out out", out="a file\n"),
     # calibrate, method abc-smc
     "estimate one particle": calibrate(abc("particles: 2", "particles: 1"), AT + r"calibration\.particles"),
     "estimate zero generations": calibrate(abc("generations: 1", "generations: 0"), AT + r"calibration\.generations"),
