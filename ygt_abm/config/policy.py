@@ -47,7 +47,7 @@ class Target(Strict):
 class PolicyPackage(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
-    document: str = Field(description="file under shared/seeds/, or 'none' for the baseline")
+    document: str = Field(description="the document: its issuing number where it has one, and its title; 'none' for the baseline")
     issued: str = ""
     scope: str = ""
     base_year: int = Field(ge=1990, le=2100, description="calendar year of simulated year 1")
