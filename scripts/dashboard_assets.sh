@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fill Solara's asset cache from the npm registry (npm pack), so the classroom dashboard serves every web
-# asset itself and works offline. Idempotent: packages already in the cache are skipped. About 90 MB.
+# asset itself and works offline. Idempotent: packages already in the cache are skipped. About 95 MB.
 # Usage: bash scripts/dashboard_assets.sh [PYTHON]   (default: the project's .venv)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
