@@ -25,3 +25,13 @@ def cache_dir() -> Path:
 def missing_assets() -> list[str]:
     """The packages not yet in the cache."""
     return [name for name in web_assets() if not (cache_dir() / name / "package.json").is_file()]
+
+
+#: The classroom's own files the server serves with Solara's (``/static/assets/``): custom.js.
+WEB = Path(__file__).with_name("web")
+
+
+def font_stylesheet() -> str:
+    """The page's address of the Chinese web font's stylesheet (an npm package of web-assets.txt)."""
+    font = next(name for name in web_assets() if "noto-sans-sc" in name)
+    return f"/_solara/cdn/{font}/index.css"
