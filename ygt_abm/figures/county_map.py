@@ -10,17 +10,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ygt_abm.figures.style import styled
 from ygt_abm.vocabulary import FACILITY_KINDS, LEVELS
 
 LEVEL_COLOURS = dict(zip(LEVELS, ("#6baed6", "#31a354", "#fd8d3c", "#de2d26")))  # as the classroom's map
 KIND_LEVEL = dict(zip(FACILITY_KINDS, LEVELS))
 
 
+@styled
 def county_map_figure(villages: pd.DataFrame, facilities: pd.DataFrame, flows: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(9, 4.2), layout="constrained")
     ax, bars = fig.subplots(1, 2, width_ratios=[1.5, 1])
     level = facilities["kind"].map(KIND_LEVEL)
-    xy = facilities[["x_km", "y_km"]].to_numpy(dtype=float)
+    xy = facilities[["x_km", "y_km"]].to_numpy(dtype=float, copy=True)  # the city is moved to the edge below
     county = xy[level.to_numpy() == "county"].mean(axis=0)
     inside = np.vstack([villages[["x_km", "y_km"]].to_numpy(dtype=float), xy[level.to_numpy() != "city"]])
     reach = float(np.hypot(*(inside - county).T).max()) or 1.0

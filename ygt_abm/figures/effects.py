@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
+from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, styled, term
 
 BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
                      "moved_up": "first contact moved up a level", "into_care": "came into care",
@@ -19,21 +20,26 @@ BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)"
 DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
 
 
-def backflow_figure(summary: pd.DataFrame) -> Figure:
+@styled
+def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: str = "en") -> Figure:
     """Episodes a year whose first contact moved, against the reference (mean and 95% t-interval)."""
     fig = Figure(figsize=(11, 6.5), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True)
     several_points = summary["point"].nunique() > 1
+    palette = fill_palette(palette, summary["scenario"])
+    styles = point_styles(summary["point"])
     for ax, (measure, title) in zip(axes.flat, BACKFLOW_MEASURES.items()):
         rows = summary[summary["measure"] == measure]
         for (scenario, point), part in rows.groupby(["scenario", "point"], sort=False):
-            line, = ax.plot(part["year"], part["mean"], marker="o", ms=4,
+            ls, marker = styles[point]
+            line, = ax.plot(part["year"], part["mean"], marker=marker, ls=ls, ms=4, color=palette[scenario],
                             label=f"{scenario} / {point}" if several_points else scenario)
             ax.fill_between(part["year"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
                             linewidth=0)
         ax.set_title(f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
                      fontsize=10)
-        ax.set_xlabel("simulated year")
+        if ax in axes[-1]:  # the columns share their years
+            ax.set_xlabel(term("simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
@@ -42,7 +48,8 @@ def backflow_figure(summary: pd.DataFrame) -> Figure:
     return fig
 
 
-def decomposition_figure(table: pd.DataFrame) -> Figure:
+@styled
+def decomposition_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     """Each package's levers at the last year: the effect of each lever alone and its contribution within
     the package (the loss when it is removed), with 95% intervals; the package's whole effect dashed."""
     last = table[(table["year"] == table["year"].max()) & table["metric"].isin(DECOMPOSED)]
@@ -64,29 +71,35 @@ def decomposition_figure(table: pd.DataFrame) -> Figure:
                 ax.axvline(part["package_mean"].iloc[0], color="#d62728", ls="--", lw=1, label="whole package")
             ax.axvline(0, color="#555", lw=0.8)
             ax.set_yticks(y, part["lever"].str.replace("_", " "), fontsize=8)
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-            ax.set_title(f"{package}: {TITLES[metric].lower()}", fontsize=9)
+            ax.xaxis.set_major_formatter(points_formatter())
+            ax.set_title(f"{package}: {indicator_label(metric, lang)}", fontsize=9)
+            if row == len(packages) - 1:
+                ax.set_xlabel(term("difference from the reference, percentage points", lang), fontsize=8)
     axes[0, 0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Each lever alone and its contribution within the package, last simulated year "
                  "(decomposition.csv; bars: 95% intervals)", fontsize=10)
     return fig
 
 
-def attainment_figure(table: pd.DataFrame) -> Figure:
-    """Probability across replicates that each package reaches each of its targets by the year it is due."""
+@styled
+def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: str = "en") -> Figure:
+    """Probability across replicates that each package reaches each of its targets by the year it is due,
+    each bar in its scenario's colour."""
     rows = table[table["status"] == "simulated"].reset_index(drop=True)
+    palette = fill_palette(palette, table["scenario"])
     fig = Figure(figsize=(10, 1.2 + 0.34 * max(len(rows), 1)), layout="constrained")
     ax = fig.subplots()
-    labels = [f"{r.scenario}: {r.indicator.replace('_', ' ')} {'≥' if r.comparison == 'at_least' else '≤' if r.comparison == 'at_most' else '≈'} "
+    labels = [f"{r.scenario}: {indicator_label(r.indicator, lang)} {'≥' if r.comparison == 'at_least' else '≤' if r.comparison == 'at_most' else '≈'} "
               f"{r.target:.0%} by {r.target_year}" for r in rows.itertuples()]
     y = np.arange(len(rows))
-    ax.barh(y, rows["probability"], color="#31a354")
+    ax.barh(y, rows["probability"], color=[palette[s] for s in rows["scenario"]])
     for yi, p in zip(y, rows["probability"]):
         ax.text(min(p + 0.01, 0.93), yi, f"{p:.2f}", va="center", fontsize=8)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability across runs (replicates, and ensemble members where the experiment has them)")
+    ax.set_xlabel(term("probability across runs", lang) if lang != "en" else
+                  "probability across runs (replicates, and ensemble members where the experiment has them)")
     skipped = len(table) - len(rows)
     fig.suptitle("Target attainment (attainment.csv)" + (f"; {skipped} targets fall outside the simulated "
                                                          "years" if skipped else ""), fontsize=10)
@@ -98,7 +111,8 @@ INTERVALS = (("combined", "chance and parameters", "#c6dbef", 9), ("parameter", 
              ("replicate", "chance (one run's noise)", "#08519c", 2))
 
 
-def uncertainty_figure(table: pd.DataFrame) -> Figure:
+@styled
+def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     """Each package's effect on the headline indicators at the last year over a calibrated ensemble: the
     mean over members with the 95% ranges of one run's noise, of the parameters, and of both (uncertainty.csv)."""
     last = last_year_rows(table, TITLES)
@@ -113,10 +127,11 @@ def uncertainty_figure(table: pd.DataFrame) -> Figure:
             ax.hlines(y, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=width, label=label)
         ax.plot(rows["mean"], y, "o", color="black", ms=3, label="mean over members")
         ax.axvline(0, color="#555", lw=0.8)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        ax.xaxis.set_major_formatter(points_formatter())
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=8)
-        ax.set_title(TITLES[metric], fontsize=9)
+        ax.set_title(indicator_label(metric, lang), fontsize=9)
+        ax.set_xlabel(term("percentage points", lang), fontsize=8)
         ax.grid(alpha=0.3, axis="x")
     for ax in axes[len(metrics):]:
         ax.set_visible(False)

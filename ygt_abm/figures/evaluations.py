@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ygt_abm.figures.style import styled
+
 #: colour and marker of each set, in the order the sets first appear in the table
 STYLES = (("#1f77b4", "o"), ("#d95f02", "s"), ("#7570b3", "D"))
 #: the scaled axis is cut here; a point beyond is drawn at the edge as an arrow
@@ -42,6 +44,7 @@ def _short(x: float | None) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
+@styled
 def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations") -> Figure:
     """The forest plot of evaluations.csv's rows (not-expressible evaluations listed without a point)."""
     rows = table.reset_index(drop=True)

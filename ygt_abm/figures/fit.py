@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ygt_abm.figures.style import styled
+
 ROLE_COLOURS = {"calibrated": "#1f77b4", "check": "#ff7f0e"}
 
 
+@styled
 def fit_figure(table: pd.DataFrame) -> Figure:
     """(simulated − target) ÷ tolerance per target, with its interval; targets not measured are listed
     without a point."""

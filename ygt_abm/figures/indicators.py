@@ -11,10 +11,10 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ygt_abm.analysis.summary import interval, paired, paired_differences
 from ygt_abm.analysis.uncertainty import split_uncertainty
+from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, styled, term
 from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
-# Titles stay in English: CJK fonts are not guaranteed on a researcher's machine (Chinese terms: INDICATORS).
-TITLES = {metric: metric.replace("_", " ").capitalize() for metric in HEADLINE_INDICATORS}
+TITLES = {metric: indicator_label(metric) for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
 LEGEND_MAX = 16  # lines a panel's legend lists
 ENSEMBLE_BAND = "the ensemble's members; bands: 95%, replicate and parameter uncertainty combined"
@@ -58,10 +58,13 @@ def calendar_base(packages: dict | None) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: bool) -> Figure:
+def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: bool, palette: dict | None,
+           lang: str) -> Figure:
     base = calendar_base(packages)
     shift = base - 1 if base else 0
     several_points = bands["point"].nunique() > 1
+    palette = fill_palette(palette, bands["scenario"])
+    styles = point_styles(bands["point"])
     fig = Figure(figsize=(13, 7.5), layout="constrained")
     axes = fig.subplots(2, 3, sharex=True)
     last_year = int(bands["year"].max()) + shift if len(bands) else 1
@@ -69,7 +72,8 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
         for (scenario, point), rows in bands[bands["metric"] == metric].groupby(["scenario", "point"], sort=False):
             label = f"{scenario} / {point}" if several_points else scenario
             x = rows["year"] + shift
-            line, = ax.plot(x, rows["mean"], marker="o", ms=4, label=label)
+            ls, marker = styles[point]
+            line, = ax.plot(x, rows["mean"], marker=marker, ms=4, ls=ls, color=palette[scenario], label=label)
             ax.fill_between(x, rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.2, linewidth=0)
             package = (packages or {}).get(scenario)
             for target in (package.targets if package and not difference else []):
@@ -79,10 +83,11 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
                     ax.plot([due], [target.value], marker="*", ms=9, color=line.get_color())
         if difference:
             ax.axhline(0.0, color="#555", lw=0.8)
-            ax.set_ylabel("percentage points", fontsize=8)
-        ax.set_title(TITLES[metric], fontsize=10)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-        ax.set_xlabel("year" if base else "simulated year")
+            ax.set_ylabel(term("percentage points", lang), fontsize=8)
+        ax.set_title(indicator_label(metric, lang), fontsize=10)
+        ax.yaxis.set_major_formatter(points_formatter() if difference else PercentFormatter(1.0, decimals=None))
+        if ax in axes[-1]:  # the columns share their years
+            ax.set_xlabel(term("year" if base else "simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     series = bands.groupby(["scenario", "point"]).ngroups
@@ -94,23 +99,28 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
     return fig
 
 
-def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None, ensemble: bool = False) -> Figure:
+@styled
+def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None, ensemble: bool = False,
+                           palette: dict | None = None, lang: str = "en") -> Figure:
     """Headline indicators by scenario × point with 95% t-interval bands and the packages' targets (★ and a
     dashed line from the year a target is due, in the scenario's colour); over an ensemble, by scenario with
-    replicate and parameter uncertainty combined."""
+    replicate and parameter uncertainty combined. ``palette``: scenario → colour (by default from the
+    scenarios drawn); ``lang``: en, or zh for the indicators' Chinese terms."""
     if ensemble:
         return _lines(ensemble_bands(kpis), packages, f"Mean over {ENSEMBLE_BAND}; ★ and dashed: the document's "
-                      "target from the year it is due", False)
+                      "target from the year it is due", False, palette, lang)
     return _lines(main_indicator_bands(kpis), packages, "Mean across replicates; bands: 95% t-intervals "
                   "(as in summary.csv); ★ and dashed: the document's target from the year it is due (targets due after "
-                  "the last simulated year: attainment.csv)", False)
+                  "the last simulated year: attainment.csv)", False, palette, lang)
 
 
+@styled
 def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None = None,
-                       ensemble: bool = False) -> Figure:
+                       ensemble: bool = False, palette: dict | None = None, lang: str = "en") -> Figure:
     """Headline indicators as paired differences from ``reference`` (percentage points), with bands."""
+    palette = fill_palette(palette, kpis["scenario"], reference)
     if ensemble:
         return _lines(ensemble_bands(kpis, reference), packages, f"Difference from {reference}, paired; mean over "
-                      f"{ENSEMBLE_BAND} (uncertainty.csv)", True)
+                      f"{ENSEMBLE_BAND} (uncertainty.csv)", True, palette, lang)
     return _lines(difference_bands(kpis, reference), packages, f"Difference from {reference}, paired by "
-                  "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True)
+                  "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True, palette, lang)

@@ -1,5 +1,6 @@
 """Every figure of a result folder, from its tables: what ``ygt-abm plot`` draws, and what a run draws
-when it finishes (its figures/main_indicators.png among them)."""
+when it finishes (its figures/main_indicators.png among them). Every scenario has one colour in all of
+them; Chinese labels go to figures-zh/, beside the English ones."""
 
 from __future__ import annotations
 
@@ -12,30 +13,42 @@ from ygt_abm.figures.effects import attainment_figure, backflow_figure, decompos
 from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
 from ygt_abm.figures.save import save_figure
 from ygt_abm.figures.sensitivity import sensitivity_figure
+from ygt_abm.figures.style import check_language, cjk_font, scenario_palette
 from ygt_abm.vocabulary import is_variant
 
 
+def figure_folder(out: Path, lang: str = "en") -> Path:
+    """Where a result folder's figures in ``lang`` go: figures/, or figures-zh/ for Chinese labels."""
+    return Path(out) / ("figures" if lang == "en" else f"figures-{lang}")
+
+
 def plot_results(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame | None = None,
-                 formats: tuple[str, ...] = ("png",)) -> list[Path]:
-    """Draw the figures that the folder's tables allow into ``out/figures``; returns the files written."""
+                 formats: tuple[str, ...] = ("png",), lang: str = "en") -> list[Path]:
+    """Draw the figures that the folder's tables allow into ``figure_folder(out, lang)``; returns the files
+    written. Raises MissingFont for ``zh`` where no CJK font is installed, before drawing anything."""
+    check_language(lang)
+    if lang == "zh":
+        cjk_font()
     out = Path(out)
     kpis = pd.read_parquet(out / "kpis.parquet") if kpis is None else kpis
     main = kpis[~kpis["scenario"].map(is_variant)]  # decomposition variants stay out of the lines
     packages = {name: resolved.package(name) for name in resolved.scenario_names}
     reference = resolved.experiment.reference_scenario
     ensemble = bool(resolved.experiment.ensemble)  # members pooled, with parameter uncertainty in the bands
-    figures = {"main_indicators": lambda: main_indicators_figure(main, packages, ensemble)}
+    palette = scenario_palette([*resolved.scenario_names, *main["scenario"].unique()], reference)
+    coloured = {"palette": palette, "lang": lang}
+    figures = {"main_indicators": lambda: main_indicators_figure(main, packages, ensemble, **coloured)}
     if main["scenario"].nunique() > 1:
-        figures["paired_differences"] = lambda: differences_figure(main, reference, packages, ensemble)
-    tables = {"backflow": ("backflow_summary.csv", backflow_figure),
-              "uncertainty": ("uncertainty.csv", uncertainty_figure),
-              "decomposition": ("decomposition.csv", decomposition_figure),
-              "attainment": ("attainment.csv", attainment_figure),
-              "sensitivity": ("sensitivity.csv", sensitivity_figure)}
-    for name, (table, draw) in tables.items():
+        figures["paired_differences"] = lambda: differences_figure(main, reference, packages, ensemble, **coloured)
+    tables = {"backflow": ("backflow_summary.csv", backflow_figure, coloured),
+              "uncertainty": ("uncertainty.csv", uncertainty_figure, {"lang": lang}),
+              "decomposition": ("decomposition.csv", decomposition_figure, {"lang": lang}),
+              "attainment": ("attainment.csv", attainment_figure, coloured),
+              "sensitivity": ("sensitivity.csv", sensitivity_figure, {"lang": lang})}
+    for name, (table, draw, options) in tables.items():
         if (out / table).is_file():
-            figures[name] = lambda table=table, draw=draw: draw(pd.read_csv(out / table))
+            figures[name] = lambda table=table, draw=draw, options=options: draw(pd.read_csv(out / table), **options)
     written = []
     for name, draw in figures.items():
-        written += save_figure(draw(), out / "figures" / name, formats)
+        written += save_figure(draw(), figure_folder(out, lang) / name, formats)
     return written

@@ -9,8 +9,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ygt_abm.figures.style import indicator_label, styled
 
-def sensitivity_figure(table: pd.DataFrame) -> Figure:
+
+@styled
+def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     """One panel per indicator of the first scenario analysed (its effect if any, else its level)."""
     main = table[table["index"].isin(["mu_star", "ST"])]
     measure = "effect" if (main["measure"] == "effect").any() else "level"
@@ -31,7 +34,7 @@ def sensitivity_figure(table: pd.DataFrame) -> Figure:
         y = np.arange(len(names))[::-1]
         err = np.vstack([rows["value"] - rows["ci_low"], rows["ci_high"] - rows["value"]])
         ax.barh(y, rows["value"], xerr=np.nan_to_num(err), color="#4c72b0", capsize=2)
-        ax.set_title(metric.replace("_", " "), fontsize=8)
+        ax.set_title(indicator_label(metric, lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(4))
     for ax in axes[::cols]:

@@ -1,0 +1,216 @@
+"""Every figure as it is saved: no text past the canvas's edge, one colour per scenario across the figures
+of a folder, tick labels in the unit their axis names, and Chinese labels drawn in an embedded CJK font (or
+refused, naming the set-up command, where none is installed)."""
+
+import os
+import warnings
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from ygt_abm.figures import style
+from ygt_abm.figures.county_map import county_map_figure
+from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure, uncertainty_figure
+from ygt_abm.figures.evaluations import evaluations_figure
+from ygt_abm.figures.fit import fit_figure
+from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
+from ygt_abm.figures.save import save_figure
+from ygt_abm.figures.sensitivity import sensitivity_figure
+from ygt_abm.figures.style import (
+    NEUTRAL,
+    MissingFont,
+    cjk_font,
+    fit_to_canvas,
+    scenario_palette,
+    texts_outside,
+)
+from ygt_abm.vocabulary import HEADLINE_INDICATORS, INDICATORS
+
+# long names, as real packages have them: the worst case for a layout
+SCENARIOS = ("baseline", "anhui-2024-medical-community-with-capitation", "guangdong-2022", "zhejiang-2023")
+YEARS = (1, 2, 3, 4, 5)
+
+
+def _kpis() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    rows = [{"scenario": s, "point": "base", "replicate": r, "county": "County 1", "year": y, "metric": m,
+             "value": 0.5 + 0.04 * i + 0.01 * y + rng.normal(0, 0.01)}
+            for i, s in enumerate(SCENARIOS) for r in range(3) for y in YEARS for m in HEADLINE_INDICATORS]
+    return pd.DataFrame(rows)
+
+
+def _backflow() -> pd.DataFrame:
+    rows = [{"scenario": s, "point": "base", "year": y, "measure": m, "mean": 1000.0 * y, "ci_low": 900.0 * y,
+             "ci_high": 1100.0 * y}
+            for s, y, m in product(SCENARIOS[1:], YEARS, ("moved_down", "moved_up", "into_care", "out_of_care"))]
+    return pd.DataFrame(rows)
+
+
+def _decomposition() -> pd.DataFrame:
+    levers = ("appraisal_linked_settlement", "township_outpatient_reimbursement_gap", "global_budget", "capitation")
+    rows = [{"package": p, "lever": lever, "point": "base", "county": "County 1", "year": 5, "metric": m,
+             **{f"{kind}_{stat}": v for kind in ("alone", "contribution", "package")
+                for stat, v in (("mean", 0.02), ("ci_low", 0.01), ("ci_high", 0.03))}}
+            for p, lever, m in product(SCENARIOS[1:3], levers, ("primary_care_visit_share", "in_county_visit_rate"))]
+    return pd.DataFrame(rows)
+
+
+def _attainment() -> pd.DataFrame:
+    rows = [{"scenario": s, "indicator": m, "comparison": "at_least", "target": 0.65, "target_year": 2025,
+             "status": "simulated", "probability": 0.5}
+            for s, m in product(SCENARIOS[1:], ("primary_care_share_of_in_county_visits", "in_county_visit_rate",
+                                                "township_capability_standard_share"))]
+    return pd.DataFrame(rows + [{**rows[0], "status": "outside the simulated years", "probability": np.nan}])
+
+
+def _uncertainty() -> pd.DataFrame:
+    rows = [{"scenario": s, "county": "County 1", "year": 5, "metric": m, "reference": "baseline", "mean": 0.02,
+             "members": 3, **{f"{k}_{end}": 0.02 + (0.01 if end == "high" else -0.01) * w
+                              for k, w in (("replicate", 1), ("parameter", 2), ("combined", 3)) for end in ("low", "high")}}
+            for s, m in product(SCENARIOS[1:], HEADLINE_INDICATORS)]
+    return pd.DataFrame(rows)
+
+
+def _sensitivity() -> pd.DataFrame:
+    parameters = ("providers.marginal_cost_share", "patients.distance_aversion_per_km", "care.township_capability")
+    rows = [{"scenario": "baseline", "measure": "level", "metric": m, "year": 5, "parameter": p, "index": "mu_star",
+             "value": 0.1, "ci_low": 0.05, "ci_high": 0.15} for m, p in product(HEADLINE_INDICATORS, parameters)]
+    return pd.DataFrame(rows)
+
+
+def _fit() -> pd.DataFrame:
+    return pd.DataFrame([{"target": "village clinics' share of visits below the city", "role": "calibrated",
+                          "value": 0.33, "tolerance": 0.03, "mean": 0.40, "ci_low": 0.32, "ci_high": 0.49},
+                         {"target": "primary-care share of visits", "role": "check", "value": 0.515,
+                          "tolerance": 0.035, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan}])
+
+
+def _evaluations() -> pd.DataFrame:
+    row = {"id": "someone2020-global-budget", "set": "training", "status": "simulated", "band_low": -0.2,
+           "band_high": 0.05, "mean": -0.1, "ci_low": -0.15, "ci_high": -0.05, "inside_band": True,
+           "indicator": "primary_care_visit_share", "of": "", "effect": "difference_in_differences",
+           "years": "2020–2021"}
+    return pd.DataFrame([row, {**row, "id": "other2021-capitation", "set": "held-out", "status": "not expressible"}])
+
+
+def _county() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    villages = pd.DataFrame({"village": range(6), "township": [0, 0, 0, 1, 1, 1], "x_km": [0, 2, 4, 10, 12, 14],
+                             "y_km": [0, 3, 1, 0, 2, 5], "residents": [300, 200, 250, 400, 150, 220]})
+    facilities = pd.DataFrame({"facility": range(5), "kind": ["county_hospital", "city_hospital",
+                                                              "township_health_centre", "township_health_centre",
+                                                              "village_clinic"],
+                               "township": [-1, -1, 0, 1, 0], "x_km": [6, 60, 1, 12, 2], "y_km": [2, 40, 1, 2, 3],
+                               "visits": [8000, 3000, 4000, 3500, 900], "admissions": [400, 200, 60, 50, 0]})
+    flows = pd.DataFrame({"township": [t for t in (0, 1) for _ in range(4)],
+                          "level": ["village", "township", "county", "city"] * 2,
+                          "episodes": [700, 400, 300, 100, 500, 450, 350, 150]})
+    return villages, facilities, flows
+
+
+FIGURES = {
+    "main_indicators": lambda lang: main_indicators_figure(_kpis(), lang=lang),
+    "paired_differences": lambda lang: differences_figure(_kpis(), "baseline", lang=lang),
+    "backflow": lambda lang: backflow_figure(_backflow(), lang=lang),
+    "decomposition": lambda lang: decomposition_figure(_decomposition(), lang=lang),
+    "attainment": lambda lang: attainment_figure(_attainment(), lang=lang),
+    "uncertainty": lambda lang: uncertainty_figure(_uncertainty(), lang=lang),
+    "sensitivity": lambda lang: sensitivity_figure(_sensitivity(), lang=lang),
+}
+#: a result folder's figures, the ones ``ygt-abm plot --lang zh`` draws; the three below only in English
+IN_CHINESE = tuple(FIGURES)
+FIGURES |= {"fit": lambda lang: fit_figure(_fit()), "evaluations": lambda lang: evaluations_figure(_evaluations()),
+            "county_map": lambda lang: county_map_figure(*_county())}
+CASES = [(name, "en") for name in sorted(FIGURES)] + [(name, "zh") for name in IN_CHINESE]
+
+
+def _needs_cjk_font() -> None:
+    try:
+        cjk_font()
+    except MissingFont:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no CJK font installed; scripts/setup.sh installs one (under CI this fails)")
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_every_text_of_every_figure_lies_inside_its_canvas(name, lang, tmp_path):
+    if lang == "zh":
+        _needs_cjk_font()
+    fig = FIGURES[name](lang)
+    save_figure(fig, tmp_path / name, ("png",))  # as written: the layout savefig made
+    assert texts_outside(fig) == []
+
+
+def test_the_layout_check_sees_a_clipped_title_and_the_fitting_wraps_it():
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    fig.subplots().set_xlabel("a label far longer than the figure is wide, " * 3)
+    fig.suptitle("a title far longer than the figure is wide, so it runs past both edges " * 2)
+    assert len(texts_outside(fig)) == 2
+    fit_to_canvas(fig)
+    assert texts_outside(fig) == []
+    assert "\n" in fig.get_suptitle()
+
+
+def test_a_scenario_has_the_same_colour_in_every_figure_of_a_folder_and_the_reference_is_grey():
+    palette = scenario_palette(SCENARIOS, "baseline")
+    assert palette == scenario_palette(reversed(SCENARIOS), "baseline")  # from the names, not their order
+    assert palette["baseline"] == NEUTRAL and len(set(palette.values())) == len(SCENARIOS)
+    assert scenario_palette(SCENARIOS[:2], "baseline")["baseline"] == NEUTRAL
+
+    def colours(fig):
+        return {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()
+                if not line.get_label().startswith("_")}
+
+    kpis = _kpis()
+    main = colours(main_indicators_figure(kpis, palette=palette))
+    differences = colours(differences_figure(kpis, "baseline", palette=palette))
+    backflow = colours(backflow_figure(_backflow(), palette=palette))
+    assert main == {s: palette[s] for s in SCENARIOS}
+    assert differences == backflow == {s: palette[s] for s in SCENARIOS[1:]}
+    bars = attainment_figure(_attainment(), palette=palette).axes[0].patches
+    assert [b.get_facecolor() for b in bars][:3] == [bars[0].get_facecolor()] * 3  # one scenario's three targets
+    assert {tuple(np.round(b.get_facecolor()[:3], 3)) for b in bars} == {
+        tuple(np.round(pd.Series([int(palette[s][i:i + 2], 16) / 255 for i in (1, 3, 5)]), 3)) for s in SCENARIOS[1:]}
+
+
+def test_differences_are_drawn_in_percentage_points_and_levels_in_percent():
+    kpis = _kpis()
+    differences = differences_figure(kpis, "baseline")
+    levels = main_indicators_figure(kpis)
+    for ax in differences.axes:
+        assert ax.get_ylabel() == "percentage points"
+        assert not any("%" in t.get_text() for t in ax.get_yticklabels())
+    for ax in levels.axes:
+        assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+        assert any(t.get_text().endswith("%") for t in ax.get_yticklabels())
+    effects = uncertainty_figure(_uncertainty())
+    assert all(ax.get_xlabel() == "percentage points" for ax in effects.axes if ax.get_visible())
+
+
+def test_chinese_labels_are_the_indicators_terms_in_an_embedded_cjk_font(tmp_path):
+    _needs_cjk_font()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)": a box drawn for a character
+        fig = main_indicators_figure(_kpis(), lang="zh")
+        pdf, svg = save_figure(fig, tmp_path / "zh", ("pdf", "svg"))
+    assert [ax.get_title() for ax in fig.axes] == [INDICATORS[m][0] for m in HEADLINE_INDICATORS]
+    assert fig.axes[-1].get_xlabel() == "模拟年份"
+    font = cjk_font().replace(" ", "").lower().encode()  # Noto Sans CJK SC: /BaseFont /…+NotoSansCJKsc-Regular
+    assert font in pdf.read_bytes().lower()
+    assert pdf.read_bytes() == save_figure(main_indicators_figure(_kpis(), lang="zh"), tmp_path / "again",
+                                           ("pdf",))[0].read_bytes()
+    english = save_figure(main_indicators_figure(_kpis()), tmp_path / "en", ("pdf",))[0]
+    assert font not in english.read_bytes().lower()
+
+
+def test_without_a_cjk_font_chinese_labels_are_refused_naming_the_set_up(monkeypatch):
+    monkeypatch.setattr(style, "CJK_FONTS", ("No Such Font SC",))
+    monkeypatch.setattr(style, "CJK_FILES", ("nosuchfontfile",))
+    with pytest.raises(MissingFont, match="scripts/setup.sh"):
+        main_indicators_figure(_kpis(), lang="zh")
+    with pytest.raises(ValueError, match="expected one of en, zh"):
+        main_indicators_figure(_kpis(), lang="fr")
