@@ -210,6 +210,8 @@ def test_version_and_the_defaults_in_brackets_are_shown():
     assert result.exit_code == 0 and result.output.strip() == f"ygt-abm {version('ygt-abm')}"
     text = " ".join(runner.invoke(app, ["run", "--help"]).output.replace("│", " ").split())  # unwrapped
     assert "[default: results/<name>]" in text and "[default: all CPUs]" in text
+    [row] = [line for line in runner.invoke(app, ["--help"]).output.splitlines() if "--version" in line]
+    assert " ".join(row.replace("│", " ").split()) == "--version print the version and exit"  # a flag: no <bool>
 
 
 def _county(tmp_path) -> Path:
@@ -274,6 +276,31 @@ def test_plot_draws_the_figures_of_a_finished_folder_in_the_formats_asked(tiny_r
     assert bad.exit_code == 2 and "expected some of png, pdf, svg" in bad.output
     empty = runner.invoke(app, ["plot", str(exp), "--out", str(tmp_path)])
     assert empty.exit_code == 1 and "run (or collect) the experiment first" in empty.output
+
+
+def test_plot_draws_chinese_labels_into_their_own_folder_or_says_which_set_up_installs_the_font(
+        tiny_run, monkeypatch):
+    from ygt_abm.figures import style
+
+    root, exp = tiny_run
+    english = {p: p.read_bytes() for p in (root / "out" / "figures").glob("*")}
+    bad = runner.invoke(app, ["plot", str(exp), "--out", str(root / "out"), "--lang", "fr"])
+    assert bad.exit_code == 2 and "--lang fr: expected one of en, zh" in bad.output
+    try:
+        font = style.cjk_font()
+    except style.MissingFont:
+        font = None
+    if font is not None:
+        result = runner.invoke(app, ["plot", str(exp), "--out", str(root / "out"), "--lang", "zh", "--formats", "pdf"])
+        assert result.exit_code == 0, result.output
+        pdf = (root / "out" / "figures-zh" / "main_indicators.pdf").read_bytes()
+        assert font.replace(" ", "").lower().encode() in pdf.lower()
+        assert {p: p.read_bytes() for p in (root / "out" / "figures").glob("*")} == english  # left as they were
+    monkeypatch.setattr(style, "CJK_FONTS", ("No Such Font SC",))
+    monkeypatch.setattr(style, "CJK_FILES", ("nosuchfontfile",))
+    missing = runner.invoke(app, ["plot", str(exp), "--out", str(root / "out"), "--lang", "zh"])
+    assert missing.exit_code == 1 and "bash scripts/setup.sh" in missing.output, missing.output
+    assert "Traceback" not in missing.output
 
 
 def test_plot_refuses_a_folder_another_experiment_wrote_and_leaves_its_figures(tiny_run, tmp_path):

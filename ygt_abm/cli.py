@@ -56,7 +56,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                                help="print the version and exit")] = False) -> None:
     """Simulate county medical communities (县域医共体) and measure patient backflow."""
 
@@ -314,21 +314,33 @@ def plot(
     experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="result folder \\[default: results/<name>]")] = None,
     formats: Annotated[str, typer.Option(help="comma-separated: png, pdf, svg")] = "png,pdf,svg",
+    lang: Annotated[str, typer.Option(help="label language: en, or zh for the indicators' Chinese terms (into "
+                                           "figures-zh/; needs a CJK font, which scripts/setup.sh installs)")] = "en",
 ) -> None:
     """Draw every figure of a finished result folder from its tables, into figures/: the headline indicators
     with bands and targets, paired differences, and backflow, decomposition and attainment where the
-    experiment has them. Byte for byte the same on every run."""
+    experiment has them; each scenario in one colour throughout. Byte for byte the same on every run."""
     import pandas as pd
 
     from ygt_abm.experiment.runner import check_output
     from ygt_abm.figures.results import plot_results
     from ygt_abm.figures.save import FORMATS
+    from ygt_abm.figures.style import LANGUAGES, MissingFont, cjk_font
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = sorted(set(chosen) - set(FORMATS))
     if unknown or not chosen:
         typer.echo(f"--formats {formats}: expected some of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    if lang not in LANGUAGES:
+        typer.echo(f"--lang {lang}: expected one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    if lang == "zh":
+        try:
+            cjk_font()
+        except MissingFont as exc:  # boxes instead of characters would be worse than no figure
+            typer.echo(f"--lang zh: {exc}", err=True)
+            raise typer.Exit(1) from None
     resolved = _load(experiment)
     target = out_dir or Path("results") / resolved.experiment.name
     if not (target / "kpis.parquet").is_file():
@@ -343,7 +355,7 @@ def plot(
                    err=True)
         raise typer.Exit(1) from None
     with _job_failures():
-        paths = list(plot_results(resolved, _output_folder(target), kpis, formats=chosen))
+        paths = list(plot_results(resolved, _output_folder(target), kpis, formats=chosen, lang=lang))
     for path in paths:
         out.print(str(path))
 
