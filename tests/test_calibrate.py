@@ -126,3 +126,45 @@ def test_calibrate_needs_a_calibration_section(tmp_path):
     config.write_text(EXPERIMENT.split("calibration:")[0], encoding="utf-8")
     result = CliRunner().invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "no calibration section" in result.output
+
+
+PRICE_SCENARIO = """\
+  - name: county-inpatient-plus-10
+    interventions:
+      - {type: price_adjustment, inpatient_change: {county: 0.1}, source: "test: price elasticity"}
+"""
+
+ELASTICITY_TARGET = """\
+  - name: county-hospital inpatient price elasticity
+    measure: elasticity
+    kind: inpatient
+    level: county
+    value: -0.37
+    tolerance: 10.0
+    source: the test
+    role: calibrated
+    by: the test
+"""
+
+
+def test_a_calibration_measures_its_elasticity_targets_from_scenarios_that_raise_one_price(tmp_path, synthetic_targets):
+    config = write(tmp_path, 1, synthetic_targets + ELASTICITY_TARGET)
+    text = config.read_text(encoding="utf-8").replace("  - name: baseline\n", "  - name: baseline\n" + PRICE_SCENARIO)
+    config.write_text(text.replace("population: 3000", "population: 6000"), encoding="utf-8")
+    calibrate(load_runnable_experiment(config), tmp_path / "out")
+    fit = pd.read_csv(tmp_path / "out" / "fit.csv").set_index("target")
+    elasticity = fit.loc["county-hospital inpatient price elasticity"]
+    assert elasticity["n"] == 1 and elasticity["mean"] < 0  # dearer county admissions: fewer of them
+    # the baseline targets are the baseline's alone: the dearer scenario's runs are not pooled into them
+    assert fit.loc["visits per person per year", "n"] == 1
+
+
+def test_a_calibration_refuses_other_scenarios_than_single_price_rises(tmp_path, synthetic_targets):
+    config = write(tmp_path, 1, synthetic_targets)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - name: baseline\n", "  - name: baseline\n  - name: anhui\n    policy: anhui\n"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2 and "raise one price at one level" in result.output and "anhui" in result.output
+    config.write_text(text.replace("  - name: baseline\n", "  - name: baseline\n" + PRICE_SCENARIO), encoding="utf-8")
+    assert CliRunner().invoke(app, ["validate", str(config)]).exit_code == 0

@@ -412,6 +412,9 @@ COMMANDS = {
                                         AT + r"\(top level\)|" + AT + "calibration"),
     "calibrate two scenarios": calibrate(cal("  - name: baseline\n", "  - name: baseline\n  - name: other\n"),
                                          AT),
+    "calibrate a scenario raising two prices": calibrate(cal(
+        "  - name: baseline\n", "  - name: baseline\n  - name: dearer\n    interventions:\n      - {type: "
+        "price_adjustment, outpatient_change: {village: 0.1, county: 0.1}, source: test}\n"), AT + r"calibration: .*dearer"),
     "calibrate a lever strength": calibrate(cal("choice.usual_provider", "levers.global_budget.retained_share"),
                                             AT + r"calibration\.search"),
     "calibrate unknown calibration key": calibrate(cal("  trials: 2", "  trials: 2\n  trails: 3"),

@@ -162,6 +162,18 @@ class Scenario(Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
 
 
+def _raises_one_price(scenario: Scenario) -> bool:
+    """Whether the scenario is a baseline with one price raised at one level and nothing else: the
+    measurement of an own-price elasticity (``ygt_abm/analysis/elasticity.py``)."""
+    if scenario.policy or scenario.exclude or scenario.only is not None or scenario.decompose or scenario.overrides:
+        return False
+    if len(scenario.interventions) != 1 or scenario.interventions[0].get("type") != "price_adjustment":
+        return False
+    spec = scenario.interventions[0]
+    changes = [v for key in ("outpatient_change", "inpatient_change") for v in (spec.get(key) or {}).values() if v]
+    return len(changes) == 1
+
+
 #: runs in one experiment file at most (scenarios × points × replicates): a province-scale study of every
 #: package's decomposition is about 3,500; a sweep of 3 parameters × 100 values would be millions
 MAX_RUNS = 200_000
@@ -345,6 +357,22 @@ class Experiment(Strict):
         return value
     calibration: Calibration | None = Field(None, description="for ygt-abm calibrate: parameters to fit to the "
                                             "calibration targets (one baseline scenario, no sweep or samples)")
+
+    @field_validator("calibration")
+    @classmethod
+    def _one_baseline(cls, calibration: Calibration | None, info: ValidationInfo) -> Calibration | None:
+        scenarios = info.data.get("scenarios") or []
+        if calibration is None or len(scenarios) < 2:
+            return calibration
+        others = [s.name for s in scenarios[1:] if not _raises_one_price(s)]
+        reference = info.data.get("reference")
+        if others or calibration.method != "optuna" or reference not in (None, scenarios[0].name):
+            raise ValueError("a calibration fits one baseline scenario, the first; an optuna calibration may add "
+                             "scenarios that each raise one price at one level (one `price_adjustment` and "
+                             "nothing else), which measure its elasticity targets"
+                             + (f"; not such a scenario: {', '.join(others)}" if others else ""))
+        return calibration
+
     record_episodes: bool = Field(False, description="store every episode's first-contact level, so backflow "
                                   "(episodes whose chosen level moved down) can be counted against the reference; "
                                   "not for decomposition variants")
@@ -369,8 +397,8 @@ class Experiment(Strict):
             raise ValueError("give one of sweep, samples or ensemble")
         if self.ensemble_size and not self.ensemble:
             raise ValueError("ensemble_size needs an ensemble")
-        if self.calibration and (self.sweep or self.samples or self.ensemble or len(self.scenarios) > 1):
-            raise ValueError("a calibration fits one baseline scenario: no sweep, samples or other scenarios")
+        if self.calibration and (self.sweep or self.samples or self.ensemble):
+            raise ValueError("a calibration fits one baseline scenario: no sweep, samples or ensemble")
         empty = [k for k, v in self.sweep.items() if not v]
         if empty:
             raise ValueError(f"sweep values must not be empty: {', '.join(empty)}")
