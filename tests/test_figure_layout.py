@@ -160,6 +160,11 @@ def test_a_scenario_has_the_same_colour_in_every_figure_of_a_folder_and_the_refe
     assert palette == scenario_palette(reversed(SCENARIOS), "baseline")  # from the names, not their order
     assert palette["baseline"] == NEUTRAL and len(set(palette.values())) == len(SCENARIOS)
     assert scenario_palette(SCENARIOS[:2], "baseline")["baseline"] == NEUTRAL
+    shipped = scenario_palette(["baseline", "anhui-2024", "my-reform"])  # a package keeps its colour everywhere
+    assert shipped["anhui-2024"] == scenario_palette(["zhejiang-2026", "anhui-2024", "a-reform"])["anhui-2024"]
+    packages = scenario_palette(["anhui-2024", "guangdong-2022", "henan-xuchang-2020", "hunan-nanxian-2024",
+                                 "zhejiang-2026"])
+    assert shipped["my-reform"] not in packages.values() and len(set(packages.values())) == 6
 
     def colours(fig):
         return {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()

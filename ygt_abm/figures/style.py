@@ -95,14 +95,25 @@ def styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
     return drawn
 
 
+def _shipped_packages() -> list[str]:
+    """The reform packages the project ships, sorted: each has its colour in every folder."""
+    from ygt_abm import policies
+
+    return sorted(p.stem for p in Path(policies.__file__).parent.glob("*.yaml") if p.stem != "baseline")
+
+
 def scenario_palette(names: Iterable[str], reference: str | None = "baseline") -> dict[str, str]:
-    """One colour per scenario, the same in every figure of a folder: the reference grey, the others from
-    seaborn's colour-blind palette in the order of their sorted names."""
-    others = sorted(set(names) - {reference})
+    """One colour per scenario, the same in every figure of a folder: the reference grey; a shipped package
+    (anhui-2024, …) its own colour of seaborn's colour-blind palette in every folder; other scenarios the
+    palette's remaining colours in the order of their sorted names."""
+    names = set(names) - {reference}
     colours = [c for c in sns.color_palette("colorblind").as_hex() if c != "#949494"]  # its grey: the reference's
-    if len(others) > len(colours):
-        colours = sns.color_palette("husl", len(others)).as_hex()
-    palette = dict(zip(others, colours))
+    fixed = dict(zip(_shipped_packages(), colours))
+    others = sorted(names - set(fixed))
+    free = [c for c in colours if c not in fixed.values()]
+    if len(others) > len(free):
+        free = sns.color_palette("husl", len(others)).as_hex()
+    palette = {name: fixed[name] for name in sorted(names & set(fixed))} | dict(zip(others, free))
     if reference is not None:
         palette[reference] = NEUTRAL
     return palette
