@@ -135,12 +135,15 @@ STYLE = """
 .ygt-controls {{ width: 300px; flex: none; height: 100vh; overflow-y: auto; position: sticky; top: 0;
   padding: 6px 10px; border-right: 1px solid #ddd; background: #fafafa; }}
 .ygt-controls > * {{ flex: none; }}
-.ygt-controls .v-input {{ margin-top: 0; padding-top: 6px; }}
+.ygt-controls .v-input {{ margin-top: 0; padding-top: 12px; }}
 .ygt-main {{ flex: 1; min-width: 0; padding: 4px 8px; }}
+.ygt-status {{ display: block; font-size: 16px; font-weight: 500; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}  /* one line, however many levers: the maps and charts stay in view */
 .ygt-legend {{ font-size: 14px; color: #444; line-height: 20px; margin: 2px 0 4px 0; }}
 .ygt-legend svg {{ vertical-align: middle; }}
 .ygt-table {{ border-collapse: collapse; font-size: 14px; margin-bottom: 8px; }}
-.ygt-table th, .ygt-table td {{ border-bottom: 1px solid #e5e5e5; padding: 2px 8px; text-align: right; }}
+.ygt-table th, .ygt-table td {{ border-bottom: 1px solid #e5e5e5; padding: 2px 8px; text-align: right;
+  white-space: nowrap; }}
 .ygt-table th:first-child, .ygt-table td:first-child {{ text-align: left; }}
 """
 
@@ -266,7 +269,7 @@ def Page():
 
         with solara.Column(gap="0px", classes=["ygt-main"]):
             solara.Text(f"{status} · {say('county', language, population=room.region.population, townships=len(room.region.township_names))}"
-                        f" · {levers}", classes=["ygt-status"], style={"font-size": "16px", "font-weight": "500"})
+                        f" · {levers}", classes=["ygt-status"])
             _legend(language)
             with solara.Row(gap="8px"):
                 for twin in TWINS:
