@@ -38,8 +38,7 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
                             linewidth=0)
         ax.set_title(f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
                      fontsize=10)
-        if ax in axes[-1]:  # the columns share their years
-            ax.set_xlabel(term("simulated year", lang))
+        ax.set_xlabel(term("simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)

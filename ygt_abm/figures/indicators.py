@@ -86,8 +86,7 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
             ax.set_ylabel(term("percentage points", lang), fontsize=8)
         ax.set_title(indicator_label(metric, lang), fontsize=10)
         ax.yaxis.set_major_formatter(points_formatter() if difference else PercentFormatter(1.0, decimals=None))
-        if ax in axes[-1]:  # the columns share their years
-            ax.set_xlabel(term("year" if base else "simulated year", lang))
+        ax.set_xlabel(term("year" if base else "simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     series = bands.groupby(["scenario", "point"]).ngroups
