@@ -34,10 +34,12 @@ from ygt_abm.vocabulary import WEEKS_PER_YEAR
 
 # The server reads these for every page: the classroom's own script (dashboard/web/custom.js: a message
 # where web assets are missing, not a blank page), and the plain loader, without Solara's badge, which sat
-# over the charts.
+# over the charts. Students' connections are not reported to Solara's telemetry service: a classroom may be
+# offline, and its students did not agree to it.
 if str(WEB) not in solara.server.settings.assets.extra_locations:
     solara.server.settings.assets.extra_locations.append(str(WEB))
 solara.server.settings.theme.loader = "plain"
+solara.server.settings.telemetry.mixpanel_enable = False
 
 #: Population choices: small counties step fast enough for a class (townships scale with population).
 SIZES = {"20,000 residents": 20_000, "30,000 residents": 30_000, "50,000 residents": 50_000}
@@ -177,7 +179,11 @@ def Page():
 
     def play(cancel: threading.Event) -> None:
         while playing and not cancel.is_set():
-            advance(1)
+            with lock:
+                if cancel.is_set():  # paused while waiting for the lock: not one more week
+                    break
+                room.step(1)
+            set_version(lambda v: v + 1)
             time.sleep(PLAY_PAUSE_SECONDS)
 
     solara.use_thread(play, dependencies=[playing, room])
