@@ -11,11 +11,13 @@ from matplotlib.ticker import MaxNLocator
 
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
-from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, styled, term
+from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, say, styled, term
 
 BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
                      "moved_up": "first contact moved up a level", "into_care": "came into care",
                      "out_of_care": "left care"}
+BACKFLOW_MEASURES_ZH = {"moved_down": "首诊下沉一级的病程（回流）", "moved_up": "首诊上移一级的病程",
+                        "into_care": "进入诊疗的病程", "out_of_care": "退出诊疗的病程"}
 #: Indicators a decomposition is drawn for (the ones most documents set targets on).
 DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
 
@@ -36,14 +38,15 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
                             label=f"{scenario} / {point}" if several_points else scenario)
             ax.fill_between(part["year"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
                             linewidth=0)
-        ax.set_title(f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
-                     fontsize=10)
+        ax.set_title(say(lang, f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
+                         BACKFLOW_MEASURES_ZH[measure]), fontsize=10)
         ax.set_xlabel(term("simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
-    fig.suptitle("Backflow against the reference scenario, same illnesses episode by episode; "
-                 "bands: 95% t-intervals (backflow_summary.csv)", fontsize=10)
+    fig.suptitle(say(lang, "Backflow against the reference scenario, same illnesses episode by episode; "
+                     "bands: 95% t-intervals (backflow_summary.csv)",
+                     "相对参照情景的患者回流，同一疾病逐个病程比较；阴影：95% t 区间（backflow_summary.csv）"), fontsize=10)
     return fig
 
 
@@ -62,12 +65,14 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
             ax = axes[row, col]
             part = last[(last["package"] == package) & (last["metric"] == metric)].sort_values("contribution_mean")
             y = np.arange(len(part))
-            for offset, kind, colour in ((-0.18, "alone", "#9ecae1"), (0.18, "contribution", "#3182bd")):
+            for offset, kind, colour, label in ((-0.18, "alone", "#9ecae1", say(lang, "alone", "单独")),
+                                                (0.18, "contribution", "#3182bd", say(lang, "contribution", "贡献"))):
                 mean = part[f"{kind}_mean"].to_numpy()
                 err = np.vstack([mean - part[f"{kind}_ci_low"], part[f"{kind}_ci_high"] - mean])
-                ax.barh(y + offset, mean, height=0.34, xerr=err, color=colour, label=kind, error_kw={"lw": 0.8})
+                ax.barh(y + offset, mean, height=0.34, xerr=err, color=colour, label=label, error_kw={"lw": 0.8})
             if len(part):
-                ax.axvline(part["package_mean"].iloc[0], color="#d62728", ls="--", lw=1, label="whole package")
+                ax.axvline(part["package_mean"].iloc[0], color="#d62728", ls="--", lw=1,
+                           label=say(lang, "whole package", "整套政策"))
             ax.axvline(0, color="#555", lw=0.8)
             ax.set_yticks(y, part["lever"].str.replace("_", " "), fontsize=8)
             ax.xaxis.set_major_formatter(points_formatter())
@@ -75,8 +80,10 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
             if row == len(packages) - 1:
                 ax.set_xlabel(term("difference from the reference, percentage points", lang), fontsize=8)
     axes[0, 0].legend(fontsize=7, loc="lower right")
-    fig.suptitle("Each lever alone and its contribution within the package, last simulated year "
-                 "(decomposition.csv; bars: 95% intervals)", fontsize=10)
+    fig.suptitle(say(lang, "Each lever alone and its contribution within the package, last simulated year "
+                     "(decomposition.csv; bars: 95% intervals)",
+                     "各政策杠杆单独的效果及其在整套政策中的贡献，最后模拟年份（decomposition.csv；误差线：95% 区间）"),
+                 fontsize=10)
     return fig
 
 
@@ -89,7 +96,8 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
     fig = Figure(figsize=(10, 1.2 + 0.34 * max(len(rows), 1)), layout="constrained")
     ax = fig.subplots()
     labels = [f"{r.scenario}: {indicator_label(r.indicator, lang)} {'≥' if r.comparison == 'at_least' else '≤' if r.comparison == 'at_most' else '≈'} "
-              f"{r.target:.0%} by {r.target_year}" for r in rows.itertuples()]
+              + say(lang, f"{r.target:.0%} by {r.target_year}", f"{r.target:.0%}（到 {r.target_year} 年）")
+              for r in rows.itertuples()]
     y = np.arange(len(rows))
     ax.barh(y, rows["probability"], color=[palette[s] for s in rows["scenario"]])
     for yi, p in zip(y, rows["probability"]):
@@ -100,14 +108,16 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
     ax.set_xlabel(term("probability across runs", lang) if lang != "en" else
                   "probability across runs (replicates, and ensemble members where the experiment has them)")
     skipped = len(table) - len(rows)
-    fig.suptitle("Target attainment (attainment.csv)" + (f"; {skipped} targets fall outside the simulated "
-                                                         "years" if skipped else ""), fontsize=10)
+    fig.suptitle(say(lang, "Target attainment (attainment.csv)", "目标达成（attainment.csv）")
+                 + (say(lang, f"; {skipped} targets fall outside the simulated years", f"；{skipped} 个目标在模拟年份之外")
+                    if skipped else ""), fontsize=10)
     return fig
 
 
 #: uncertainty.csv's three intervals, drawn from the widest to the narrowest
 INTERVALS = (("combined", "chance and parameters", "#c6dbef", 9), ("parameter", "parameters", "#6baed6", 5),
              ("replicate", "chance (one run's noise)", "#08519c", 2))
+INTERVALS_ZH = {"combined": "偶然与参数", "parameter": "参数", "replicate": "偶然（单次运行的噪声）"}
 
 
 @styled
@@ -123,8 +133,9 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     for ax, metric in zip(axes, metrics):
         rows = last[last["metric"] == metric].set_index("package").reindex(scenarios)
         for kind, label, colour, width in INTERVALS:
-            ax.hlines(y, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=width, label=label)
-        ax.plot(rows["mean"], y, "o", color="black", ms=3, label="mean over members")
+            ax.hlines(y, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=width,
+                      label=say(lang, label, INTERVALS_ZH[kind]))
+        ax.plot(rows["mean"], y, "o", color="black", ms=3, label=say(lang, "mean over members", "成员均值"))
         ax.axvline(0, color="#555", lw=0.8)
         ax.xaxis.set_major_formatter(points_formatter())
         ax.xaxis.set_major_locator(MaxNLocator(4))
@@ -138,7 +149,8 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     axes[0].invert_yaxis()
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8)
     members = int(last["members"].max()) if len(last) else 0
-    fig.suptitle(f"Effects in the last simulated year: mean over {members} parameter sets that fit the baseline,\n"
-                 "and the 95% range of one county's effect from its chance, the parameters, and both "
-                 "(uncertainty.csv)", fontsize=10)
+    fig.suptitle(say(lang, f"Effects in the last simulated year: mean over {members} parameter sets that fit the "
+                     "baseline,\nand the 95% range of one county's effect from its chance, the parameters, and both "
+                     "(uncertainty.csv)", f"最后模拟年份的效果：拟合基线的 {members} 组参数的均值，\n以及单个县的效果因偶然、"
+                     "参数及两者合计的 95% 范围（uncertainty.csv）"), fontsize=10)
     return fig

@@ -11,13 +11,15 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ygt_abm.analysis.summary import interval, paired, paired_differences
 from ygt_abm.analysis.uncertainty import split_uncertainty
-from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, styled, term
+from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, say, styled, term
 from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
 TITLES = {metric: indicator_label(metric) for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
 LEGEND_MAX = 16  # lines a panel's legend lists
 ENSEMBLE_BAND = "the ensemble's members; bands: 95%, replicate and parameter uncertainty combined"
+ENSEMBLE_BAND_ZH = "集合各成员的均值；阴影：95% 区间，重复运行与参数的不确定性合计"
+TARGETS_ZH = "★ 与虚线：政策文件的目标，自其到期年份起"
 
 
 def region_replicates(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +95,7 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
     if series <= LEGEND_MAX:
         axes.flat[0].legend(fontsize=8)
     else:  # a design's many points: a legend that long would push the panels out of the figure
-        title += f" ({series} lines, one per scenario and point)"
+        title += say(lang, f" ({series} lines, one per scenario and point)", f"（{series} 条线，每个情景与参数点一条）")
     fig.suptitle(title, fontsize=10)
     return fig
 
@@ -106,11 +108,14 @@ def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None, ens
     replicate and parameter uncertainty combined. ``palette``: scenario → colour (by default from the
     scenarios drawn); ``lang``: en, or zh for the indicators' Chinese terms."""
     if ensemble:
-        return _lines(ensemble_bands(kpis), packages, f"Mean over {ENSEMBLE_BAND}; ★ and dashed: the document's "
-                      "target from the year it is due", False, palette, lang)
-    return _lines(main_indicator_bands(kpis), packages, "Mean across replicates; bands: 95% t-intervals "
-                  "(as in summary.csv); ★ and dashed: the document's target from the year it is due (targets due after "
-                  "the last simulated year: attainment.csv)", False, palette, lang)
+        return _lines(ensemble_bands(kpis), packages, say(lang, f"Mean over {ENSEMBLE_BAND}; ★ and dashed: the "
+                      "document's target from the year it is due", f"{ENSEMBLE_BAND_ZH}；{TARGETS_ZH}"), False,
+                      palette, lang)
+    return _lines(main_indicator_bands(kpis), packages, say(
+        lang, "Mean across replicates; bands: 95% t-intervals (as in summary.csv); ★ and dashed: the document's "
+        "target from the year it is due (targets due after the last simulated year: attainment.csv)",
+        f"各重复运行的均值；阴影：95% t 区间（同 summary.csv）；{TARGETS_ZH}（到期晚于最后模拟年份的目标：见 "
+        "attainment.csv）"), False, palette, lang)
 
 
 @styled
@@ -119,7 +124,10 @@ def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None
     """Headline indicators as paired differences from ``reference`` (percentage points), with bands."""
     palette = fill_palette(palette, kpis["scenario"], reference)
     if ensemble:
-        return _lines(ensemble_bands(kpis, reference), packages, f"Difference from {reference}, paired; mean over "
-                      f"{ENSEMBLE_BAND} (uncertainty.csv)", True, palette, lang)
-    return _lines(difference_bands(kpis, reference), packages, f"Difference from {reference}, paired by "
-                  "replicate; bands: 95% t-intervals (as in paired_differences.csv)", True, palette, lang)
+        return _lines(ensemble_bands(kpis, reference), packages, say(
+            lang, f"Difference from {reference}, paired; mean over {ENSEMBLE_BAND} (uncertainty.csv)",
+            f"与 {reference} 之差（配对）；{ENSEMBLE_BAND_ZH}（uncertainty.csv）"), True, palette, lang)
+    return _lines(difference_bands(kpis, reference), packages, say(
+        lang, f"Difference from {reference}, paired by replicate; bands: 95% t-intervals (as in "
+        "paired_differences.csv)", f"与 {reference} 之差（按重复运行配对）；阴影：95% t 区间（同 "
+        "paired_differences.csv）"), True, palette, lang)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ygt_abm.figures.style import indicator_label, styled
+from ygt_abm.figures.style import indicator_label, say, styled
 
 
 @styled
@@ -21,7 +21,7 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     scenario = main["scenario"].iloc[0]
     main = main[main["scenario"] == scenario]
     metrics = list(dict.fromkeys(main["metric"]))
-    index = "Morris μ*" if main["index"].iloc[0] == "mu_star" else "total Sobol index ST"
+    index = "Morris μ*" if main["index"].iloc[0] == "mu_star" else say(lang, "total Sobol index ST", "Sobol 总效应指数 ST")
     names = list(dict.fromkeys(main["parameter"]))
     cols = min(3, len(metrics))
     rows_n = -(-len(metrics) // cols)
@@ -39,5 +39,7 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.xaxis.set_major_locator(MaxNLocator(4))
     for ax in axes[::cols]:
         ax.set_yticks(np.arange(len(names))[::-1], names, fontsize=7)
-    fig.suptitle(f"{index} of the {measure} ({scenario}), last year; bars: 95% bootstrap interval", fontsize=9)
+    fig.suptitle(say(lang, f"{index} of the {measure} ({scenario}), last year; bars: 95% bootstrap interval",
+                     f"{index}：{'效果' if measure == 'effect' else '水平'}（{scenario}），最后一年；误差线：95% bootstrap 区间"),
+                 fontsize=9)
     return fig

@@ -145,6 +145,11 @@ def term(text: str, lang: str = "en") -> str:
     return TERMS.get(text, text) if lang == "zh" else text
 
 
+def say(lang: str, en: str, zh: str) -> str:
+    """A figure's sentence (a title, a legend entry) in its language."""
+    return zh if lang == "zh" else en
+
+
 def points_formatter() -> PercentFormatter:
     """Ticks of a difference of shares in percentage points: 0.015 → 1.5 (the axis label says the unit)."""
     return PercentFormatter(1.0, decimals=None, symbol="")
