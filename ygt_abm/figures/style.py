@@ -1,6 +1,6 @@
 """What every figure shares: seaborn's theme, one colour per scenario across a folder's figures, the
-language of the labels (English, or the indicators' Chinese terms drawn in a CJK font), and a last pass
-that keeps every text inside the canvas.
+language of the labels (English, or Chinese with the indicators' own terms, drawn in a CJK font), and a
+last pass that keeps every text inside the canvas.
 
 A figure function decorated with :func:`styled` is drawn inside the theme and fitted to its canvas before
 it is returned, so ``save_figure`` writes what the function drew, clipped nowhere."""
@@ -69,6 +69,7 @@ def cjk_font() -> str:
 
 
 def check_language(lang: str) -> None:
+    """A ValueError for a language the figures are not drawn in."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown figure language {lang!r}; expected one of {', '.join(LANGUAGES)}")
 
