@@ -277,7 +277,7 @@ def Page():
             solara.Text(f"{status} · {say('county', language, population=room.region.population, townships=len(room.region.township_names))}"
                         f" · {levers}", classes=["ygt-status"])
             _legend(language)
-            with solara.Row(gap="8px"):
+            with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
                 for twin in TWINS:
                     CountyMap(**maps[twin], event_pick_village=follow, event_pick_facility=set_selected)
             solara.Div(style={"height": "6px"})
