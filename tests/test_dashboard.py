@@ -204,6 +204,8 @@ def test_a_browser_asking_for_chinese_gets_the_page_in_chinese_in_the_served_fon
         assert shape["bottom"] <= PROJECTOR["height"], shape
     page.locator("svg.ygt-county-map[data-twin=policy] rect.ygt-facility").first.click()
     page.get_by_text("每周患者（近 4 周）").first.wait_for(timeout=30_000)
+    choose(page, "ygt-add-lever", "doctor_dispatch")
+    page.locator(".ygt-lever").get_by_text("县管乡用、医生下沉").wait_for(timeout=30_000)  # the documents' name
     shot(page, "classroom-zh", tmp_path)
     assert not failed, failed
     page.locator(".ygt-language button").filter(has_text="English").click()  # the switch

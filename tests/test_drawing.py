@@ -10,7 +10,8 @@ from ygt_abm.dashboard.drawing import (
     CHARTED, TICK_STEPS, WEEKLY, WEEKLY_RATIOS, chart_panels, county_map, facility_rows, map_legend, resident_rows,
     round_ticks,
 )
-from ygt_abm.dashboard.words import LANGUAGES, MODEL_NAMES, WORDS, language_for
+from ygt_abm.dashboard.words import LANGUAGES, LEVER_NAMES_ZH, MODEL_NAMES, WORDS, language_for, lever_title
+from ygt_abm.interventions import REGISTRY
 from ygt_abm.vocabulary import COUNTY, VILLAGE
 
 
@@ -50,6 +51,8 @@ def test_every_word_of_the_page_is_there_in_chinese_and_english():
     for key, entry in WORDS.items():
         assert set(entry) == set(LANGUAGES) and all(entry.values()), key
     assert set(MODEL_NAMES) <= set(WORDS)
+    assert set(LEVER_NAMES_ZH) == set(REGISTRY), "a lever without its Chinese name (words.LEVER_NAMES_ZH)"
+    assert lever_title("doctor_dispatch", "zh") == "县管乡用、医生下沉 · doctor dispatch"
     assert language_for("zh-CN,zh;q=0.9,en;q=0.8") == "zh" and language_for("en-GB,zh;q=0.5") == "en"
     assert language_for("fr-FR") == "en" and language_for("") == "en"
 

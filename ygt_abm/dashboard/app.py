@@ -29,7 +29,9 @@ from ygt_abm.dashboard.controls import Control, lever, lever_catalogue, shipped_
 from ygt_abm.dashboard.drawing import (
     TWIN_COLOURS, chart_panels, county_map, facility_rows, map_legend, resident_rows,
 )
-from ygt_abm.dashboard.words import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, language_for, say
+from ygt_abm.dashboard.words import (
+    LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, language_for, lever_title, say,
+)
 from ygt_abm.vocabulary import WEEKS_PER_YEAR
 
 # The server reads these for every page: the classroom's own script (dashboard/web/custom.js: a message
@@ -92,7 +94,7 @@ def ControlInput(control: Control, value: Any, on_value: Callable[[Any], None]):
 @solara.component
 def LeverCard(entry: dict, language: str, on_entry: Callable[[dict], None], on_remove: Callable[[], None]):
     spec = lever(entry["type"])
-    with solara.Card(entry["type"].replace("_", " "), margin=0, elevation=1,
+    with solara.Card(lever_title(entry["type"], language), margin=0, elevation=1,
                      classes=["ygt-lever"], style={"margin-bottom": "6px"}):
         with solara.Details(say("what it does", language)):
             solara.Markdown(spec.mechanism)
