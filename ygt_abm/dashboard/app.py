@@ -143,6 +143,7 @@ STYLE = """
 .ygt-main {{ flex: 1; min-width: 0; padding: 4px 8px; }}
 .ygt-status {{ display: block; font-size: 16px; font-weight: 500; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}  /* one line, however many levers: the maps and charts stay in view */
+.ygt-lever .v-card__title {{ font-size: 16px; line-height: 1.4; word-break: normal; padding: 8px 12px; }}
 .ygt-legend {{ font-size: 14px; color: #444; line-height: 20px; margin: 2px 0 4px 0; }}
 .ygt-legend svg {{ vertical-align: middle; }}
 .ygt-table {{ border-collapse: collapse; font-size: 14px; margin-bottom: 8px; }}
@@ -263,7 +264,8 @@ def Page():
             with solara.Row(gap="6px", style={"align-items": "center"}):
                 solara.Select(say("add a lever", language), values=[spec.type for spec in lever_catalogue()],
                               value=None, classes=["ygt-add-lever"],
-                              on_value=lambda t: t and set_draft([*draft, {"type": t, **lever(t).defaults()}]))
+                              on_value=lambda t: t and set_draft([*draft, {"type": t, **lever(t).defaults()}])
+                              ).key(f"add-a-lever-{len(draft)}")  # empty again once the lever is in the draft
                 solara.Button(say("apply levers", language), on_click=apply, color="success", classes=["ygt-apply"])
             if message:
                 solara.Info(message, dense=True)
