@@ -146,7 +146,7 @@ def shot(page, name: str, tmp_path: Path, scroll_to: str | None = None) -> None:
         page.locator(scroll_to).first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     picture = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-    picture.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(folder / f"{name}.png", optimize=True)  # small
+    picture.quantize(colors=128, method=Image.Quantize.FASTOCTREE).save(folder / f"{name}.png", optimize=True)  # small
 
 
 def test_at_1280x720_offline_the_maps_and_the_six_charts_show_without_scrolling(chromium, url, tmp_path):
