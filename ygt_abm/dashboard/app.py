@@ -49,7 +49,8 @@ PLAY_PAUSE_SECONDS = 0.05  # between weeks while playing, so the page can redraw
 
 
 @solara.component_vue(str(Path(__file__).with_name("county_map.vue")))
-def CountyMap(twin: str, title: str, width: int, height: int, villages: list, facilities: list, flows: list, labels: list,
+def CountyMap(twin: str, title: str, width: int, height: int, villages: list, facilities: list, flows: list,
+              labels: list,
               event_pick_village: Callable[[int], None] | None = None,
               event_pick_facility: Callable[[int], None] | None = None):
     pass
@@ -116,7 +117,7 @@ def _table(table: dict[str, Any], classes: str) -> None:
 
 
 def _legend(language: str) -> None:
-    """What the maps' marks and the charts' colours mean, on one line above the maps."""
+    """What the maps' marks and the charts' colours mean, in two lines above the maps."""
     marks = {"village": '<svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="{c}" stroke="#3182bd"/></svg>',
              "facility": '<svg width="12" height="12"><rect x="1" y="1" width="10" height="10" fill="{c}" '
                          'stroke="#222"/></svg>',
@@ -125,9 +126,12 @@ def _legend(language: str) -> None:
              "twin": '<svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="{c}"/></svg>'}
     charts = [*({"mark": "twin", "color": TWIN_COLOURS[twin], "text": say(f"{twin} twin", language)} for twin in TWINS),
               {"mark": "", "color": "", "text": say("legend lines", language)}]
-    inner = "<br>".join("&nbsp; ".join(f'<span style="white-space: nowrap">{marks.get(i["mark"], "").format(c=i["color"])}'
-                                       f' {html.escape(i["text"])}</span>' for i in items)
-                        for items in (map_legend(language), charts))
+
+    def item(i: dict) -> str:
+        mark = marks.get(i["mark"], "").format(c=i["color"])
+        return f'<span style="white-space: nowrap">{mark} {html.escape(i["text"])}</span>'
+
+    inner = "<br>".join("&nbsp; ".join(item(i) for i in items) for items in (map_legend(language), charts))
     solara.HTML(tag="div", unsafe_innerHTML=inner, classes=["ygt-legend"])
 
 
@@ -254,7 +258,8 @@ def Page():
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 solara.Button(say("week", language), on_click=lambda: advance(1), disabled=playing,
                               classes=["ygt-step-week"], small=True)
-                solara.Button(say("year", language), on_click=lambda: advance(WEEKS_PER_YEAR - room.weeks % WEEKS_PER_YEAR),
+                solara.Button(say("year", language),
+                              on_click=lambda: advance(WEEKS_PER_YEAR - room.weeks % WEEKS_PER_YEAR),
                               disabled=playing, classes=["ygt-step-year"], small=True)
                 solara.Button(say("pause" if playing else "play", language), on_click=lambda: set_playing(not playing),
                               color="primary", classes=["ygt-play"], small=True)
@@ -278,8 +283,9 @@ def Page():
             solara.Text(say("when levers act", language), style={"font-size": "13px", "color": "#555"})
 
         with solara.Column(gap="0px", classes=["ygt-main"]):
-            solara.Text(f"{status} · {say('county', language, population=room.region.population, townships=len(room.region.township_names))}"
-                        f" · {levers}", classes=["ygt-status"])
+            county = say("county", language, population=room.region.population,
+                         townships=len(room.region.township_names))
+            solara.Text(f"{status} · {county} · {levers}", classes=["ygt-status"])
             _legend(language)
             with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
                 for twin in TWINS:
@@ -291,7 +297,8 @@ def Page():
                     solara.Text(say("resident heading", language), style={"font-weight": "bold"})
                     if followed:
                         conditions = ", ".join(say(c, language) for c in person["conditions"])
-                        solara.Text(say("resident", language, id=followed.resident, age=say(person["age_band"], language),
+                        solara.Text(say("resident", language, id=followed.resident,
+                                        age=say(person["age_band"], language),
                                         conditions=conditions or say("no chronic condition", language),
                                         insured=say("insured" if person["insured"] else "uninsured", language)))
                         for twin in TWINS:
