@@ -18,7 +18,7 @@ RANGES = {
     "primary_care_visit_share": (0.50, 0.60),
     "in_county_visit_rate": (0.85, 0.92),  # 6th NHSS 2018: 87.1%
     "visits_per_capita": (5.0, 7.0),  # bulletins: 5.6 (2015) … 6.8 (2023)
-    "admissions_per_capita": (0.15, 0.20),  # bulletins: 18.2% (2018), 17.5% (2022)
+    "admissions_per_capita": (0.16, 0.22),  # bulletins: 18.2% (2018), 17.5% (2022), 21.4% (2023)
 }
 SINGLE_COUNTY_SLACK = 0.03
 WORLDS = (1, 2, 3, 4)

@@ -225,10 +225,15 @@ class ChoiceParams(Strict):
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -1.218, 1.958, 8.441)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.14438, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.570, 1.958, 8.441)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.2043, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
-        f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost",
+        f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost; "
+        "the township constant (−1.218 → −0.570) and the cost coefficient (−0.14438 → −0.2043) refitted with the "
+        "in-catalogue share of an admission's price to the bulletin's 1,183 admissions a township centre (2023), "
+        "the fund's spending per enrollee and the county-hospital inpatient elasticity, on a typical county, by "
+        "`ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (best of 40 TPE trials, 2026-12-06; "
+        "docs/calibration.md)",
     )
     emergency: EpisodeChoice = assumed(
         EpisodeChoice(level_constant=ByLevel(**_lvl(-0.972, -0.475, 0.755, 3.318)), self_care=None, quality=2.0,
@@ -510,10 +515,11 @@ class FinanceParams(Strict):
         "follow the typical gradient",
     )
     inpatient_in_catalogue_share: float = assumed(
-        0.9147, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
-        "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated by "
-        "scripts/calibrate_fund.py to the resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA "
-        "2023 statistical bulletin: 10,457.65 亿 ÷ 9.6294 亿 enrolled)", gt=0, le=1,
+        0.9417, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated to the "
+        "resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA 2023 statistical bulletin: "
+        "10,457.65 亿 ÷ 9.6294 亿 enrolled), first by scripts/calibrate_fund.py, then with the serious type's township "
+        "constant by `ygt-abm calibrate experiments/calibrate-township-admissions.yaml`", gt=0, le=1,
     )
     outpatient_fund_limit: float | None = assumed(
         227.0, "yuan the fund pays at most for an insured resident's outpatient contacts in a year (门诊统筹"
