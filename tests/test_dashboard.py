@@ -174,6 +174,9 @@ def test_at_1280x720_offline_the_maps_and_the_six_charts_show_without_scrolling(
     page.get_by_text("what it does and where the documents say so").click()
     page.locator(".ygt-lever .katex, .ygt-lever p").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
+    families = page.locator(".ygt-lever p, .ygt-chart text, .ygt-legend").evaluate_all(
+        "es => es.map(e => getComputedStyle(e).fontFamily)")
+    assert families and all("Noto Sans SC" in family for family in families), set(families)  # Chinese anywhere
     assert not failed, failed  # nothing asked of another address, nothing missing
     page.locator(".ygt-lever").get_by_text("remove").click()
     shot(page, "classroom-start", tmp_path)
@@ -206,6 +209,14 @@ def test_a_browser_asking_for_chinese_gets_the_page_in_chinese_in_the_served_fon
     page.get_by_text("每周患者（近 4 周）").first.wait_for(timeout=30_000)
     choose(page, "ygt-add-lever", "doctor_dispatch")
     page.locator(".ygt-lever").get_by_text("县管乡用、医生下沉").wait_for(timeout=30_000)  # the documents' name
+    page.get_by_text("作用机制与文件依据").click()  # the explanation quotes the Chinese clauses
+    page.locator(".ygt-lever p").first.wait_for(timeout=30_000)
+    chinese = page.evaluate(r"""() => [...document.querySelectorAll('body *')]
+        .filter(e => !['SCRIPT', 'STYLE', 'TEMPLATE'].includes(e.tagName))
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && /[\u4e00-\u9fff]/.test(n.textContent)))
+        .map(e => [getComputedStyle(e).fontFamily.includes('Noto Sans SC'), e.tagName + ' ' + e.textContent.slice(0, 20)])""")
+    assert len(chinese) > 30  # the page, its charts, legend, tables and a lever's explanation
+    assert all(served for served, _ in chinese), [text for served, text in chinese if not served]  # not a system's
     shot(page, "classroom-zh", tmp_path)
     assert not failed, failed
     page.locator(".ygt-language button").filter(has_text="English").click()  # the switch

@@ -139,7 +139,9 @@ def _legend(language: str) -> None:
 #: machine), the panels of the 1280×720 layout, and the tables.
 STYLE = """
 @import url("{font}");
-.v-application, .ygt-main svg text {{ font-family: Roboto, "Noto Sans SC Variable", sans-serif; }}
+.v-application {{ --ygt-font: Roboto, "Noto Sans SC Variable", sans-serif; font-family: var(--ygt-font);
+  --jp-ui-font-family: var(--ygt-font); --jp-content-font-family: var(--ygt-font); }}  /* Markdown's too */
+.ygt-main svg text {{ font-family: var(--ygt-font); }}
 .ygt-controls {{ width: 300px; flex: none; height: 100vh; overflow-y: auto; position: sticky; top: 0;
   padding: 6px 10px; border-right: 1px solid #ddd; background: #fafafa; }}
 .ygt-controls > * {{ flex: none; }}
