@@ -7,7 +7,7 @@ interventions' own docstrings (English, citing the Chinese clauses)."""
 from __future__ import annotations
 
 from ygt_abm.vocabulary import (
-    AGE_BANDS, CONDITIONS, EPISODE_TYPES, FACILITY_KINDS, HEADLINE_INDICATORS, LEVELS, OUTCOMES,
+    AGE_BANDS, CONDITIONS, EPISODE_TYPES, FACILITY_KINDS, HEADLINE_INDICATORS, INDICATORS, LEVELS, OUTCOMES,
 )
 
 LANGUAGES = ("zh", "en")
@@ -103,14 +103,6 @@ WORDS: dict[str, dict[str, str]] = {
     "row load": {"en": "outpatient load (1 = full)", "zh": "门诊负荷（1 = 满）"},
     "row wait self": {"en": "wait, self-referred (days)", "zh": "自行就诊等待（天）"},
     "row wait referred": {"en": "wait, referred (days)", "zh": "转诊等待（天）"},
-    # the documents' names of the headline indicators
-    "primary_care_visit_share": {"en": "primary care visit share", "zh": "基层就诊率"},
-    "primary_care_share_of_in_county_visits": {"en": "primary care share of in-county visits",
-                                               "zh": "县域内基层就诊率"},
-    "in_county_visit_rate": {"en": "in-county visit rate", "zh": "县域就诊率"},
-    "in_county_inpatient_share": {"en": "in-county inpatient share", "zh": "县域内住院率"},
-    "primary_care_fund_share": {"en": "primary care share of the insurance fund", "zh": "基层医保基金占比"},
-    "chronic_managed_rate": {"en": "chronic disease managed rate", "zh": "慢病规范管理率"},
     # levels, facility kinds, illnesses and outcomes, as the model names them
     "village": {"en": "village", "zh": "村"},
     "township": {"en": "township", "zh": "乡镇"},
@@ -137,6 +129,18 @@ WORDS: dict[str, dict[str, str]] = {
     "diabetes": {"en": "diabetes", "zh": "糖尿病"},
     "copd": {"en": "COPD", "zh": "慢阻肺"},
 }
+#: The headline indicators as chart titles: in English here, in Chinese as the documents name them (the
+#: project's one list of those names, ``vocabulary.INDICATORS``).
+INDICATOR_TITLES = {
+    "primary_care_visit_share": "primary care visit share",
+    "primary_care_share_of_in_county_visits": "primary care share of in-county visits",
+    "in_county_visit_rate": "in-county visit rate",
+    "in_county_inpatient_share": "in-county inpatient share",
+    "primary_care_fund_share": "primary care share of the insurance fund",
+    "chronic_managed_rate": "chronic disease managed rate",
+}
+WORDS.update({metric: {"en": title, "zh": INDICATORS[metric][0]} for metric, title in INDICATOR_TITLES.items()})
+
 #: Each lever under the name the documents give it (its docstring quotes them), for the lever cards in Chinese.
 LEVER_NAMES_ZH = {
     "appraisal_linked_settlement": "考核挂钩结余留用、超支分担",
