@@ -178,6 +178,7 @@ def test_at_1280x720_offline_the_maps_and_the_six_charts_show_without_scrolling(
         "es => es.map(e => getComputedStyle(e).fontFamily)")
     assert families and all("Noto Sans SC" in family for family in families), set(families)  # Chinese anywhere
     assert not failed, failed  # nothing asked of another address, nothing missing
+    assert page.locator("#ygt-missing-assets").count() == 0  # and the page does not say anything is
     page.locator(".ygt-lever").get_by_text("remove").click()
     shot(page, "classroom-start", tmp_path)
 
