@@ -481,3 +481,9 @@ def test_every_intervention_s_documented_example_is_accepted_by_a_scenario(tmp_p
                           "scenarios:\n  - name: baseline\n" + scenarios, encoding="utf-8")
     checked = runner.invoke(app, ["validate", str(experiment)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_the_dashboard_help_names_the_extra_to_install():
+    """Rich reads `[dashboard]` as markup unless it is escaped: the help must show what to type."""
+    result = CliRunner().invoke(app, ["dashboard", "--help"], terminal_width=200)
+    assert "'ygt_abm[dashboard]'" in result.output

@@ -837,13 +837,13 @@ def dashboard(
                                            "network)")] = "127.0.0.1",
 ) -> None:
     """The classroom in the browser: twin counties, the levers, the map and the charts (docs/teaching.md).
-    Needs the dashboard extra: pip install 'ygt_abm[dashboard]'."""
+    Needs the dashboard extra: pip install 'ygt_abm\\[dashboard]'."""
     import importlib.util
     import os
     import sys
 
     if importlib.util.find_spec("solara") is None:
-        err.print("dashboard: Solara is not installed; pip install 'ygt_abm[dashboard]' (or bash scripts/setup.sh)")
+        err.print("dashboard: Solara is not installed; pip install 'ygt_abm\\[dashboard]' (or bash scripts/setup.sh)")
         raise typer.Exit(2)
     from ygt_abm.dashboard.assets import cache_dir, missing_assets
 
@@ -852,6 +852,7 @@ def dashboard(
         err.print(f"dashboard: {len(missing)} web assets are not in {cache_dir()} ({', '.join(missing)}); "
                   "fetch them with: bash scripts/dashboard_assets.sh")
     out.print(f"dashboard: http://{host}:{port}/  (Ctrl-C stops it)")
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")  # a classroom reports to no one
     os.execv(sys.executable, [sys.executable, "-m", "solara", "run", "ygt_abm.dashboard.app", "--production",
                               "--host", host, "--port", str(port), "--no-open"])
 
