@@ -16,7 +16,7 @@ fail() { echo "check_install: FAILED: $*" >&2; [ -f "$tmp/log" ] && cat "$tmp/lo
 # Build from a copy of what the wheel is made of: pip builds in place, and a stale build/ folder in the
 # checkout could carry deleted files into the wheel (and would be left behind in the checkout).
 mkdir "$tmp/src"
-tar -C "$root" --exclude=__pycache__ -cf - pyproject.toml README.md ygt_abm | tar -C "$tmp/src" -xf -
+tar -C "$root" --exclude=__pycache__ -cf - pyproject.toml README.md ygt_abm configs | tar -C "$tmp/src" -xf -
 
 echo "check_install: pip install . into a fresh venv ($("$py" --version))"
 "$py" -m venv "$tmp/venv"

@@ -43,7 +43,7 @@ CLAUSE_MAPS_END = "\n<!-- end clause-maps -->"
 
 
 def clause_maps() -> None:
-    """Write the documents' coverage and clause maps (ygt_abm/policies/clauses/) between the markers of
+    """Write the documents' coverage and clause maps (configs/policies/clauses/) between the markers of
     docs/policies.md; tests/test_documents.py checks that they are current."""
     from ygt_abm.policies.clauses import documents_markdown
 

@@ -67,3 +67,18 @@ def test_the_checker_sees_function_level_imports(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from ygt_abm.model import CountyModel\n", encoding="utf-8")
     assert list(_imports(sample)) == ["ygt_abm.model"]
+
+
+def test_every_package_folder_is_installed_and_the_shipped_configs_with_it():
+    """pyproject.toml lists the packages by hand (configs/ is mapped into ygt_abm/configs): a new folder of
+    code must be listed, or `pip install .` leaves it out."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    code = {".".join(p.relative_to(root).parts) for p in [root / "ygt_abm", *(root / "ygt_abm").rglob("*")]
+            if p.is_dir() and p.name.isidentifier() and p.name != "__pycache__"}  # namespace folders too
+    configs = {".".join(("ygt_abm", *p.parent.relative_to(root).parts)) for p in (root / "configs").rglob("*.yaml")}
+    assert set(setuptools["packages"]) == code | configs | {"ygt_abm.configs"}
+    assert setuptools["package-dir"] == {"ygt_abm.configs": "configs"}
+    assert all(setuptools["package-data"][folder] == ["*.yaml"] for folder in configs)

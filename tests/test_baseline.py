@@ -52,7 +52,7 @@ def test_baseline_has_out_of_county_admissions(baseline):
 
 def test_the_baseline_fund_is_near_balance(baseline):
     """Money that balances: the typical county's fund ends each year within the bulletin's tight surplus (about
-    1% of income) and its tolerance, as the fund-balance check of ygt_abm/calibration/targets.yaml states."""
+    1% of income) and its tolerance, as the fund-balance check of configs/calibration/targets.yaml states."""
     target = next(t for t in load_targets() if t.indicator == "fund_balance_per_capita")
     balance = baseline[baseline["metric"] == "fund_balance_per_capita"].groupby("year")["value"].mean()
     assert (abs(balance - target.value) <= target.tolerance).all(), balance.round(1).tolist()

@@ -255,7 +255,7 @@ def test_an_output_folder_that_cannot_be_one_is_reported_not_a_traceback(tmp_pat
 
 
 def test_validate_accepts_a_policy_package_and_reports_its_problems(tmp_path):
-    shipped = Path(__file__).parent.parent / "ygt_abm" / "policies"
+    shipped = Path(__file__).parent.parent / "configs" / "policies"
     result = runner.invoke(app, ["validate", str(shipped / "baseline.yaml"), str(shipped / "anhui-2024.yaml")])
     assert result.exit_code == 0 and "policy package anhui-2024" in result.output
     bad = tmp_path / "mine.yaml"

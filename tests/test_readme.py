@@ -65,3 +65,14 @@ def test_every_experiment_the_readme_names_loads():
     assert "experiments/quickstart.yaml" in named
     for name in named:
         load_runnable_experiment(ROOT / name)
+
+
+def test_the_readme_s_scenarios_under_its_experiment_header_make_an_experiment(tmp_path):
+    """What a newcomer does first: the experiment file's header with the package scenarios below it."""
+    blocks = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
+    header = next(b for b in blocks if b.startswith("name: quickstart")).split("scenarios:")[0]
+    scenarios = next(b for b in blocks if b.startswith("scenarios:") and "interventions:" in b)
+    (tmp_path / "mine.yaml").write_text(header + scenarios, encoding="utf-8")
+    resolved = load_runnable_experiment(tmp_path / "mine.yaml")
+    own = [spec["type"] for spec in resolved.interventions["my-two-levers"]]
+    assert own == ["doctor_dispatch", "reimbursement_gap"]

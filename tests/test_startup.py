@@ -44,8 +44,8 @@ def test_importing_the_command_line_loads_neither_models_nor_arrays_nor_rich():
 
 def test_validate_checks_every_kind_of_file_without_the_simulation():
     packages = imported_by("validate", "experiments/quickstart.yaml", "experiments/regression-all-packages.yaml",
-                           "ygt_abm/policies/zhejiang-2026.yaml", "ygt_abm/calibration/targets.yaml",
-                           "ygt_abm/calibration/evaluations.yaml")
+                           "configs/policies/zhejiang-2026.yaml", "configs/calibration/targets.yaml",
+                           "configs/calibration/evaluations.yaml")
     assert {"pydantic", "ruamel"} <= packages  # it did check them
     assert sorted(packages & (HEAVY | {"rich"})) == []  # rich prints tables; validate prints lines
 

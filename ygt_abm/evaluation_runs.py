@@ -1,4 +1,4 @@
-"""The published evaluations run (``ygt-abm evaluations``): each evaluation of ygt_abm/calibration/evaluations.yaml
+"""The published evaluations run (``ygt-abm evaluations``): each evaluation of configs/calibration/evaluations.yaml
 becomes an experiment of its own (a synthetic county, the evaluation's shared overrides, the scenario pair
 control and treated, a warm-up, the recorded years its outcomes cover, replicates), written as a file and
 run through the experiment runner (resumable, any executor; both arms share their warm-up, so it is

@@ -1,4 +1,4 @@
-"""Simulated effects of published evaluations, measured as ygt_abm/calibration/evaluations.yaml defines
+"""Simulated effects of published evaluations, measured as configs/calibration/evaluations.yaml defines
 them, and compared with the published bands.
 
 An outcome measures an indicator, or the sum of a list of indicators, or that sum's share ``of`` another

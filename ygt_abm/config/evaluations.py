@@ -1,4 +1,4 @@
-"""Published evaluations of reforms as data (``ygt_abm/calibration/evaluations.yaml``): each reform as a
+"""Published evaluations of reforms as data (``configs/calibration/evaluations.yaml``): each reform as a
 scenario pair of the model's levers, the published effect on an indicator, and the band a simulated effect
 must fall in. ``ygt-abm validate`` checks an evaluations file like any other input.
 
@@ -12,7 +12,6 @@ experiment files: the config layer imports no simulation code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import files
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any, Literal
@@ -20,13 +19,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ygt_abm.config.experiment import deep_merge
-from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, problems_from, read_yaml, validate_model
+from ygt_abm.config.files import (
+    SHIPPED_CONFIGS, ConfigError, Problem, did_you_mean, line_of, problems_from, read_yaml, validate_model,
+)
 from ygt_abm.config.params import ModelParameters, Strict
 from ygt_abm.config.policy import shipped_policies, validate_interventions
 from ygt_abm.config.targets import unknown_indicators
 
 #: The evaluations shipped with ygt_abm.
-EVALUATIONS_FILE = Path(str(files("ygt_abm") / "calibration" / "evaluations.yaml"))
+EVALUATIONS_FILE = SHIPPED_CONFIGS / "calibration" / "evaluations.yaml"
 
 SetName = Literal["training", "held-out"]
 TRAINING: SetName = "training"
@@ -41,7 +42,7 @@ BAND_TOLERANCE = 1e-3
 class Arm(Strict):
     """One side of the scenario pair: a shipped policy package and/or interventions (experiment syntax)."""
 
-    policy: str | None = Field(None, description="a shipped policy package (ygt_abm/policies/)")
+    policy: str | None = Field(None, description="a shipped policy package (configs/policies/)")
     interventions: list[dict[str, Any]] = Field(default_factory=list)
 
 

@@ -150,7 +150,7 @@ World = Annotated[SyntheticWorld | CsvWorld, Field(discriminator="kind")]
 class Scenario(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=120)
     description: str = ""
-    policy: str | None = Field(None, description="policy package: a name in ygt_abm/policies/ or a .yaml path")
+    policy: str | None = Field(None, description="policy package: a name in configs/policies/ or a .yaml path")
     interventions: list[dict[str, Any]] = Field(default_factory=list, description="interventions added to the "
                                                 "package's (each: type, start_year, source, parameters…)")
     exclude: list[str] = Field(default_factory=list, description="intervention types of the package left out "

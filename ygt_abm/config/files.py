@@ -16,6 +16,19 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
 
 
+def _shipped_configs() -> Path:
+    """The shipped configuration a researcher copies and edits (policy packages and their clause maps,
+    calibration targets, published evaluations, ensembles): ``configs/`` at the top of a checkout (an
+    editable install reads it there), installed as ``ygt_abm/configs/`` by ``pip install .``."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "configs"
+    return installed if installed.is_dir() else package.parent / "configs"
+
+
+#: the shipped configuration folder (a real folder: ygt_abm is installed as files, never zipped)
+SHIPPED_CONFIGS = _shipped_configs()
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

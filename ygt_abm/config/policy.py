@@ -1,6 +1,6 @@
 """Policy packages: a document's interventions with its numbers and clauses, and its headline targets.
 
-The shipped packages are package data, ``ygt_abm/policies/<name>.yaml``; a project can keep its own in
+The shipped packages are package data, ``configs/policies/<name>.yaml``; a project can keep its own in
 ``configs/policies/<name>.yaml`` next to its experiments. Every intervention entry is checked against the
 registered intervention's parameters (unknown keys and out-of-range values are errors naming the file,
 line and parameter).
@@ -9,20 +9,19 @@ line and parameter).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from ygt_abm.config.files import (
-    ConfigError, Problem, did_you_mean, dotted, line_of, problems_from, read_yaml, validate_model,
+    SHIPPED_CONFIGS, ConfigError, Problem, did_you_mean, dotted, line_of, problems_from, read_yaml, validate_model,
 )
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import INDICATORS
 
-# The packages shipped with ygt_abm. A real folder: ygt_abm is installed as files (a wheel), never zipped.
-POLICY_DIR = Path(str(files("ygt_abm") / "policies"))
+#: The packages shipped with ygt_abm.
+POLICY_DIR = SHIPPED_CONFIGS / "policies"
 
 
 class Target(Strict):
@@ -98,7 +97,7 @@ def _unknown_type(entry: Any, schemas: Mapping[str, type[BaseModel]]) -> str:
 
 
 def shipped_policies() -> list[str]:
-    """Names of the policy packages shipped in ``ygt_abm/policies/``."""
+    """Names of the policy packages shipped in ``configs/policies/``."""
     return sorted(path.stem for path in POLICY_DIR.glob("*.yaml"))
 
 
@@ -107,7 +106,7 @@ def resolve_policy(name: str, base_dir: Path) -> Path:
 
     A name ending in .yaml/.yml is a path relative to ``base_dir`` (the experiment file's folder). Otherwise
     a project's own ``configs/policies/<name>.yaml`` in ``base_dir`` or its parent wins over the package
-    shipped in ``ygt_abm/policies/``. When none exists, the shipped path (which then does not exist).
+    shipped in ``configs/policies/``. When none exists, the shipped path (which then does not exist).
     """
     if name.endswith((".yaml", ".yml")):
         return (base_dir / name).resolve()

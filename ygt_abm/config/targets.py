@@ -1,21 +1,20 @@
-"""Calibration targets as data (``ygt_abm/calibration/targets.yaml``): what a pre-reform county must look
+"""Calibration targets as data (``configs/calibration/targets.yaml``): what a pre-reform county must look
 like, each figure with its source, tolerance and how the model measures it. ``ygt-abm fit`` reports the
 fit; ``ygt-abm validate`` checks a target file like any other input."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, read_yaml, validate_model
+from ygt_abm.config.files import SHIPPED_CONFIGS, ConfigError, Problem, did_you_mean, line_of, read_yaml, validate_model
 from ygt_abm.config.params import Strict
 from ygt_abm.vocabulary import INDICATORS, LEVELS
 
 #: The targets shipped with ygt_abm.
-TARGETS_FILE = Path(str(files("ygt_abm") / "calibration" / "targets.yaml"))
+TARGETS_FILE = SHIPPED_CONFIGS / "calibration" / "targets.yaml"
 
 
 class CalibrationTarget(Strict):

@@ -3,7 +3,7 @@ distance of a particle's statistics from the published figures.
 
 Two sources of statistics:
 
-- **baseline targets** (ygt_abm/calibration/targets.yaml, the roles the calibration names): the simulated
+- **baseline targets** (configs/calibration/targets.yaml, the roles the calibration names): the simulated
   mean over a particle's baseline runs, against the target value and its tolerance, as the Optuna
   calibration measures them (``fit_table``). Elasticity targets need the price-elasticity experiment and
   are left out: a baseline does not measure them.

@@ -98,9 +98,9 @@ def styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
 
 def _shipped_packages() -> list[str]:
     """The reform packages the project ships, sorted: each has its colour in every folder."""
-    from ygt_abm import policies
+    from ygt_abm.config.policy import shipped_policies
 
-    return sorted(p.stem for p in Path(policies.__file__).parent.glob("*.yaml") if p.stem != "baseline")
+    return sorted(name for name in shipped_policies() if name != "baseline")
 
 
 def scenario_palette(names: Iterable[str], reference: str | None = "baseline") -> dict[str, str]:

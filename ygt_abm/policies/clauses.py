@@ -1,4 +1,4 @@
-"""Clause maps: each document read clause by clause, as data (``ygt_abm/policies/clauses/<package>.yaml``).
+"""Clause maps: each document read clause by clause, as data (``configs/policies/clauses/<package>.yaml``).
 
 A map lists every clause of a document that carries an instrument, a number or a target: its reference as
 the text numbers it, and for each thing the clause asks for a short verbatim quote and what it maps to —
