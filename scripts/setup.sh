@@ -19,7 +19,7 @@ fi
 stamp="$venv/.ygt_abm-installed"
 want="$(sha256sum "$root/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "setup: installing ygt_abm and its dependencies into .venv"
+    echo "setup: installing ygt_abm and its dependencies into .venv (numpy, pandas, numba, Solara, Playwright, … from PyPI: a minute or two, quiet until done)"
     "$venv/bin/python" -m pip install --quiet --upgrade pip
     "$venv/bin/python" -m pip install --quiet -e "$root[test]"
     echo "$want" > "$stamp"
