@@ -232,11 +232,14 @@ def test_outcome_statistics_take_the_published_band(tmp_path):
     assert s.scale is None and s.distance(-0.001) == 1.0 == s.distance(-5.0)  # the wrong sign, whatever its size
 
 
-def test_elasticity_targets_and_other_roles_are_left_out():
+def test_other_roles_are_left_out_and_elasticities_unless_the_runs_measure_them():
     targets = [SimpleNamespace(name="a", role="calibrated", measure="value", value=1.0, tolerance=0.1),
-               SimpleNamespace(name="b", role="calibrated", measure="elasticity", value=-0.2, tolerance=0.1),
+               SimpleNamespace(name="b", role="calibrated", measure="elasticity", value=-0.2, tolerance=0.1,
+                               kind="inpatient", level="county"),
                SimpleNamespace(name="c", role="check", measure="value", value=1.0, tolerance=0.1)]
     assert [s.group for s in target_statistics(targets, ["calibrated"])] == ["a"]
+    assert [s.group for s in target_statistics(targets, ["calibrated"], {("inpatient", "county")})] == ["a", "b"]
+    assert [s.group for s in target_statistics(targets, ["calibrated"], {("outpatient", "county")})] == ["a"]
 
 
 # ── the posterior's tables ──
@@ -371,3 +374,21 @@ def test_a_training_evaluation_that_fixes_an_estimated_parameter_is_refused(tmp_
     result = runner.invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "a2020-gatekeeping sets providers.adjustment_rate" in result.output
 
+
+
+def test_a_particle_measures_the_elasticity_targets_where_the_experiment_raises_a_price(tmp_path):
+    from ygt_abm.estimation.smc import build
+    from ygt_abm.experiment.loading import load_runnable_experiment
+
+    price = ("  - name: county-inpatient-plus-10\n    interventions:\n      - {type: price_adjustment, "
+             "inpatient_change: {county: 0.1}, source: test}\n")
+    config = write(tmp_path, 1)
+    config.write_text(config.read_text(encoding="utf-8").replace("  - name: baseline\n", "  - name: baseline\n" + price)
+                      .replace("population: 2000", "population: 6000"), encoding="utf-8")
+    estimation = build(load_runnable_experiment(config), tmp_path / "out")
+    key = "target: county-hospital inpatient price elasticity"
+    assert key in {s.key for s in estimation.statistics}
+    statistics = estimation.model({"providers.adjustment_rate": 0.5, "providers.redirect_harm_yuan": 1000.0})
+    assert statistics[key] < 0  # dearer county admissions, fewer of them
+    village = "target: village-clinic outpatient price elasticity"
+    assert village not in {s.key for s in estimation.statistics}  # no scenario measures it: not fitted

@@ -27,8 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
-from ygt_abm.analysis.fit import fit_table
+from ygt_abm.analysis.fit import experiment_fit
 from ygt_abm.config.design import Point
 from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
 from ygt_abm.config.params import ModelParameters
@@ -57,15 +56,6 @@ def trial_experiment(resolved: ResolvedExperiment, values: dict[str, float]) -> 
     experiment = resolved.experiment.model_copy(update={"calibration": None})
     return ResolvedExperiment(experiment, params, resolved.points, resolved.path, resolved.interventions,
                               resolved.packages)
-
-
-def trial_fit(kpis: pd.DataFrame, resolved: ResolvedExperiment, targets: list) -> pd.DataFrame:
-    """The fit of a trial's runs: the baseline targets from the baseline scenario's runs, the elasticity
-    targets from the scenarios that raise one price (unmeasured where the experiment has none)."""
-    reference = resolved.experiment.reference_scenario
-    changes = single_price_changes(resolved.interventions, reference)
-    elasticities = elasticity_table(kpis, reference, changes) if changes else None
-    return fit_table(kpis[kpis["scenario"] == reference], targets, elasticities)
 
 
 def loss(fit: pd.DataFrame, roles: list[str]) -> float:
@@ -175,7 +165,7 @@ def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=N
         values = {name: trial.suggest_float(name, low, high) for name, (low, high) in cal.search.items()}
         folder = out / "trials" / f"t{trial.number:04d}"
         kpis = run_experiment(trial_experiment(resolved, values), folder, executor=executor)
-        fit = trial_fit(kpis, resolved, targets)
+        fit = experiment_fit(kpis, resolved, targets)
         write_csv(fit, folder / "fit.csv", float_format="%.6g")
         measured = fit[fit["mean"].notna()]
         trial.set_user_attr("within", int(measured["within"].astype(bool).sum()))

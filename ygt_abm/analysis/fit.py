@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ygt_abm.analysis.elasticity import elasticity_table, single_price_changes
 from ygt_abm.analysis.summary import interval
 
 RUN = ["scenario", "point", "replicate", "county"]
@@ -61,6 +62,22 @@ def fit_table(kpis: pd.DataFrame, targets: list, elasticities: pd.DataFrame | No
                        n=int(stats["n"]), within=bool(abs(stats["mean"] - target.value) <= target.tolerance))
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def experiment_fit(kpis: pd.DataFrame, resolved, targets: list) -> pd.DataFrame:
+    """The fit of a calibration experiment's runs (a ``ResolvedExperiment``'s): the baseline targets from its
+    reference scenario's runs, the elasticity targets from its scenarios that raise one price (unmeasured
+    where it has none)."""
+    reference = resolved.experiment.reference_scenario
+    changes = single_price_changes(resolved.interventions, reference)
+    elasticities = elasticity_table(kpis, reference, changes) if changes else None
+    return fit_table(kpis[kpis["scenario"] == reference], targets, elasticities)
+
+
+def measured_elasticities(resolved) -> set[tuple[str, str]]:
+    """The (contact kind, level) elasticities the experiment's runs measure: one for each scenario that raises
+    one price."""
+    return set(single_price_changes(resolved.interventions, resolved.experiment.reference_scenario).values())
 
 
 def _number(x: float) -> str:

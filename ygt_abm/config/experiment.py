@@ -366,10 +366,10 @@ class Experiment(Strict):
             return calibration
         others = [s.name for s in scenarios[1:] if not _raises_one_price(s)]
         reference = info.data.get("reference")
-        if others or calibration.method != "optuna" or reference not in (None, scenarios[0].name):
-            raise ValueError("a calibration fits one baseline scenario, the first; an optuna calibration may add "
-                             "scenarios that each raise one price at one level (one `price_adjustment` and "
-                             "nothing else), which measure its elasticity targets"
+        if others or reference not in (None, scenarios[0].name):
+            raise ValueError("a calibration fits one baseline scenario, the first; it may add scenarios that each "
+                             "raise one price at one level (one `price_adjustment` and nothing else), which "
+                             "measure its elasticity targets"
                              + (f"; not such a scenario: {', '.join(others)}" if others else ""))
         return calibration
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ygt_abm.analysis.evaluations import outcome_effect
-from ygt_abm.analysis.fit import fit_table
+from ygt_abm.analysis.fit import experiment_fit
 from ygt_abm.config.design import Point
 from ygt_abm.config.evaluations import Evaluation
 from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
@@ -79,7 +79,7 @@ class ParticleModel:
             if self.targets:
                 kpis = run_experiment(with_values(self.baseline, values, seed), Path(folder) / "baseline",
                                       executor=self.executor)
-                for row in fit_table(kpis, self.targets).itertuples():
+                for row in experiment_fit(kpis, self.baseline, self.targets).itertuples():
                     statistics[target_key(row.target)] = float(row.mean)
             for evaluation, experiment in self.evaluations:
                 own = evaluation_seed(f"{seed}:{evaluation.id}")

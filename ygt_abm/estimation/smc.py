@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ygt_abm.analysis.fit import measured_elasticities
 from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, training_evaluations
 from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
 from ygt_abm.config.targets import TARGETS_FILE, load_targets
@@ -82,7 +83,7 @@ def check_estimation(resolved: ResolvedExperiment) -> tuple[list[Statistic], lis
     cal = resolved.experiment.calibration
     base_dir = resolved.path.parent if resolved.path else Path(".")
     statistics_targets = target_statistics(load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE),
-                                           cal.roles)
+                                           cal.roles, measured_elasticities(resolved))
     evaluations = training_set(resolved)
     for evaluation in evaluations:
         fixed = [name for name in cal.search if _has(evaluation.overrides, name.split("."))]

@@ -5,8 +5,8 @@ Two sources of statistics:
 
 - **baseline targets** (configs/calibration/targets.yaml, the roles the calibration names): the simulated
   mean over a particle's baseline runs, against the target value and its tolerance, as the Optuna
-  calibration measures them (``fit_table``). Elasticity targets need the price-elasticity experiment and
-  are left out: a baseline does not measure them.
+  calibration measures them (``experiment_fit``). Elasticity targets are measured where the calibration
+  experiment has scenarios that raise one price (as ``experiments/price-elasticities.yaml``), else left out.
 - **training evaluations** (``training_evaluations``): each outcome's simulated effect (treated − control,
   paired by replicate), against the published band.
 
@@ -31,7 +31,7 @@ on a control of zero) costs ``UNMEASURED``: such a particle is never accepted on
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,11 +83,15 @@ def outcome_key(evaluation: str, index: int) -> str:
     return f"effect: {evaluation} [{index}]"
 
 
-def target_statistics(targets: Sequence, roles: Sequence[str]) -> list[Statistic]:
-    """The baseline targets of ``roles`` a baseline run measures (not elasticities), as statistics."""
+def target_statistics(targets: Sequence, roles: Sequence[str],
+                      elasticities: Collection[tuple[str, str]] = ()) -> list[Statistic]:
+    """The baseline targets of ``roles`` a particle's baseline runs measure, as statistics: an elasticity
+    target only where its (kind, level) is among the ``elasticities`` the runs measure (a scenario that
+    raises that price)."""
     return [Statistic(target_key(t.name), BASELINE, t.name, t.value - t.tolerance, t.value + t.tolerance, t.value,
                       t.tolerance, t.name)
-            for t in targets if t.role in roles and t.measure != "elasticity"]
+            for t in targets if t.role in roles
+            and (t.measure != "elasticity" or (t.kind, t.level) in elasticities)]
 
 
 def outcome_statistics(evaluations: Sequence[Evaluation]) -> list[Statistic]:
