@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,16 +48,21 @@ class CalibrationResult:
     ensemble: list[dict[str, float]]  # the values of every trial whose measured targets of the roles are within tolerance
 
 
-def trial_experiment(resolved: ResolvedExperiment, values: dict[str, float]) -> ResolvedExperiment:
-    """The experiment (its baseline, and the scenarios that raise one price) with ``values`` (dotted parameter
-    → value) laid over every scenario's parameters."""
-    overrides = Point("trial", values).overrides()
-    params = {(scenario, point.name): ModelParameters.model_validate(
-                  deep_merge(resolved.parameters(scenario).model_dump(mode="json"), overrides))
-              for scenario in resolved.scenario_names for point in resolved.points}
-    experiment = resolved.experiment.model_copy(update={"calibration": None})
-    return ResolvedExperiment(experiment, params, resolved.points, resolved.path, resolved.interventions,
-                              resolved.packages)
+def with_values(resolved: ResolvedExperiment, values: Mapping[str, float], seed: int | None = None,
+                **experiment: Any) -> ResolvedExperiment:
+    """``resolved`` with ``values`` (dotted parameter → value) laid over the parameters of every scenario and
+    point, no calibration section, its seed replaced by ``seed`` and any other experiment field by
+    ``experiment``: what a calibration trial (its baseline and the scenarios that raise one price) or an
+    estimation particle runs."""
+    overrides = Point("values", dict(values)).overrides()
+    parameters = {(scenario, point.name): ModelParameters.model_validate(
+        deep_merge(resolved.parameters(scenario, point.name).model_dump(mode="json"), overrides))
+        for scenario in resolved.scenario_names for point in resolved.points}
+    update = {"calibration": None, **experiment}
+    if seed is not None:
+        update["seed"] = seed
+    return ResolvedExperiment(resolved.experiment.model_copy(update=update), parameters, resolved.points,
+                              resolved.path, resolved.interventions, resolved.packages)
 
 
 def loss(fit: pd.DataFrame, roles: list[str]) -> float:
@@ -91,7 +98,7 @@ def study_configuration(resolved: ResolvedExperiment, targets: bytes) -> str:
     but for how many trials to reach (a resumed study may be given more) and where it is stored, and the
     targets' content."""
     cal = resolved.experiment.calibration
-    text = json.dumps({"trial": config_digest(trial_experiment(resolved, {})),
+    text = json.dumps({"trial": config_digest(with_values(resolved, {})),
                        "calibration": cal.model_dump(mode="json", exclude={"trials", "storage"}),
                        "targets": hashlib.sha256(targets).hexdigest()}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -164,7 +171,7 @@ def calibrate(resolved: ResolvedExperiment, out: Path, executor=None, progress=N
         trial = study.ask()
         values = {name: trial.suggest_float(name, low, high) for name, (low, high) in cal.search.items()}
         folder = out / "trials" / f"t{trial.number:04d}"
-        kpis = run_experiment(trial_experiment(resolved, values), folder, executor=executor)
+        kpis = run_experiment(with_values(resolved, values), folder, executor=executor)
         fit = experiment_fit(kpis, resolved, targets)
         write_csv(fit, folder / "fit.csv", float_format="%.6g")
         measured = fit[fit["mean"].notna()]

@@ -22,10 +22,9 @@ from typing import Any
 
 from ygt_abm.analysis.evaluations import outcome_effect
 from ygt_abm.analysis.fit import experiment_fit
-from ygt_abm.config.design import Point
+from ygt_abm.calibrate import with_values
 from ygt_abm.config.evaluations import Evaluation
-from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
-from ygt_abm.config.params import ModelParameters
+from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.estimation.statistics import outcome_key, target_key
 from ygt_abm.experiment.evaluation_experiments import CONTROL, TREATED, evaluation_seed
 from ygt_abm.experiment.runner import run_experiment
@@ -36,21 +35,6 @@ def particle_seed(seed: int, values: Mapping[str, float]) -> int:
     ``repr`` of each float), below 2**63."""
     text = json.dumps({"seed": seed, "values": {k: repr(float(v)) for k, v in sorted(values.items())}})
     return evaluation_seed(text)
-
-
-def with_values(resolved: ResolvedExperiment, values: Mapping[str, float], seed: int | None = None,
-                **experiment: Any) -> ResolvedExperiment:
-    """``resolved`` with ``values`` (dotted parameter → value) laid over the parameters of every scenario and
-    point, its seed replaced by ``seed`` and any other experiment field by ``experiment``."""
-    overrides = Point("particle", dict(values)).overrides()
-    parameters = {(scenario, point.name): ModelParameters.model_validate(
-        deep_merge(resolved.parameters(scenario, point.name).model_dump(mode="json"), overrides))
-        for scenario in resolved.scenario_names for point in resolved.points}
-    update = {"calibration": None, **experiment}
-    if seed is not None:
-        update["seed"] = seed
-    return ResolvedExperiment(resolved.experiment.model_copy(update=update), parameters, resolved.points,
-                              resolved.path, resolved.interventions, resolved.packages)
 
 
 class ParticleModel:
