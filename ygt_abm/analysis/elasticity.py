@@ -14,18 +14,18 @@ import numpy as np
 import pandas as pd
 
 from ygt_abm.analysis.summary import interval
+from ygt_abm.config.experiment import price_changes
 from ygt_abm.vocabulary import LEVELS
 
-PRICE_CHANGE = "price_adjustment"
-#: contact kind → (its change key in price_adjustment, use metric prefix, out-of-pocket metric prefix)
-KINDS = {"outpatient": ("outpatient_change", "visits_per_capita", "oop_per_visit"),
-         "inpatient": ("inpatient_change", "admissions_per_capita", "oop_per_admission")}
+#: contact kind → (use metric prefix, out-of-pocket metric prefix)
+KINDS = {"outpatient": ("visits_per_capita", "oop_per_visit"),
+         "inpatient": ("admissions_per_capita", "oop_per_admission")}
 
 
 def own_price_elasticity(base, dearer, kind: str, level: str):
     """ln(use ratio) ÷ ln(out-of-pocket ratio) at ``level`` for ``kind`` of care; ``base`` and ``dearer`` map
     indicator names to values (one run's indicators, or aligned columns of many runs)."""
-    _, use, price = KINDS[kind]
+    use, price = KINDS[kind]
     use, price = f"{use}_{level}", f"{price}_{level}"
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(dearer[use] / base[use]) / np.log(dearer[price] / base[price])
@@ -39,10 +39,9 @@ def single_price_changes(interventions: dict[str, list[dict]], reference: str) -
     for scenario, entries in interventions.items():
         extra = [e for e in entries if e not in base]
         missing = [e for e in base if e not in entries]
-        if scenario == reference or missing or len(extra) != 1 or extra[0].get("type") != PRICE_CHANGE:
+        if scenario == reference or missing or len(extra) != 1:
             continue
-        changes = [(kind, level) for kind, (key, _, _) in KINDS.items()
-                   for level, share in (extra[0].get(key) or {}).items() if share]
+        changes = price_changes(extra[0])
         if len(changes) == 1 and changes[0][1] in LEVELS:
             found[scenario] = changes[0]
     return found
@@ -53,7 +52,7 @@ def elasticity_table(kpis: pd.DataFrame, reference: str, changes: dict[str, tupl
     rows = []
     keys = ["point", "replicate", "county", "year"]
     for scenario, (kind, level) in changes.items():
-        _, use, price = KINDS[kind]
+        use, price = KINDS[kind]
         wanted = [f"{use}_{level}", f"{price}_{level}"]
         mine = kpis[(kpis["scenario"] == scenario) & kpis["metric"].isin(wanted)].pivot_table(
             index=keys, columns="metric", values="value")

@@ -162,16 +162,26 @@ class Scenario(Strict):
     overrides: dict[str, Any] = Field(default_factory=dict, description="parameter overrides for this scenario")
 
 
+#: the intervention that changes list prices, and its change key for each contact kind
+PRICE_CHANGE = "price_adjustment"
+PRICE_CHANGE_KEYS = {"outpatient": "outpatient_change", "inpatient": "inpatient_change"}
+
+
+def price_changes(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(contact kind, level) of each price an intervention spec changes: none unless it is a
+    ``price_adjustment``."""
+    if spec.get("type") != PRICE_CHANGE:
+        return []
+    return [(kind, level) for kind, key in PRICE_CHANGE_KEYS.items()
+            for level, share in (spec.get(key) or {}).items() if share]
+
+
 def _raises_one_price(scenario: Scenario) -> bool:
     """Whether the scenario is a baseline with one price raised at one level and nothing else: the
     measurement of an own-price elasticity (``ygt_abm/analysis/elasticity.py``)."""
     if scenario.policy or scenario.exclude or scenario.only is not None or scenario.decompose or scenario.overrides:
         return False
-    if len(scenario.interventions) != 1 or scenario.interventions[0].get("type") != "price_adjustment":
-        return False
-    spec = scenario.interventions[0]
-    changes = [v for key in ("outpatient_change", "inpatient_change") for v in (spec.get(key) or {}).values() if v]
-    return len(changes) == 1
+    return len(scenario.interventions) == 1 and len(price_changes(scenario.interventions[0])) == 1
 
 
 #: runs in one experiment file at most (scenarios × points × replicates): a province-scale study of every
