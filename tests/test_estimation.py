@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 import pytest
+from interruptions import Killed, killing_after
 from typer.testing import CliRunner
 
 from ygt_abm.analysis import evaluations as analysis_evaluations
@@ -162,9 +163,24 @@ def test_no_roles_need_evaluations_to_fit_and_the_abc_smc_method(tmp_path):
     assert result.exit_code == 2 and "calibration.roles: name at least one role" in result.output
 
 
-def test_the_example_estimation_validates():
-    result = runner.invoke(app, ["validate", str(EXPERIMENTS / "estimate-behaviour.yaml")])
-    assert result.exit_code == 0, result.output
+def test_the_example_estimations_validate():
+    for name in ("estimate-behaviour.yaml", "estimate-joint.yaml"):
+        result = runner.invoke(app, ["validate", str(EXPERIMENTS / name)])
+        assert result.exit_code == 0, result.output
+
+
+def test_an_emulator_needs_a_design_of_a_few_points_and_is_for_abc_smc_only(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text(TINY.replace("GENERATIONS", "2") + "  emulator: {design: 2, chek: 1}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2
+    assert f"{config}:20: calibration.emulator.design: Input should be greater than or equal to 4" in result.output
+    assert f"{config}:20: calibration.emulator.chek:" in result.output
+    optuna = "\n".join(line for line in TINY.splitlines() if not line.startswith(("  method", "  log", "  evaluations",
+                                                                                  "  particles", "  generations", "  draws")))
+    config.write_text(optuna + "\n  emulator: {design: 8}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(config)])
+    assert result.exit_code == 2 and "calibration.emulator: for method abc-smc only" in result.output
 
 
 # ── the distance ──
@@ -277,22 +293,6 @@ def cheap(parameters) -> dict[str, float]:
     return {"target: x": parameters["a.b"] + 0.1 * parameters["c"] + rng.normal(0, 0.05)}
 
 
-class Killed(Exception):
-    pass
-
-
-def killing_after(calls: int):
-    count = 0
-
-    def model(parameters):
-        nonlocal count
-        count += 1
-        if count > calls:
-            raise Killed
-        return cheap(parameters)
-    return model
-
-
 def cheap_estimation() -> Estimation:
     statistics = [target(1.0, 0.1, key="target: x")]
     return Estimation({"a.b": (0.0, 2.0, False), "c": (0.1, 10.0, True)}, statistics, Distance(statistics), None,
@@ -315,7 +315,7 @@ def test_thresholds_fall_and_a_run_killed_mid_generation_resumes_to_the_same_pos
     epsilons = whole.get_all_populations().set_index("t")["epsilon"]
     assert math.isinf(epsilons[0]) and epsilons[1] > epsilons[2]  # generation 0 is the prior; then it narrows
     with pytest.raises(Killed):  # killed during generation 1 (generation 0 took 8 calls)
-        run_generations(cheap_estimation(), cheap_experiment(3), tmp_path / "cut", model=killing_after(11))
+        run_generations(cheap_estimation(), cheap_experiment(3), tmp_path / "cut", model=killing_after(11, cheap))
     assert pyabc.History(f"sqlite:///{tmp_path / 'cut' / 'abc.db'}", _id=1).max_t == 0
     resumed = run_generations(cheap_estimation(), cheap_experiment(3), tmp_path / "cut", model=cheap)
     pd.testing.assert_frame_equal(last_generation(resumed), last_generation(whole))
@@ -363,6 +363,36 @@ def test_a_tiny_estimation_writes_its_outputs_reads_training_only_and_resumes(tm
     (tmp_path / "over.yaml").write_text("name: over\nseed: 1\nreplicates: 1\nyears: 1\nscenarios:\n  - name: b\n"
                                         "ensemble: out/posterior.yaml\n", encoding="utf-8")
     assert runner.invoke(app, ["validate", str(tmp_path / "over.yaml")]).exit_code == 0
+
+
+def test_an_emulated_estimation_simulates_its_design_and_checks_then_resumes_without_a_run(tmp_path):
+    """The design's points and the posterior's check are simulated; the ABC-SMC samples the emulator; a rerun
+    with more generations simulates nothing again and keeps the design."""
+    emulated = "  emulator: {design: 5, check: 2}\n"
+    out = tmp_path / "out"
+    config = write(tmp_path, 2, emulated).read_text(encoding="utf-8").replace("particles: 2", "particles: 30")
+    (tmp_path / "tiny.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "tiny.yaml"), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "design point 5/5" in result.output and "posterior check 2/2" in result.output
+    design = pd.read_csv(out / "design.csv")
+    assert len(design) == 5 and design["providers.adjustment_rate"].between(0.25, 1.0).all()
+    assert len(pd.read_csv(out / "check.csv")) == 2
+    assert len(pd.read_csv(out / "posterior.csv")) == 30
+    fit = pd.read_csv(out / "training-fit.csv")  # from the check's runs
+    assert set(fit["group"][fit["source"] == EVALUATION]) == {"a2020-gatekeeping"}
+    assert "emulator_within_90" in fit and (out / "emulated-fit.md").is_file()
+    assert len(pd.read_csv(out / "emulator.csv")) == len(fit)  # a process per fitted statistic
+    before = (out / "design.csv").read_bytes()
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "design").iterdir()}
+    (tmp_path / "tiny.yaml").write_text(config.replace("generations: 2", "generations: 3"), encoding="utf-8")
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "tiny.yaml"), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "design point" not in result.output  # the design is not simulated again; the new posterior's check is
+    assert "posterior check 2/2" in result.output
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "design").iterdir()} == stamps
+    assert (out / "design.csv").read_bytes() == before
+    assert pyabc.History(f"sqlite:///{out / 'abc.db'}", _id=1).max_t == 2
 
 
 def test_a_training_evaluation_that_fixes_an_estimated_parameter_is_refused(tmp_path):

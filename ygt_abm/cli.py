@@ -404,9 +404,9 @@ def calibrate(
                 raise typer.Exit(CONFIG_ERROR_EXIT) from None
     target = _output_folder(out_dir or Path("results") / resolved.experiment.name)
 
-    def progress(done: int, total: int, threshold: float | None = None) -> None:
+    def progress(done: int, total: int, threshold: float | None = None, what: str = "trial") -> None:
         if threshold is None:
-            out.print(f"trial {done}/{total}")
+            out.print(f"{what} {done}/{total}")
         else:
             out.print(f"generation {done}/{total}: threshold {threshold:.4g}")
 

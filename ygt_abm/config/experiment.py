@@ -237,7 +237,19 @@ class Samples(Strict):
 #: fields of a calibration that only one method reads (a field set for the other method is an error)
 _OPTUNA_ONLY = ("trials", "sampler")
 _ABC_ONLY = ("log", "evaluations", "evaluations_file", "population", "replicates", "particles", "generations",
-             "min_epsilon", "quantile", "draws")
+             "min_epsilon", "quantile", "draws", "emulator")
+
+
+class Emulator(Strict):
+    """An emulator of the particle model (docs/calibration.md, "An emulator of the particle model"): ``design``
+    parameter sets spread over the prior are simulated once each, a Gaussian process per statistic is fitted to
+    them, and the ABC-SMC then samples the emulator's predictive distribution instead of simulating; ``check``
+    posterior draws are simulated afresh to show the fit with real runs."""
+
+    design: int = Field(ge=4, le=100_000, strict=True, description="parameter sets simulated for the emulator "
+                        "(a Latin hypercube over the prior; some ten per parameter)")
+    check: int = Field(20, ge=0, le=10_000, strict=True, description="posterior draws simulated afresh (the fit "
+                       "with real runs, and how far the emulator was off)")
 
 
 class Calibration(Strict):
@@ -281,6 +293,8 @@ class Calibration(Strict):
                             "of the previous generation's distances")
     draws: int = Field(20, ge=1, le=10_000, strict=True, description="abc-smc: parameter sets drawn from the "
                        "posterior into posterior.yaml (seeded)")
+    emulator: Emulator | None = Field(None, description="abc-smc: sample an emulator fitted to a design of "
+                                      "simulated particles instead of simulating every particle")
     storage: str | None = Field(None, description="optuna: an RDB URL (default: sqlite file study.db in the output "
                                 "folder); abc-smc: pyabc's history database URL (default: sqlite file abc.db "
                                 "there); e.g. postgresql://… on a cluster")

@@ -164,7 +164,8 @@ def parameters_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fit_markdown(table: pd.DataFrame) -> str:
+def fit_markdown(table: pd.DataFrame, simulated: str = "the last generation's accepted particles, weighted (not fresh "
+                 "runs)") -> str:
     lines = ["| statistic | source | target or published | acceptable range | simulated median | 90% interval | "
              "within | posterior share within |", "|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
@@ -173,8 +174,8 @@ def fit_markdown(table: pd.DataFrame) -> str:
         lines.append(f"| {r.statistic} | {r.source} | {_n(r.value)} | [{low}, {high}] | {_n(r.median)} | "
                      f"{_n(r.q05)} to {_n(r.q95)} | {'✓' if r.within else '✗'} | {r.share_within:.0%} |")
     lines += ["", "Baseline targets: target ± tolerance; evaluations: the published band (effects: relative ones as "
-              "fractions, differences in the indicator's units). Simulated: the last generation's accepted "
-              "particles, weighted (not fresh runs)."]
+              "fractions, differences in the indicator's units). Simulated: "
+              f"{simulated}."]
     return "\n".join(lines) + "\n"
 
 
@@ -212,8 +213,9 @@ def marginals_figure(posterior: pd.DataFrame, priors: dict[str, tuple[float, flo
 
 
 def write_outputs(history, priors: dict[str, tuple[float, float, bool]], statistics: list[Statistic], out: Path,
-                  name: str, seed: int, draws: int) -> EstimationResult:
-    """posterior.csv, posterior.yaml, parameters.csv/.md, training-fit.csv/.md and posterior.png/.pdf/.svg."""
+                  name: str, seed: int, draws: int, emulated: bool = False) -> EstimationResult:
+    """posterior.csv, posterior.yaml, parameters.csv/.md, training-fit.csv/.md (``emulated``: emulated-fit,
+    the emulator's draws the particles were accepted with) and posterior.png/.pdf/.svg."""
     from ygt_abm.figures.save import FORMATS, save_figure
 
     out = Path(out)
@@ -235,9 +237,50 @@ def write_outputs(history, priors: dict[str, tuple[float, float, bool]], statist
     write_atomic(out / "parameters.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     stats, weights = statistics_of(history)
     fit = fit_table(stats, weights, statistics)
-    write_csv(fit, out / "training-fit.csv", float_format="%.6g")
-    fit_text = f"# Posterior predictive of {name}'s fitted statistics\n\n" + fit_markdown(fit)
-    write_atomic(out / "training-fit.md", lambda tmp: tmp.write_text(fit_text, encoding="utf-8"))
+    fit_name = "emulated-fit" if emulated else "training-fit"
+    write_csv(fit, out / f"{fit_name}.csv", float_format="%.6g")
+    fit_text = (f"# Posterior predictive of {name}'s fitted statistics{', emulated' if emulated else ''}\n\n"
+                + (fit_markdown(fit, "the emulator's draws of the expected value at the last generation's accepted "
+                                "particles, weighted (not runs)") if emulated else fit_markdown(fit)))
+    write_atomic(out / f"{fit_name}.md", lambda tmp: tmp.write_text(fit_text, encoding="utf-8"))
     save_figure(marginals_figure(posterior, priors), out / "posterior", FORMATS)
     return EstimationResult(posterior, parameters, fit, ensemble, int(history.max_t) + 1, epsilon)
 
+
+
+def write_emulator_check(check: pd.DataFrame, statistics: list[Statistic], out: Path) -> None:
+    """emulator.csv/.md: the emulator's cross-validation per statistic (``cross_validation``)."""
+    labels = {s.key: s.label for s in statistics}
+    table = check.assign(label=[labels.get(k, k) for k in check["statistic"]])
+    write_csv(table, Path(out) / "emulator.csv", float_format="%.6g")
+    lines = ["# The emulator's check: design points predicted by processes fitted to the other folds", "",
+             "| statistic | points | R² | one run's noise sd | within the 90% interval |", "|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.label} | {r.points} | {_n(r.r2)} | {_n(r.noise_sd)} | "
+                     f"{'—' if math.isnan(r.within_90) else f'{r.within_90:.0%}'} |")
+    lines += ["", "R²: share of the design's variance the predictions of left-out points explain (the run noise caps it); "
+              "within: share of left-out points inside the 90% predictive interval of one run (about 90% for an "
+              "honest emulator)."]
+    text = "\n".join(lines) + "\n"
+    write_atomic(Path(out) / "emulator.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_check(checked: pd.DataFrame, emulator, statistics: list[Statistic], out: Path, name: str) -> pd.DataFrame:
+    """training-fit.csv/.md from posterior draws simulated afresh (equal weights), with, per statistic, the
+    share of those runs inside the emulator's 90% predictive interval of one run there."""
+    weights = np.full(len(checked), 1 / len(checked))
+    fit = fit_table(checked, weights, statistics)
+    predicted = emulator.predict(checked, noise=True)
+    inside = []
+    for s in statistics:
+        mean, sd = predicted[s.key]
+        x = checked[s.key].to_numpy(float) if s.key in checked else np.full(len(checked), np.nan)
+        ok = np.isfinite(x)
+        inside.append(float(np.mean(np.abs(x[ok] - mean[ok]) <= 1.645 * sd[ok])) if ok.any() else math.nan)
+    fit["emulator_within_90"] = inside
+    write_csv(fit, Path(out) / "training-fit.csv", float_format="%.6g")
+    text = (f"# Posterior predictive of {name}'s fitted statistics: {len(checked)} posterior draws, simulated\n\n"
+            + fit_markdown(fit, f"{len(checked)} parameter sets drawn from the posterior, each run afresh "
+                           "(one run each; a share within is a share of those runs)"))
+    write_atomic(Path(out) / "training-fit.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return fit

@@ -33,7 +33,10 @@ from ygt_abm.analysis.fit import measured_elasticities
 from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, training_evaluations
 from ygt_abm.config.experiment import ResolvedExperiment, deep_merge
 from ygt_abm.config.targets import TARGETS_FILE, load_targets
-from ygt_abm.estimation.outputs import EstimationResult, write_outputs
+from ygt_abm.estimation.design import design_points, simulate_design
+from ygt_abm.estimation.emulator import Emulator, cross_validation
+from ygt_abm.estimation.outputs import (EstimationResult, posterior_draws, write_check, write_emulator_check,
+                                        write_outputs)
 from ygt_abm.estimation.particles import ParticleModel
 from ygt_abm.estimation.statistics import Distance, Statistic, observed, outcome_statistics, target_statistics
 from ygt_abm.experiment.evaluation_experiments import POPULATION, prepare
@@ -42,6 +45,7 @@ from ygt_abm.experiment.loading import intervention_schemas
 HISTORY_FILE = "abc.db"
 SCRATCH = "particles"  # a particle's temporary run folders, removed as soon as its statistics are read
 EVALUATION_EXPERIMENTS = "evaluations"  # the training evaluations' experiment files, as a particle runs them
+CHECK = "check"  # an emulated estimation's posterior draws, simulated afresh
 
 
 class EstimationError(ValueError):
@@ -62,6 +66,7 @@ class Estimation:
     evaluations: list[Evaluation]
     seed: int
     digest: str  # what a history must have been made with to be resumed
+    design_digest: str = ""  # what an emulator's design points must have been made with (no emulator: "")
 
 
 def training_set(resolved: ResolvedExperiment) -> list[Evaluation]:
@@ -124,7 +129,8 @@ def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = N
                           Path(out).resolve() / SCRATCH, executor)
     priors = {name: (low, high, name in cal.log) for name, (low, high) in cal.search.items()}
     digest = _digest(exp, priors, statistics, population, replicates)
-    return Estimation(priors, statistics, Distance(statistics), model, evaluations, exp.seed, digest)
+    design_digest = _digest(exp, priors, statistics, population, replicates, design=True) if cal.emulator else ""
+    return Estimation(priors, statistics, Distance(statistics), model, evaluations, exp.seed, digest, design_digest)
 
 
 def _has(tree: dict, path: list[str]) -> bool:
@@ -135,14 +141,22 @@ def _has(tree: dict, path: list[str]) -> bool:
     return True
 
 
-def _digest(exp, priors: dict, statistics: list[Statistic], population: int, replicates: int) -> str:
+def _digest(exp, priors: dict, statistics: list[Statistic], population: int, replicates: int,
+            design: bool = False) -> str:
     """What a resumed history must share: priors, statistics and their bands, the particle's runs' sizes,
-    the seed and the experiment's years and parameters (not the number of generations, which may grow)."""
-    text = json.dumps({"priors": priors, "statistics": [vars(s) for s in statistics], "population": population,
-                       "replicates": replicates, "seed": exp.seed, "years": exp.years, "warmup": exp.warmup_years,
-                       "world": exp.world.model_dump(mode="json"), "parameters": exp.parameters,
-                       "quantile": exp.calibration.quantile, "particles": exp.calibration.particles},
-                      sort_keys=True, default=str)
+    the seed and the experiment's years and parameters (not the number of generations, which may grow), and
+    the emulator's design. ``design``: what a resumed design must share (not the ABC's settings)."""
+    cal = exp.calibration
+    shared = {"priors": priors, "statistics": [vars(s) for s in statistics], "population": population,
+              "replicates": replicates, "seed": exp.seed, "years": exp.years, "warmup": exp.warmup_years,
+              "world": exp.world.model_dump(mode="json"), "parameters": exp.parameters}
+    if design:
+        shared["design"] = cal.emulator.design
+    else:
+        shared.update(quantile=cal.quantile, particles=cal.particles)
+        if cal.emulator is not None:
+            shared["emulator"] = cal.emulator.design
+    text = json.dumps(shared, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -239,15 +253,50 @@ def run_generations(estimation: Estimation, resolved: ResolvedExperiment, out: P
 
 
 def estimate(resolved: ResolvedExperiment, out: Path, executor: Executor | None = None, particle_sampler=None,
-             progress: Callable[[int, int, float], Any] | None = None) -> EstimationResult:
+             progress: Callable[..., Any] | None = None) -> EstimationResult:
     """Build the estimation, run (or go on with) its generations and write its outputs in ``out``.
-    ``executor`` runs each particle's runs (None: in this process); ``particle_sampler`` a pyabc sampler that
-    runs particles in parallel instead (None: one particle at a time, reproducible)."""
+    ``executor`` runs each particle's runs (None: in this process), or with an emulator whole design points;
+    ``particle_sampler`` a pyabc sampler that runs particles in parallel instead (None: one particle at a time,
+    reproducible)."""
     out = Path(out)
     stored_runs(storage_url(resolved, out))  # an unusable history: before the evaluations' files are written
-    estimation = build(resolved, out, None if particle_sampler is not None else executor)
+    emulated = resolved.experiment.calibration.emulator is not None
+    estimation = build(resolved, out, None if particle_sampler is not None or emulated else executor)
+    if emulated:
+        return _estimate_emulated(estimation, resolved, out, executor, progress)
     history = run_generations(estimation, resolved, out, particle_sampler, progress)
     shutil.rmtree(out / SCRATCH, ignore_errors=True)
     exp = resolved.experiment
     return write_outputs(history, estimation.priors, estimation.statistics, out, exp.name, exp.seed,
                          exp.calibration.draws)
+
+
+def _estimate_emulated(estimation: Estimation, resolved: ResolvedExperiment, out: Path, executor: Executor | None,
+                       progress: Callable[..., Any] | None) -> EstimationResult:
+    """The design simulated (or completed), the emulator fitted and checked, the ABC-SMC on the emulator, its
+    outputs, and ``check`` posterior draws simulated afresh (training-fit.md: real runs)."""
+    exp = resolved.experiment
+    cal = exp.calibration
+    design_digest = estimation.design_digest
+    step = (lambda what: (lambda done, total: progress(done, total, what=what))) if progress else (lambda what: None)
+    try:
+        design = simulate_design(estimation.model, design_points(estimation.priors, cal.emulator.design,
+                                                                 estimation.seed), out, design_digest, executor,
+                                 step("design point"))
+    except ValueError as exc:
+        raise EstimationError(str(exc)) from None
+    shutil.rmtree(out / SCRATCH, ignore_errors=True)
+    keys = [s.key for s in estimation.statistics]
+    emulator = Emulator(estimation.priors, keys).fit(design, estimation.seed % 2**31)
+    write_emulator_check(cross_validation(emulator, design, estimation.seed), estimation.statistics, out)
+    history = run_generations(estimation, resolved, out, None, progress, model=emulator)
+    result = write_outputs(history, estimation.priors, estimation.statistics, out, exp.name, exp.seed, cal.draws,
+                           emulated=True)
+    if cal.emulator.check:
+        draws = posterior_draws(result.posterior, list(estimation.priors), cal.emulator.check,
+                                generation_seed(estimation.seed, -1))
+        checked = simulate_design(estimation.model, draws, out, design_digest, executor, step("posterior check"),
+                                  folder=CHECK)
+        shutil.rmtree(out / SCRATCH, ignore_errors=True)
+        write_check(checked, emulator, estimation.statistics, out, exp.name)
+    return result
