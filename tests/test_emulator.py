@@ -53,3 +53,16 @@ def test_unmeasured_points_are_left_out_of_a_statistic_fit():
     frame.loc[:9, "s"] = np.nan  # ten points where the statistic could not be measured
     check = cross_validation(Emulator(PRIORS, ["s"]).fit(frame), frame, seed=1)
     assert check.loc[0, "points"] == 50 and check.loc[0, "r2"] > 0.9
+
+
+def test_the_predictions_are_scikit_learns():
+    frame = design()
+    emulator = Emulator(PRIORS, ["s"]).fit(frame)
+    points = pd.DataFrame(design_points(PRIORS, 7, seed=5))
+    process = emulator.processes["s"]
+    with_noise, without = emulator.predict(points, noise=True)["s"], emulator.predict(points)["s"]
+    mean, sd = process.predict(emulator.unit(points), return_std=True)
+    np.testing.assert_allclose(with_noise[0], mean, rtol=1e-9)
+    np.testing.assert_allclose(with_noise[1], sd, rtol=1e-7)
+    white = process.kernel_.k2.noise_level * process._y_train_std ** 2
+    np.testing.assert_allclose(without[1] ** 2, np.maximum(sd**2 - white, 0), rtol=1e-6, atol=1e-12)
