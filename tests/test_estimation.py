@@ -20,7 +20,7 @@ from ygt_abm.estimation.outputs import (
     NARROWED, PINNED, PRIOR, TOO_FEW, parameter_table, posterior_draws, prior_moments, weighted_quantile,
 )
 from ygt_abm.estimation.particles import particle_seed
-from ygt_abm.estimation.smc import Estimation, EstimationError, run_generations, run_id
+from ygt_abm.estimation.smc import Estimation, EstimationError, _estimate_emulated, run_generations, run_id
 from ygt_abm.estimation.statistics import (
     BASELINE, EVALUATION, UNMEASURED, Distance, Statistic, outcome_statistics, target_statistics,
 )
@@ -320,6 +320,25 @@ def test_thresholds_fall_and_a_run_killed_mid_generation_resumes_to_the_same_pos
     resumed = run_generations(cheap_estimation(), cheap_experiment(3), tmp_path / "cut", model=cheap)
     pd.testing.assert_frame_equal(last_generation(resumed), last_generation(whole))
     assert resumed.max_t == 2
+
+
+def test_an_emulated_estimation_finds_where_the_model_meets_its_target(tmp_path):
+    """On the model of no cost, whose statistic is a + 0.1 c plus noise against a target of 1 ± 0.1: the
+    emulator, fitted to 16 design points, leads ABC-SMC to parameters where the expected statistic is within
+    the tolerance, and the check's real runs there agree."""
+    estimation = cheap_estimation()
+    estimation.design_digest = "cheap-design"
+    calibration = SimpleNamespace(particles=100, quantile=0.5, generations=8, min_epsilon=0.0, storage=None,
+                                  draws=10, emulator=SimpleNamespace(design=16, check=10))
+    experiment = SimpleNamespace(experiment=SimpleNamespace(calibration=calibration, name="cheap", seed=7))
+    estimation.model = cheap
+    result = _estimate_emulated(estimation, experiment, tmp_path, None, None)
+    posterior = result.posterior
+    expected = posterior["a.b"] + 0.1 * posterior["c"]
+    assert abs(np.average(expected, weights=posterior["weight"]) - 1.0) < 0.1
+    assert result.parameters.set_index("parameter").loc["a.b", "sd_ratio"] < 0.5  # the prior spans 0 to 2
+    check = pd.read_csv(tmp_path / "training-fit.csv")
+    assert check.loc[0, "share_within"] >= 0.8  # real runs at the posterior's draws meet the target
 
 
 def test_a_history_of_another_estimation_is_not_resumed(tmp_path):
