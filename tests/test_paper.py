@@ -1,12 +1,14 @@
 """The paper (``ygt-abm paper``): the quick build writes every figure and table the manuscript shows, every
 number the text quotes is its table's value and is printed in the PDF, a second build skips every step and
-gives the same bytes, and every page of the PDF has something on it."""
+gives the same bytes, every page of the PDF has something on it, and the build says which ygt_abm made it
+(version and commit, on page 1 and in numbers.json), the version CITATION.cff asks to be cited."""
 
 import json
 import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +17,16 @@ import pytest
 from typer.testing import CliRunner
 
 from ygt_abm.cli import app
-from ygt_abm.config.files import ConfigError
+from ygt_abm.config.files import ConfigError, read_yaml
+from ygt_abm.paper import build as paper_build
 from ygt_abm.paper.build import TABLES, build_paper
+from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
 from ygt_abm.paper.numbers import MissingNumber, number_value
 
-SOURCE = Path(__file__).resolve().parents[1] / "paper"
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "paper"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 MANUSCRIPT = (SOURCE / "paper.typ").read_text(encoding="utf-8")
 BODY = re.sub(r"//.*", "", MANUSCRIPT)  # without its comments
 PDFTOPPM = shutil.which("pdftoppm")
@@ -65,8 +71,8 @@ def test_every_quoted_number_is_its_tables_value_and_is_printed(build):
     used = set(re.findall(r'#n\("([^"]+)"\)', BODY))
     assert used and used <= set(quoted), f"quoted in paper.typ but not defined: {used - set(quoted)}"
     manifest = load_manifest(SOURCE / "paper.yaml")
-    assert set(quoted) == set(manifest.numbers)
-    for name, entry in quoted.items():  # looked up again here, with plain pandas
+    assert set(quoted) == set(manifest.numbers) | set(KEYS)  # the manifest's, and the build's identity
+    for name, entry in ((k, v) for k, v in quoted.items() if k in manifest.numbers):  # again, with plain pandas
         folder, file = entry["table"].split("/")
         path = out / "tables" / file if folder == "tables" else out / "results" / folder / file
         table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
@@ -127,6 +133,32 @@ def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
     assert rebuilt == ["pdf"], log
     assert "Limitations and scope" in _pdf_text(out / "paper.pdf")
     build_paper(SOURCE, out, quick=True, log=log.append)  # back to the repository's manuscript
+
+
+def test_the_build_says_which_ygt_abm_made_it_on_page_1_and_in_its_numbers(build):
+    out, _ = build
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert quoted["build.version"]["text"] == VERSION
+    commit = quoted["build.commit"]
+    assert re.fullmatch(r"[0-9a-f]{40}", commit["value"]) or commit["value"] == UNKNOWN, commit
+    assert set(re.findall(r'#n\("(build\.[^"]+)"\)', BODY)) == set(KEYS)  # page 1 prints all three
+    page_1 = _pdf_text(out / "paper.pdf").split("Abstract")[0]
+    assert f"ygt_abm {VERSION} · commit {commit['text']}" in page_1
+
+
+def test_a_new_commit_rewrites_only_the_numbers_and_the_pdf(build, monkeypatch):
+    out, _ = build
+    monkeypatch.setattr(paper_build, "build_identity", lambda: BuildIdentity(VERSION, "0" * 40, False, "v9.9.9"))
+    log = []
+    build_paper(SOURCE, out, quick=True, log=log.append)
+    assert [line.split(":")[0] for line in log if ": written" in line] == ["numbers", "pdf"], log
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert (quoted["build.commit"]["text"], quoted["build.tag"]["text"]) == ("0000000", "v9.9.9")
+    assert "commit 0000000 (tag v9.9.9)" in _pdf_text(out / "paper.pdf")
+    monkeypatch.undo()
+    build_paper(SOURCE, out, quick=True, log=log.append)  # back to the repository's own identity
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert {k: quoted[k] for k in KEYS} == build_identity().numbers()
 
 
 @pytest.mark.skipif(not PDFTOPPM and not os.environ.get("CI"), reason="pdftoppm (poppler-utils) is missing; "
@@ -191,3 +223,50 @@ def test_the_effects_over_the_ensemble_carry_both_uncertainties(build):
     assert (last["combined_high"] - last["combined_low"] >= last["replicate_high"] - last["replicate_low"] - 1e-12).all()
     printed = pd.read_csv(out / "tables" / "uncertainty.csv")
     assert len(printed) == 5 * 4  # five packages × the four targeted indicators
+
+
+# ------------------------------------------------------------------------------ the build's identity, fast
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=ygt_abm", "-c", "user.email=ygt_abm@localhost", "-c",
+                           "commit.gpgsign=false", "-C", str(folder), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_the_identity_of_this_checkout_is_its_version_and_commit():
+    identity = build_identity()
+    assert identity.version == VERSION
+    if (ROOT / ".git").exists():
+        assert re.fullmatch(r"[0-9a-f]{40}", identity.commit) and identity.modified in (True, False)
+    else:
+        assert identity.commit == UNKNOWN
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
+def test_the_identity_names_the_commit_marks_a_modified_tree_and_gives_the_tag_at_it(tmp_path):
+    assert build_identity(tmp_path, "1.2.3") == BuildIdentity("1.2.3", UNKNOWN, None, None)  # not a checkout
+    _git(tmp_path, "init", "-q")
+    assert build_identity(tmp_path, "1.2.3").commit == UNKNOWN  # a checkout without a commit
+    (tmp_path / "model.py").write_text("x = 1\n", encoding="utf-8")
+    _git(tmp_path, "add", "model.py")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    clean = build_identity(tmp_path, "1.2.3")
+    assert clean == BuildIdentity("1.2.3", head, False, None)
+    assert clean.numbers()["build.commit"]["text"] == head[:7]
+    assert clean.numbers()["build.tag"]["text"] == ""
+    _git(tmp_path, "tag", "v1.2.3")
+    assert build_identity(tmp_path, "1.2.3").tag == "v1.2.3"
+    (tmp_path / "model.py").write_text("x = 2\n", encoding="utf-8")
+    dirty = build_identity(tmp_path, "1.2.3")
+    assert (dirty.modified, dirty.commit_text) == (True, head[:7] + "+modified")
+    # A copy inside someone else's checkout (a virtual environment in it) is not credited with its commit.
+    (tmp_path / "site-packages").mkdir()
+    assert build_identity(tmp_path / "site-packages", "1.2.3").commit == UNKNOWN
+
+
+def test_citation_cff_asks_for_the_version_pyproject_gives():
+    citation = read_yaml(ROOT / "CITATION.cff")
+    assert citation["version"] == VERSION
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "software"
+    assert "doi" not in citation

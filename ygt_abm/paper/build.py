@@ -3,7 +3,9 @@ executor, resumable), draw its figures in one paper style, write its tables and 
 quotes from the result files, and typeset ``paper.pdf`` with Typst. Each step is skipped when nothing it
 reads has changed (its inputs, the manifest and ygt_abm's own source, recorded in ``stamps.json``); the
 experiments are reused as ``ygt-abm run`` reuses them (same configuration: same runs). Byte for byte the
-same on every build: figures without dates, fonts embedded in Typst, no PDF date."""
+same on every build of the same source tree: figures without dates, fonts embedded in Typst, no PDF date;
+numbers.json and page 1 carry ygt_abm's version and commit (``identity.py``), so a new commit that leaves
+ygt_abm's source as it was rewrites only numbers.json and the PDF."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from ygt_abm.config.targets import load_targets
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
+from ygt_abm.paper.identity import BuildIdentity, build_identity
 from ygt_abm.paper.manifest import PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
     attainment_cells, effect_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells, validation_cells,
@@ -205,6 +208,7 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     """The whole paper from ``source`` (paper/) into ``out``: experiments, tables and numbers, figures, PDF."""
     source, out = Path(source), Path(out)
     manifest = load_manifest(source / MANIFEST)
+    identity = build_identity()  # before the experiments: the tree that ran them, not one committed meanwhile
     out.mkdir(parents=True, exist_ok=True)
     resolved = run_experiments(manifest, out, quick, executor, log)
     stamps = Stamps(out / "stamps.json", code_digest())
@@ -223,7 +227,9 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     results = [t for name in resolved for t in _result_tables(out / "results" / name)]
     stamps.step("tables", results, lambda: write_tables(manifest, resolved, out), log, extra=setting)
     numbers_in = results + sorted((out / "tables").glob("*.csv"))
-    stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out), log, extra=setting)
+    # The identity only in the numbers' digest: a new commit rewrites numbers.json (and so the PDF), no more.
+    stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out, identity), log,
+                extra=setting + json.dumps(identity.numbers(), sort_keys=True))
     stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
     figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg"))
     manuscript = [source / MANUSCRIPT, source / REFERENCES, out / "numbers.json", *sorted((out / "tables").glob("*.csv"))]
@@ -231,7 +237,10 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     return out / "paper.pdf"
 
 
-def _write_numbers(manifest: PaperManifest, out: Path) -> list[Path]:
+def _write_numbers(manifest: PaperManifest, out: Path, identity: BuildIdentity) -> list[Path]:
     quoted = quoted_numbers(manifest.numbers, out)
-    write_json(quoted, out / "numbers.json")
+    built = identity.numbers()
+    if taken := sorted(set(built) & set(quoted)):
+        raise ValueError(f"paper.yaml's numbers {taken} would hide the build's own identity: rename them")
+    write_json(built | quoted, out / "numbers.json")
     return [out / "numbers.json"]
