@@ -196,6 +196,11 @@ _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.
                "(300,000 residents, 16 townships) by `ygt-abm calibrate experiments/calibrate-visit-split.yaml` (best of 40 "
                "TPE trials, 2026-12-03; docs/calibration.md); the split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
+#: where the joint estimation set or left a parameter (docs/calibration.md, "The joint posterior")
+_JOINT = ("the joint estimation (`ygt-abm calibrate experiments/estimate-joint.yaml`, 2026-12-06; docs/calibration.md, "
+          "\"The joint posterior\")")
+_JOINT_PRIOR = ("The joint estimation (docs/calibration.md, \"The joint posterior\") leaves it at its prior: the "
+                "baseline targets and the training evaluations do not tell its values apart")
 _PRICE = ("cost coefficients and the village weight calibrated by scripts/calibrate_price_response.py (with the "
           "level constants) to three pre-reform price elasticities, each measured by raising out-of-pocket cost 10% "
           "at one level (experiments/price-elasticities.yaml): village-clinic outpatient ≈ −1.5 (Zhou et al., Health "
@@ -225,15 +230,16 @@ class ChoiceParams(Strict):
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.570, 1.958, 8.441)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.2043, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.624, 1.958, 8.441)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.2125, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost; "
         "the township constant (−1.218 → −0.570) and the cost coefficient (−0.14438 → −0.2043) refitted with the "
         "in-catalogue share of an admission's price to the bulletin's 1,183 admissions a township centre (2023), "
         "the fund's spending per enrollee and the county-hospital inpatient elasticity, on a typical county, by "
         "`ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (best of 40 TPE trials, 2026-12-06; "
-        "docs/calibration.md)",
+        "docs/calibration.md), then both set to the posterior medians of " + _JOINT + " (−0.624, 90% interval "
+        "−1.29 to 0.23; −0.2125, −0.267 to −0.161: narrowed)",
     )
     emergency: EpisodeChoice = assumed(
         EpisodeChoice(level_constant=ByLevel(**_lvl(-0.972, -0.475, 0.755, 3.318)), self_care=None, quality=2.0,
@@ -414,13 +420,14 @@ class ProviderParams(Strict):
         1.078, "providers' marginal rate of substitution of patient benefit for own profit: random-utility "
         "estimate 1.078 in a medical-decision experiment (张悦, 李星, 林兴 et al., 南方经济 2022 41(2):88–105; mean "
         "altruism 0.82, 49% of subjects above 1); Chinese doctors' patient-regarding preferences equal students' "
-        "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1)", ge=0,
+        "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1). " + _JOINT_PRIOR, ge=0,
     )
     marginal_cost_share: float = assumed(
         0.5, "share of a contact's price that is cost varying with the contact (drugs, consumables, tests); "
         "staff and buildings are fixed within a year. No source found for county facilities (drugs were 41% of "
         "county and 65% of township inpatient income in two Guizhou counties in the 1990s); range 0.3–0.7. Fee-"
-        "for-service over-admission, which the evidence shows, needs it below about 0.75", ge=0, le=1,
+        "for-service over-admission, which the evidence shows, needs it below about 0.75. " + _JOINT_PRIOR, ge=0,
+        le=1,
     )
     appropriate_admission_severity: ShareByLevel = assumed(
         ShareByLevel(**_lvl(0.0, 0.458, 0.389, 0.389)),
@@ -431,10 +438,11 @@ class ProviderParams(Strict):
         "Chen, Zhang, Zhang, BMC Health Serv Res 2014: 2,044 records, 10 THCs in 5 counties), county hospitals "
         "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
     )
-    redirect_harm_yuan: float = assumed(
-        1000.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
+    redirect_harm_yuan: float = sourced(
+        1265.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
         "first seen at (travel, delay, a less capable facility), log-logistic across patients (response_shape); "
-        "the difference in out-of-pocket cost there is added to it. No source found; range 300–3000", gt=0,
+        "the difference in out-of-pocket cost there is added to it. No direct source; the posterior median of "
+        f"{_JOINT} (prior 300–3000 log-uniform, 90% interval 429–2,789: narrowed, not pinned; 1000 before)", gt=0,
     )
     response_shape: float = assumed(
         1.0, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
@@ -442,21 +450,21 @@ class ProviderParams(Strict):
         "the share that responds to a small gain is the exponential's (gain ÷ the median cost) and nears 1 only "
         "as 1 − median ÷ gain, so a lever does not switch a behaviour on wholesale; larger values make "
         "providers more alike (at 4, nearly all respond once the gain passes the median). No source found; "
-        "range 0.5–4, to be estimated from the published evaluations", gt=0, le=20,
+        f"range 0.5–4. {_JOINT_PRIOR}", gt=0, le=20,
     )
     referral_down_consent: float = sourced(
         0.5, "share of patients whose recovery a county hospital would refer down (下转) who consent to the move "
         "to their township centre: the middle of 0.376 (patients of Shanghai tertiary hospitals willing, Yu et "
         "al., BMJ Open 2017 e012565) and 0.626 (older Shandong inpatients who would ask for it, 28.7%, or accept "
         "it on a doctor's advice, 33.9%: Jing et al., IJERPH 2020 17:369); docs/evidence.md, section 4c. It "
-        "bounds the hospitals' own referrals down, not the policy's observed rate", ge=0, le=1,
+        "bounds the hospitals' own referrals down, not the policy's observed rate. " + _JOINT_PRIOR, ge=0, le=1,
     )
-    intensity_harm: float = assumed(
-        10.0, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
+    intensity_harm: float = sourced(
+        13.1, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
         "(服务缩水): the harm, in yuan, of a cut to intensity m is intensity_harm / 2 × (1 − m)² × the contact's "
-        "price (the quadratic loss of Ellis & McGuire's patient benefit around the provider's choice). No source "
-        "found; range 3–30 (at 10 and the patients' weight 1.078, case payment alone cuts admissions' intensity "
-        "by about 9%)", gt=0,
+        "price (the quadratic loss of Ellis & McGuire's patient benefit around the provider's choice). No direct "
+        f"source; the posterior median of {_JOINT} (prior 3–30 log-uniform, 90% interval 4.8–27.6: narrowed; 10 "
+        "before)", gt=0,
     )
     intensity_floor: float = assumed(
         0.7, "lowest intensity, as a share of the fee-for-service level, a provider can deliver (clinical "
@@ -492,10 +500,11 @@ class ProviderParams(Strict):
         "the township reference pay; equipment and set-up not counted. Cost log-logistic across centres (response_shape). No "
         "source for the cost itself; range 90,000–540,000", gt=0,
     )
-    adjustment_rate: float = assumed(
-        0.5, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
+    adjustment_rate: float = sourced(
+        0.42, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "
-        "Zeng, Chen, Fu, Lu, Jian, BMC Health Serv Res 2019 19:916); range 0.25–1", gt=0, le=1,
+        "Zeng, Chen, Fu, Lu, Jian, BMC Health Serv Res 2019 19:916); range 0.25–1. The posterior median of "
+        f"{_JOINT} (90% interval 0.27–0.76: narrowed; 0.5 before)", gt=0, le=1,
     )
 
 
@@ -515,11 +524,12 @@ class FinanceParams(Strict):
         "follow the typical gradient",
     )
     inpatient_in_catalogue_share: float = assumed(
-        0.9417, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        0.946, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
         "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated to the "
         "resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA 2023 statistical bulletin: "
         "10,457.65 亿 ÷ 9.6294 亿 enrolled), first by scripts/calibrate_fund.py, then with the serious type's township "
-        "constant by `ygt-abm calibrate experiments/calibrate-township-admissions.yaml`", gt=0, le=1,
+        "constant by `ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (0.9417), then the "
+        f"posterior median of {_JOINT} (90% interval 0.915–0.981: narrowed)", gt=0, le=1,
     )
     outpatient_fund_limit: float | None = assumed(
         227.0, "yuan the fund pays at most for an insured resident's outpatient contacts in a year (门诊统筹"
