@@ -1,0 +1,54 @@
+"""Sanity bounds on the providers' behaviour: referrals down per 100 county-hospital admissions against the
+national upper bound, and each behaviour's growth in one year against the fastest national growth, a behaviour
+that has not started measured from a floor. The shipped model is measured against them by
+experiments/provider-bounds.yaml (docs/validation.md, "Sanity bounds on the providers")."""
+
+import pandas as pd
+import pytest
+
+from ygt_abm.analysis.provider_bounds import (
+    FLOOR_PER_100, GROWTH_AT_MOST, REFERRALS_DOWN_PER_100_AT_MOST, provider_bounds,
+)
+
+RESIDENTS = 10_000
+ADMISSIONS = 1_000  # a county hospital's admissions a year: 0.1 per resident
+
+
+def kpis(scenario: str, referrals_down: list[float], kept: list[float]) -> pd.DataFrame:
+    rows = []
+    for year, (down, k) in enumerate(zip(referrals_down, kept), start=1):
+        for metric, value in (("admissions_per_capita_county", ADMISSIONS / RESIDENTS), ("referrals_down", down),
+                              ("failed_care_kept", k), ("declined_admissions", 0.0)):
+            rows += [{"scenario": scenario, "point": "p", "replicate": r, "county": 0, "year": year,
+                      "metric": metric, "value": value} for r in (0, 1)]
+    return pd.DataFrame(rows)
+
+
+def bounds(reform_down: list[float], reform_kept: list[float]) -> pd.DataFrame:
+    table = pd.concat([kpis("baseline", [6, 6, 6], [0, 0, 0]), kpis("reform", reform_down, reform_kept)])
+    return provider_bounds(table, RESIDENTS, "baseline").set_index(["scenario", "year"])
+
+
+def test_referrals_down_are_counted_per_100_county_hospital_admissions():
+    table = bounds([30, 60, 70], [0, 0, 0])
+    assert table.loc[("baseline", 1), "referrals_down_per_100"] == pytest.approx(0.6)
+    assert table.loc[("reform", 3), "referrals_down_per_100"] == pytest.approx(7.0)
+    assert REFERRALS_DOWN_PER_100_AT_MOST < 7.0 and not table.loc[("reform", 3), "referrals_down_within"]
+    assert table.loc[("reform", 2), "referrals_down_within"]
+
+
+def test_year_one_grows_on_the_reference_and_later_years_on_the_year_before():
+    table = bounds([30, 60, 70], [0, 0, 0])
+    floor = FLOOR_PER_100 / 100 * ADMISSIONS  # 10 referrals: the baseline's 6 have not started
+    assert table.loc[("reform", 1), "referrals_down_growth"] == pytest.approx(30 / floor)
+    assert table.loc[("reform", 2), "referrals_down_growth"] == pytest.approx(2.0)
+    assert table.loc[("reform", 3), "referrals_down_growth"] == pytest.approx(70 / 60)
+    assert list(table.xs("reform")["growth_within"]) == [True, True, True]
+
+
+def test_a_behaviour_may_start_but_not_at_full_size_in_one_year():
+    started = bounds([6, 6, 6], [GROWTH_AT_MOST * 10, 40, 50])  # 3 times the floor in year 1: allowed
+    assert started.loc[("reform", 1), "growth_within"]
+    wholesale = bounds([6, 6, 6], [150, 160, 170])  # 15 per 100 admissions from nothing
+    assert wholesale.loc[("reform", 1), "failed_care_kept_growth"] == pytest.approx(15.0)
+    assert not wholesale.loc[("reform", 1), "growth_within"] and wholesale.loc[("reform", 2), "growth_within"]
