@@ -295,7 +295,8 @@ def test_bad_arguments_are_refused_with_exit_2(tmp_path, args, message):
 
 def test_validation_md_holds_the_measured_table_as_the_run_wrote_it():
     docs = Path(__file__).resolve().parents[1] / "docs"
-    measured = sorted(docs.glob("measurements/evaluations-prior-*/evaluations.md"))
+    measured = sorted(docs.glob("measurements/evaluations-prior-*/evaluations.md")) + sorted(
+        docs.glob("measurements/evaluations-posterior-*/evaluations.md"))
     assert measured, "no measured evaluations table"
     text = (docs / "validation.md").read_text(encoding="utf-8")
     for path in measured:
