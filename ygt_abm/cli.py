@@ -376,7 +376,8 @@ def calibrate(
     resumes): trials.csv, calibrated.yaml, ensemble.yaml and the best trial's fit.md, fit.csv and fit.png in
     --out. method abc-smc: a posterior from the baseline targets and the training evaluations (pyabc ABC-SMC;
     its history in abc.db resumes): posterior.csv, posterior.yaml, parameters.md/.csv, training-fit.md/.csv
-    and posterior.png in --out."""
+    and posterior.png in --out; with an emulator also design.csv, emulator.md/.csv, emulated-fit.md/.csv and
+    check.csv (training-fit from the check's fresh runs)."""
     from ygt_abm.calibrate import calibrate as run_calibration
     from ygt_abm.estimation.smc import EstimationError
     from ygt_abm.experiment.executors import executor_for
