@@ -414,6 +414,14 @@ def test_an_emulated_estimation_simulates_its_design_and_checks_then_resumes_wit
     assert pyabc.History(f"sqlite:///{out / 'abc.db'}", _id=1).max_t == 2
 
 
+def test_an_emulated_estimation_refuses_parallel_particles(tmp_path):
+    config = write(tmp_path, 1, "  emulator: {design: 5}\n")
+    result = runner.invoke(app, ["calibrate", str(config), "--out", str(tmp_path / "out"), "--workers", "2",
+                                 "--parallel", "particles"])
+    assert result.exit_code == 2 and "design points over --workers" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_training_evaluation_that_fixes_an_estimated_parameter_is_refused(tmp_path):
     config = write(tmp_path, 1)
     text = (tmp_path / "evaluations.yaml").read_text(encoding="utf-8").replace(

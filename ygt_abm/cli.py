@@ -393,6 +393,10 @@ def calibrate(
     if parallel == "particles" and cal.method != "abc-smc":
         typer.echo("--parallel particles: for method abc-smc only (Optuna's trials run one at a time)", err=True)
         raise typer.Exit(CONFIG_ERROR_EXIT)
+    if parallel == "particles" and cal.method == "abc-smc" and cal.emulator is not None:
+        typer.echo("--parallel particles: an emulated estimation spreads its design points over --workers or "
+                   "--scheduler itself, and its particles cost milliseconds; leave --parallel out", err=True)
+        raise typer.Exit(CONFIG_ERROR_EXIT)
     _check_scheduler(scheduler)
     if cal.method == "abc-smc":  # what it fits, read and checked before --out is made
         from ygt_abm.estimation.smc import check_estimation
