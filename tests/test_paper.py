@@ -1,6 +1,7 @@
 """The paper (``ygt-abm paper``): the quick build writes every figure and table the manuscript shows, every
-number the text quotes is its table's value and is printed in the PDF, a second build skips every step and
-gives the same bytes, every page of the PDF has something on it, and the build says which ygt_abm made it
+number the text quotes is its table's value and is printed in the PDF, the validation shows every published
+evaluation of both sets as the evaluations run wrote it, a second build skips every step and gives the same
+bytes, every page of the PDF has something on it, and the build says which ygt_abm made it
 (version and commit, on page 1 and in numbers.json), the version CITATION.cff asks to be cited."""
 
 import json
@@ -112,7 +113,7 @@ def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_pat
     build_paper(SOURCE, out, quick=True, log=log.append)
     experiments = [f"reports {name}" for name in load_manifest(SOURCE / "paper.yaml").experiments]
     assert [line.split(":")[0] for line in log if ": written" in line] == experiments + [
-        "county map tables", "tables", "numbers", "figures", "pdf"]
+        "county map tables", "evaluations", "tables", "numbers", "figures", "pdf"]
     assert {p: p.read_bytes() for p in before} == before
 
 
@@ -123,6 +124,7 @@ def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
     manifest = (source / "paper.yaml").read_text(encoding="utf-8")
     # The copied manifest's experiment files: the same as the repository's (relative to the copy).
     manifest = manifest.replace("file: ../experiments/", f"file: {SOURCE.parent / 'experiments'}/")
+    manifest = manifest.replace(": ../configs/", f": {SOURCE.parent / 'configs'}/")
     (source / "paper.yaml").write_text(manifest.replace("file: experiments/", f"file: {SOURCE / 'experiments'}/"),
                                        encoding="utf-8")
     (source / "paper.typ").write_text(MANUSCRIPT.replace("= Limitations", "= Limitations and scope"),
@@ -176,6 +178,30 @@ def test_every_page_of_the_pdf_renders_with_something_on_it(build, tmp_path):
         assert (pixels < 200).mean() > 0.002, f"{page.name} is blank"
 
 
+def test_the_validation_shows_every_evaluation_of_both_sets_and_quotes_its_counts(build):
+    out, _ = build
+    manifest = load_manifest(SOURCE / "paper.yaml")
+    run = pd.read_csv(out / "results" / "evaluations" / "evaluations.csv")
+    shown = pd.read_csv(out / "tables" / "validation.csv", keep_default_na=False)
+    # Every outcome (and every evaluation not run), in the run's order; both sets.
+    assert list(zip(shown["Evaluation"], shown["Set"])) == list(zip(run["id"], run["set"]))
+    assert set(run["id"]) == {e["id"] for e in read_yaml(manifest.evaluations.file)["evaluations"]}
+    assert set(shown["Set"]) == {"training", "held-out"}
+    assert not [c for c in shown.columns if "_" in c]  # headers in words, not the run's column names
+    # Over the quick build's first members of the posterior: every effect pairs members × replicates.
+    quick = manifest.evaluations.quick
+    assert (run["replicates"].dropna() == quick.ensemble_size * quick.replicates).all()
+    # The counts the text quotes are the run's own.
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    for name, kind in (("training", "training"), ("held_out", "held-out")):
+        part = run[(run["set"] == kind) & (run["status"] == "simulated")]
+        assert quoted[f"{name}_outcomes"]["value"] == len(part)
+        assert quoted[f"{name}_inside"]["value"] == (part["inside_band"].astype(str) == "True").sum()
+        assert quoted[f"{name}_signed"]["value"] == part["sign_right"].notna().sum()
+        assert quoted[f"{name}_sign_right"]["value"] == (part["sign_right"].astype(str) == "True").sum()
+    assert quoted["not_expressible"]["value"] == (run["status"] != "simulated").sum() >= 1
+
+
 # ------------------------------------------------------------------------------------ the manifest, fast
 
 def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
@@ -184,6 +210,9 @@ def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
     assert number_value(QuotedNumber(table="x/t.csv", where={"year": 1}, aggregate="max"), table) == 0.3
     assert number_value(QuotedNumber(table="x/t.csv", aggregate="count"), table) == 4
     assert number_value(QuotedNumber(table="x/t.csv", column="mean", aggregate="count"), table) == 3
+    words = table.assign(inside=["yes", "no", None, "yes"])  # a count of cells in words: those not empty
+    assert number_value(QuotedNumber(table="x/t.csv", column="inside", aggregate="count"), words) == 3
+    assert number_value(QuotedNumber(table="x/t.csv", where={"inside": "yes"}, aggregate="count"), words) == 2
     with pytest.raises(MissingNumber, match="2 rows match"):
         number_value(QuotedNumber(table="x/t.csv", where={"scenario": "a"}), table)
     with pytest.raises(MissingNumber, match="no column 'county'"):
@@ -207,6 +236,23 @@ def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
     assert "paper.yaml:5: fit_experiment: expected one of the experiments ['comparison']" in problems
     assert "paper.yaml:7: numbers.x.table: 'other' is not an experiment" in problems
     assert "paper.yaml:8: uncertainty_experiment: expected one of the experiments ['comparison']" in problems
+
+
+def test_the_evaluations_first_members_need_an_ensemble_and_are_its_first(tmp_path):
+    bad = tmp_path / "paper.yaml"
+    bad.write_text("experiments:\n  comparison:\n    file: x.yaml\nmap_experiment: comparison\nfit_experiment: "
+                   "comparison\nevaluations:\n  file: e.yaml\n  population: 2000\n  replicates: 2\n  warmup_years: 1\n"
+                   "  quick: {population: 1000, replicates: 2, warmup_years: 1, ensemble_size: 2}\n", encoding="utf-8")
+    (tmp_path / "x.yaml").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_manifest(bad)
+    assert "paper.yaml:11: evaluations.quick.ensemble_size: needs an ensemble" in str(caught.value)
+    posterior = ROOT / "configs" / "calibration" / "posterior-joint.yaml"
+    first = paper_build.first_members(posterior, 2, tmp_path / "first.yaml")
+    assert read_yaml(first)["ensemble"] == read_yaml(posterior)["ensemble"][:2]
+    with pytest.raises(ValueError, match="more than the"):
+        paper_build.first_members(posterior, 1000, tmp_path / "first.yaml")
 
 
 def test_the_command_refuses_a_folder_without_a_manifest(tmp_path):

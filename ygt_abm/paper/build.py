@@ -25,9 +25,9 @@ from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.identity import BuildIdentity, build_identity
-from ygt_abm.paper.manifest import PaperManifest, load_manifest
+from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells, validation_cells,
+    attainment_cells, effect_cells, evaluation_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -104,6 +104,40 @@ def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
     return target
 
 
+def first_members(ensemble: Path, size: int, target: Path) -> Path:
+    """The first ``size`` members of the ensemble file ``ensemble``, saved as ``target``: an experiment's
+    ``ensemble_size`` for the published evaluations, whose experiments run over a whole ensemble file."""
+    doc = read_yaml(ensemble)
+    if size > len(doc["ensemble"]):
+        raise ValueError(f"evaluations: ensemble_size {size} is more than the {len(doc['ensemble'])} members of "
+                         f"{ensemble}")
+    text = yaml_text(json.loads(json.dumps({"ensemble": doc["ensemble"][:size]})),
+                     f"# The first {size} members of {ensemble.name} (written by `ygt-abm paper`; edit "
+                     "paper/paper.yaml instead).\n")
+    write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return target
+
+
+def run_published_evaluations(settings: PaperEvaluations, out: Path, quick: bool,
+                              executor: Executor | None) -> list[Path]:
+    """Every published evaluation, training and held-out, run (or its finished runs reused) into
+    ``out/results/evaluations`` as ``ygt-abm evaluations --set all`` runs them, at the manifest's scale (its
+    quick one with ``quick``): evaluations.csv and the forest plot evaluations.svg among what it writes."""
+    from ygt_abm.evaluation_runs import chosen_evaluations, run_evaluations
+
+    scale = settings.quick if quick else settings
+    ensemble = settings.ensemble
+    if ensemble is not None and scale.ensemble_size:
+        ensemble = first_members(ensemble, scale.ensemble_size,
+                                 out / "experiments" / f"{ensemble.stem}-first-{scale.ensemble_size}.yaml")
+    folder = out / "results" / EVALUATIONS
+    folder.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context(PAPER_STYLE):
+        run_evaluations(folder, chosen_evaluations("all", settings.file), scale.population, scale.replicates,
+                        scale.warmup_years, executor, ensemble=ensemble)
+    return [folder / f"evaluations.{suffix}" for suffix in ("csv", "md", "png", "pdf", "svg")]
+
+
 def _finished(resolved, folder: Path) -> bool:
     stamp = folder / COMPLETE
     return stamp.is_file() and json.loads(stamp.read_text())["config_sha256"] == config_digest(resolved)
@@ -157,7 +191,7 @@ def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Pat
 
 def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Path]:
     """The paper's tables: the fit of the fit experiment's reference scenario (its baseline) to the shipped
-    targets, the packages' effects, validation, attainment and sensitivity."""
+    targets, the packages' effects, the published evaluations (validation), attainment and sensitivity."""
     from ygt_abm.analysis.fit import fit_table
 
     results, tables = out / "results", out / "tables"
@@ -170,8 +204,9 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
         elasticities = pd.read_csv(results / manifest.elasticity_experiment / "elasticities.csv")
     fit = fit_table(baseline, load_targets(), elasticities)
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
-    made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
-            "validation.csv": validation_cells(manifest.validation, kpis, reference)}
+    made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences)}
+    if manifest.evaluations is not None:
+        made["validation.csv"] = evaluation_cells(pd.read_csv(results / EVALUATIONS / "evaluations.csv"))
     for name, source, experiment, cells in (
             ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
             ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
@@ -212,8 +247,9 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     out.mkdir(parents=True, exist_ok=True)
     resolved = run_experiments(manifest, out, quick, executor, log)
     stamps = Stamps(out / "stamps.json", code_digest())
-    # What the tables and numbers read of the manifest (the experiments' results are inputs of their own).
-    setting = json.dumps(manifest.model_dump(mode="json", exclude={"experiments"}), sort_keys=True)
+    # What the tables and numbers read of the manifest (the experiments' and evaluations' results are inputs
+    # of their own).
+    setting = json.dumps(manifest.model_dump(mode="json", exclude={"experiments", "evaluations"}), sort_keys=True)
     for name, experiment in resolved.items():
         folder = out / "results" / name
         stamps.step(f"reports {name}", [folder / "kpis.parquet"],
@@ -224,14 +260,22 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
     stamps.step("county map tables", [map_file], lambda: county_year(resolved[manifest.map_experiment],
                                                                      out / "tables"), log,
                 extra=config_digest(resolved[manifest.map_experiment]))
-    results = [t for name in resolved for t in _result_tables(out / "results" / name)]
+    evaluated: list[Path] = []  # the published evaluations' table and forest plot
+    if manifest.evaluations is not None:
+        settings = manifest.evaluations
+        stamps.step("evaluations", [settings.file, *([settings.ensemble] if settings.ensemble else [])],
+                    lambda: run_published_evaluations(settings, out, quick, executor), log,
+                    extra=(settings.quick if quick else settings).model_dump_json(include={
+                        "population", "replicates", "warmup_years", "ensemble_size"}))
+        evaluated = [out / "results" / EVALUATIONS / f"evaluations.{suffix}" for suffix in ("csv", "svg")]
+    results = [t for name in resolved for t in _result_tables(out / "results" / name)] + evaluated[:1]
     stamps.step("tables", results, lambda: write_tables(manifest, resolved, out), log, extra=setting)
     numbers_in = results + sorted((out / "tables").glob("*.csv"))
     # The identity only in the numbers' digest: a new commit rewrites numbers.json (and so the PDF), no more.
     stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out, identity), log,
                 extra=setting + json.dumps(identity.numbers(), sort_keys=True))
     stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
-    figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg"))
+    figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg")) + evaluated[1:]
     manuscript = [source / MANUSCRIPT, source / REFERENCES, out / "numbers.json", *sorted((out / "tables").glob("*.csv"))]
     stamps.step("pdf", manuscript + figures, lambda: typeset(source, out, quick), log, extra=str(quick))
     return out / "paper.pdf"

@@ -1,6 +1,7 @@
 """The paper's manifest (``paper/paper.yaml``): the experiments the paper runs, the scale ``--quick`` runs
-them at, the published evaluations it is checked against, and every number its text quotes, each with the
-result table, row and column it comes from. Checked like any config: file:line: field: problem."""
+them at, the published evaluations it is checked against (every one, run over the posterior ensemble, and
+the scale of that run), and every number its text quotes, each with the result table, row and column it
+comes from. Checked like any config: file:line: field: problem."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import Field, field_validator
 from ygt_abm.config.files import ConfigError, Problem, line_of, read_yaml, validate_model
 from ygt_abm.config.params import Strict
 
+EVALUATIONS = "evaluations"  # the folder of the published evaluations' run among the results
 LAST = "last"  # in a number's row filter: the table's last year
 #: the manifest's roles an experiment may fill (map and fit are required)
 OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "uncertainty_experiment", "attainment_experiment",
@@ -48,21 +50,24 @@ class QuotedNumber(Strict):
         return spec
 
 
-class PublishedEvaluation(Strict):
-    """A published evaluation of a reform (docs/evidence.md §1.7: validation only, never for tuning) and the
-    simulated effect that corresponds to it: a package's paired difference in the sum of ``metrics`` at
-    ``year``, as an absolute difference or relative to the reference."""
+class EvaluationScale(Strict):
+    """The size of the published evaluations' run (``ygt-abm evaluations``'s options)."""
 
-    evaluation: str
-    source: str
-    published: str = Field(description="the published effect, as the study states it")
-    scenario: str
-    metrics: list[str] = Field(min_length=1, description="indicators, summed (visits by level: visits)")
-    year: int = Field(ge=1)
-    measure: Literal["difference", "relative"] = "difference"
-    scale: float = 1.0
-    format: str = "+.1f"
-    unit: str = ""
+    population: int = Field(ge=100, le=5_000_000, description="residents of each evaluation's county")
+    replicates: int = Field(ge=2, le=10_000, description="replicates (paired; 2 at least for an interval)")
+    warmup_years: int = Field(ge=0, le=20, description="unrecorded warm-up years")
+    ensemble_size: int | None = Field(None, ge=1, description="run only the ensemble's first N members "
+                                      "(none: all of them)")
+
+
+class PaperEvaluations(EvaluationScale):
+    """Every published evaluation, training and held-out (``ygt-abm evaluations --set all``), run over a
+    posterior ensemble at this scale, and at ``quick``'s with ``--quick``."""
+
+    file: Path = Field(description="the evaluations file, relative to the manifest")
+    ensemble: Path | None = Field(None, description="the ensemble every evaluation runs over, relative to the "
+                                  "manifest (an estimation's posterior.yaml)")
+    quick: EvaluationScale
 
 
 class PaperManifest(Strict):
@@ -79,7 +84,8 @@ class PaperManifest(Strict):
                                                "the paper shows as tables/sensitivity.csv")
     sobol_experiment: str | None = Field(None, description="the Sobol indices (Saltelli design) whose "
                                          "sensitivity.csv the paper shows as tables/sobol.csv")
-    validation: list[PublishedEvaluation] = Field(default_factory=list)
+    evaluations: PaperEvaluations | None = Field(None, description="the published evaluations the paper's "
+                                                 "validation shows (results/evaluations)")
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
 
 
@@ -95,12 +101,28 @@ def load_manifest(path: str | Path) -> PaperManifest:
         if not experiment.file.is_file():
             problems.append(Problem(file, line_of(doc, ("experiments", name, "file"))[0] or 1,
                                     f"experiments.{name}.file", f"no such file: {experiment.file}"))
+    if manifest.evaluations is not None:
+        if EVALUATIONS in manifest.experiments:  # both would write results/evaluations
+            problems.append(Problem(file, line_of(doc, ("experiments", EVALUATIONS))[0] or 1,
+                                    f"experiments.{EVALUATIONS}", "the name of the evaluations' results: rename it"))
+        sized = [k for k, scale in (("ensemble_size", manifest.evaluations), ("quick.ensemble_size",
+                                    manifest.evaluations.quick)) if scale.ensemble_size]
+        if sized and manifest.evaluations.ensemble is None:
+            problems.append(Problem(file, line_of(doc, ("evaluations", *sized[0].split(".")))[0] or 1,
+                                    f"evaluations.{sized[0]}", "needs an ensemble (evaluations.ensemble)"))
+        for field in ("file", "ensemble"):
+            named = getattr(manifest.evaluations, field)
+            if named is not None:
+                setattr(manifest.evaluations, field, (base / named).resolve())
+                if not getattr(manifest.evaluations, field).is_file():
+                    problems.append(Problem(file, line_of(doc, ("evaluations", field))[0] or 1,
+                                            f"evaluations.{field}", f"no such file: {(base / named).resolve()}"))
     for field in ("map_experiment", "fit_experiment", *OPTIONAL_EXPERIMENTS):
         named = getattr(manifest, field)
         if named not in manifest.experiments and not (named is None and field in OPTIONAL_EXPERIMENTS):
             problems.append(Problem(file, line_of(doc, (field,))[0] or 1, field,
                                     f"expected one of the experiments {sorted(manifest.experiments)}"))
-    known = set(manifest.experiments) | {"tables"}
+    known = set(manifest.experiments) | {"tables"} | ({EVALUATIONS} if manifest.evaluations else set())
     for name, number in manifest.numbers.items():
         folder = number.table.split("/")[0]
         if folder not in known:

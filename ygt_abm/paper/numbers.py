@@ -1,6 +1,6 @@
 """What the paper's text and tables quote, taken from result tables: each quoted number looked up by the
 row and column its manifest entry names, and the paper's tables (fit, effects, attainment, sensitivity,
-validation) with their cells written out as the PDF shows them."""
+the published evaluations) with their cells written out as the PDF shows them."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ygt_abm.analysis.evaluations import SIMULATED
 from ygt_abm.analysis.sensitivity import ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
-from ygt_abm.analysis.summary import interval, paired
-from ygt_abm.paper.manifest import LAST, PublishedEvaluation, QuotedNumber
+from ygt_abm.paper.manifest import LAST, QuotedNumber
 from ygt_abm.vocabulary import HEADLINE_INDICATORS
 
 
@@ -45,9 +45,9 @@ def number_value(number: QuotedNumber, table: pd.DataFrame) -> float:
     column = number.column or "mean"
     if column not in table.columns:
         raise MissingNumber(f"no column {column!r}")
+    if number.aggregate == "count":  # of the non-empty cells, numbers or words
+        return float(rows[column].notna().sum())
     values = pd.to_numeric(rows[column])
-    if number.aggregate == "count":
-        return float(values.notna().sum())
     if number.aggregate == "one":
         if len(values) != 1:
             raise MissingNumber(f"{len(values)} rows match {number.where}; expected exactly one")
@@ -168,25 +168,67 @@ def sensitivity_cells(sensitivity: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def validation_cells(evaluations: list[PublishedEvaluation], kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """Each published evaluation beside the simulated effect that corresponds to it: the package's metrics
-    (summed) minus the reference's on the same replicate, as a difference or relative to the reference, mean
-    [95% interval]. A study's year beyond the simulated years is compared at the last simulated year (the
-    quick build simulates few)."""
+def _effect(x: object, relative: bool) -> str:
+    """An effect or a band's end as printed: a relative one in percent, a difference in its units."""
+    if pd.isna(x):
+        return ""
+    x = float(x)  # type: ignore[arg-type]
+    if x == 0:  # a sign band's end, or no effect at all: no sign to print
+        return "0"
+    if relative:
+        return f"{100 * x:+.3g}%"
+    return f"{x:+,.0f}" if abs(x) >= 1000 else f"{x:+.3g}"
+
+
+def _band(low: float, high: float, relative: bool) -> str:
+    if pd.isna(low):
+        return f"≤ {_effect(high, relative)}"
+    if pd.isna(high):
+        return f"≥ {_effect(low, relative)}"
+    return f"{_effect(low, relative)} to {_effect(high, relative)}"
+
+
+def _yes(x: object) -> str:
+    """True, False or not applicable (empty: counted by no quoted number)."""
+    return "" if pd.isna(x) else ("yes" if str(x) == "True" else "no")
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_per_capita", " per person").replace("oop_", "out-of-pocket_").replace("_", " ")
+
+
+def _indicator(indicator: str, of: object) -> str:
+    """An outcome's indicator in words; a sum over levels of one indicator as ``stem: level + level``, a
+    share as ``stem: level ÷ (level + level)``."""
+    terms, whole = indicator.split(" + "), [] if pd.isna(of) or not of else str(of).split(" + ")
+    stems = {t.rsplit("_", 1)[0] for t in terms + whole}
+    if len(stems) != 1 or len(terms) + len(whole) == 1:
+        words = " + ".join(_pretty(t) for t in terms)
+        return f"{words} ÷ ({' + '.join(_pretty(t) for t in whole)})" if whole else words
+    levels = [" + ".join(t.rsplit("_", 1)[1] for t in part) for part in (terms, whole)]
+    return f"{_pretty(stems.pop())}: {levels[0]}" + (f" ÷ ({levels[1]})" if whole else "")
+
+
+def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
+    """evaluations.csv (``ygt-abm evaluations``) as printed: one row per outcome (an evaluation with nothing
+    expressible, one row saying so), its set, what it measures and over which years, the published
+    estimate (``†``: on another scale, only its band compared) and band, the simulated mean [95% interval],
+    and whether the mean is inside the band and has the published sign (empty: no sign to compare)."""
     rows = []
-    for e in evaluations:
-        year = min(e.year, int(kpis["year"].max()))
-        chosen = kpis[kpis["metric"].isin(e.metrics) & (kpis["year"] == year)
-                      & kpis["scenario"].isin([e.scenario, reference])]
-        summed = chosen.groupby(["scenario", "point", "replicate", "county", "year"], as_index=False)["value"].sum()
-        pairs = paired(summed.assign(metric="+".join(e.metrics)), reference)
-        simulated = "not simulated"
-        if len(pairs):
-            pairs["effect"] = e.scale * pairs["difference"] / (pairs["value_reference"] if e.measure == "relative" else 1.0)
-            r = interval(pairs, "effect", ["scenario"]).iloc[0]
-            simulated = _with_interval(r["mean"], r["ci_low"], r["ci_high"], e.format) + \
-                (f" {e.unit}" if e.unit else "") + f" (year {year})"
-        rows.append({"Evaluation": e.evaluation, "Source": e.source, "Published": e.published,
-                     "Simulated analogue": f"{e.scenario}: {' + '.join(m.replace('_', ' ') for m in e.metrics)}",
-                     "Simulated": simulated})
+    for r in evaluations.itertuples():
+        row = {"Evaluation": r.id, "Set": r.set}
+        if r.status != SIMULATED:
+            rows.append(row | {"Indicator": "not expressible in the model", "Years": "", "Published [band]": "",
+                               "Simulated [95% interval]": "not run", "Inside band": "", "Right sign": ""})
+            continue
+        relative = r.effect == "relative"
+        published = "" if pd.isna(r.estimate) else _effect(r.estimate, relative and pd.isna(r.scale)) + \
+            (" †" if not pd.isna(r.scale) else "")
+        rows.append(row | {
+            "Indicator": _indicator(r.indicator, r.of) + (" (relative)" if relative else ""),
+            "Years": str(r.years).replace(" ", ", "),
+            "Published [band]": f"{published} [{_band(r.band_low, r.band_high, relative)}]".lstrip(),
+            "Simulated [95% interval]": f"{_effect(r.mean, relative)} [{_effect(r.ci_low, relative)}, "
+                                        f"{_effect(r.ci_high, relative)}]",
+            "Inside band": _yes(r.inside_band), "Right sign": _yes(r.sign_right)})
     return pd.DataFrame(rows)
