@@ -35,9 +35,9 @@ def provider_bounds(kpis: pd.DataFrame, residents: float, reference: str) -> pd.
     table["referrals_down_per_100"] = 100 * table["referrals_down"] / admissions
     floor = FLOOR_PER_100 / 100 * admissions
     base = table[table["scenario"] == reference].set_index("year")
+    first = table["year"] == table["year"].min()
     for behaviour in BEHAVIOURS:
         before = table.groupby("scenario")[behaviour].shift(1)
-        first = table["year"] == table["year"].min()
         before[first] = table.loc[first, "year"].map(base[behaviour])
         table[f"{behaviour}_growth"] = table[behaviour] / pd.concat([before, floor], axis=1).max(axis=1)
     growth = [f"{b}_growth" for b in BEHAVIOURS]

@@ -60,16 +60,17 @@ def simulate_design(model: Callable[[Mapping[str, float]], dict[str, float]], po
     statistics). ``digest`` names the estimation: a point file of another is an error, not a result; one of
     other values (a posterior check's draws from an earlier posterior) is simulated again."""
     (Path(out) / folder).mkdir(parents=True, exist_ok=True)
-    done = {i for i, values in enumerate(points) if (_read_point(out, i, digest, folder) or {}).get("values") == values}
-    missing = [i for i in range(len(points)) if i not in done]
+    kept = {i: record for i, values in enumerate(points)
+            if (record := _read_point(out, i, digest, folder)) is not None and record["values"] == values}
+    missing = [i for i in range(len(points)) if i not in kept]
 
     def keep(index: int, statistics: dict[str, float]) -> None:
         record = {"estimation": digest, "point": index, "values": points[index], "statistics": statistics}
         text = json.dumps(record, allow_nan=True) + "\n"
         write_atomic(_point_file(out, index, folder), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        done.add(index)
+        kept[index] = record
         if progress is not None:
-            progress(len(done), len(points))
+            progress(len(kept), len(points))
 
     if executor is None:
         for index in missing:
@@ -78,11 +79,7 @@ def simulate_design(model: Callable[[Mapping[str, float]], dict[str, float]], po
         futures = {executor.submit(model, points[index]): index for index in missing}
         for future in as_completed(futures):
             keep(futures[future], future.result())
-    rows = []
-    for index in range(len(points)):
-        record = _read_point(out, index, digest, folder)
-        rows.append({"point": index, **record["values"], **record["statistics"]})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame([{"point": i, **kept[i]["values"], **kept[i]["statistics"]} for i in range(len(points))])
     write_csv(table, Path(out) / f"{folder}.csv", float_format="%.10g")
     return table
 

@@ -277,12 +277,14 @@ def _estimate_emulated(estimation: Estimation, resolved: ResolvedExperiment, out
     outputs, and ``check`` posterior draws simulated afresh (training-fit.md: real runs)."""
     exp = resolved.experiment
     cal = exp.calibration
-    design_digest = estimation.design_digest
-    step = (lambda what: (lambda done, total: progress(done, total, what=what))) if progress else (lambda what: None)
+
+    def step(what: str) -> Callable[[int, int], Any] | None:
+        return None if progress is None else lambda done, total: progress(done, total, what=what)
+
     try:
         design = simulate_design(estimation.model, design_points(estimation.priors, cal.emulator.design,
-                                                                 estimation.seed), out, design_digest, executor,
-                                 step("design point"))
+                                                                 estimation.seed), out, estimation.design_digest,
+                                 executor, step("design point"))
     except ValueError as exc:
         raise EstimationError(str(exc)) from None
     shutil.rmtree(out / SCRATCH, ignore_errors=True)
@@ -295,8 +297,8 @@ def _estimate_emulated(estimation: Estimation, resolved: ResolvedExperiment, out
     if cal.emulator.check:
         draws = posterior_draws(result.posterior, list(estimation.priors), cal.emulator.check,
                                 generation_seed(estimation.seed, -1))
-        checked = simulate_design(estimation.model, draws, out, design_digest, executor, step("posterior check"),
-                                  folder=CHECK)
+        checked = simulate_design(estimation.model, draws, out, estimation.design_digest, executor,
+                                  step("posterior check"), folder=CHECK)
         shutil.rmtree(out / SCRATCH, ignore_errors=True)
         write_check(checked, emulator, estimation.statistics, out, exp.name)
     return result
