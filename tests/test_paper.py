@@ -97,6 +97,16 @@ def test_every_quoted_number_is_its_tables_value_and_is_printed(build):
         assert quoted[name]["text"].replace("−", "-") in text, f"{name}: {quoted[name]['text']!r} not in the PDF"
 
 
+def test_the_chinese_of_the_tables_is_printed_in_the_embedded_cjk_font(build):
+    out, _ = build
+    clauses = set(pd.read_csv(out / "tables" / "attainment.csv")["Clause"].dropna())
+    assert any(re.search("[\u4e00-\u9fff]", c) for c in clauses)
+    pdf = (out / "paper.pdf").read_bytes()
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJKsc-Regular", pdf)
+    text = _pdf_text(out / "paper.pdf")
+    assert [c for c in clauses if c not in text] == []
+
+
 def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_path):
     out, _ = build
     before = {p: p.read_bytes() for p in [out / "paper.pdf", out / "numbers.json", *sorted(out.glob("**/*.svg")),

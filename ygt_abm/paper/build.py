@@ -3,9 +3,10 @@ executor, resumable), draw its figures in one paper style, write its tables and 
 quotes from the result files, and typeset ``paper.pdf`` with Typst. Each step is skipped when nothing it
 reads has changed (its inputs, the manifest and ygt_abm's own source, recorded in ``stamps.json``); the
 experiments are reused as ``ygt-abm run`` reuses them (same configuration: same runs). Byte for byte the
-same on every build of the same source tree: figures without dates, fonts embedded in Typst, no PDF date;
-numbers.json and page 1 carry ygt_abm's version and commit (``identity.py``), so a new commit that leaves
-ygt_abm's source as it was rewrites only numbers.json and the PDF."""
+same on every build of the same source tree: figures without dates, Typst's fonts and the manuscript's own
+(paper/fonts/, for its Chinese) embedded, no PDF date; numbers.json and page 1 carry ygt_abm's version and
+commit (``identity.py``), so a new commit that leaves ygt_abm's source as it was rewrites only numbers.json
+and the PDF."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from ygt_abm.config.targets import load_targets
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
+from ygt_abm.paper.fonts import compile_pdf, font_files
 from ygt_abm.paper.identity import BuildIdentity, build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
@@ -225,16 +227,14 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
 
 
 def typeset(source: Path, out: Path, quick: bool) -> list[Path]:
-    """Copy the manuscript and its references into ``out`` and compile them with Typst (fonts embedded in
-    Typst only, so the PDF is the same on every machine; no date in it)."""
-    import typst
-
+    """Copy the manuscript and its references into ``out`` and compile them with Typst (Typst's own fonts
+    and the CJK font kept with the manuscript, never the machine's, so the PDF is the same on every machine;
+    no date in it)."""
     for name in (MANUSCRIPT, REFERENCES):
         shutil.copyfile(source / name, out / name)
     pdf = out / "paper.pdf"
-    write_atomic(pdf, lambda tmp: tmp.write_bytes(typst.compile(
-        str(out / MANUSCRIPT), root=str(out), ignore_system_fonts=True,
-        sys_inputs={"scale": "quick" if quick else "full"})))
+    write_atomic(pdf, lambda tmp: tmp.write_bytes(compile_pdf(out / MANUSCRIPT, out, source,
+                                                              {"scale": "quick" if quick else "full"})))
     return [pdf]
 
 
@@ -276,7 +276,8 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
                 extra=setting + json.dumps(identity.numbers(), sort_keys=True))
     stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
     figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg")) + evaluated[1:]
-    manuscript = [source / MANUSCRIPT, source / REFERENCES, out / "numbers.json", *sorted((out / "tables").glob("*.csv"))]
+    manuscript = [source / MANUSCRIPT, source / REFERENCES, *font_files(source), out / "numbers.json",
+                  *sorted((out / "tables").glob("*.csv"))]
     stamps.step("pdf", manuscript + figures, lambda: typeset(source, out, quick), log, extra=str(quick))
     return out / "paper.pdf"
 
