@@ -1,11 +1,15 @@
-"""Every figure as it is saved: no text past the canvas's edge, one colour per scenario across the figures
-of a folder, tick labels in the unit their axis names, and Chinese labels drawn in an embedded CJK font (or
-refused, naming the set-up command, where none is installed)."""
+"""Every figure as it is saved: no text past the canvas's edge, every figure of the paper inside its page's
+text area at the size of the shipped packages, one colour per scenario across the figures of a folder, tick
+labels in the unit their axis names, labels in words rather than the model's identifiers, and Chinese labels
+drawn in an embedded CJK font (or refused, naming the set-up command, where none is installed)."""
 
 import os
 import re
 import warnings
 from itertools import product
+from pathlib import Path
+
+import matplotlib
 
 import numpy as np
 import pandas as pd
@@ -13,6 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from ygt_abm.evaluation_runs import chosen_evaluations
 from ygt_abm.figures import style
 from ygt_abm.figures.county_map import county_map_figure
 from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure, uncertainty_figure
@@ -29,7 +34,11 @@ from ygt_abm.figures.style import (
     scenario_palette,
     texts_outside,
 )
-from ygt_abm.vocabulary import HEADLINE_INDICATORS, INDICATORS
+from ygt_abm.paper.build import PAPER_STYLE
+from ygt_abm.vocabulary import HEADLINE_INDICATORS, INDICATORS, package_words
+
+ROOT = Path(__file__).resolve().parents[1]
+MANUSCRIPT = (ROOT / "paper" / "paper.typ").read_text(encoding="utf-8")
 
 # long names, as real packages have them: the worst case for a layout
 SCENARIOS = ("baseline", "anhui-2024-medical-community-with-capitation", "guangdong-2022", "zhejiang-2023")
@@ -179,8 +188,8 @@ def test_a_scenario_has_the_same_colour_in_every_figure_of_a_folder_and_the_refe
     main = colours(main_indicators_figure(kpis, palette=palette))
     differences = colours(differences_figure(kpis, "baseline", palette=palette))
     backflow = colours(backflow_figure(_backflow(), palette=palette))
-    assert main == {s: palette[s] for s in SCENARIOS}
-    assert differences == backflow == {s: palette[s] for s in SCENARIOS[1:]}
+    assert main == {package_words(s): palette[s] for s in SCENARIOS}
+    assert differences == backflow == {package_words(s): palette[s] for s in SCENARIOS[1:]}
     bars = attainment_figure(_attainment(), palette=palette).axes[0].patches
     assert [b.get_facecolor() for b in bars][:3] == [bars[0].get_facecolor()] * 3  # one scenario's three targets
     assert {tuple(np.round(b.get_facecolor()[:3], 3)) for b in bars} == {
@@ -224,3 +233,102 @@ def test_without_a_cjk_font_chinese_labels_are_refused_naming_the_set_up(monkeyp
         main_indicators_figure(_kpis(), lang="zh")
     with pytest.raises(ValueError, match="expected one of en, zh"):
         main_indicators_figure(_kpis(), lang="fr")
+
+
+# ---------------------------------------------------------------------------------------------- the paper
+
+#: A4 in points, and the room a figure's caption (up to four lines) and its spacing take below it
+A4 = (595.28, 841.89)
+CAPTION_ROOM = 60.0
+#: type smaller than this, printed, cannot be read
+LEGIBLE = 6.0
+CM = 72 / 2.54
+
+
+def text_area() -> tuple[float, float]:
+    """Width and height in points of the paper's text area: A4 less the margins paper.typ sets."""
+    page = re.search(r'#set page\(paper: "a4", margin: \(x: ([\d.]+)cm, y: ([\d.]+)cm\)', MANUSCRIPT)
+    assert page, "paper.typ's page settings have changed: update this test's reading of them"
+    x, y = (float(v) * CM for v in page.groups())
+    return A4[0] - 2 * x, A4[1] - 2 * y
+
+
+def _shipped_decomposition() -> pd.DataFrame:
+    """The decomposition of five packages of 21 levers each (the most a shipped package has), with long names."""
+    rows = [{"package": f"{province}-{year}", "lever": f"lever_with_a_long_name_number_{i}", "point": "base",
+             "county": "County 1", "year": 10, "metric": m,
+             **{f"{kind}_{stat}": (0.01 * i if kind != "package" else 0.2) + d
+                for kind in ("alone", "contribution", "package")
+                for stat, d in (("mean", 0.0), ("ci_low", -0.005), ("ci_high", 0.005))}}
+            for province, year in (("anhui", 2024), ("guangdong", 2022), ("henan-xuchang", 2020),
+                                   ("hunan-nanxian", 2024), ("zhejiang", 2026))
+            for i in range(21) for m in ("primary_care_visit_share", "in_county_visit_rate")]
+    return pd.DataFrame(rows)
+
+
+def _shipped_evaluations() -> pd.DataFrame:
+    """As many forest-plot rows as the shipped evaluations have outcomes."""
+    rows = sum(max(1, len(e.outcomes)) for e in chosen_evaluations("all"))
+    row = _evaluations().iloc[0].to_dict()
+    return pd.DataFrame([{**row, "id": f"author{2000 + i}-a-reform"} for i in range(rows)])
+
+
+def _shipped_sensitivity() -> pd.DataFrame:
+    """A screening of 13 assumed parameters, on a package's effect."""
+    parameters = [f"providers.assumed_parameter_{i}" for i in range(13)]
+    return pd.DataFrame([{"scenario": "anhui-2024", "measure": "effect", "metric": m, "year": 5, "parameter": p,
+                          "index": "mu_star", "value": 0.1, "ci_low": 0.05, "ci_high": 0.15}
+                         for m, p in product(HEADLINE_INDICATORS, parameters)])
+
+
+#: the paper's figures drawn at the size of the shipped packages where their size grows with them
+AT_PAPER_SIZE = FIGURES | {"decomposition": lambda lang: decomposition_figure(_shipped_decomposition(), lang=lang),
+                           "evaluations": lambda lang: evaluations_figure(_shipped_evaluations()),
+                           "sensitivity": lambda lang: sensitivity_figure(_shipped_sensitivity(), lang=lang)}
+PAPER_FIGURES = sorted({Path(path).stem for path in re.findall(r'svg\("([^"]+)"', re.sub(r"//.*", "", MANUSCRIPT))})
+
+
+def printed_size(fig: Figure) -> tuple[float, float, float]:
+    """Width and height in points as the paper prints ``fig`` (scaled to the text width), and its smallest
+    drawn text's size in print."""
+    width, height = fig.get_size_inches() * 72
+    scale = text_area()[0] / width
+    smallest = min(t.get_fontsize() for t in style.drawn_texts(fig))
+    return width * scale, height * scale, smallest * scale
+
+
+def test_the_paper_shows_the_figures_this_test_draws():
+    assert len(PAPER_FIGURES) >= 10 and set(PAPER_FIGURES) <= set(AT_PAPER_SIZE)
+
+
+@pytest.mark.parametrize("name", PAPER_FIGURES)
+def test_every_figure_of_the_paper_fits_its_pages_text_area(name):
+    with matplotlib.rc_context(PAPER_STYLE):
+        fig = AT_PAPER_SIZE[name]("en")
+    width, height, _ = printed_size(fig)
+    assert height <= text_area()[1] - CAPTION_ROOM, f"{name}: {height:.0f} pt tall at the text width"
+    assert texts_outside(fig) == []
+
+
+def test_the_lever_decomposition_is_printed_at_a_legible_size_with_words_for_its_names():
+    with matplotlib.rc_context(PAPER_STYLE):
+        fig = AT_PAPER_SIZE["decomposition"]("en")
+    width, height, smallest = printed_size(fig)
+    assert smallest >= LEGIBLE, f"its smallest type prints at {smallest:.1f} pt"
+    assert fig.get_size_inches()[0] * 72 <= text_area()[0] + 1  # printed at its size, not shrunk
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() if t.get_text()]
+    assert "lever with a long name number 20" in labels and "15 other levers" in labels
+    assert not any("_" in label for label in labels)
+    assert [ax.get_ylabel() for ax in fig.axes[::2]] == ["Anhui 2024", "Guangdong 2022", "Henan Xuchang 2020",
+                                                         "Hunan Nanxian 2024", "Zhejiang 2026"]
+
+
+def test_no_figure_names_a_file_an_identifier_or_a_comparison_code():
+    texts = []
+    for name, draw in FIGURES.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            texts += [t.get_text() for t in style.drawn_texts(draw("en"))]
+    joined = "\n".join(texts)
+    assert not re.search(r"\w\.csv|at_least|at_most|providers\.|primary_care|anhui-2024", joined), joined
+    assert "≥ 65% by 2025" in joined and "Marginal cost share".lower() in joined.lower()

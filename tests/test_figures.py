@@ -34,7 +34,7 @@ def test_counties_are_averaged_within_a_replicate_and_every_sweep_point_has_its_
     [path] = save_figure(main_indicators_figure(kpis), tmp_path / "figure", ("png",))
     assert imread(path).shape[0] > 500
     labels = [line.get_label() for line in main_indicators_figure(kpis).axes[0].get_lines()]
-    assert {"baseline / low", "baseline / high", "reform / low", "reform / high"} <= set(labels)
+    assert {"Baseline / low", "Baseline / high", "Reform / low", "Reform / high"} <= set(labels)  # in words
 
 
 def test_the_difference_bands_are_the_paired_differences_of_the_table():

@@ -326,3 +326,9 @@ def test_citation_cff_asks_for_the_version_pyproject_gives():
     assert citation["version"] == VERSION
     assert citation["cff-version"] == "1.2.0" and citation["type"] == "software"
     assert "doi" not in citation
+
+
+def test_no_caption_names_a_file_or_an_identifier():
+    captions = re.findall(r"caption: \[(.*?)\]\) <", BODY, re.S)
+    assert len(captions) >= 15
+    assert [c for c in captions if re.search(r"`|\w\.(csv|yaml|py|md)\b|\w_\w", c)] == []

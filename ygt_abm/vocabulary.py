@@ -1,5 +1,6 @@
 """The words every layer shares: facility levels, episode types, contact kinds, outcomes, first-contact
-codes, the calendar, the indicators and the names of decomposition variants.
+codes, the calendar, the indicators, the words a reader reads for the model's identifiers, and the names of
+decomposition variants.
 
 This module imports nothing, so any layer (config included) can use it. No other module defines these
 codes again, and no literal stands for a level count or a year.
@@ -162,6 +163,63 @@ for _prefix, _term, _definition, _first, *_last in _BY_LEVEL:
     for _level in LEVELS[_first:(_last[0] + 1 if _last else None)]:
         INDICATORS[f"{_prefix}_{_level}"] = (_term, _definition.format(level=_level))
 del _prefix, _term, _definition, _first, _last, _level
+
+# ------------------------------------------------------------------------------------------ words
+
+#: The indicators the documents set targets on, as a reader names them in English (the classroom's chart
+#: titles, the paper's figures and tables); any other indicator in its identifier's words (``in_words``).
+INDICATOR_NAMES = {
+    "primary_care_visit_share": "primary care visit share",
+    "primary_care_share_of_in_county_visits": "primary care share of in-county visits",
+    "in_county_visit_rate": "in-county visit rate",
+    "in_county_inpatient_share": "in-county inpatient share",
+    "primary_care_fund_share": "primary care share of the insurance fund",
+    "chronic_managed_rate": "chronic disease managed rate",
+    "in_county_fund_share": "in-county share of the insurance fund",
+    "family_doctor_signup_rate": "family-doctor sign-up rate",
+    "key_population_signup_rate": "family-doctor sign-up rate of key populations",
+    "township_capability_standard_share": "township centres meeting the capability standard",
+}
+#: A target's comparison (a package's ``targets``) as its sign
+COMPARISON_SIGNS = {"at_least": "≥", "at_most": "≤", "about": "≈"}
+#: Parts of identifiers a reader would not read as written
+_ABBREVIATIONS = (("_per_capita", " per person"), ("oop_", "out-of-pocket_"), ("_yuan", " (yuan)"))
+
+
+def in_words(name: str) -> str:
+    """An identifier as a reader reads it: an indicator by its name (``INDICATOR_NAMES``), a parameter
+    without its group (``providers.marginal_cost_share``: marginal cost share), anything else its words
+    (``reimbursement_gap``: reimbursement gap; ``oop_per_visit_county``: out-of-pocket per visit county)."""
+    if name in INDICATOR_NAMES:
+        return INDICATOR_NAMES[name]
+    words = name.rsplit(".", 1)[-1]
+    for short, long in _ABBREVIATIONS:
+        words = words.replace(short, long)
+    return words.replace("_", " ")
+
+
+def outcome_words(indicator: str, of: str = "") -> str:
+    """An evaluation's outcome in words: its indicator, a sum of indicators (``a + b``) or a share (of the
+    sum ``of``); a sum over the levels of one indicator as ``stem: level + level``, a share as ``stem: level
+    ÷ (level + level)``."""
+    terms, whole = indicator.split(" + "), str(of).split(" + ") if of else []
+    stems = {t.rsplit("_", 1)[0] for t in terms + whole}
+    if len(stems) != 1 or len(terms) + len(whole) == 1:
+        words = " + ".join(in_words(t) for t in terms)
+        return f"{words} ÷ ({' + '.join(in_words(t) for t in whole)})" if whole else words
+    levels = [" + ".join(t.rsplit("_", 1)[1] for t in part) for part in (terms, whole)]
+    return f"{in_words(stems.pop())}: {levels[0]}" + (f" ÷ ({levels[1]})" if whole else "")
+
+
+def package_words(name: str) -> str:
+    """A policy package or scenario as a reader reads it: ``hunan-nanxian-2024``: Hunan Nanxian 2024."""
+    return " ".join(part.capitalize() if part.isalpha() else part for part in name.split("-"))
+
+
+def target_words(indicator: str, comparison: str, value: float, year: int) -> str:
+    """A package's target in words: in-county visit rate ≥ 90% by 2027."""
+    return f"{in_words(indicator)} {COMPARISON_SIGNS[comparison]} {100 * value:g}% by {year}"
+
 
 # ------------------------------------------------------------------------------------------ variants
 

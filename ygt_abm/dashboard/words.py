@@ -7,7 +7,8 @@ interventions' own docstrings (English, citing the Chinese clauses)."""
 from __future__ import annotations
 
 from ygt_abm.vocabulary import (
-    AGE_BANDS, CONDITIONS, EPISODE_TYPES, FACILITY_KINDS, HEADLINE_INDICATORS, INDICATORS, LEVELS, OUTCOMES,
+    AGE_BANDS, CONDITIONS, EPISODE_TYPES, FACILITY_KINDS, HEADLINE_INDICATORS, INDICATOR_NAMES, INDICATORS, LEVELS,
+    OUTCOMES,
 )
 
 LANGUAGES = ("zh", "en")
@@ -129,16 +130,9 @@ WORDS: dict[str, dict[str, str]] = {
     "diabetes": {"en": "diabetes", "zh": "糖尿病"},
     "copd": {"en": "COPD", "zh": "慢阻肺"},
 }
-#: The headline indicators as chart titles: in English here, in Chinese as the documents name them (the
-#: project's one list of those names, ``vocabulary.INDICATORS``).
-INDICATOR_TITLES = {
-    "primary_care_visit_share": "primary care visit share",
-    "primary_care_share_of_in_county_visits": "primary care share of in-county visits",
-    "in_county_visit_rate": "in-county visit rate",
-    "in_county_inpatient_share": "in-county inpatient share",
-    "primary_care_fund_share": "primary care share of the insurance fund",
-    "chronic_managed_rate": "chronic disease managed rate",
-}
+#: The headline indicators as chart titles: in English as a reader names them (``vocabulary.INDICATOR_NAMES``),
+#: in Chinese as the documents name them (``vocabulary.INDICATORS``): the project's one list of each.
+INDICATOR_TITLES = {metric: INDICATOR_NAMES[metric] for metric in HEADLINE_INDICATORS}
 WORDS.update({metric: {"en": title, "zh": INDICATORS[metric][0]} for metric, title in INDICATOR_TITLES.items()})
 
 #: Each lever under the name the documents give it (its docstring quotes them), for the lever cards in Chinese.

@@ -1,6 +1,8 @@
 """Figures of a comparison's tables, drawn from the tables themselves (backflow_summary.csv,
-decomposition.csv, attainment.csv), so a figure shows what its table says: backflow by year, each
-package's effect decomposed into its levers, and the chance of reaching each target."""
+decomposition.csv, attainment.csv, uncertainty.csv), so a figure shows what its table says: backflow by
+year, each package's effect decomposed into its levers, the chance of reaching each target, and the
+effects over an ensemble. Labels are words a reader reads (vocabulary.in_words), never a file's or a
+parameter's name."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
 from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, say, styled, term
+from ygt_abm.vocabulary import COMPARISON_SIGNS, in_words, package_words, target_words
 
 BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
                      "moved_up": "first contact moved up a level", "into_care": "came into care",
@@ -35,7 +38,7 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
         for (scenario, point), part in rows.groupby(["scenario", "point"], sort=False):
             ls, marker = styles[point]
             line, = ax.plot(part["year"], part["mean"], marker=marker, ls=ls, ms=4, color=palette[scenario],
-                            label=f"{scenario} / {point}" if several_points else scenario)
+                            label=f"{package_words(scenario)} / {point}" if several_points else package_words(scenario))
             ax.fill_between(part["year"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
                             linewidth=0)
         ax.set_title(say(lang, f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
@@ -45,45 +48,84 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
         ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(say(lang, "Backflow against the reference scenario, same illnesses episode by episode; "
-                     "bands: 95% t-intervals (backflow_summary.csv)",
-                     "相对参照情景的患者回流，同一疾病逐个病程比较；阴影：95% t 区间（backflow_summary.csv）"), fontsize=10)
+                     "bands: 95% t-intervals", "相对参照情景的患者回流，同一疾病逐个病程比较；阴影：95% t 区间"),
+                 fontsize=10)
     return fig
 
 
+#: The levers a package's row shows: its largest, alone or as contributions; the others as one grey range.
+TOP_LEVERS = 6
+#: A page's text width in inches (A4 with the paper's margins): a figure this wide is printed at its size.
+PAGE_WIDTH = 6.6
+
+
+def ranked_levers(rows: pd.DataFrame) -> list[str]:
+    """A package's levers, the largest first: by the larger magnitude of the effect alone and the
+    contribution, on any indicator drawn (ties: by name)."""
+    size = np.maximum(rows["alone_mean"].abs(), rows["contribution_mean"].abs()).groupby(rows["lever"]).max()
+    return list(size.sort_index().sort_values(ascending=False, kind="stable").index)
+
+
 @styled
-def decomposition_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
-    """Each package's levers at the last year: the effect of each lever alone and its contribution within
-    the package (the loss when it is removed), with 95% intervals; the package's whole effect dashed."""
+def decomposition_figure(table: pd.DataFrame, lang: str = "en", top: int = TOP_LEVERS) -> Figure:
+    """Each package's levers at the last year, one row of panels per package (one panel per indicator,
+    the levers in the same order): the effect of each of its ``top`` largest levers alone and its
+    contribution within the package (the loss when it is removed), with 95% intervals; the range of the
+    other levers' effects as one grey bar; the package's whole effect dashed. A page wide, so its type is
+    printed at its size."""
     last = table[(table["year"] == table["year"].max()) & table["metric"].isin(DECOMPOSED)]
     last = last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True).reset_index()
     packages = sorted(last["package"].unique())
-    levers_most = max((last[last["package"] == p]["lever"].nunique() for p in packages), default=1)
-    fig = Figure(figsize=(12, 1.0 + 0.32 * levers_most * len(packages) + 0.6 * len(packages)), layout="constrained")
-    axes = np.atleast_2d(fig.subplots(len(packages), len(DECOMPOSED), squeeze=False))
+    metrics = [m for m in DECOMPOSED if m in set(last["metric"])] or list(DECOMPOSED)
+    shown = {p: ranked_levers(last[last["package"] == p]) for p in packages}
+    heights = [min(top, len(shown[p])) + (len(shown[p]) > top) for p in packages]
+    fig = Figure(figsize=(PAGE_WIDTH, 1.1 + sum(0.36 + 0.16 * h for h in heights)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(packages), len(metrics), squeeze=False,
+                                      gridspec_kw={"height_ratios": [h + 2.2 for h in heights]} if packages else {}))
     for row, package in enumerate(packages):
-        for col, metric in enumerate(DECOMPOSED):
+        levers, others = shown[package][:top], shown[package][top:]
+        y = np.arange(len(levers) + bool(others))[::-1]
+        for col, metric in enumerate(metrics):
             ax = axes[row, col]
-            part = last[(last["package"] == package) & (last["metric"] == metric)].sort_values("contribution_mean")
-            y = np.arange(len(part))
-            for offset, kind, colour, label in ((-0.18, "alone", "#9ecae1", say(lang, "alone", "单独")),
-                                                (0.18, "contribution", "#3182bd", say(lang, "contribution", "贡献"))):
-                mean = part[f"{kind}_mean"].to_numpy()
-                err = np.vstack([mean - part[f"{kind}_ci_low"], part[f"{kind}_ci_high"] - mean])
-                ax.barh(y + offset, mean, height=0.34, xerr=err, color=colour, label=label, error_kw={"lw": 0.8})
+            part = last[(last["package"] == package) & (last["metric"] == metric)].set_index("lever")
+            drawn = part.reindex(levers)
+            for offset, kind, colour, label in ((0.19, "alone", "#9ecae1", say(lang, "alone", "单独")),
+                                                (-0.19, "contribution", "#3182bd", say(lang, "contribution", "贡献"))):
+                mean = drawn[f"{kind}_mean"].to_numpy()
+                err = np.vstack([mean - drawn[f"{kind}_ci_low"], drawn[f"{kind}_ci_high"] - mean])
+                ax.barh(y[:len(levers)] + offset, mean, height=0.36, xerr=np.nan_to_num(err), color=colour,
+                        label=label, error_kw={"lw": 0.6})
+            if others:
+                rest = part.reindex(others)[["alone_mean", "contribution_mean"]].to_numpy()
+                ax.barh(y[-1], np.nanmax(rest) - np.nanmin(rest), left=np.nanmin(rest), height=0.5, color="#bdbdbd",
+                        label=say(lang, "the other levers: their range", "其余杠杆：范围"))
             if len(part):
                 ax.axvline(part["package_mean"].iloc[0], color="#d62728", ls="--", lw=1,
                            label=say(lang, "whole package", "整套政策"))
             ax.axvline(0, color="#555", lw=0.8)
-            ax.set_yticks(y, part["lever"].str.replace("_", " "), fontsize=8)
+            ax.set_ylim(-0.6, len(y) - 0.4)
+            ax.set_yticks(y, [in_words(lever) for lever in levers] + (
+                [say(lang, f"{len(others)} other levers", f"其余 {len(others)} 项杠杆")] if others else []),
+                fontsize=7)
+            if col:
+                ax.tick_params(labelleft=False)
+            else:
+                ax.set_ylabel(package_words(package), fontsize=8, fontweight="bold")
             ax.xaxis.set_major_formatter(points_formatter())
-            ax.set_title(f"{package}: {indicator_label(metric, lang)}", fontsize=9)
-            if row == len(packages) - 1:
-                ax.set_xlabel(term("difference from the reference, percentage points", lang), fontsize=8)
-    axes[0, 0].legend(fontsize=7, loc="lower right")
-    fig.suptitle(say(lang, "Each lever alone and its contribution within the package, last simulated year "
-                     "(decomposition.csv; bars: 95% intervals)",
-                     "各政策杠杆单独的效果及其在整套政策中的贡献，最后模拟年份（decomposition.csv；误差线：95% 区间）"),
-                 fontsize=10)
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+            ax.tick_params(axis="x", labelsize=7)
+            ax.grid(alpha=0.3, axis="x")
+            ax.grid(False, axis="y")
+            if row == 0:
+                ax.set_title(indicator_label(metric, lang), fontsize=8, fontweight="bold")
+    if packages:
+        handles = dict(zip(*reversed(axes[0, 0].get_legend_handles_labels())))
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=4, fontsize=7,
+                   title=term("difference from the reference, percentage points", lang), title_fontsize=7)
+    fig.suptitle(say(lang, f"Each package's {top} largest levers alone and their contribution within the package, "
+                     "last simulated year (bars: 95% intervals)",
+                     f"各套政策影响最大的 {top} 项杠杆单独的效果及其在整套政策中的贡献，最后模拟年份（误差线：95% 区间）"),
+                 fontsize=9)
     return fig
 
 
@@ -95,9 +137,10 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
     palette = fill_palette(palette, table["scenario"])
     fig = Figure(figsize=(10, 1.2 + 0.34 * max(len(rows), 1)), layout="constrained")
     ax = fig.subplots()
-    labels = [f"{r.scenario}: {indicator_label(r.indicator, lang)} {'≥' if r.comparison == 'at_least' else '≤' if r.comparison == 'at_most' else '≈'} "
-              + say(lang, f"{r.target:.0%} by {r.target_year}", f"{r.target:.0%}（到 {r.target_year} 年）")
-              for r in rows.itertuples()]
+    labels = [f"{package_words(r.scenario)}: " + say(
+        lang, target_words(r.indicator, r.comparison, r.target, r.target_year),
+        f"{indicator_label(r.indicator, lang)} {COMPARISON_SIGNS[r.comparison]} {r.target:.0%}（到 {r.target_year} 年）")
+        for r in rows.itertuples()]
     y = np.arange(len(rows))
     ax.barh(y, rows["probability"], color=[palette[s] for s in rows["scenario"]])
     for yi, p in zip(y, rows["probability"]):
@@ -108,7 +151,7 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
     ax.set_xlabel(term("probability across runs", lang) if lang != "en" else
                   "probability across runs (replicates, and ensemble members where the experiment has them)")
     skipped = len(table) - len(rows)
-    fig.suptitle(say(lang, "Target attainment (attainment.csv)", "目标达成（attainment.csv）")
+    fig.suptitle(say(lang, "Target attainment", "目标达成")
                  + (say(lang, f"; {skipped} targets fall outside the simulated years", f"；{skipped} 个目标在模拟年份之外")
                     if skipped else ""), fontsize=10)
     return fig
@@ -145,12 +188,12 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.grid(alpha=0.3, axis="x")
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    axes[0].set_yticks(y, scenarios)
+    axes[0].set_yticks(y, [package_words(s) for s in scenarios])
     axes[0].invert_yaxis()
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8)
     members = int(last["members"].max()) if len(last) else 0
     fig.suptitle(say(lang, f"Effects in the last simulated year: mean over {members} parameter sets that fit the "
-                     "baseline,\nand the 95% range of one county's effect from its chance, the parameters, and both "
-                     "(uncertainty.csv)", f"最后模拟年份的效果：拟合基线的 {members} 组参数的均值，\n以及单个县的效果因偶然、"
-                     "参数及两者合计的 95% 范围（uncertainty.csv）"), fontsize=10)
+                     "baseline,\nand the 95% range of one county's effect from its chance, the parameters, and both",
+                     f"最后模拟年份的效果：拟合基线的 {members} 组参数的均值，\n以及单个县的效果因偶然、参数及两者合计的 95% 范围"),
+                 fontsize=10)
     return fig

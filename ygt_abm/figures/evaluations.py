@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ygt_abm.figures.style import styled
+from ygt_abm.vocabulary import in_words, outcome_words
 
 #: colour and marker of each set, in the order the sets first appear in the table
 STYLES = (("#1f77b4", "o"), ("#d95f02", "s"), ("#7570b3", "D"))
@@ -70,8 +71,8 @@ def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations"
         filled = colour if row["inside_band"] else "white"
         ax.plot(clipped[0], yi, marker=marker if abs(mean) <= LIMIT else (">" if mean > 0 else "<"), ms=6,
                 color=colour, markerfacecolor=filled, ls="none")
-        indicator = row["indicator"] if not isinstance(row["of"], str) or not row["of"] else f"{row['indicator']} share"
-        labels.append(f"{row['id']} [{row['set']}]: {indicator} ({row['effect']}, years {row['years']})\n"
+        indicator = outcome_words(row["indicator"], row["of"] if isinstance(row["of"], str) else "")
+        labels.append(f"{row['id']} [{row['set']}]: {indicator} ({in_words(row['effect'])}, years {row['years']})\n"
                       f"band [{_short(low)}, {_short(high)}], simulated {_short(float(row['mean']))}")
     ax.axvline(0, color="#555", lw=0.8)
     for edge in (-1, 1):

@@ -31,5 +31,5 @@ def fit_figure(table: pd.DataFrame) -> Figure:
                     color=ROLE_COLOURS[row.role], ms=5, capsize=2, lw=1)
     ax.set_yticks(y, [f"{r.target} ({r.role})" for r in table.itertuples()], fontsize=8)
     ax.set_xlabel("(simulated − target) ÷ tolerance; shaded: within tolerance", fontsize=8)
-    fig.suptitle("Baseline fit to the calibration targets (fit.csv): mean and 95% interval", fontsize=10)
+    fig.suptitle("Baseline fit to the calibration targets: mean and 95% interval", fontsize=10)
     return fig

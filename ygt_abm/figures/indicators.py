@@ -12,7 +12,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from ygt_abm.analysis.summary import interval, paired, paired_differences
 from ygt_abm.analysis.uncertainty import split_uncertainty
 from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, say, styled, term
-from ygt_abm.vocabulary import HEADLINE_INDICATORS
+from ygt_abm.vocabulary import HEADLINE_INDICATORS, package_words
 
 TITLES = {metric: indicator_label(metric) for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
@@ -72,7 +72,7 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
     last_year = int(bands["year"].max()) + shift if len(bands) else 1
     for ax, metric in zip(axes.flat, HEADLINE_INDICATORS):
         for (scenario, point), rows in bands[bands["metric"] == metric].groupby(["scenario", "point"], sort=False):
-            label = f"{scenario} / {point}" if several_points else scenario
+            label = f"{package_words(scenario)} / {point}" if several_points else package_words(scenario)
             x = rows["year"] + shift
             ls, marker = styles[point]
             line, = ax.plot(x, rows["mean"], marker=marker, ms=4, ls=ls, color=palette[scenario], label=label)
@@ -112,10 +112,9 @@ def main_indicators_figure(kpis: pd.DataFrame, packages: dict | None = None, ens
                       "document's target from the year it is due", f"{ENSEMBLE_BAND_ZH}；{TARGETS_ZH}"), False,
                       palette, lang)
     return _lines(main_indicator_bands(kpis), packages, say(
-        lang, "Mean across replicates; bands: 95% t-intervals (as in summary.csv); ★ and dashed: the document's "
-        "target from the year it is due (targets due after the last simulated year: attainment.csv)",
-        f"各重复运行的均值；阴影：95% t 区间（同 summary.csv）；{TARGETS_ZH}（到期晚于最后模拟年份的目标：见 "
-        "attainment.csv）"), False, palette, lang)
+        lang, "Mean across replicates; bands: 95% t-intervals; ★ and dashed: the document's target from the year "
+        "it is due (targets due after the last simulated year: in the attainment table)",
+        f"各重复运行的均值；阴影：95% t 区间；{TARGETS_ZH}（到期晚于最后模拟年份的目标：见目标达成表）"), False, palette, lang)
 
 
 @styled
@@ -125,9 +124,8 @@ def differences_figure(kpis: pd.DataFrame, reference: str, packages: dict | None
     palette = fill_palette(palette, kpis["scenario"], reference)
     if ensemble:
         return _lines(ensemble_bands(kpis, reference), packages, say(
-            lang, f"Difference from {reference}, paired; mean over {ENSEMBLE_BAND} (uncertainty.csv)",
-            f"与 {reference} 之差（配对）；{ENSEMBLE_BAND_ZH}（uncertainty.csv）"), True, palette, lang)
+            lang, f"Difference from {package_words(reference)}, paired; mean over {ENSEMBLE_BAND}",
+            f"与 {package_words(reference)} 之差（配对）；{ENSEMBLE_BAND_ZH}"), True, palette, lang)
     return _lines(difference_bands(kpis, reference), packages, say(
-        lang, f"Difference from {reference}, paired by replicate; bands: 95% t-intervals (as in "
-        "paired_differences.csv)", f"与 {reference} 之差（按重复运行配对）；阴影：95% t 区间（同 "
-        "paired_differences.csv）"), True, palette, lang)
+        lang, f"Difference from {package_words(reference)}, paired by replicate; bands: 95% t-intervals",
+        f"与 {package_words(reference)} 之差（按重复运行配对）；阴影：95% t 区间"), True, palette, lang)

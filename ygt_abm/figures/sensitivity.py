@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ygt_abm.figures.style import indicator_label, say, styled
+from ygt_abm.vocabulary import in_words, package_words
 
 
 @styled
@@ -38,8 +39,9 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(4))
     for ax in axes[::cols]:
-        ax.set_yticks(np.arange(len(names))[::-1], names, fontsize=7)
-    fig.suptitle(say(lang, f"{index} of the {measure} ({scenario}), last year; bars: 95% bootstrap interval",
-                     f"{index}：{'效果' if measure == 'effect' else '水平'}（{scenario}），最后一年；误差线：95% bootstrap 区间"),
+        ax.set_yticks(np.arange(len(names))[::-1], [in_words(name) for name in names], fontsize=7)
+    fig.suptitle(say(lang, f"{index} of the {measure} ({package_words(scenario)}), last year; bars: 95% bootstrap "
+                     "interval", f"{index}：{'效果' if measure == 'effect' else '水平'}（{package_words(scenario)}），最后一年；"
+                     "误差线：95% bootstrap 区间"),
                  fontsize=9)
     return fig

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, PercentFormatter
 
-from ygt_abm.vocabulary import INDICATORS
+from ygt_abm.vocabulary import INDICATORS, in_words
 
 LANGUAGES = ("en", "zh")
 #: ships with matplotlib, so the Latin glyphs are the same on every machine
@@ -135,10 +135,11 @@ def point_styles(points: Iterable[str]) -> dict[str, tuple[str, str]]:
 
 
 def indicator_label(metric: str, lang: str = "en") -> str:
-    """An indicator's name in a figure: its Chinese term (vocabulary.INDICATORS) or its name in words."""
+    """An indicator's name in a figure: its Chinese term (vocabulary.INDICATORS) or its name in words
+    (vocabulary.in_words)."""
     if lang == "zh" and metric in INDICATORS:
         return INDICATORS[metric][0]
-    return metric.replace("_", " ").capitalize()
+    return in_words(metric).capitalize()
 
 
 def term(text: str, lang: str = "en") -> str:

@@ -13,7 +13,7 @@ from ygt_abm.analysis.evaluations import SIMULATED
 from ygt_abm.analysis.sensitivity import ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.paper.manifest import LAST, QuotedNumber
-from ygt_abm.vocabulary import HEADLINE_INDICATORS
+from ygt_abm.vocabulary import HEADLINE_INDICATORS, in_words, outcome_words, package_words, target_words
 
 
 class MissingNumber(Exception):
@@ -109,8 +109,8 @@ def effect_cells(differences: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE_
     rows = []
     for scenario, group in last.groupby("scenario", sort=False):
         by = group.set_index("metric")
-        rows.append({"Package": scenario, **{
-            m.replace("_", " "): _with_interval(*(100 * by.at[m, c] for c in ("mean", "ci_low", "ci_high")), "+.1f")
+        rows.append({"Package": package_words(scenario), **{
+            in_words(m): _with_interval(*(100 * by.at[m, c] for c in ("mean", "ci_low", "ci_high")), "+.1f")
             for m in metrics if m in by.index}})
     return pd.DataFrame(rows)
 
@@ -130,7 +130,7 @@ def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARG
         low, high = row[f"{kind}_low"], row[f"{kind}_high"]
         return "—" if pd.isna(low) else f"[{100 * low:.1f}, {100 * high:.1f}]"
 
-    return pd.DataFrame([{"Package": r["package"], "Indicator": r["metric"].replace("_", " "),
+    return pd.DataFrame([{"Package": package_words(r["package"]), "Indicator": in_words(r["metric"]),
                           "Effect": f"{100 * r['mean']:+.1f}", "Chance": span(r, "replicate"),
                           "Parameters": span(r, "parameter"), "Both": span(r, "combined"),
                           "Parameters' share": "—" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"}
@@ -141,8 +141,8 @@ def attainment_cells(attainment: pd.DataFrame) -> pd.DataFrame:
     """Each package's targets: what, by when, the probability across runs of reaching it, and (over an
     ensemble) the share of parameter sets whose mean reaches it."""
     return pd.DataFrame({
-        "Package": attainment["scenario"],
-        "Target": [f"{i.replace('_', ' ')} {c} {t:g} by {int(y)}" for i, c, t, y in
+        "Package": attainment["scenario"].map(package_words),
+        "Target": [target_words(i, c, t, int(y)) for i, c, t, y in
                    zip(attainment["indicator"], attainment["comparison"], attainment["target"],
                        attainment["target_year"])],
         "Clause": attainment["clause"],
@@ -163,8 +163,8 @@ def sensitivity_cells(sensitivity: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     scale = 1.0 if (sensitivity["index"] == "ST").any() else 100.0
     rows = []
     for (scenario, metric), values in effects.iterrows():
-        rows.append({"Effect of": scenario, "Indicator": metric.replace("_", " "),
-                     **{p.split(".")[-1].replace("_", " "): f"{scale * values[p]:.2f}" for p in leaders}})
+        rows.append({"Effect of": package_words(scenario), "Indicator": in_words(metric),
+                     **{in_words(p): f"{scale * values[p]:.2f}" for p in leaders}})
     return pd.DataFrame(rows)
 
 
@@ -193,22 +193,6 @@ def _yes(x: object) -> str:
     return "" if pd.isna(x) else ("yes" if str(x) == "True" else "no")
 
 
-def _pretty(name: str) -> str:
-    return name.replace("_per_capita", " per person").replace("oop_", "out-of-pocket_").replace("_", " ")
-
-
-def _indicator(indicator: str, of: object) -> str:
-    """An outcome's indicator in words; a sum over levels of one indicator as ``stem: level + level``, a
-    share as ``stem: level ÷ (level + level)``."""
-    terms, whole = indicator.split(" + "), [] if pd.isna(of) or not of else str(of).split(" + ")
-    stems = {t.rsplit("_", 1)[0] for t in terms + whole}
-    if len(stems) != 1 or len(terms) + len(whole) == 1:
-        words = " + ".join(_pretty(t) for t in terms)
-        return f"{words} ÷ ({' + '.join(_pretty(t) for t in whole)})" if whole else words
-    levels = [" + ".join(t.rsplit("_", 1)[1] for t in part) for part in (terms, whole)]
-    return f"{_pretty(stems.pop())}: {levels[0]}" + (f" ÷ ({levels[1]})" if whole else "")
-
-
 def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
     """evaluations.csv (``ygt-abm evaluations``) as printed: one row per outcome (an evaluation with nothing
     expressible, one row saying so), its set, what it measures and over which years, the published
@@ -225,7 +209,7 @@ def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
         published = "" if pd.isna(r.estimate) else _effect(r.estimate, relative and pd.isna(r.scale)) + \
             (" †" if not pd.isna(r.scale) else "")
         rows.append(row | {
-            "Indicator": _indicator(r.indicator, r.of) + (" (relative)" if relative else ""),
+            "Indicator": outcome_words(r.indicator, "" if pd.isna(r.of) else r.of) + (" (relative)" if relative else ""),
             "Years": str(r.years).replace(" ", ", "),
             "Published [band]": f"{published} [{_band(r.band_low, r.band_high, relative)}]".lstrip(),
             "Simulated [95% interval]": f"{_effect(r.mean, relative)} [{_effect(r.ci_low, relative)}, "
