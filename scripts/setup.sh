@@ -44,7 +44,8 @@ for need in chromium:chromium pdftoppm:poppler-utils; do
     fi
 done
 # A CJK font for figures with Chinese labels (ygt-abm plot --lang zh): Debian's Noto Sans CJK. matplotlib
-# keeps a list of the fonts it found: dropped after the install, so that it looks again.
+# keeps a list of the fonts it found: dropped after the install, so that it looks again. (The paper needs
+# none of the machine's: its CJK font is kept in paper/fonts/, cut from this one by scripts/paper_font.py.)
 has_cjk_font() { "$venv/bin/python" -c "from ygt_abm.figures.style import cjk_font; cjk_font()" 2>/dev/null; }
 if ! has_cjk_font; then
     if can_apt; then
