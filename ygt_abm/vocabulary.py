@@ -180,6 +180,42 @@ INDICATOR_NAMES = {
     "key_population_signup_rate": "family-doctor sign-up rate of key populations",
     "township_capability_standard_share": "township centres meeting the capability standard",
 }
+#: Each lever under the name the documents give it (its docstring quotes them): the classroom's lever cards
+#: and the figures in Chinese.
+LEVER_NAMES_ZH = {
+    "appraisal_linked_settlement": "考核挂钩结余留用、超支分担",
+    "case_payment": "按病种付费（DRG/DIP）",
+    "chronic_capitation": "慢病按人头付费",
+    "chronic_disease_management": "医防融合、慢病一体化管理",
+    "circuit_clinics": "巡回医疗",
+    "city_experts": "组团式帮扶",
+    "continuous_deductible": "起付线连续计算",
+    "county_hospital_upgrade": "县医院等级提升",
+    "doctor_dispatch": "县管乡用、医生下沉",
+    "family_doctor_contracting": "家庭医生签约",
+    "gatekeeping": "基层首诊、双向转诊",
+    "global_budget": "医保总额付费",
+    "grassroots_performance_pay": "公益一类保障、公益二类绩效",
+    "grassroots_specialty_departments": "基层特色科室",
+    "health_literacy": "健康素养",
+    "integrated_hiring": "县乡村人才一体化",
+    "outpatient_capitation": "门诊统筹按人头付费",
+    "pay_parity_promotion": "基层待遇与职称晋升",
+    "price_adjustment": "医疗服务价格调整",
+    "referral_management": "转诊管理（病种目录）",
+    "referred_patient_waiver_priority": "一免三优先",
+    "reimbursement_gap": "差别化支付",
+    "remote_consultation": "远程会诊",
+    "reserved_referral_slots": "号源预留",
+    "same_disease_same_payment": "同病同价同付",
+    "service_surplus_pay": "两个允许",
+    "shared_diagnostics": "基层检查、上级诊断、结果互认",
+    "township_subcentres": "县域医疗次中心",
+    "unified_drug_catalogue": "药品统一目录",
+    "village_clinic_integration": "乡村一体化管理",
+    "village_doctors_hired_by_township": "乡聘村用",
+    "village_public_health_tasks": "村医公共卫生任务",
+}
 #: A target's comparison (a package's ``targets``) as its sign
 COMPARISON_SIGNS = {"at_least": "≥", "at_most": "≤", "about": "≈"}
 #: Parts of identifiers a reader would not read as written

@@ -13,8 +13,10 @@ from matplotlib.ticker import MaxNLocator
 
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
-from ygt_abm.figures.style import fill_palette, indicator_label, point_styles, points_formatter, say, styled, term
-from ygt_abm.vocabulary import COMPARISON_SIGNS, in_words, package_words, target_words
+from ygt_abm.figures.style import (
+    fill_palette, indicator_label, lever_label, point_styles, points_formatter, say, styled, term,
+)
+from ygt_abm.vocabulary import COMPARISON_SIGNS, package_words, target_words
 
 BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)",
                      "moved_up": "first contact moved up a level", "into_care": "came into care",
@@ -104,7 +106,7 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en", top: int = TOP_L
                            label=say(lang, "whole package", "整套政策"))
             ax.axvline(0, color="#555", lw=0.8)
             ax.set_ylim(-0.6, len(y) - 0.4)
-            ax.set_yticks(y, [in_words(lever) for lever in levers] + (
+            ax.set_yticks(y, [lever_label(lever, lang) for lever in levers] + (
                 [say(lang, f"{len(others)} other levers", f"其余 {len(others)} 项杠杆")] if others else []),
                 fontsize=7)
             if col:

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, PercentFormatter
 
-from ygt_abm.vocabulary import INDICATORS, in_words
+from ygt_abm.vocabulary import INDICATORS, LEVER_NAMES_ZH, in_words
 
 LANGUAGES = ("en", "zh")
 #: ships with matplotlib, so the Latin glyphs are the same on every machine
@@ -140,6 +140,11 @@ def indicator_label(metric: str, lang: str = "en") -> str:
     if lang == "zh" and metric in INDICATORS:
         return INDICATORS[metric][0]
     return in_words(metric).capitalize()
+
+
+def lever_label(lever: str, lang: str = "en") -> str:
+    """A lever in a figure: the documents' Chinese name (vocabulary.LEVER_NAMES_ZH) or its name in words."""
+    return LEVER_NAMES_ZH.get(lever, in_words(lever)) if lang == "zh" else in_words(lever)
 
 
 def term(text: str, lang: str = "en") -> str:
