@@ -8,7 +8,7 @@ from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    Caseload, Incentives, admission_threshold, decline_share, followup_shift, holder_retention, intensity_value,
+    Caseload, Incentives, admission_threshold, catalogue_shift_share, decline_share, followup_shift, holder_retention, intensity_value,
     keep_share, keep_value, marginal_admission_value, outreach_share, outreach_value, preferred_intensity,
     respond, services_change, services_value, step_down_share, tier_caseload, tier_success_gain,
 )
@@ -162,16 +162,17 @@ def step_down_view(budgets, case_payment=False, appraisal=0.0):
 
 def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_them_or_their_budget():
     assert step_down_view([None]) == 0.0  # fee for service: the hospital would lose the stay's margin
-    assert step_down_view([budget()]) > 0.1  # the township's recovery stay is cheaper for the holder
+    assert step_down_view([budget()]) > 0.02  # the township's recovery stay is cheaper for the holder
     assert step_down_view([None], case_payment=True) > step_down_view([budget()])  # the case rate is kept
     assert step_down_view([budget(retained=0.0, overspend=0.0)]) == 0.0  # no stake, no change
     # appraisal weighs the patients' harm of moving more than the hospital's gain: fewer referrals down
     assert 0.0 < step_down_view([budget()], appraisal=2.0) < step_down_view([budget()])
 
 
-def test_hospitals_refer_down_no_more_recoveries_than_patients_consent_to():
-    consent = ModelParameters().providers.referral_down_consent
-    assert 0.0 < consent < 1.0
+def test_hospitals_refer_down_no_more_recoveries_than_need_a_further_stay_and_patients_consent_to():
+    params = ModelParameters()
+    consent = params.care.post_acute_share * params.providers.referral_down_consent
+    assert 0.0 < consent < params.providers.referral_down_consent < 1.0
     assert step_down_view([None], case_payment=True) < consent
     rich = ModelParameters()
     rich.providers.patient_benefit_weight = 0.01  # a hospital that all but ignores its patients' harm
@@ -209,6 +210,24 @@ def outreach_view(budgets, per_head=0.0, appraisal=0.0, primary_share=0.6):
     shift = followup_shift(params.providers, primary_share)
     ffs = outreach_value(params, Incentives.fee_for_service(params, n, 1), shift)
     return outreach_share(params.providers, outreach_value(params, facing(params, levers), shift), ffs)
+
+
+def test_providers_move_charges_out_of_the_catalogue_only_where_a_budget_makes_them_bear_the_fund():
+    params = ModelParameters()
+    p = params.providers
+    rate_only = levers_with([None])
+    rate_only.case_rate[:] = 0.9
+    assert not catalogue_shift_share(p, facing(params, rate_only)).any()  # the hospital is paid the same either way
+    kept, half = (catalogue_shift_share(p, facing(params, levers_with([budget(retained)])))[0]
+                  for retained in (1.0, 0.5))
+    assert 0 < half[COUNTY] < kept[COUNTY] < p.catalogue_shift_ceiling  # some providers, never all
+    assert kept[VILLAGE] == kept[CITY] == 0  # no beds; outside the county's policy
+    # the providers who shift are those who weigh patients' money less than the holder's retention
+    assert kept[COUNTY] == pytest.approx(p.catalogue_shift_ceiling * respond(np.array(1.0), p.patient_benefit_weight,
+                                                                             p.response_shape))
+    appraised = levers_with([budget()])
+    appraised.appraisal_weight[:] = 0.5
+    assert catalogue_shift_share(p, facing(params, appraised))[0, COUNTY] < kept[COUNTY]
 
 
 def test_primary_teams_reach_out_to_chronic_patients_when_capitation_or_a_held_budget_pays_for_it():
@@ -303,9 +322,19 @@ def test_a_budget_with_surplus_retention_changes_what_providers_do_from_year_one
     assert kept["inappropriate_admission_share_county"] < base["inappropriate_admission_share_county"] - 0.005
     # (admissions at the county hospitals may still rise: failed care is kept in the county, below)
     # the cheaper township recovery saves the holder money: more recovering patients go down (下转)
-    assert kept["referrals_down"] > 5 * base["referrals_down"]
+    assert kept["referrals_down"] > 2 * base["referrals_down"]
     # without a stake in the result, nothing changes in year 1 (pay bonuses follow a settlement)
     assert no_stake["admissions_per_capita"] == base["admissions_per_capita"]
+
+
+def test_a_held_budget_moves_part_of_admissions_charges_onto_patients(county):
+    held = year_one(county, [{"type": "global_budget", **SRC}])
+    params = ModelParameters()
+    params.providers.catalogue_shift_ceiling = 0.0
+    unshifted = year_one(county, [{"type": "global_budget", **SRC}], params)
+    # what patients pay of an admission rises by the shift, beyond the budget's other effects (a leaner stay)
+    for level in ("township", "county"):
+        assert held[f"oop_per_admission_{level}"] > unshifted[f"oop_per_admission_{level}"]
 
 
 def test_declined_patients_go_up_and_out_of_the_county(county):

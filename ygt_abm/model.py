@@ -54,7 +54,7 @@ class CountyModel(mesa.Model):
         self.levers = PolicyLevers.baseline(params, n_c, n_f)
         self.accounts = SettledAccounts.none_yet(n_c)
         self.practice = ProviderPractice.fee_for_service(n_c)  # what providers do (processes/provision.py)
-        self.tariff = Tariff.of(self.levers, self.practice.intensity.copy())  # payment sets each year's
+        self.tariff = Tariff.of(self.levers)  # at fee-for-service practice; payment sets each year's
         self.facilities = FacilityState.create(region, params)
         self.doctors = Doctors.empty()
         self.population = synthesize_population(region, params.population,

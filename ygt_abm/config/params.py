@@ -278,6 +278,13 @@ class CareParams(Strict):
         "recovery stay uses that share of a township admission's resources). No source found; range 0.2–0.5",
         gt=0, lt=1,
     )
+    post_acute_share: float = sourced(
+        0.223, "share of hospital admissions whose recovery needs a further inpatient stay, the only ones a county "
+        "hospital can send down to a township centre for it (下转): 22.3% of all-payer discharges in the United "
+        "States went to post-acute care in 2013 (Tian W, HCUP Statistical Brief 205, AHRQ 2016), an upper bound "
+        "for a Chinese county, where post-acute care is scarcer (J Am Med Dir Assoc 2024 25(1):61–68); "
+        "docs/evidence.md, section 4c", ge=0, le=1,
+    )
     formal_referral_share: float = assumed(
         0.15, "share of moves up after failed or out-of-scope care that are formal referrals by the treating "
         "doctor; the rest are self-referrals (formal upward referrals are a small part of hospital visits)",
@@ -499,6 +506,16 @@ class ProviderParams(Strict):
         "anaesthetist, whose lack stopped township surgery most often: Li et al., Int J Equity Health 2018) at "
         "the township reference pay; equipment and set-up not counted. Cost log-logistic across centres (response_shape). No "
         "source for the cost itself; range 90,000–540,000", gt=0,
+    )
+    catalogue_shift_ceiling: float = assumed(
+        0.1, "largest share of an admission's in-catalogue charges a township centre or county hospital can move "
+        "to items the patient pays in full (目录外费用转嫁: self-paid drugs, consumables and tests) when a budget "
+        "makes it bear the fund's payment; how many providers do is their weight on patients' money against the "
+        "retention (docs/model.md, provision). Direction: out of pocket per admission rose by 188 yuan under a "
+        "binding rural budget (J Med Econ 2017, doi 10.1080/13696998.2017.1336448); self-paid shares rose under "
+        "DIP's regional budget (Zunyi, Front Public Health 2024, doi 10.3389/fpubh.2024.1431991); no cost shifting "
+        "under Beijing's case payment without a budget (Jian et al., Health Aff 2015). No source for the size; "
+        "range 0.02–0.4", ge=0, le=1,
     )
     adjustment_rate: float = sourced(
         0.42, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "

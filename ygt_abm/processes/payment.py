@@ -50,7 +50,8 @@ class Payment(Process):
     def start_year(self, model) -> None:
         """This year's tariff: prices, reimbursement and case rates, at the intensity providers now practise;
         every resident's outpatient allowance starts afresh."""
-        model.tariff = Tariff.of(model.levers, model.practice.intensity.copy())  # this year's, whatever changes
+        practice = model.practice  # this year's, whatever changes
+        model.tariff = Tariff.of(model.levers, practice.intensity.copy(), practice.catalogue_shift.copy())
         model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:

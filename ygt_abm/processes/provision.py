@@ -6,8 +6,9 @@ fee-for-service practice), the provider prefers, from what it weighs (``Incentiv
 share of the fund's payment it bears as a budget's holder, its weight on patients with the appraisal's),
 measured against fee-for-service practice: an admission threshold (低标准入院), shares of appropriate
 admissions declined by severity band (推诿), an intensity of care (服务缩水), a share of recoveries referred
-down (下转), a share of failed care kept (留治), outreach to chronic patients (随访), and the services township
-centres offer (服务能力). It closes ``adjustment_rate`` of the gap each year; what it does is
+down (下转), a share of failed care kept (留治), outreach to chronic patients (随访), the services township
+centres offer (服务能力), and a share of admissions' in-catalogue charges moved to items patients pay in full
+(目录外费用转嫁). It closes ``adjustment_rate`` of the gap each year; what it does is
 ``model.practice`` (``state/practice.py``). In each care round it applies the threshold and the declines.
 The rules and their equations: docs/model.md, section 6, "provision".
 """
@@ -54,7 +55,7 @@ class Provision(Process):
 
     def invariants(self, model, week=None):
         practice, floor = model.practice, model.params.providers.intensity_floor
-        for name in ("decline", "step_down", "keep", "outreach"):
+        for name in ("decline", "step_down", "keep", "outreach", "catalogue_shift"):
             share = getattr(practice, name)
             if (share < 0).any() or (share > 1).any():
                 yield f"practice.{name} left [0, 1]"
@@ -73,9 +74,10 @@ class Provision(Process):
                      keep_share(params, now, self.ffs_keep),
                      outreach_share(params.providers, outreach_value(params, now, shift),
                                     outreach_value(params, self.ffs, shift)),
-                     self.preferred_services(params, now))
+                     self.preferred_services(params, now), catalogue_shift_share(params.providers, now))
         for current, target in zip((practice.admission_threshold, practice.decline, practice.intensity,
-                                    practice.step_down, practice.keep, practice.outreach, practice.services),
+                                    practice.step_down, practice.keep, practice.outreach, practice.services,
+                                    practice.catalogue_shift),
                                    preferred):
             current += params.providers.adjustment_rate * (target - current)
 
@@ -271,9 +273,9 @@ def decline_share(params, incentives: Incentives) -> np.ndarray:
 def step_down_share(params, incentives: Incentives,
                     intensity: np.ndarray) -> np.ndarray:
     """(county,) share of the county hospitals' successful admissions whose recovery they send to the home
-    township centre (下转) beyond the policy's rate: those who consent (``referral_down_consent``) and whose loss
-    (a harm log-logistic across patients, less the out-of-pocket cost they save) is worth less to the hospital
-    than what it gains.
+    township centre (下转) beyond the policy's rate: those whose recovery needs a further stay
+    (``post_acute_share``), who consent (``referral_down_consent``), and whose loss (a harm log-logistic across
+    patients, less the out-of-pocket cost they save) is worth less to the hospital than what it gains.
     The hospital's stay is ``recovery_share_of_stay`` shorter; the township gives a recovery stay of that share
     of its admission's resources, whose fund payment the budget's result bears at the holder's retention."""
     p, t = params.providers, params.care.recovery_share_of_stay
@@ -288,7 +290,20 @@ def step_down_share(params, incentives: Incentives,
     oop_change = ((short_revenue - short_fund) - (full_revenue - full_fund))[:, COUNTY, INPATIENT] \
         + (stay_revenue - stay_fund)[:, TOWNSHIP, INPATIENT]
     weight = incentives.weight
-    return p.referral_down_consent * respond(gain / weight - oop_change, p.redirect_harm_yuan, p.response_shape)
+    eligible = params.care.post_acute_share * p.referral_down_consent
+    return eligible * respond(gain / weight - oop_change, p.redirect_harm_yuan, p.response_shape)
+
+
+def catalogue_shift_share(p, incentives: Incentives) -> np.ndarray:
+    """(county, level) share of an admission's in-catalogue charges the provider moves to items the patient pays
+    in full (目录外费用转嫁), up to ``catalogue_shift_ceiling``: each yuan moved spares the budget's holder its
+    retention of the fund's share and costs the patient that share, so the providers who move it are those whose
+    weight on patients' money, log-logistic across them around the weight they share, is below the retention.
+    None without a budget (a case rate alone pays the hospital the same either way); village clinics have no
+    beds, and city hospitals keep fee-for-service practice."""
+    share = p.catalogue_shift_ceiling * respond(incentives.retention, incentives.weight[:, None], p.response_shape)
+    share[:, VILLAGE] = share[:, CITY] = 0.0
+    return share
 
 
 def keep_value(params, incentives: Incentives) -> np.ndarray:

@@ -21,13 +21,15 @@ class ProviderPractice:
     outreach: np.ndarray  # (C,) primary teams' outreach to their chronic patients, a share of the full effort (随访)
     services: np.ndarray  # (C,) capability for admissions the township centres gain (or, below 0, lose) by the
     #                       services they offer beyond fee-for-service practice's (服务能力)
+    catalogue_shift: np.ndarray  # (county, level) share of an admission's in-catalogue charges moved to items the
+    #                              patient pays in full (目录外费用转嫁)
 
     @classmethod
     def fee_for_service(cls, n_counties: int) -> "ProviderPractice":
         """Pre-reform practice: every serious case admitted where first seen, with the usual intensity."""
         return cls(np.zeros((n_counties, N_LEVELS)), np.zeros((n_counties, N_LEVELS, SEVERITY_BANDS)),
                    np.ones((n_counties, N_LEVELS, 2)), np.zeros(n_counties), np.zeros((n_counties, N_LEVELS, 2)),
-                   np.zeros(n_counties), np.zeros(n_counties))
+                   np.zeros(n_counties), np.zeros(n_counties), np.zeros((n_counties, N_LEVELS)))
 
     def departs_from_fee_for_service(self) -> bool:
         """Whether any provider admits or declines differently from fee-for-service practice (in a round)."""

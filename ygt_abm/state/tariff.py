@@ -28,12 +28,16 @@ class Tariff(NamedTuple):
     outpatient_capitation: np.ndarray  # (county, level) bool: outpatient care paid by head, not by contact
 
     @classmethod
-    def of(cls, levers, intensity: np.ndarray | None = None) -> "Tariff":
-        """The levers' tariff, at the providers' ``intensity`` (fee-for-service practice's if omitted)."""
+    def of(cls, levers, intensity: np.ndarray | None = None, catalogue_shift: np.ndarray | None = None) -> "Tariff":
+        """The levers' tariff, at the providers' ``intensity`` and with the share of in-catalogue charges they
+        move out of the catalogue (``catalogue_shift``, by county and level; fee-for-service practice's if
+        omitted)."""
         if intensity is None:
             intensity = np.ones(levers.outpatient_price.shape + (2,))
+        in_catalogue = levers.inpatient_in_catalogue if catalogue_shift is None else \
+            levers.inpatient_in_catalogue * (1.0 - catalogue_shift)
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
-                   levers.inpatient_reimbursement, levers.inpatient_deductible, levers.inpatient_in_catalogue,
+                   levers.inpatient_reimbursement, levers.inpatient_deductible, in_catalogue,
                    levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
                    levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
