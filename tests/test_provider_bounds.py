@@ -9,6 +9,8 @@ import pytest
 from ygt_abm.analysis.provider_bounds import (
     FLOOR_PER_100, GROWTH_AT_MOST, REFERRALS_DOWN_PER_100_AT_MOST, provider_bounds,
 )
+from ygt_abm.experiment.loading import load_runnable_experiment
+from ygt_abm.experiment.runner import run_experiment
 
 RESIDENTS = 10_000
 ADMISSIONS = 1_000  # a county hospital's admissions a year: 0.1 per resident
@@ -52,3 +54,19 @@ def test_a_behaviour_may_start_but_not_at_full_size_in_one_year():
     wholesale = bounds([6, 6, 6], [150, 160, 170])  # 15 per 100 admissions from nothing
     assert wholesale.loc[("reform", 1), "failed_care_kept_growth"] == pytest.approx(15.0)
     assert not wholesale.loc[("reform", 1), "growth_within"] and wholesale.loc[("reform", 2), "growth_within"]
+
+
+def test_the_shipped_model_refers_down_within_the_national_bound_under_the_strongest_package(tmp_path):
+    """The corner this bound was written against: at the first posterior, hospitals under the packages referred
+    down 8.3–8.8 per 100 county admissions by year 4 (docs/validation.md, "Sanity bounds on the providers")."""
+    experiment = tmp_path / "bounds.yaml"
+    experiment.write_text(
+        "name: bounds\nseed: 11\nreplicates: 2\nyears: 4\nwarmup_years: 2\n"
+        "world: {kind: synthetic, population: 20000, townships: 2}\nreference: baseline\n"
+        "scenarios:\n  - {name: baseline, policy: baseline}\n"
+        "  - {name: nx, policy: hunan-nanxian-2024, decompose: false}\n", encoding="utf-8")
+    kpis = run_experiment(load_runnable_experiment(experiment), tmp_path / "out")
+    table = provider_bounds(kpis, 20_000, "baseline")
+    assert table["referrals_down_within"].all()
+    reform = table[table["scenario"] == "nx"]
+    assert (reform["referrals_down_per_100"] > table[table["scenario"] == "baseline"]["referrals_down_per_100"].max()).all()
