@@ -60,7 +60,7 @@ def write_reports(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame, f
     changes = single_price_changes(resolved.interventions, reference)
     if changes:
         write(elasticity_table(kpis, reference, changes), "elasticities.csv", float_format=FLOAT)
-    attainment = attainment_table(kpis, resolved.packages)
+    attainment = attainment_table(kpis, resolved.packages, reference)
     if not attainment.empty:
         write(attainment, "attainment.csv", float_format=FLOAT)
     sensitivity = sensitivity_table(kpis, resolved, seed=exp.seed)

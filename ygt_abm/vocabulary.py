@@ -252,9 +252,13 @@ def package_words(name: str) -> str:
     return " ".join(part.capitalize() if part.isalpha() else part for part in name.split("-"))
 
 
-def target_words(indicator: str, comparison: str, value: float, year: int) -> str:
-    """A package's target in words: in-county visit rate ≥ 90% by 2027."""
-    return f"{in_words(indicator)} {COMPARISON_SIGNS[comparison]} {100 * value:g}% by {year}"
+def target_words(indicator: str, comparison: str, value: float, year: int, band: float | None = None) -> str:
+    """A package's target in words: in-county visit rate ≥ 90% by 2027; with the half-width ``band`` of an
+    "about" target: in-county inpatient share ≈ 85% (80–90%) by 2025."""
+    words = f"{in_words(indicator)} {COMPARISON_SIGNS[comparison]} {100 * value:g}%"
+    if comparison == "about" and band is not None and band == band:  # band == band: not NaN
+        words += f" ({100 * (value - band):g}–{100 * (value + band):g}%)"
+    return f"{words} by {year}"
 
 
 # ------------------------------------------------------------------------------------------ variants

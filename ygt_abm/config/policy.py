@@ -25,22 +25,15 @@ POLICY_DIR = SHIPPED_CONFIGS / "policies"
 
 
 class Target(Strict):
-    """A headline target of the document, as data."""
+    """A headline target of the document, as data: reached at least or at most ``value``, or, for "about",
+    within a band around it (ygt_abm.analysis.attainment says how wide)."""
 
     indicator: str
     value: float
     comparison: Literal["at_least", "at_most", "about"] = "at_least"
-    tolerance: float = Field(0.02, ge=0, le=1, description="half-width for 'about'")
     year: int = Field(ge=1990, le=2100, description="calendar year by which it is to be reached")
     clause: str = Field(min_length=1)
     note: str = ""
-
-    def met(self, value: float) -> bool:
-        if self.comparison == "at_least":
-            return value >= self.value
-        if self.comparison == "at_most":
-            return value <= self.value
-        return abs(value - self.value) <= self.tolerance
 
 
 class PolicyPackage(Strict):

@@ -134,19 +134,27 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en", top: int = TOP_L
 @styled
 def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: str = "en") -> Figure:
     """Probability across replicates that each package reaches each of its targets by the year it is due,
-    each bar in its scenario's colour."""
+    each bar in its scenario's colour; a black tick where the table has it: the baseline's probability of
+    reaching the same target in the same year, so the bar beyond the tick is what the package adds."""
     rows = table[table["status"] == "simulated"].reset_index(drop=True)
     palette = fill_palette(palette, table["scenario"])
     fig = Figure(figsize=(10, 1.2 + 0.34 * max(len(rows), 1)), layout="constrained")
     ax = fig.subplots()
+    bands = rows["band"] if "band" in rows else pd.Series(np.nan, index=rows.index)
     labels = [f"{package_words(r.scenario)}: " + say(
-        lang, target_words(r.indicator, r.comparison, r.target, r.target_year),
-        f"{indicator_label(r.indicator, lang)} {COMPARISON_SIGNS[r.comparison]} {r.target:.0%}（到 {r.target_year} 年）")
-        for r in rows.itertuples()]
+        lang, target_words(r.indicator, r.comparison, r.target, r.target_year, band),
+        f"{indicator_label(r.indicator, lang)} {COMPARISON_SIGNS[r.comparison]} {r.target:.0%}"
+        + (f"（{r.target - band:.0%}–{r.target + band:.0%}）" if r.comparison == "about" and pd.notna(band) else "")
+        + f"（到 {r.target_year} 年）")
+        for r, band in zip(rows.itertuples(), bands)]
     y = np.arange(len(rows))
     ax.barh(y, rows["probability"], color=[palette[s] for s in rows["scenario"]])
     for yi, p in zip(y, rows["probability"]):
         ax.text(min(p + 0.01, 0.93), yi, f"{p:.2f}", va="center", fontsize=8)
+    if "baseline_probability" in rows and rows["baseline_probability"].notna().any():
+        ax.scatter(rows["baseline_probability"], y, marker="|", s=220, linewidths=2.5, color="black", zorder=3,
+                   label=say(lang, "baseline (no package)", "基线（无政策包）"))
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)

@@ -138,19 +138,30 @@ def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARG
 
 
 def attainment_cells(attainment: pd.DataFrame) -> pd.DataFrame:
-    """Each package's targets: what, by when, the probability across runs of reaching it, and (over an
+    """Each package's targets: what (an "about" target with its band), by when, the mean then and the
+    probability across runs of reaching it, each beside the baseline's in the same year, and (over an
     ensemble) the share of parameter sets whose mean reaches it."""
+    def share(column: str) -> pd.Series:
+        values = attainment[column] if column in attainment else pd.Series(np.nan, index=attainment.index)
+        return values.map(lambda p: "—" if pd.isna(p) else f"{p:.2f}")
+
+    def level(column: str) -> pd.Series:
+        values = attainment[column] if column in attainment else pd.Series(np.nan, index=attainment.index)
+        return values.map(_num)
+
+    bands = attainment["band"] if "band" in attainment else pd.Series(np.nan, index=attainment.index)
     return pd.DataFrame({
         "Package": attainment["scenario"].map(package_words),
-        "Target": [target_words(i, c, t, int(y)) for i, c, t, y in
+        "Target": [target_words(i, c, t, int(y), b) for i, c, t, y, b in
                    zip(attainment["indicator"], attainment["comparison"], attainment["target"],
-                       attainment["target_year"])],
+                       attainment["target_year"], bands)],
         "Clause": attainment["clause"],
         "Simulated year": attainment["simulated_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
-        "Mean then": attainment["mean_at_target_year"].map(_num),
-        "P(reached)": attainment["probability"].map(lambda p: "—" if pd.isna(p) else f"{p:.2f}"),
-        "Parameter sets reaching": attainment["points_whose_mean_meets"].map(
-            lambda p: "—" if pd.isna(p) else f"{p:.2f}"),
+        "Mean then": level("mean_at_target_year"),
+        "Baseline then": level("baseline_mean_at_target_year"),
+        "P(reached)": share("probability"),
+        "Baseline P(reached)": share("baseline_probability"),
+        "Parameter sets reaching": share("points_whose_mean_meets"),
     })
 
 
