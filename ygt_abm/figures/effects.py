@@ -153,8 +153,8 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
         ax.text(min(p + 0.01, 0.93), yi, f"{p:.2f}", va="center", fontsize=8)
     if "baseline_probability" in rows and rows["baseline_probability"].notna().any():
         ax.scatter(rows["baseline_probability"], y, marker="|", s=220, linewidths=2.5, color="black", zorder=3,
-                   label=say(lang, "baseline (no package)", "基线（无政策包）"))
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+                   clip_on=False, label=say(lang, "baseline (no package)", "基线（无政策包）"))
+        fig.legend(loc="outside upper right", fontsize=8, frameon=False)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
