@@ -71,10 +71,11 @@ def _decomposition() -> pd.DataFrame:
 
 def _attainment() -> pd.DataFrame:
     rows = [{"scenario": s, "indicator": m, "comparison": "at_least", "target": 0.65, "target_year": 2025,
-             "status": "simulated", "probability": 0.5}
+             "status": "simulated", "probability": 0.5, "baseline_probability": 0.0, "band": np.nan}
             for s, m in product(SCENARIOS[1:], ("primary_care_share_of_in_county_visits", "in_county_visit_rate",
                                                 "township_capability_standard_share"))]
-    return pd.DataFrame(rows + [{**rows[0], "status": "outside the simulated years", "probability": np.nan}])
+    about = {**rows[1], "comparison": "about", "target": 0.85, "band": 0.05, "baseline_probability": 1.0}
+    return pd.DataFrame(rows + [about, {**rows[0], "status": "outside the simulated years", "probability": np.nan}])
 
 
 def _uncertainty() -> pd.DataFrame:
