@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ygt_abm.vocabulary import target_words
+
 ABBREVIATIONS = {"guangdong-2022": "GD 2022", "henan-xuchang-2020": "XC 2020", "zhejiang-2026": "ZJ 2026",
                  "anhui-2024": "AH 2024", "hunan-nanxian-2024": "NanX 2024"}
 #: (metric, row label, format)
@@ -79,13 +81,16 @@ def tables(folder: Path) -> tuple[str, pd.DataFrame]:
         out.append(f"| {_short(scenario)} | {rows[('moved_down', first)]:,.0f} | "
                    f"{rows[('moved_down', final_year)]:,.0f} | {rows[('moved_up', final_year)]:,.0f} |")
     attainment = pd.read_csv(folder / "attainment.csv")
-    out += ["", "| package | target | year | probability | mean then |", "|---|---|---|---|---|"]
+    out += ["", "| package | target | probability | mean then | baseline's probability | baseline then |",
+            "|---|---|---|---|---|---|"]
     for r in attainment.itertuples():
-        sign = {"at_least": "≥", "at_most": "≤"}.get(r.comparison, "≈")
-        probability = "outside the simulated years" if pd.isna(r.probability) else f"{r.probability:.2f}"
-        mean = "—" if pd.isna(r.mean_at_target_year) else f"{r.mean_at_target_year:.3f}"
-        out.append(f"| {_short(r.scenario)} | {r.indicator} {sign} "
-                   f"{r.target:g} | {r.target_year} | {probability} | {mean} |")
+        band = getattr(r, "band", None)
+        words = target_words(r.indicator, r.comparison, r.target, r.target_year, band)
+        cells = [("outside the simulated years" if pd.isna(p) else f"{p:.2f}", "—" if pd.isna(m) else f"{m:.3f}")
+                 for p, m in ((r.probability, r.mean_at_target_year),
+                              (r.baseline_probability, r.baseline_mean_at_target_year))]
+        out.append(f"| {_short(r.scenario)} | {words} | {cells[0][0]} | {cells[0][1]} | {cells[1][0]} | "
+                   f"{cells[1][1]} |")
     return "\n".join(out), last
 
 
