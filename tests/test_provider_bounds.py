@@ -14,13 +14,15 @@ from ygt_abm.experiment.runner import run_experiment
 
 RESIDENTS = 10_000
 ADMISSIONS = 1_000  # a county hospital's admissions a year: 0.1 per resident
+FAILURES = 5_000  # failed contacts a year (mostly outpatient), referred up by a doctor or by the patient
 
 
 def kpis(scenario: str, referrals_down: list[float], kept: list[float]) -> pd.DataFrame:
     rows = []
     for year, (down, k) in enumerate(zip(referrals_down, kept), start=1):
         for metric, value in (("admissions_per_capita_county", ADMISSIONS / RESIDENTS), ("referrals_down", down),
-                              ("failed_care_kept", k), ("declined_admissions", 0.0)):
+                              ("failed_care_kept", k), ("declined_admissions", 0.0),
+                              ("referrals_up", 0.2 * (FAILURES - k)), ("self_referrals_up", 0.8 * (FAILURES - k))):
             rows += [{"scenario": scenario, "point": "p", "replicate": r, "county": 0, "year": year,
                       "metric": metric, "value": value} for r in (0, 1)]
     return pd.DataFrame(rows)
@@ -49,11 +51,19 @@ def test_year_one_grows_on_the_reference_and_later_years_on_the_year_before():
 
 
 def test_a_behaviour_may_start_but_not_at_full_size_in_one_year():
-    started = bounds([6, 6, 6], [GROWTH_AT_MOST * 10, 40, 50])  # 3 times the floor in year 1: allowed
+    floor = FLOOR_PER_100 / 100 * FAILURES  # kept failed care is measured on the failures it could keep: 50
+    started = bounds([6, 6, 6], [GROWTH_AT_MOST * floor, 200, 250])  # 3 times the floor in year 1: allowed
     assert started.loc[("reform", 1), "growth_within"]
-    wholesale = bounds([6, 6, 6], [150, 160, 170])  # 15 per 100 admissions from nothing
+    wholesale = bounds([6, 6, 6], [750, 800, 850])  # 15 per 100 failures from nothing
     assert wholesale.loc[("reform", 1), "failed_care_kept_growth"] == pytest.approx(15.0)
     assert not wholesale.loc[("reform", 1), "growth_within"] and wholesale.loc[("reform", 2), "growth_within"]
+
+
+def test_failed_care_kept_is_floored_on_the_failures_not_on_admissions():
+    # 150 kept of 5,000 failures is 3 per 100 of them: at the bound, though 15 per 100 county admissions
+    table = bounds([6, 6, 6], [150, 160, 170])
+    assert table.loc[("reform", 1), "failed_care_kept_growth"] == pytest.approx(3.0)
+    assert table.loc[("reform", 1), "growth_within"]
 
 
 def test_the_shipped_model_refers_down_within_the_national_bound_under_the_strongest_package(tmp_path):
