@@ -84,14 +84,19 @@ def tables(folder: Path) -> tuple[str, pd.DataFrame]:
     out += ["", "| package | target | probability | mean then | baseline's probability | baseline then |",
             "|---|---|---|---|---|---|"]
     for r in attainment.itertuples():
-        band = getattr(r, "band", None)
-        words = target_words(r.indicator, r.comparison, r.target, r.target_year, band)
-        cells = [("outside the simulated years" if pd.isna(p) else f"{p:.2f}", "—" if pd.isna(m) else f"{m:.3f}")
-                 for p, m in ((r.probability, r.mean_at_target_year),
-                              (r.baseline_probability, r.baseline_mean_at_target_year))]
-        out.append(f"| {_short(r.scenario)} | {words} | {cells[0][0]} | {cells[0][1]} | {cells[1][0]} | "
-                   f"{cells[1][1]} |")
+        cells = (_probability(r.probability), _mean(r.mean_at_target_year), _probability(r.baseline_probability),
+                 _mean(r.baseline_mean_at_target_year))
+        words = target_words(r.indicator, r.comparison, r.target, r.target_year, r.band)
+        out.append(f"| {_short(r.scenario)} | {words} | " + " | ".join(cells) + " |")
     return "\n".join(out), last
+
+
+def _probability(p: float) -> str:
+    return "outside the simulated years" if pd.isna(p) else f"{p:.2f}"
+
+
+def _mean(m: float) -> str:
+    return "—" if pd.isna(m) else f"{m:.3f}"
 
 
 def main() -> None:

@@ -50,8 +50,8 @@ class Payment(Process):
     def start_year(self, model) -> None:
         """This year's tariff: prices, reimbursement and case rates, at the intensity providers now practise;
         every resident's outpatient allowance starts afresh."""
-        practice = model.practice  # this year's, whatever changes
-        model.tariff = Tariff.of(model.levers, practice.intensity.copy(), practice.catalogue_shift.copy())
+        practice = model.practice  # its intensity copied: this year's, whatever changes
+        model.tariff = Tariff.of(model.levers, practice.intensity.copy(), practice.catalogue_shift)
         model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:

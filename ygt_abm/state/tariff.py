@@ -31,7 +31,7 @@ class Tariff(NamedTuple):
     def of(cls, levers, intensity: np.ndarray | None = None, catalogue_shift: np.ndarray | None = None) -> "Tariff":
         """The levers' tariff, at the providers' ``intensity`` and with the share of in-catalogue charges they
         move out of the catalogue (``catalogue_shift``, by county and level; fee-for-service practice's if
-        omitted)."""
+        omitted). The in-catalogue share is computed afresh, so a shift changed later does not reach it."""
         if intensity is None:
             intensity = np.ones(levers.outpatient_price.shape + (2,))
         in_catalogue = levers.inpatient_in_catalogue if catalogue_shift is None else \
