@@ -67,7 +67,7 @@ class PolicyLevers:
     global_budget: list[GlobalBudget | None]  # (C,)
     appraisal_weight: np.ndarray  # (C,) weight on patients' benefit the appraisal adds to providers' own (考核)
     case_rate: np.ndarray  # (C, level) admissions paid a case rate of this × the level's price (DRG/DIP); 0: by fee
-    case_severity_adjustment: np.ndarray  # (C,) share of the cost–severity gradient the case rate follows
+    case_severity_adjustment: np.ndarray  # (C,) share of the resources recorded (severity, intensity) the case rate follows
     outpatient_capitation: np.ndarray  # (C, level) bool: the fund pays the level's outpatient care per insured
     #                                    resident a year, nothing per contact (门诊统筹按人头付费)
     outpatient_capitation_per_head: np.ndarray  # (C, level) yuan a year per insured resident; NaN: budget neutral

@@ -149,12 +149,14 @@ def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind:
                             severity: np.ndarray | None = None,
                             deductible_waived: np.ndarray | None = None, resource: np.ndarray | None = None,
                             intensity: np.ndarray | None = None,
-                            stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            stay: np.ndarray | None = None,
+                            grouped_intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(price, fund payment) per contact under the county's levers; omitted arrays mean an unreferred contact
     of typical resource use, of an illness the same-payment rule does not cover, that pays its deductible, at
-    fee-for-service intensity, a whole stay. Where a case rate applies the price is what the facility receives."""
+    fee-for-service intensity (which case groups see, unless ``grouped_intensity`` says otherwise), a whole
+    stay. Where a case rate applies the price is what the facility receives."""
     n = len(level)
-    return price_contacts(Tariff.of(levers, intensity), Contacts(
+    return price_contacts(Tariff.of(levers, intensity, grouped_intensity=grouped_intensity), Contacts(
         county, level, kind, insured,
         np.zeros(n, dtype=bool) if referred is None else referred,
         np.full(n, np.inf, dtype=np.float32) if severity is None else severity,
@@ -163,11 +165,13 @@ def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind:
 
 
 def contact_payments(levers, admission_resource: np.ndarray | None = None, intensity: np.ndarray | None = None,
-                     admission_stay: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     admission_stay: np.ndarray | None = None,
+                     grouped_intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(revenue, fund payment, itemised charges) of an insured resident's unreferred contact by (county, level,
     contact kind): what a provider expects a contact to earn, and what it charges for the resources it uses.
     ``admission_resource`` (by level): the admission's resource use (typical if omitted); ``admission_stay`` (by
-    level): the share of a whole stay it gives (1 if omitted)."""
+    level): the share of a whole stay it gives (1 if omitted); ``grouped_intensity``: what case groups see
+    (``intensity`` if omitted)."""
     n_c = levers.outpatient_price.shape[0]
     county = np.repeat(np.arange(n_c), N_LEVELS * 2)
     level = np.tile(np.repeat(np.arange(N_LEVELS), 2), n_c)
@@ -177,7 +181,8 @@ def contact_payments(levers, admission_resource: np.ndarray | None = None, inten
     stay = np.ones(len(level)) if admission_stay is None else np.where(
         kind == INPATIENT, np.asarray(admission_stay, dtype=float)[level], 1.0)
     price, fund = price_and_reimbursement(levers, county, level, kind, np.ones(len(level), dtype=bool),
-                                          resource=resource, intensity=intensity, stay=stay)
+                                          resource=resource, intensity=intensity, stay=stay,
+                                          grouped_intensity=grouped_intensity)
     shape = (n_c, N_LEVELS, 2)
     m = np.ones(shape) if intensity is None else intensity
     itemised = (np.stack([levers.outpatient_price, levers.inpatient_price], axis=-1) * resource.reshape(shape) * m
@@ -251,8 +256,11 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
             paid = 0.0
         if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
             # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
+            # the groups (diagnosis and procedure) follow the resources the case is recorded with, severity and
+            # the practised intensity alike, at the severity adjustment's share
             rate = tariff.case_rate[c, lvl] * base * contacts.stay[i] * (
-                1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0))
+                1.0 + tariff.case_severity_adjustment[c]
+                * (contacts.resource[i] * tariff.grouped_intensity[c, lvl, 1] - 1.0))
             oop = p - paid
             paid = _at_least_zero(rate - oop)
             p = oop + paid

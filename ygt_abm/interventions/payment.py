@@ -160,12 +160,13 @@ class CasePayment(Intervention):
     XC names DRGs only as a tool of evaluation, 二(二), and GD 二(四) names no payment method).
 
     Admissions at ``levels`` are paid a case rate: ``rate_factor`` × the level's price (1: budget neutral at
-    typical severity), following ``severity_adjustment`` of the cost–severity gradient (the groups'
-    complication tiers; 0: one rate per level, 1: the rate follows severity as charges do). The patient pays
-    the schedule's share of the itemised charges; the fund pays the rest of the rate. Mechanism
-    (``processes/provision.py``): revenue no longer follows the resources a case uses, so providers cut
-    intensity (服务缩水, limited by their weight on patients and by appraisal), mild cases earn more than
-    severe ones, and, where a holder bears the fund's payment, severe cases become the ones worth sending on."""
+    typical severity), following ``severity_adjustment`` of the resources a case is recorded with, severity
+    and intensity alike (the groups' complication tiers and procedures; 0: one rate per level, 1: the rate
+    follows charges). The patient pays the schedule's share of the itemised charges; the fund pays the rest of
+    the rate. Mechanism (``processes/provision.py``; docs/model.md, "Payment"): revenue follows the resources a
+    case uses only in part, so providers cut intensity (服务缩水, the less the more the groups follow it; limited
+    by their weight on patients and by appraisal), mild cases earn more than severe ones, and, where a holder
+    bears the fund's payment, severe cases become the ones worth sending on."""
 
     name = "case_payment"
 
@@ -175,7 +176,7 @@ class CasePayment(Intervention):
             description="levels whose admissions are paid by case (the city's hospitals are outside the county)")
         rate_factor: float = Field(1.0, gt=0, le=3, description="case rate ÷ the level's price")
         severity_adjustment: float = Field(
-            0.5, ge=0, le=1, description="ASSUMPTION: share of the cost–severity gradient the rate follows; grouping "
+            0.5, ge=0, le=1, description="ASSUMPTION: share of the resources recorded (severity and intensity) the rate follows; grouping "
             "explains about 0.4–0.6 of cost variance (R² of DRG systems: Muldoon, Pediatrics 1999; Chengdu, "
             "trimmed, 0.59)")
 

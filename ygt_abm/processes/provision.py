@@ -175,11 +175,14 @@ def admission_resource(params, severity: np.ndarray) -> np.ndarray:
 
 
 def _net_values(params, incentives: Incentives, severity: np.ndarray | None = None,
-                intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                intensity: np.ndarray | None = None,
+                grouped_intensity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(revenue, fund payment, provider's net value) of a contact by (county, level, kind), for an admission of
-    ``severity`` by level (the level's typical admission if omitted)."""
+    ``severity`` by level (the level's typical admission if omitted), at ``intensity`` (case groups seeing
+    ``grouped_intensity``, ``intensity`` if omitted)."""
     resource = None if severity is None else admission_resource(params, severity)
-    revenue, fund, itemised = contact_payments(incentives.levers, resource, intensity)
+    revenue, fund, itemised = contact_payments(incentives.levers, resource, intensity,
+                                               grouped_intensity=grouped_intensity)
     value = revenue - params.providers.marginal_cost_share * itemised - incentives.retention[:, :, None] * fund
     return revenue, fund, value
 
@@ -282,7 +285,8 @@ def step_down_share(params, incentives: Incentives,
     full_revenue, full_fund, full = _net_values(params, incentives, intensity=intensity)
     shorter = intensity.copy()
     shorter[:, COUNTY, INPATIENT] *= 1.0 - t
-    short_revenue, short_fund, short = _net_values(params, incentives, intensity=shorter)
+    # the case groups still see the practised intensity: the hospital keeps its case rate
+    short_revenue, short_fund, short = _net_values(params, incentives, intensity=shorter, grouped_intensity=intensity)
     recovery = np.ones(N_LEVELS)
     recovery[TOWNSHIP] = t  # of a typical township admission
     stay_revenue, stay_fund, _ = contact_payments(incentives.levers, None, intensity, recovery)

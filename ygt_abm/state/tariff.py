@@ -25,15 +25,21 @@ class Tariff(NamedTuple):
     case_rate: np.ndarray  # (county, level)
     case_severity_adjustment: np.ndarray  # (county,)
     intensity: np.ndarray  # (county, level, contact kind)
+    grouped_intensity: np.ndarray  # (county, level, contact kind) the intensity case groups see: the procedures
+    #                                providers practise, not a stay cut short by a referral down
     outpatient_capitation: np.ndarray  # (county, level) bool: outpatient care paid by head, not by contact
 
     @classmethod
-    def of(cls, levers, intensity: np.ndarray | None = None, catalogue_shift: np.ndarray | None = None) -> "Tariff":
+    def of(cls, levers, intensity: np.ndarray | None = None, catalogue_shift: np.ndarray | None = None,
+           grouped_intensity: np.ndarray | None = None) -> "Tariff":
         """The levers' tariff, at the providers' ``intensity`` and with the share of in-catalogue charges they
         move out of the catalogue (``catalogue_shift``, by county and level; fee-for-service practice's if
-        omitted). The in-catalogue share is computed afresh, so a shift changed later does not reach it."""
+        omitted). The in-catalogue share is computed afresh, so a shift changed later does not reach it. Case
+        groups see ``grouped_intensity`` (the practised ``intensity`` if omitted)."""
         if intensity is None:
             intensity = np.ones(levers.outpatient_price.shape + (2,))
+        if grouped_intensity is None:
+            grouped_intensity = intensity
         in_catalogue = levers.inpatient_in_catalogue if catalogue_shift is None else \
             levers.inpatient_in_catalogue * (1.0 - catalogue_shift)
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
@@ -41,4 +47,4 @@ class Tariff(NamedTuple):
                    levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
                    levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
-                   intensity, levers.outpatient_capitation)
+                   intensity, grouped_intensity, levers.outpatient_capitation)
