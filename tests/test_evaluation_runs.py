@@ -100,8 +100,9 @@ def test_the_expected_sign_is_the_bands_side_of_zero_else_the_estimates():
     assert compare(straddling, Effect(0.0, -0.1, 0.1, 4))["sign_right"] is False  # no effect is no sign
 
 
-def _evaluation(id_: str, set_: str, outcomes: list[Outcome]) -> Evaluation:
-    return Evaluation(id=id_, set=set_, family="global_budget", year=2020, citation="Someone A (2020) A journal",
+def _evaluation(id_: str, set_: str, outcomes: list[Outcome], label: str = "") -> Evaluation:
+    return Evaluation(id=id_, label=label, set=set_, family="global_budget", year=2020,
+                      citation="Someone A (2020) A journal",
                       setting="a county", design="did", period={"pre": [2018, 2019], "post": [2020, 2021]},
                       treated={"interventions": [{"type": "global_budget", "source": "methods"}]},
                       outcomes=outcomes, not_expressible=[] if outcomes else ["a volume nobody counts"])
@@ -115,6 +116,9 @@ def test_the_table_counts_per_set_and_lists_evaluations_not_run():
                                                                            estimate=2)]), data))
     table = evaluation_table(rows)
     assert table["status"].tolist() == ["simulated", "simulated", "not expressible", "simulated"]
+    assert table["label"].tolist() == ["a2020-x", "a2020-x", "b2020-y", "c2020-z"]  # unnamed: the id
+    named = evaluation_rows(_evaluation("a2020-x", "training", [], label="Budget, a county (A 2020)"), None)
+    assert named[0]["label"] == "Budget, a county (A 2020)" and named[0]["id"] == "a2020-x"
     summary = set_summary(table).set_index("set")
     assert summary.loc["training", "inside_band"] == 1 and summary.loc["training", "inside_band_of"] == 2
     assert summary.loc["training", "not_expressible"] == 1 and summary.loc["held-out", "sign_right_share"] == 1.0

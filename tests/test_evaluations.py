@@ -61,6 +61,12 @@ def test_the_issue_names_dingyuan_sanming_and_deqing(shipped):
     assert all(place in ids for place in ("dingyuan", "sanming", "deqing"))
 
 
+def test_every_shipped_evaluation_has_a_name_for_readers_of_its_own(shipped):
+    labels = [e.label for e in shipped]
+    assert all(labels) and len(set(labels)) == len(labels)
+    assert not any(e.id in e.label for e in shipped)  # a name, not the file's key
+
+
 def test_every_outcome_names_indicators_and_a_band_with_its_rule(shipped):
     outcomes = [o for e in shipped for o in e.outcomes]
     assert outcomes and all(set(o.indicators()) <= set(INDICATORS) for o in outcomes)

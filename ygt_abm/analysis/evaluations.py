@@ -28,7 +28,7 @@ CONTROL, TREATED = "control", "treated"
 SIMULATED, NOT_EXPRESSIBLE = "simulated", "not expressible"
 
 #: evaluations.csv: one row per outcome (an evaluation without outcomes: one row, status not expressible)
-COLUMNS = ["id", "set", "family", "outcome", "status", "indicator", "of", "effect", "years", "estimate", "scale",
+COLUMNS = ["id", "label", "set", "family", "outcome", "status", "indicator", "of", "effect", "years", "estimate", "scale",
            "band_low", "band_high", "band_basis", "mean", "ci_low", "ci_high", "replicates", "inside_band",
            "sign_right", "interval_overlaps_band"]
 
@@ -100,7 +100,8 @@ def compare(outcome: Outcome, effect: Effect) -> dict[str, object]:
 
 
 def _describe(evaluation: Evaluation, index: int, outcome: Outcome | None) -> dict[str, object]:
-    row: dict[str, object] = {"id": evaluation.id, "set": evaluation.set, "family": evaluation.family,
+    row: dict[str, object] = {"id": evaluation.id, "label": evaluation.label or evaluation.id, "set": evaluation.set,
+                              "family": evaluation.family,
                               "outcome": index}
     if outcome is None:
         return row | {"status": NOT_EXPRESSIBLE, "indicator": "; ".join(evaluation.not_expressible)}

@@ -122,6 +122,8 @@ class Evaluation(Strict):
     """One published evaluation: its setting, the reform as a scenario pair, what it measured."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    label: str = Field("", max_length=64, description="its name for readers, as tables and plots print it: the "
+                       "reform, the place and the short citation (the id if empty)")
     set: SetName
     family: Literal[FAMILIES]
     year: int | None = Field(ge=1990, le=2100, description="publication year (null: not shown)")

@@ -59,7 +59,7 @@ def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations"
         colour, marker = styles[row["set"]]
         if row["status"] != "simulated":
             ax.text(0, yi, "not expressible: not run", ha="center", va="center", fontsize=7, color="#777")
-            labels.append(f"{row['id']} [{row['set']}]")
+            labels.append(f"{row['label']} [{row['set']}]")
             continue
         scale = row_scale(row)
         low, high = _finite(row["band_low"]), _finite(row["band_high"])
@@ -72,7 +72,7 @@ def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations"
         ax.plot(clipped[0], yi, marker=marker if abs(mean) <= LIMIT else (">" if mean > 0 else "<"), ms=6,
                 color=colour, markerfacecolor=filled, ls="none")
         indicator = outcome_words(row["indicator"], row["of"] if isinstance(row["of"], str) else "")
-        labels.append(f"{row['id']} [{row['set']}]: {indicator} ({in_words(row['effect'])}, years {row['years']})\n"
+        labels.append(f"{row['label']} [{row['set']}]: {indicator} ({in_words(row['effect'])}, years {row['years']})\n"
                       f"band [{_short(low)}, {_short(high)}], simulated {_short(float(row['mean']))}")
     ax.axvline(0, color="#555", lw=0.8)
     for edge in (-1, 1):

@@ -211,7 +211,7 @@ def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
     and whether the mean is inside the band and has the published sign (empty: no sign to compare)."""
     rows = []
     for r in evaluations.itertuples():
-        row = {"Evaluation": r.id, "Set": r.set}
+        row = {"Evaluation": r.label, "Set": r.set}
         if r.status != SIMULATED:
             rows.append(row | {"Indicator": "not expressible in the model", "Years": "", "Published [band]": "",
                                "Simulated [95% interval]": "not run", "Inside band": "", "Right sign": ""})
