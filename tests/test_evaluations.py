@@ -48,12 +48,20 @@ def test_the_shipped_split_follows_its_pre_registered_rule(shipped):
     training, held-out, starting with training."""
     publications: dict[str, tuple] = {}
     for e in shipped:
-        publications.setdefault(e.publication, (e.family, e.year, e.set))
+        if e.batch == 1:  # the second batch, registered later, is held-out whatever the rule says
+            publications.setdefault(e.publication, (e.family, e.year, e.set))
     for family in FAMILIES:
         ordered = sorted((p for p, (f, _, _) in publications.items() if f == family),
                          key=lambda p: (publications[p][1] is None, publications[p][1] or 0, p))
         for rank, publication in enumerate(ordered):
             assert publications[publication][2] == (TRAINING if rank % 2 == 0 else HELD_OUT), publication
+
+
+def test_the_second_batch_is_held_out_and_shares_no_publication_with_the_first(shipped):
+    second = [e for e in shipped if e.batch == 2]
+    assert second and all(e.set == HELD_OUT for e in second)
+    assert not {e.publication for e in second} & {e.publication for e in shipped if e.batch == 1}
+    assert not {e.id for e in training_evaluations(SCHEMAS)} & {e.id for e in second}
 
 
 def test_the_issue_names_dingyuan_sanming_and_deqing(shipped):
@@ -294,6 +302,12 @@ def test_an_evaluation_in_both_sets(tmp_path):
     [problem] = _problems(path)
     assert problem.endswith("duplicate id 'a2020-x' (first as evaluations[0]) and is listed in both sets "
                             "(training, held-out)")
+
+
+def test_a_second_batch_entry_in_the_training_set(tmp_path):
+    path = _write(tmp_path, _entry("a2020-x", "training").replace("    set: training", "    set: training\n    batch: 2"))
+    [problem] = _problems(path)
+    assert "evaluations[0]" in problem and "held-out only" in problem
 
 
 def test_one_publication_in_both_sets(tmp_path):

@@ -125,6 +125,8 @@ class Evaluation(Strict):
     label: str = Field("", max_length=64, description="its name for readers, as tables and plots print it: the "
                        "reform, the place and the short citation (the id if empty)")
     set: SetName
+    batch: Literal[1, 2] = Field(1, description="the registration batch: 1, split by the file's rule; 2, the second "
+                                 "held-out batch, registered later, held-out only")
     family: Literal[FAMILIES]
     year: int | None = Field(ge=1990, le=2100, description="publication year (null: not shown)")
     citation: str = Field(min_length=10)
@@ -144,6 +146,8 @@ class Evaluation(Strict):
             raise ValueError("an evaluation without outcomes says why (not_expressible)")
         if self.outcomes and self.control == self.treated:
             raise ValueError("the treated arm is the control arm: no reform to measure")
+        if self.batch == 2 and self.set != HELD_OUT:
+            raise ValueError("the second batch is held-out only: its entries were registered after fitting began")
         return self
 
     @property
