@@ -100,8 +100,8 @@ def test_the_expected_sign_is_the_bands_side_of_zero_else_the_estimates():
     assert compare(straddling, Effect(0.0, -0.1, 0.1, 4))["sign_right"] is False  # no effect is no sign
 
 
-def _evaluation(id_: str, set_: str, outcomes: list[Outcome], label: str = "") -> Evaluation:
-    return Evaluation(id=id_, label=label, set=set_, family="global_budget", year=2020,
+def _evaluation(id_: str, set_: str, outcomes: list[Outcome], label: str = "", batch: int = 1) -> Evaluation:
+    return Evaluation(id=id_, label=label, set=set_, batch=batch, family="global_budget", year=2020,
                       citation="Someone A (2020) A journal",
                       setting="a county", design="did", period={"pre": [2018, 2019], "post": [2020, 2021]},
                       treated={"interventions": [{"type": "global_budget", "source": "methods"}]},
@@ -117,6 +117,11 @@ def test_the_table_counts_per_set_and_lists_evaluations_not_run():
     table = evaluation_table(rows)
     assert table["status"].tolist() == ["simulated", "simulated", "not expressible", "simulated"]
     assert table["label"].tolist() == ["a2020-x", "a2020-x", "b2020-y", "c2020-z"]  # unnamed: the id
+    assert "held-out, batch 2" not in set_summary(table)["set"].tolist()  # one batch: no row of its own
+    later = evaluation_table(rows + evaluation_rows(_evaluation("d2021-w", "held-out", [outcome()], batch=2), data))
+    batch_2 = set_summary(later).set_index("set").loc["held-out, batch 2"]
+    assert batch_2["evaluations"] == 1 and batch_2["outcomes"] == 1 and batch_2["inside_band_of"] == 1
+    assert set_summary(later).set_index("set").loc["held-out", "evaluations"] == 2  # the held-out set: both batches
     named = evaluation_rows(_evaluation("a2020-x", "training", [], label="Budget, a county (A 2020)"), None)
     assert named[0]["label"] == "Budget, a county (A 2020)" and named[0]["id"] == "a2020-x"
     summary = set_summary(table).set_index("set")

@@ -28,7 +28,7 @@ CONTROL, TREATED = "control", "treated"
 SIMULATED, NOT_EXPRESSIBLE = "simulated", "not expressible"
 
 #: evaluations.csv: one row per outcome (an evaluation without outcomes: one row, status not expressible)
-COLUMNS = ["id", "label", "set", "family", "outcome", "status", "indicator", "of", "effect", "years", "estimate", "scale",
+COLUMNS = ["id", "label", "set", "batch", "family", "outcome", "status", "indicator", "of", "effect", "years", "estimate", "scale",
            "band_low", "band_high", "band_basis", "mean", "ci_low", "ci_high", "replicates", "inside_band",
            "sign_right", "interval_overlaps_band"]
 
@@ -101,7 +101,7 @@ def compare(outcome: Outcome, effect: Effect) -> dict[str, object]:
 
 def _describe(evaluation: Evaluation, index: int, outcome: Outcome | None) -> dict[str, object]:
     row: dict[str, object] = {"id": evaluation.id, "label": evaluation.label or evaluation.id, "set": evaluation.set,
-                              "family": evaluation.family,
+                              "batch": evaluation.batch, "family": evaluation.family,
                               "outcome": index}
     if outcome is None:
         return row | {"status": NOT_EXPRESSIBLE, "indicator": "; ".join(evaluation.not_expressible)}
@@ -130,20 +130,26 @@ def evaluation_table(rows: list[dict[str, object]]) -> pd.DataFrame:
 def set_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per set (in the table's order), over its simulated outcomes: how many, and how many (and what share)
     have the mean inside the band, the right sign, the interval overlapping the band; and the evaluations
-    not run because nothing they measured is expressible."""
-    rows = []
-    for name, part in table.groupby("set", sort=False):
-        simulated = part[part["status"] == SIMULATED]
-        signed = simulated[simulated["sign_right"].notna()]
-        row = {"set": name, "evaluations": part["id"].nunique(),
-               "not_expressible": int((part["status"] == NOT_EXPRESSIBLE).sum()), "outcomes": len(simulated)}
-        for key, among in (("inside_band", simulated), ("sign_right", signed), ("interval_overlaps_band", simulated)):
-            hits = int(among[key].astype(bool).sum())
-            row[key] = hits
-            row[f"{key}_of"] = len(among)
-            row[f"{key}_share"] = hits / len(among) if len(among) else math.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
+    not run because nothing they measured is expressible. A later batch of held-out evaluations (``batch`` 2)
+    also gets a row of its own."""
+    parts = list(table.groupby("set", sort=False))
+    if "batch" in table and (table["batch"] == 2).any():
+        parts.append(("held-out, batch 2", table[table["batch"] == 2]))
+    return pd.DataFrame([_summary_row(name, part) for name, part in parts])
+
+
+def _summary_row(name: str, part: pd.DataFrame) -> dict[str, object]:
+    simulated = part[part["status"] == SIMULATED]
+    signed = simulated[simulated["sign_right"].notna()]
+    row: dict[str, object] = {"set": name, "evaluations": part["id"].nunique(),
+                              "not_expressible": int((part["status"] == NOT_EXPRESSIBLE).sum()),
+                              "outcomes": len(simulated)}
+    for key, among in (("inside_band", simulated), ("sign_right", signed), ("interval_overlaps_band", simulated)):
+        hits = int(among[key].astype(bool).sum())
+        row[key] = hits
+        row[f"{key}_of"] = len(among)
+        row[f"{key}_share"] = hits / len(among) if len(among) else math.nan
+    return row
 
 
 def _number(x: object) -> str:
