@@ -41,11 +41,12 @@ def test_an_admissions_charges_follow_its_severity_around_the_levels_typical_adm
     assert resource[0] == 1.0 and resource[1] > 1.0 > resource[2] and resource[3] == 1.0  # visits: no gradient
 
 
-def case_paid(levers, resource, intensity=None, severity_adjustment=0.0, grouped_intensity=None):
-    """(price, fund) of a county-hospital admission of this resource use, paid by case (a flat rate unless
-    ``severity_adjustment``)."""
+def case_paid(levers, resource, intensity=None, intensity_adjustment=0.0, grouped_intensity=None):
+    """(price, fund) of a county-hospital admission of this resource use, paid by case at a flat rate (that
+    follows ``intensity_adjustment`` of the intensity practised)."""
     levers.case_rate[0, 2] = 1.0
-    levers.case_severity_adjustment[0] = severity_adjustment
+    levers.case_severity_adjustment[0] = 0.0
+    levers.case_intensity_adjustment[0] = intensity_adjustment
     n = len(resource)
     return price_and_reimbursement(levers, np.zeros(n, int), np.full(n, 2), np.full(n, INPATIENT),
                                    np.ones(n, dtype=bool), resource=np.asarray(resource, dtype=float),
@@ -70,14 +71,14 @@ def test_cutting_intensity_under_a_case_rate_saves_patients_money_not_the_facili
     assert cut[0] == full[0] and (cut - cut_fund)[0] < (full - full_fund)[0]
 
 
-def test_case_groups_pay_for_the_intensity_recorded_at_the_severity_adjustments_share(levers):
+def test_diagnosis_procedure_groups_pay_for_the_intensity_practised_at_their_share(levers):
     intensity = np.ones((1, 4, 2))
     intensity[0, 2, INPATIENT] = 0.8
-    full, _ = case_paid(levers, [1.0], severity_adjustment=0.5)
-    cut, _ = case_paid(levers, [1.0], intensity, severity_adjustment=0.5)
+    full, _ = case_paid(levers, [1.0], intensity_adjustment=0.5)
+    cut, _ = case_paid(levers, [1.0], intensity, intensity_adjustment=0.5)
     assert cut[0] == pytest.approx(full[0] * (1.0 - 0.5 * 0.2))  # DIP: fewer procedures, fewer points
     # a stay cut short by a referral down keeps the procedures' group: the rate stays
-    kept, _ = case_paid(levers, [1.0], intensity, severity_adjustment=0.5, grouped_intensity=np.ones((1, 4, 2)))
+    kept, _ = case_paid(levers, [1.0], intensity, intensity_adjustment=0.5, grouped_intensity=np.ones((1, 4, 2)))
     assert kept[0] == full[0]
 
 

@@ -121,7 +121,7 @@ def test_a_cap_that_leaves_out_of_county_care_out_invites_declining_and_appraisa
     assert evidence_weight[0, COUNTY].sum() < decline[0, COUNTY].sum()
 
 
-def intensity_view(budgets, case_payment=False, appraisal=0.0, params=None, severity_adjustment=0.5):
+def intensity_view(budgets, case_payment=False, appraisal=0.0, params=None, intensity_adjustment=0.0):
     """(county, level, kind) intensity providers prefer, relative to fee-for-service practice."""
     params = params or ModelParameters()
     n = len(budgets)
@@ -129,22 +129,23 @@ def intensity_view(budgets, case_payment=False, appraisal=0.0, params=None, seve
     levers.appraisal_weight[:] = appraisal
     if case_payment:
         levers.case_rate[:, TOWNSHIP:CITY] = 1.0
-        levers.case_severity_adjustment[:] = severity_adjustment
+        levers.case_severity_adjustment[:] = 0.5
+        levers.case_intensity_adjustment[:] = intensity_adjustment
     ffs = intensity_value(params, Incentives.fee_for_service(params, n, 1))
     return preferred_intensity(params, facing(params, levers), ffs)
 
 
 def test_fee_for_service_keeps_its_intensity_and_case_payment_cuts_that_of_admissions_only():
     assert (intensity_view([None]) == 1.0).all()
-    cut = intensity_view([None], case_payment=True, severity_adjustment=0.0)  # one rate per level
+    cut = intensity_view([None], case_payment=True)  # DRG: the group's rate whatever is done
     floor = ModelParameters().providers.intensity_floor
     assert np.all((cut[0, TOWNSHIP:CITY, 1] < 0.95) & (cut[0, TOWNSHIP:CITY, 1] >= floor))  # 服务缩水
     assert (cut[0, :, 0] == 1.0).all()  # visits are still paid by item
     assert cut[0, CITY, 1] == cut[0, VILLAGE, 1] == 1.0
 
 
-def test_case_groups_that_follow_the_resources_recorded_pay_for_intensity_in_proportion():
-    flat, half, whole = (intensity_view([None], case_payment=True, severity_adjustment=a)[0, TOWNSHIP:CITY, 1]
+def test_diagnosis_procedure_groups_that_pay_for_intensity_limit_the_cut_in_proportion():
+    flat, half, whole = (intensity_view([None], case_payment=True, intensity_adjustment=a)[0, TOWNSHIP:CITY, 1]
                          for a in (0.0, 0.5, 1.0))
     assert np.all((flat < half) & (half < 1.0))  # DIP's groups by diagnosis and procedure: a smaller cut
     assert np.allclose(whole, 1.0)  # a rate that follows charges wholly pays for intensity as items do

@@ -67,7 +67,8 @@ class PolicyLevers:
     global_budget: list[GlobalBudget | None]  # (C,)
     appraisal_weight: np.ndarray  # (C,) weight on patients' benefit the appraisal adds to providers' own (考核)
     case_rate: np.ndarray  # (C, level) admissions paid a case rate of this × the level's price (DRG/DIP); 0: by fee
-    case_severity_adjustment: np.ndarray  # (C,) share of the resources recorded (severity, intensity) the case rate follows
+    case_severity_adjustment: np.ndarray  # (C,) share of the cost–severity gradient the case rate follows
+    case_intensity_adjustment: np.ndarray  # (C,) share of the practised intensity the case rate follows (DIP's procedures)
     outpatient_capitation: np.ndarray  # (C, level) bool: the fund pays the level's outpatient care per insured
     #                                    resident a year, nothing per contact (门诊统筹按人头付费)
     outpatient_capitation_per_head: np.ndarray  # (C, level) yuan a year per insured resident; NaN: budget neutral
@@ -133,6 +134,7 @@ class PolicyLevers:
             appraisal_weight=zeros_c.copy(),
             case_rate=np.zeros((n_counties, N_LEVELS)),
             case_severity_adjustment=zeros_c.copy(),
+            case_intensity_adjustment=zeros_c.copy(),
             outpatient_capitation=np.zeros((n_counties, N_LEVELS), dtype=bool),
             outpatient_capitation_per_head=np.full((n_counties, N_LEVELS), np.nan),
             reserved_share=np.zeros(n_facilities),

@@ -256,11 +256,11 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
             paid = 0.0
         if inpatient and contacts.insured[i] and tariff.case_rate[c, lvl] > 0.0:
             # the facility receives the case rate; the patient pays the schedule's share of the itemised charges
-            # the groups (diagnosis and procedure) follow the resources the case is recorded with, severity and
-            # the practised intensity alike, at the severity adjustment's share
+            # the groups follow the case's severity (complication tiers) and, where they are diagnosis–procedure
+            # groups (DIP), the intensity practised (docs/model.md, "Payment")
             rate = tariff.case_rate[c, lvl] * base * contacts.stay[i] * (
-                1.0 + tariff.case_severity_adjustment[c]
-                * (contacts.resource[i] * tariff.grouped_intensity[c, lvl, 1] - 1.0))
+                1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0)) * (
+                1.0 + tariff.case_intensity_adjustment[c] * (tariff.grouped_intensity[c, lvl, 1] - 1.0))
             oop = p - paid
             paid = _at_least_zero(rate - oop)
             p = oop + paid

@@ -160,13 +160,15 @@ class CasePayment(Intervention):
     XC names DRGs only as a tool of evaluation, 二(二), and GD 二(四) names no payment method).
 
     Admissions at ``levels`` are paid a case rate: ``rate_factor`` × the level's price (1: budget neutral at
-    typical severity), following ``severity_adjustment`` of the resources a case is recorded with, severity
-    and intensity alike (the groups' complication tiers and procedures; 0: one rate per level, 1: the rate
-    follows charges). The patient pays the schedule's share of the itemised charges; the fund pays the rest of
-    the rate. Mechanism (``processes/provision.py``; docs/model.md, "Payment"): revenue follows the resources a
-    case uses only in part, so providers cut intensity (服务缩水, the less the more the groups follow it; limited
-    by their weight on patients and by appraisal), mild cases earn more than severe ones, and, where a holder
-    bears the fund's payment, severe cases become the ones worth sending on."""
+    typical severity), following ``severity_adjustment`` of the cost–severity gradient (the groups'
+    complication tiers; 0: one rate per level, 1: the rate follows severity as charges do) and
+    ``intensity_adjustment`` of the intensity practised (diagnosis–procedure groups, DIP; 0: DRG, whose
+    groups pay the same whatever is done within them). The patient pays the schedule's share of the
+    itemised charges; the fund pays the rest of the rate. Mechanism (``processes/provision.py``; docs/model.md,
+    "Payment"): revenue follows the resources a case uses only in part, so providers cut intensity (服务缩水,
+    the less the more the groups follow it; limited by their weight on patients and by appraisal), mild cases
+    earn more than severe ones, and, where a holder bears the fund's payment, severe cases become the ones
+    worth sending on."""
 
     name = "case_payment"
 
@@ -176,14 +178,20 @@ class CasePayment(Intervention):
             description="levels whose admissions are paid by case (the city's hospitals are outside the county)")
         rate_factor: float = Field(1.0, gt=0, le=3, description="case rate ÷ the level's price")
         severity_adjustment: float = Field(
-            0.5, ge=0, le=1, description="ASSUMPTION: share of the resources recorded (severity and intensity) the rate follows; grouping "
+            0.5, ge=0, le=1, description="ASSUMPTION: share of the cost–severity gradient the rate follows; grouping "
             "explains about 0.4–0.6 of cost variance (R² of DRG systems: Muldoon, Pediatrics 1999; Chengdu, "
             "trimmed, 0.59)")
+        intensity_adjustment: float = Field(
+            0.0, ge=0, le=1, description="share of a change in the intensity practised the rate follows: 0 for DRG "
+            "(one group's rate whatever is done); DIP's diagnosis–procedure groups pay more for more procedures "
+            "(points per case +3% with more procedures, Lai et al. 2022): ASSUMPTION 0.5 where a reform is DIP, "
+            "the severity adjustment's share, no direct source")
 
     def apply(self, levers, year):
         levels = [LEVELS.index(name) for name in self.p.levels]
         levers.case_rate[np.ix_(self.county_ids, levels)] = self.p.rate_factor
         levers.case_severity_adjustment[self.county_ids] = self.p.severity_adjustment
+        levers.case_intensity_adjustment[self.county_ids] = self.p.intensity_adjustment
 
 
 @register

@@ -20,7 +20,8 @@ class Payment(Process):
              "inpatient_deductible", "inpatient_in_catalogue", "outpatient_fund_limit", "same_payment_severity",
              "referred_price_discount", "referred_fee_waiver", "unreferred_reimbursement_cut",
              "continuous_deductible", "capitation_per_chronic", "global_budget", "remote_consultation_fee",
-             "case_rate", "case_severity_adjustment", "outpatient_capitation", "outpatient_capitation_per_head")
+             "case_rate", "case_severity_adjustment", "case_intensity_adjustment",
+             "outpatient_capitation", "outpatient_capitation_per_head")
     needs = ("access",)
     writes = ("tariff", "population.outpatient_fund_used", "episodes.paid_deductible", "fund.spending",
               "counters.oop", "counters.charges", "counters.reimbursed", "counters.inpatient_fund",

@@ -37,6 +37,7 @@ class Provision(Process):
     reads = ("global_budget", "appraisal_weight", "outpatient_price", "inpatient_price", "outpatient_reimbursement",
              "inpatient_reimbursement", "inpatient_deductible", "inpatient_in_catalogue",
              "unreferred_reimbursement_cut", "case_rate", "case_severity_adjustment",  # what contacts earn
+             "case_intensity_adjustment",
              "capitation_per_chronic", "outpatient_capitation")
     needs = ("choice",)
     writes = ("practice", "round.kind", "round.declined")

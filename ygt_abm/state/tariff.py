@@ -24,6 +24,7 @@ class Tariff(NamedTuple):
     unreferred_cut: np.ndarray  # (county, level)
     case_rate: np.ndarray  # (county, level)
     case_severity_adjustment: np.ndarray  # (county,)
+    case_intensity_adjustment: np.ndarray  # (county,)
     intensity: np.ndarray  # (county, level, contact kind)
     grouped_intensity: np.ndarray  # (county, level, contact kind) the intensity case groups see: the procedures
     #                                providers practise, not a stay cut short by a referral down
@@ -47,4 +48,5 @@ class Tariff(NamedTuple):
                    levers.same_payment_severity,
                    levers.referred_price_discount, levers.referred_fee_waiver,
                    levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
+                   levers.case_intensity_adjustment,
                    intensity, grouped_intensity, levers.outpatient_capitation)
