@@ -64,3 +64,38 @@ def round_utility_as_arrays(act, res, village, kind, county, options, option_lev
     u = np.column_stack([sc, util])
     top = np.max(u, axis=1, keepdims=True)
     return u - np.where(np.isfinite(top), top, 0.0)
+
+
+def treat_as_arrays(c, rules, u_treatment, u_referral, u_consultation, u_keep, active, outcome, min_level, referred,
+                    followups, counters):
+    """The specification of ``treat``: the round's treatment rule as whole-array numpy expressions (``u_*``: each
+    contact's uniforms; ``counters``: declined, remote consultations, kept, referrals up, self-referrals up)."""
+    declined, remote, kept_after, formal_up, self_up = counters
+    n_c = len(declined)
+    lvl, kind, county, ok = c.level, c.kind, c.county, c.in_scope & ~c.declined
+    declined += np.bincount(county[c.declined], minlength=n_c)
+    success = ok & (u_treatment < c.p)
+    consulted = np.zeros(len(c.act), dtype=bool)
+    if len(rules.consultation_share):
+        consulted = (ok & ~success & (lvl <= 1) & (kind == 0) & (u_consultation < rules.consultation_share[county]))
+        success[consulted] = u_treatment[consulted] < c.lead_p[consulted]
+        remote += np.bincount(county[consulted], minlength=n_c)
+    followups[c.resident[c.in_scope & (c.episode_type == 1) & (lvl <= 1)]] += 1
+    active[c.act[success]] = False
+    outcome[c.act[success]] = 1
+    up = ~success & (lvl < 3)
+    if len(rules.keep):
+        kept = up & ok & (u_keep < rules.keep[county, lvl, kind])
+        up &= ~kept
+        min_level[c.act[kept]] = lvl[kept]
+        kept_after += np.bincount(county[kept], minlength=n_c)
+    share = np.where(rules.family_doctor[c.resident], rules.formal_share_contracted, rules.formal_share)
+    formal = up & ((u_referral < share) | c.declined)
+    formal_up += np.bincount(county[formal], minlength=n_c)
+    self_up += np.bincount(county[up & ~formal], minlength=n_c)
+    min_level[c.act[up]] = lvl[up] + 1
+    referred[c.act[formal]] = True
+    city = ~success & (lvl == 3)
+    active[c.act[city]] = False
+    outcome[c.act[city]] = 2
+    return success, consulted
