@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ygt_abm.processes.choice import pick
+from ygt_abm.state.episodes import contact_kind
 
 
 def choice_probabilities(utility: np.ndarray) -> np.ndarray:
@@ -99,3 +100,15 @@ def treat_as_arrays(c, rules, u_treatment, u_referral, u_consultation, u_keep, a
     active[c.act[city]] = False
     outcome[c.act[city]] = 2
     return success, consulted
+
+
+def settle_choices_as_arrays(act, chosen, village, episode_type, options, contact, active, outcome, first_level):
+    """The specification of ``settle_choices``: the stopping episodes' ends and the others' contacts as arrays."""
+    stop = chosen <= 0
+    ended = act[stop]
+    active[ended] = False
+    outcome[ended] = np.where(contact[ended], 2, np.where(chosen[stop] == 0, 0, 3))
+    first_level[ended[(chosen[stop] == 0) & ~contact[ended]]] = 8
+    go, option = act[~stop], chosen[~stop] - 1
+    level = options.level[village[go], option]
+    return go, option, options.facility[village[go], option], level, contact_kind(level, episode_type[go])

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
-from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays
+from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays, settle_choices_as_arrays
 
 from ygt_abm.processes.access import wait_days
-from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility
+from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility, settle_choices
 
 
 def test_probabilities_are_the_analytical_logit():
@@ -83,3 +83,26 @@ def test_the_compiled_pick_is_the_cumulative_rule(dtype):
     weight = np.exp(utility - np.max(utility, axis=1, keepdims=True).clip(-1e30))
     u = rng.random(5000).astype(dtype)
     assert (pick(weight, u) == pick_as_arrays(weight, u)).all()
+
+
+def test_the_compiled_settling_of_choices_is_the_array_rule():
+    rng = np.random.default_rng(8)
+    episodes, villages, width = 4000, 30, 6
+    act = np.sort(rng.choice(episodes, 3000, replace=False))
+    chosen = rng.integers(-1, width + 1, len(act))
+    village, kind = rng.integers(0, villages, episodes).astype(np.int32), rng.integers(0, 4, episodes).astype(np.int8)
+    facility = rng.integers(0, 50, (villages, width)).astype(np.int32)
+    options = Options(facility, rng.integers(0, 4, (villages, width)), np.zeros((4, villages, width), dtype=np.int64))
+    contact = rng.random(episodes) < 0.3
+
+    def state():
+        return np.ones(episodes, dtype=bool), np.full(episodes, -1), np.full(episodes, 9, dtype=np.int8)
+
+    got, want = state(), state()
+    *contacts, twice = settle_choices(act, chosen, village, kind, options, contact, *got)
+    expected = settle_choices_as_arrays(act, chosen, village, kind, options, contact, *want)
+    assert not twice and contacts[2].dtype == np.int32
+    for a, b in zip(contacts + list(got), list(expected) + list(want)):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert set(np.unique(want[1])) == {-1, 0, 2, 3} and (contacts[4] == 1).any()
+    assert settle_choices(act, chosen, village, kind, options, contact, *got)[-1]  # ended twice

@@ -31,10 +31,10 @@ import numpy as np
 
 from ygt_abm.pricing import expected_oop
 from ygt_abm.processes.base import Process
-from ygt_abm.state.episodes import contact_kind
+from ygt_abm.state.episodes import contact_kind, keyed_uniforms
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, SELF_CARE, SERIOUS, TOWNSHIP,
-    UNMET, UNRESOLVED,
+    CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, OUTPATIENT, SELF_CARE, SERIOUS,
+    TOWNSHIP, UNMET, UNRESOLVED,
 )
 
 #: the yearly table's row for a serious illness the township could treat (after the episode types' rows)
@@ -145,15 +145,11 @@ class Choice(Process):
                     lev.self_care_shift)
         shifted = round_utility(act, self.chooser, ep.referred, ep.min_level, ep.excluded, self.options,
                                 self.static, room, self.taste)
-        chosen = pick(np.exp(shifted), rnd.draw("choice")[act])  # 0 self-care, k+1 option k, −1 nothing
-        stop = chosen <= 0
-        ended = act[stop]
-        ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(chosen[stop] == 0, SELF_CARE, UNMET)))
-        ep.first_level[ended[(chosen[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
-        rnd.act, rnd.option = act[~stop], chosen[~stop] - 1
-        rnd.facility = self.options.facility[ep.village[rnd.act], rnd.option]
-        rnd.level = self.options.level[ep.village[rnd.act], rnd.option]
-        rnd.kind = contact_kind(rnd.level, ep.kind[rnd.act])  # as patients expect; providers may differ
+        chosen = pick(np.exp(shifted), keyed_uniforms(*rnd.stream("choice"), act))  # 0 self-care, k+1 option k
+        rnd.act, rnd.option, rnd.facility, rnd.level, rnd.kind, twice = settle_choices(
+            act, chosen, ep.village, ep.kind, self.options, ep.contact, ep.active, ep.outcome, ep.first_level)
+        if twice:
+            raise AssertionError("an episode ended twice")
         rnd.declined = np.zeros(len(rnd.act), dtype=bool)
 
 
@@ -205,6 +201,42 @@ def pick(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
                 count += 1
         out[i] = min(count, width - 1)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def settle_choices(act: np.ndarray, chosen: np.ndarray, village: np.ndarray, episode_type: np.ndarray,
+                   options: Options, contact: np.ndarray, active: np.ndarray, outcome: np.ndarray,
+                   first_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The round's choices (``chosen``: 0 self-care, k + 1 option k, −1 nothing feasible) in one pass: episodes that
+    stop end (unresolved after care, else self-care or unmet; self-care is then the first level); the others'
+    contacts as (episode, option, facility, level, contact kind as patients expect it), in episode order; and
+    whether an episode was ended twice."""
+    n = 0
+    for row in range(len(act)):
+        n += chosen[row] > 0
+    go, option = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    facility, level = np.empty(n, dtype=options.facility.dtype), np.empty(n, dtype=np.int64)
+    kind = np.empty(n, dtype=np.int8)
+    twice, j = False, 0
+    for row in range(len(act)):
+        e, k = act[row], chosen[row]
+        if k <= 0:
+            twice |= not active[e]
+            active[e] = False
+            if contact[e]:
+                outcome[e] = UNRESOLVED
+            elif k == 0:
+                outcome[e] = SELF_CARE
+                first_level[e] = FIRST_SELF_CARE
+            else:
+                outcome[e] = UNMET
+            continue
+        v = village[e]
+        go[j], option[j] = e, k - 1
+        facility[j], level[j] = options.facility[v, k - 1], options.level[v, k - 1]
+        kind[j] = INPATIENT if episode_type[e] == SERIOUS and level[j] >= TOWNSHIP else OUTPATIENT  # contact_kind
+        j += 1
+    return go, option, facility, level, kind, twice
 
 
 @numba.njit(cache=True, nogil=True)
