@@ -33,12 +33,13 @@ def pick_as_arrays(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
     return chosen
 
 
-def ration_as_arrays(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+def ration_as_arrays(facility: np.ndarray, priority: np.ndarray, capacity: np.ndarray, keyed: bool = False) -> np.ndarray:
     """The specification of rationing: sort every request by (facility, priority), rank within facility,
-    serve the first ⌊capacity⌋ of each facility."""
+    serve the first ⌊capacity⌋ of each facility. ``keyed``: ``priority`` is already the sort key."""
     served = np.zeros(len(facility), dtype=bool)
     asks = np.flatnonzero(facility >= 0)
-    order = asks[np.argsort(facility[asks] * 4.0 + (priority[asks] + 1.0), kind="stable")]
+    key = priority if keyed else facility * 4.0 + (priority + 1.0)
+    order = asks[np.argsort(key[asks], kind="stable")]
     fac = facility[order]
     starts = np.r_[0, np.flatnonzero(fac[1:] != fac[:-1]) + 1]
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -112,3 +113,28 @@ def settle_choices_as_arrays(act, chosen, village, episode_type, options, contac
     go, option = act[~stop], chosen[~stop] - 1
     level = options.level[village[go], option]
     return go, option, options.facility[village[go], option], level, contact_kind(level, episode_type[go])
+
+
+def serve_requests_as_arrays(r, county, referral_priority, u, general, reserved, demand, excluded, first_level,
+                             contact):
+    """The specification of ``serve_requests``: demand, priority, rationing and its records as arrays (``u``: each
+    request's uniform)."""
+    n_fac = demand.shape[1]
+    out = r.kind == 0
+    demand += np.bincount(r.referred[out] * n_fac + r.facility[out], minlength=2 * n_fac).reshape(2, n_fac)
+    slot = r.facility + n_fac * r.kind.astype(np.int64)
+    if len(r.turned):
+        slot = np.where(r.turned, -1, slot)
+    priority = u - referral_priority[county[r.act]] * r.referred
+    key = slot * 4.0 + (priority + 1.0)
+    first = ration_as_arrays(np.where(r.referred, slot, -1), key, reserved, keyed=True)
+    reserved -= np.bincount(slot[first], minlength=len(reserved))
+    second = ration_as_arrays(np.where(first, -1, slot), key, general, keyed=True)
+    general -= np.bincount(slot[second], minlength=len(general))
+    served = first | second
+    excluded[r.act[~served]] |= (1 << r.option[~served]).astype(excluded.dtype)
+    act, level = r.act[served], r.level[served]
+    new = first_level[act] == 9
+    first_level[act[new]] = level[new]
+    contact[act] = True
+    return served
