@@ -138,3 +138,37 @@ def serve_requests_as_arrays(r, county, referral_priority, u, general, reserved,
     first_level[act[new]] = level[new]
     contact[act] = True
     return served
+
+
+def resource_use_as_arrays(finance, level, kind, severity):
+    """The specification of ``resource_use``."""
+    typical = finance.typical_admission_severity.array()
+    admission = np.maximum(1.0 + finance.admission_cost_severity_gradient * (severity - typical[level]), 0.1)
+    return np.where(kind == 1, admission, 1.0)
+
+
+def price_and_book_as_arrays(tariff, contacts, resident, facility, limit, used, settled_visits, settled_charges,
+                             ledger):
+    """The specification of ``price_and_book``: pricing and the outpatient limit, then every sum by ``bincount``."""
+    from ygt_abm.pricing import capitated_contacts, limit_outpatient_fund, price_contacts
+
+    county, level, kind = contacts.county, contacts.level, contacts.kind
+    price, fund, itemised = price_contacts(tariff, contacts)
+    limit_outpatient_fund(fund, price, resident, county, kind, limit, used, settled_visits, settled_charges,
+                          capitated_contacts(tariff, county, level, kind), itemised)
+    cell, inpatient = county * 4 + level, kind == 1
+    by_level = ledger.charges.shape
+
+    def sums(weights, mask=slice(None)):
+        return np.bincount(cell[mask], weights=weights[mask], minlength=ledger.charges.size).reshape(by_level)
+
+    ledger.spending[:] += sums(fund)
+    ledger.oop[:] += np.bincount(county, weights=price - fund, minlength=len(ledger.oop))
+    ledger.charges[:] += sums(price)
+    ledger.reimbursed[:] += sums(fund)
+    ledger.inpatient_fund[:] += sums(fund, inpatient)
+    ledger.inpatient_charges[:] += sums(price, inpatient)
+    ledger.resources[:] += sums(itemised)
+    ledger.inpatient_resources[:] += sums(itemised, inpatient)
+    ledger.revenue_fund[:] += np.bincount(facility, weights=fund, minlength=len(ledger.revenue_fund))
+    ledger.revenue_oop[:] += np.bincount(facility, weights=price - fund, minlength=len(ledger.revenue_oop))

@@ -1,9 +1,13 @@
 import numpy as np
 import pytest
+from oracles import price_and_book_as_arrays, resource_use_as_arrays
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.pricing import expected_oop, limit_outpatient_fund, price_and_reimbursement, resource_use
+from ygt_abm.pricing import (
+    Contacts, Ledger, expected_oop, limit_outpatient_fund, price_and_book, price_and_reimbursement, resource_use,
+)
+from ygt_abm.state.tariff import Tariff
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 
@@ -141,3 +145,38 @@ def test_prices_and_payments_are_the_array_rule_bit_for_bit():
     expected_price, expected_fund = _price_and_fund_as_arrays(lev, *args)
     assert price.tobytes() == expected_price.tobytes() and fund.tobytes() == expected_fund.tobytes()
     assert (price == 0).any() and (fund == 0).any() and (fund > 0).any()
+
+
+def test_the_compiled_booking_of_a_round_is_pricing_then_the_sums_by_bincount():
+    rng = np.random.default_rng(6)
+    n, n_c, n_fac, residents = 4000, 3, 40, 3000
+    params = ModelParameters()
+    levers = PolicyLevers.baseline(params, n_counties=n_c, n_facilities=n_fac)
+    levers.case_rate[1, 2] = 1.1
+    levers.case_severity_adjustment[1] = 0.5
+    levers.outpatient_capitation[2, :2] = True
+    levers.referred_price_discount[:] = 0.1
+    levers.unreferred_reimbursement_cut[0] = 0.1
+    tariff = Tariff.of(levers, rng.uniform(0.7, 1.0, (n_c, 4, 2)))
+    level, kind = rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8)
+    severity = rng.random(n, dtype=np.float32)
+    resource = resource_use(params.finance, level, kind, severity)
+    assert resource.tobytes() == resource_use_as_arrays(params.finance, level, kind, severity).tobytes()
+    contacts = Contacts(rng.integers(0, n_c, n), level, kind, rng.random(n) < 0.9, rng.random(n) < 0.3, severity,
+                        rng.random(n) < 0.2, resource, rng.choice([1.0, 0.3], n))
+    resident, facility = rng.integers(0, residents, n), rng.integers(0, n_fac, n)
+
+    def state():
+        return ([np.full(n_c, 300.0), rng.uniform(0, 200, residents), np.zeros(n_c), np.zeros(n_c)],
+                Ledger(*(rng.uniform(0, 1e6, shape) for shape in [(n_c, 4), (n_c,), *[(n_c, 4)] * 6, (n_fac,), (n_fac,)])))
+
+    seed = rng.integers(2**31)
+    rng = np.random.default_rng(seed)
+    got = state()
+    rng = np.random.default_rng(seed)
+    want = state()
+    price_and_book(tariff, contacts, resident, facility, *got[0], got[1])
+    price_and_book_as_arrays(tariff, contacts, resident, facility, *want[0], want[1])
+    for a, b in zip(got[0] + list(got[1]), want[0] + list(want[1])):
+        assert a.tobytes() == b.tobytes()
+    assert got[0][2].all() and got[0][1].max() > 200  # outpatient allowances were used, up to the limit
