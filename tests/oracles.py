@@ -172,3 +172,19 @@ def price_and_book_as_arrays(tariff, contacts, resident, facility, limit, used, 
     ledger.inpatient_resources[:] += sums(itemised, inpatient)
     ledger.revenue_fund[:] += np.bincount(facility, weights=fund, minlength=len(ledger.revenue_fund))
     ledger.revenue_oop[:] += np.bincount(facility, weights=price - fund, minlength=len(ledger.revenue_oop))
+
+
+def after_success_as_arrays(done, resident, county, village, usual_level, switch_share, u_switch, down_rate, step_down,
+                            u_down, home_centre, capability):
+    """The specification of ``after_success`` (``switch_share`` a Python float; ``u_*``: the successes' uniforms)."""
+    act, lvl, kind = done.act[done.resolved], done.level[done.resolved], done.kind[done.resolved]
+    hospital = done.facility[done.resolved]
+    switch = u_switch < switch_share
+    usual_level[resident[act[switch]]] = lvl[switch]
+    rate = down_rate[county[act]]
+    rate = rate + (1.0 - rate) * np.where(lvl == 2, step_down[county[act]], 0.0)
+    refer = (kind == 1) & (lvl >= 2) & (u_down < rate)
+    cand, hospital, lvl = act[refer], hospital[refer], lvl[refer]
+    thc = home_centre[village[cand]]
+    able = capability[thc, 2] > 0
+    return cand[able], hospital[able], lvl[able], thc[able]
