@@ -28,6 +28,16 @@ _COUNTY_WORD = 0xC0C0_0000
 _KEYED_WORD = 0x4B45_5900
 
 
+def _words(n: int) -> list[int]:
+    """A non-negative integer's 32-bit words, least significant first (one word for 0), as SeedSequence reads it."""
+    words = [n & 0xFFFF_FFFF]
+    n >>= 32
+    while n:
+        words.append(n & 0xFFFF_FFFF)
+        n >>= 32
+    return words
+
+
 class Streams:
     """Factory of named, reproducible random generators for one run.
 
@@ -40,6 +50,10 @@ class Streams:
         self.seed = int(seed)
         self.replicate = int(replicate)
         self._prefix = (self.replicate,) if county is None else (self.replicate, self.county_word(county))
+        # what SeedSequence(seed, spawn_key=(*prefix, …)) hashes first: the seed's 32-bit words, at least 4
+        # (zeros after them), then the prefix's; a keyed stream's key hashes its own words after these
+        seed_words = _words(self.seed)
+        self._key_entropy = seed_words + [0] * (4 - len(seed_words)) + [w for v in self._prefix for w in _words(v)]
 
     @staticmethod
     def county_word(county: int) -> int:
@@ -58,8 +72,14 @@ class Streams:
         return np.random.Generator(np.random.PCG64(self._sequence(name, int(week))))
 
     def key(self, name: str, week: int) -> int:
-        """The 64-bit key of keyed stream ``name`` in simulated week ``week`` (``state/episodes.keyed_uniforms``)."""
-        return int(self._sequence(name, int(week), _KEYED_WORD).generate_state(1, np.uint64)[0])
+        """The 64-bit key of keyed stream ``name`` in simulated week ``week`` (``state/episodes.keyed_uniforms``):
+        ``SeedSequence(seed, spawn_key=(replicate[, county word], stable_hash(name), week, keyed word))``'s first
+        64-bit word, computed by a compiled copy of its hashing (a dozen keys a week, each 20 µs through numpy's
+        SeedSequence object)."""
+        from ygt_abm.state.episodes import seed_sequence_word  # compiled: loaded by the model, not by config checks
+
+        words = [*self._key_entropy, *_words(stable_hash(name)), *_words(int(week)), *_words(_KEYED_WORD)]
+        return int(seed_sequence_word(np.array(words, dtype=np.uint64)))
 
     def yearly(self, name: str, year: int) -> np.random.Generator:
         """A generator for decision ``name`` in simulated year ``year`` (career events, …)."""

@@ -73,13 +73,15 @@ class Treatment(Process):
             capability = capability - model.params.providers.intensity_capability_loss * cut
         p = success_probability(capability, severity, care.success_slope)
         consults = bool(share.any())  # the lead hospital's chance, and a draw, only where a county consults
+        keeps = practice.keeps_failed_care()  # a draw only where a provider keeps failed care
         lead_p = (success_probability(fac.capability[self.lead[county], t], severity, care.success_slope)
                   if consults else p)
         success, consulted, twice = treat(
             Treated(act, lvl, kind, county, t, ep.resident[act], rnd.declined, in_scope, p, lead_p),
-            Rules(share if consults else share[:0], practice.keep if practice.keeps_failed_care() else practice.keep[:0],
+            Rules(share if consults else share[:0], practice.keep if keeps else practice.keep[:0],
                   care.formal_referral_share, care.formal_referral_share_contracted, pop.family_doctor),
-            Draws(*rnd.stream("treatment"), *rnd.stream("referral"), *rnd.stream("consultation"), *rnd.stream("keep")),
+            Draws(*rnd.stream("treatment"), *rnd.stream("referral"), *(rnd.stream("consultation") if consults else NONE),
+                  *(rnd.stream("keep") if keeps else NONE)),
             ep.active, ep.outcome, ep.min_level, ep.referred, pop.primary_followups, counters.declined_admissions,
             counters.remote_consultations, counters.kept_after_failure, counters.referrals_up,
             counters.self_referrals_up)
@@ -144,6 +146,10 @@ class Rules(NamedTuple):
     formal_share: float
     formal_share_contracted: float
     family_doctor: np.ndarray
+
+
+#: the (key, offset) of a stream no contact draws from: its key is not derived
+NONE = (np.uint64(0), np.uint64(0))
 
 
 class Draws(NamedTuple):
