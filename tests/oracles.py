@@ -76,11 +76,11 @@ def treat_as_arrays(c, rules, u_treatment, u_referral, u_consultation, u_keep, a
     n_c = len(declined)
     lvl, kind, county, ok = c.level, c.kind, c.county, c.in_scope & ~c.declined
     declined += np.bincount(county[c.declined], minlength=n_c)
-    success = ok & (u_treatment < c.p)
+    success = ok & (u_treatment < 1.0 / (1.0 + c.odds))
     consulted = np.zeros(len(c.act), dtype=bool)
     if len(rules.consultation_share):
         consulted = (ok & ~success & (lvl <= 1) & (kind == 0) & (u_consultation < rules.consultation_share[county]))
-        success[consulted] = u_treatment[consulted] < c.lead_p[consulted]
+        success[consulted] = u_treatment[consulted] < 1.0 / (1.0 + c.lead_odds[consulted])
         remote += np.bincount(county[consulted], minlength=n_c)
     followups[c.resident[c.in_scope & (c.episode_type == 1) & (lvl <= 1)]] += 1
     active[c.act[success]] = False
@@ -100,7 +100,21 @@ def treat_as_arrays(c, rules, u_treatment, u_referral, u_consultation, u_keep, a
     city = ~success & (lvl == 3)
     active[c.act[city]] = False
     outcome[c.act[city]] = 2
-    return success, consulted
+    seen = c.in_scope
+    experiences = (c.resident[seen], lvl[seen], success[seen].astype(np.float64), c.village[seen])
+    return np.flatnonzero(success), consulted, experiences
+
+
+def contact_exponents_as_arrays(act, level, kind, facility, seen, capability, intensity, loss, slope, lead):
+    """The specification of ``contact_exponents``: gathers, and success_probability's exponent as arrays."""
+    county, t, severity = seen.county[act], seen.episode_type[act], seen.severity[act]
+    able = capability[facility, t]
+    in_scope = able > 0
+    if len(intensity):
+        able = able - loss * (1.0 - intensity[county, level, kind])
+    lead_exponent = -slope * (capability[lead[county], t] - severity) if len(lead) else np.zeros(0)
+    return (county, t, severity, seen.resident[act], seen.village[act], in_scope, -slope * (able - severity),
+            lead_exponent)
 
 
 def settle_choices_as_arrays(act, chosen, village, episode_type, options, contact, active, outcome, first_level):
