@@ -202,3 +202,10 @@ def after_success_as_arrays(done, resident, county, village, usual_level, switch
     thc = home_centre[village[cand]]
     able = capability[thc, 2] > 0
     return cand[able], hospital[able], lvl[able], thc[able]
+
+
+def deductibles_as_arrays(act, level, kind, county, continuous, paid):
+    """The specification of ``deductibles``."""
+    waived = continuous[county[act]] & paid[act] & (level < 3)
+    paid[act] |= (kind == 1) & (level < 3)
+    return waived

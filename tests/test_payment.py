@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
-from oracles import price_and_book_as_arrays, resource_use_as_arrays
+from oracles import deductibles_as_arrays, price_and_book_as_arrays, resource_use_as_arrays
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
+from ygt_abm.processes.payment import deductibles
 from ygt_abm.pricing import (
     Contacts, Ledger, expected_oop, limit_outpatient_fund, price_and_book, price_and_reimbursement, resource_use,
 )
@@ -180,3 +181,15 @@ def test_the_compiled_booking_of_a_round_is_pricing_then_the_sums_by_bincount():
     for a, b in zip(got[0] + list(got[1]), want[0] + list(want[1])):
         assert a.tobytes() == b.tobytes()
     assert got[0][2].all() and got[0][1].max() > 200  # outpatient allowances were used, up to the limit
+
+
+def test_the_compiled_deductibles_of_a_round_are_the_array_rule():
+    rng = np.random.default_rng(13)
+    episodes, n = 3000, 2000
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    args = act, rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.integers(0, 3, episodes)
+    continuous, paid = np.array([True, False, True]), rng.random(episodes) < 0.4
+    expected_paid, before = paid.copy(), paid.copy()
+    waived = deductibles(*args, continuous, paid)
+    assert (waived == deductibles_as_arrays(*args, continuous, expected_paid)).all() and waived.any()
+    assert (paid == expected_paid).all() and (paid != before).any()
