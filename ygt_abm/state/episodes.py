@@ -95,54 +95,6 @@ def keyed_uniforms(key: np.uint64, offset: np.uint64, positions: np.ndarray) -> 
     return out
 
 
-_MASK32 = np.uint64(0xFFFF_FFFF)
-_HASH_A, _MULT_A = np.uint64(0x43B0_D7E5), np.uint64(0x931E_8875)
-_HASH_B, _MULT_B = np.uint64(0x8B51_F9DD), np.uint64(0x58F3_8DED)
-_MIX_L, _MIX_R, _S16, _S32 = np.uint64(0xCA01_F9DD), np.uint64(0x4973_F715), np.uint64(16), np.uint64(32)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _hashmix(value: np.uint64, const: np.uint64) -> tuple[np.uint64, np.uint64]:
-    # SeedSequence's hashmix on 32-bit words held in 64 bits: (hashed value, next hash constant)
-    value ^= const
-    const = (const * _MULT_A) & _MASK32
-    value = (value * const) & _MASK32
-    return value ^ (value >> _S16), const
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _mix(x: np.uint64, y: np.uint64) -> np.uint64:
-    result = (_MIX_L * x - _MIX_R * y) & _MASK32
-    return result ^ (result >> _S16)
-
-
-@numba.njit(cache=True, nogil=True)
-def seed_sequence_word(entropy: np.ndarray) -> np.uint64:
-    """``np.random.SeedSequence``'s ``generate_state(1, np.uint64)[0]`` for its assembled entropy ``entropy`` (32-bit
-    words, as uint64: the seed's words padded with zeros to 4, then the spawn key's): numpy's algorithm (a pool of
-    4 words mixed by hashmix, then hashed out) step for step, without building the object."""
-    pool = np.zeros(4, dtype=np.uint64)
-    const = _HASH_A
-    for i in range(4):
-        pool[i], const = _hashmix(entropy[i] if i < len(entropy) else np.uint64(0), const)
-    for src in range(4):
-        for dst in range(4):
-            if src != dst:
-                hashed, const = _hashmix(pool[src], const)
-                pool[dst] = _mix(pool[dst], hashed)
-    for src in range(4, len(entropy)):
-        for dst in range(4):
-            hashed, const = _hashmix(entropy[src], const)
-            pool[dst] = _mix(pool[dst], hashed)
-    const, word = _HASH_B, np.uint64(0)
-    for i in range(2):  # two 32-bit words, little-endian, make the 64-bit word
-        value = pool[i] ^ const
-        const = (const * _MULT_B) & _MASK32
-        value = (value * const) & _MASK32
-        word |= (value ^ (value >> _S16)) << (_S32 * np.uint64(i))
-    return word
-
-
 @dataclass
 class Round:
     """The contacts of one care round: episodes ``act`` at option ``option`` of their village, facility
