@@ -275,19 +275,24 @@ def round_utility(act: np.ndarray, who: Chooser, referred: np.ndarray, min_level
         t, c, v, ref = who.kind[i], who.county[i], who.village[i], referred[i]
         shift = room.self_care_shift[c] if t == MINOR else 0.0
         top = out[row, 0] = np.float32(taste.self_care[t] + shift)
+        # the row's own terms, read once: its floor, exclusions, waits, taste for waiting, bypass penalty
+        floor, refused, beta = min_level[i], excluded[i], taste.wait[t]
+        waits = room.referred_wait_days if ref else room.wait_days
+        penalty = room.bypass_penalty[c]
+        bypassing = penalty != 0.0 and who.family_doctor[who.resident[i]] and not ref
         for k in range(width):
             slot = options.slot[t, v, k]
             free = room.general[slot] + (room.reserved[slot] if ref else 0.0)
             lvl = options.level[v, k]
-            if options.facility[v, k] < 0 or not free >= 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
+            if options.facility[v, k] < 0 or not free >= 1 or lvl < floor or (refused >> k) & 1:
                 out[row, k + 1] = -np.inf
                 continue
             wait = 0.0
             if slot < n_fac:
-                wait = room.referred_wait_days[slot] if ref else room.wait_days[slot]
-            x = static_u[i, k] + np.float32(wait * taste.wait[t])
-            if room.bypass_penalty[c] != 0.0 and who.family_doctor[who.resident[i]] and not ref and lvl >= COUNTY:
-                x -= np.float32(room.bypass_penalty[c])
+                wait = waits[slot]
+            x = static_u[i, k] + np.float32(wait * beta)
+            if bypassing and lvl >= COUNTY:
+                x -= np.float32(penalty)
             out[row, k + 1] = x
             top = max(top, x)
         if np.isfinite(top):
