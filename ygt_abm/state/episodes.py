@@ -132,6 +132,13 @@ class Round:
 
     def select(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
-        self.act, self.option, self.facility = self.act[mask], self.option[mask], self.facility[mask]
-        self.level, self.kind, self.referred = self.level[mask], self.kind[mask], self.referred[mask]
-        self.declined = self.declined[mask]
+        (self.act, self.option, self.facility, self.level, self.kind, self.referred,
+         self.declined) = _compact(mask, self.act, self.option, self.facility, self.level, self.kind, self.referred,
+                                   self.declined)
+
+
+@numba.njit(cache=True, nogil=True)
+def _compact(mask: np.ndarray, act: np.ndarray, option: np.ndarray, facility: np.ndarray, level: np.ndarray,
+             kind: np.ndarray, referred: np.ndarray, declined: np.ndarray) -> tuple:
+    # the seven boolean gathers of a round's contacts in one call
+    return (act[mask], option[mask], facility[mask], level[mask], kind[mask], referred[mask], declined[mask])
