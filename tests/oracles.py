@@ -209,3 +209,12 @@ def deductibles_as_arrays(act, level, kind, county, continuous, paid):
     waived = continuous[county[act]] & paid[act] & (level < 3)
     paid[act] |= (kind == 1) & (level < 3)
     return waived
+
+
+def average_toward_as_arrays(belief, resident, level, outcome, rate):
+    """The specification of ``learn_from_outcomes`` for repeated (resident, level) pairs: ``np.unique`` groups."""
+    key = resident * belief.shape[1] + level
+    flat = belief.reshape(-1)
+    uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
+    mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
+    flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)

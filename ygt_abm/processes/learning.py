@@ -84,9 +84,7 @@ def learn_from_outcomes(belief: np.ndarray, resident: np.ndarray, level: np.ndar
     if unique:
         _move_toward(flat, key, outcome, rate)
         return
-    uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
-    mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
-    flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)
+    _average_toward(flat, key, outcome, rate, np.argsort(key))
 
 
 def word_of_mouth(belief: np.ndarray, village: np.ndarray, successes: np.ndarray, trials: np.ndarray,
@@ -106,6 +104,26 @@ def _move_toward(flat: np.ndarray, key: np.ndarray, outcome: np.ndarray, rate: f
     # .astype(np.float32)``, without its gather, temporaries and scatter.
     for j in range(len(key)):
         flat[key[j]] += np.float32(rate * (outcome[j] - flat[key[j]]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _average_toward(flat: np.ndarray, key: np.ndarray, outcome: np.ndarray, rate: float, order: np.ndarray) -> None:
+    # ``order`` sorts ``key`` (ties in any order): a run of equal keys is one belief met several times. Its outcomes
+    # are summed from 0.0 in experience order and divided by their count, as ``np.bincount`` over ``np.unique``'s
+    # inverse sums them, and the belief moves once, rounded as in ``_move_toward``.
+    n, j = len(order), 0
+    while j < n:
+        k, end = key[order[j]], j + 1
+        while end < n and key[order[end]] == k:
+            end += 1
+        total = 0.0
+        if end == j + 1:
+            total += outcome[order[j]]
+        else:  # rare: a provider kept a failed case (留治), tried again at the level
+            for m in np.sort(order[j:end]):
+                total += outcome[m]
+        flat[k] += np.float32(rate * (total / (end - j) - flat[k]))
+        j = end
 
 
 @numba.njit(cache=True, nogil=True)
