@@ -218,3 +218,13 @@ def average_toward_as_arrays(belief, resident, level, outcome, rate):
     uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
     mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
     flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)
+
+
+def admit_as_arrays(act, level, kind, county, episode_type, severity, appropriate, threshold, decline, u):
+    """The specification of ``admit`` (``u``: each contact's uniform)."""
+    county, severity = county[act], severity[act]
+    serious = (episode_type[act] == 2) & (level >= 1)
+    outpatient = serious & (severity < threshold[county, level])
+    band = np.minimum((severity * decline.shape[2]).astype(np.int64), decline.shape[2] - 1)
+    declined = serious & (severity >= appropriate[level]) & (u < decline[county, level, band])
+    return np.where(outpatient | declined, 0, kind).astype(np.int8), declined
