@@ -228,3 +228,17 @@ def admit_as_arrays(act, level, kind, county, episode_type, severity, appropriat
     band = np.minimum((severity * decline.shape[2]).astype(np.int64), decline.shape[2] - 1)
     declined = serious & (severity >= appropriate[level]) & (u < decline[county, level, band])
     return np.where(outpatient | declined, 0, kind).astype(np.int8), declined
+
+
+def static_utility_as_arrays(table, who, options, taste):
+    """The specification of ``static_utility``: the week's utility terms as whole-array float32 expressions."""
+    r, v = who.resident, who.village
+    level = options.level[v]
+    width = level.shape[1]
+    x = table[who.table_row[:, None], who.insured[r].astype(np.int64)[:, None], v[:, None], np.arange(width)[None]]
+    x = x + taste.quality[who.kind].astype(np.float32)[:, None] * who.belief[r[:, None], level]
+    usual = level == who.usual_level[r][:, None]
+    x[usual] += taste.usual_provider
+    pulled = who.family_doctor[r][:, None] & (level <= 1)
+    x[pulled] += taste.family_doctor
+    return x

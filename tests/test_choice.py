@@ -1,9 +1,14 @@
 import numpy as np
 import pytest
-from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays, settle_choices_as_arrays
+from oracles import (
+    choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays, settle_choices_as_arrays,
+    static_utility_as_arrays,
+)
 
 from ygt_abm.processes.access import wait_days
-from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility, settle_choices
+from ygt_abm.processes.choice import (
+    Chooser, Options, Room, Taste, pick, round_utility, settle_choices, static_utility,
+)
 
 
 def test_probabilities_are_the_analytical_logit():
@@ -106,3 +111,20 @@ def test_the_compiled_settling_of_choices_is_the_array_rule():
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     assert set(np.unique(want[1])) == {-1, 0, 2, 3} and (contacts[4] == 1).any()
     assert settle_choices(act, chosen, village, kind, options, contact, *got)[-1]  # ended twice
+
+
+def test_the_compiled_weekly_utility_is_the_array_rule():
+    rng = np.random.default_rng(16)
+    n, residents, villages, width = 4000, 6000, 30, 6
+    resident = rng.choice(residents, n, replace=False)
+    kind = rng.integers(0, 4, n).astype(np.int8)
+    who = Chooser(resident, kind, np.where(rng.random(n) < 0.1, 4, kind).astype(np.int64),
+                  rng.integers(0, villages, n).astype(np.int32), rng.integers(0, 2, n), rng.random(residents) < 0.9,
+                  rng.random((residents, 4)).astype(np.float32), rng.integers(-1, 4, residents).astype(np.int8),
+                  rng.random(residents) < 0.4)
+    options = Options(rng.integers(0, 50, (villages, width)).astype(np.int32), rng.integers(0, 4, (villages, width)),
+                      np.zeros((4, villages, width), dtype=np.int64))
+    taste = Taste(rng.normal(2, 1, 4), np.zeros(4), np.zeros(4), np.float32(0.6), np.float32(0.4))
+    table = rng.normal(0, 2, (5, 2, villages, width)).astype(np.float32)
+    got, want = static_utility(table, who, options, taste), static_utility_as_arrays(table, who, options, taste)
+    assert got.dtype == want.dtype == np.float32 and got.tobytes() == want.tobytes()

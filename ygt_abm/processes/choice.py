@@ -248,12 +248,15 @@ def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Tas
     for i in range(n):
         t, v, r = who.kind[i], who.village[i], who.resident[i]
         quality = np.float32(taste.quality[t])
+        # the row's own terms, read once: its yearly terms, beliefs, usual level and family doctor
+        yearly, belief = table[who.table_row[i], np.int64(who.insured[r]), v], who.belief[r]
+        usual, contracted = who.usual_level[r], who.family_doctor[r]
         for k in range(width):
             lvl = options.level[v, k]
-            x = table[who.table_row[i], np.int64(who.insured[r]), v, k] + quality * who.belief[r, lvl]
-            if lvl == who.usual_level[r]:
+            x = yearly[k] + quality * belief[lvl]
+            if lvl == usual:
                 x += taste.usual_provider
-            if who.family_doctor[r] and lvl <= TOWNSHIP:
+            if contracted and lvl <= TOWNSHIP:
                 x += taste.family_doctor
             out[i, k] = x
     return out
