@@ -242,3 +242,10 @@ def static_utility_as_arrays(table, who, options, taste):
     pulled = who.family_doctor[r][:, None] & (level <= 1)
     x[pulled] += taste.family_doctor
     return x
+
+
+def add_outreach_as_arrays(static_u, episode_type, county, village, outreach, pull, option_level):
+    """The specification of ``add_outreach``."""
+    chronic = np.flatnonzero(episode_type == 1)
+    share = (outreach[county[chronic]] * pull).astype(np.float32)
+    static_u[chronic] += share[:, None] * (option_level[village[chronic]] <= 1)

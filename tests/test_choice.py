@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 from oracles import (
     choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays, settle_choices_as_arrays,
-    static_utility_as_arrays,
+    add_outreach_as_arrays, static_utility_as_arrays,
 )
 
 from ygt_abm.processes.access import wait_days
 from ygt_abm.processes.choice import (
-    Chooser, Options, Room, Taste, pick, round_utility, settle_choices, static_utility,
+    Chooser, Options, Room, Taste, add_outreach, pick, round_utility, settle_choices, static_utility,
 )
 
 
@@ -128,3 +128,15 @@ def test_the_compiled_weekly_utility_is_the_array_rule():
     table = rng.normal(0, 2, (5, 2, villages, width)).astype(np.float32)
     got, want = static_utility(table, who, options, taste), static_utility_as_arrays(table, who, options, taste)
     assert got.dtype == want.dtype == np.float32 and got.tobytes() == want.tobytes()
+
+
+def test_the_compiled_outreach_pull_is_the_array_rule():
+    rng = np.random.default_rng(17)
+    n, villages, width, counties = 4000, 30, 6, 3
+    args = (rng.integers(0, 4, n).astype(np.int8), rng.integers(0, counties, n),
+            rng.integers(0, villages, n).astype(np.int32), rng.random(counties), 0.7, rng.integers(0, 4, (villages, width)))
+    static_u = rng.normal(0, 2, (n, width)).astype(np.float32)
+    expected, before = static_u.copy(), static_u.copy()
+    add_outreach(static_u, *args)
+    add_outreach_as_arrays(expected, *args)
+    assert static_u.tobytes() == expected.tobytes() and (static_u != before).any()

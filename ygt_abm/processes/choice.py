@@ -133,9 +133,8 @@ class Choice(Process):
         self.static = static_utility(self.table, self.chooser, self.options, self.taste)
         outreach = model.practice.outreach
         if outreach.any():  # the primary team's outreach (随访, provision) pulls chronic follow-ups to primary care
-            chronic = np.flatnonzero(ep.kind == CHRONIC)
-            pull = (outreach[ep.county[chronic]] * model.params.providers.outreach_pull).astype(np.float32)
-            self.static[chronic] += pull[:, None] * (self.options.level[ep.village[chronic]] <= TOWNSHIP)
+            add_outreach(self.static, ep.kind, ep.county, ep.village, outreach, model.params.providers.outreach_pull,
+                         self.options.level)
 
     def care_round(self, model, week, rnd) -> None:
         """Each open episode picks self-care or a reachable option with room (multinomial logit)."""
@@ -260,6 +259,20 @@ def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Tas
                 x += taste.family_doctor
             out[i, k] = x
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def add_outreach(static_u: np.ndarray, episode_type: np.ndarray, county: np.ndarray, village: np.ndarray,
+                 outreach: np.ndarray, pull: float, option_level: np.ndarray) -> None:
+    """Add the primary team's outreach to chronic follow-ups' weekly utility of primary-care options (in place):
+    ``outreach`` (by county) × ``pull``, rounded to float32, times 1 or 0 by the option's level, added to every
+    option as the array rule added it."""
+    for i in range(len(episode_type)):
+        if episode_type[i] != CHRONIC:
+            continue
+        share, v = np.float32(outreach[county[i]] * pull), village[i]
+        for k in range(static_u.shape[1]):
+            static_u[i, k] += share * np.float32(option_level[v, k] <= TOWNSHIP)
 
 
 @numba.njit(cache=True, nogil=True)
