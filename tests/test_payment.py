@@ -6,7 +6,8 @@ from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.payment import deductibles
 from ygt_abm.pricing import (
-    Contacts, Ledger, expected_oop, limit_outpatient_fund, price_and_book, price_and_reimbursement, resource_use,
+    Contacts, Ledger, expected_oop, limit_outpatient_fund, pay_episodes, price_and_book, price_and_reimbursement,
+    resource_use,
 )
 from ygt_abm.state.tariff import Tariff
 from ygt_abm.state.fund import InsuranceFund
@@ -193,3 +194,32 @@ def test_the_compiled_deductibles_of_a_round_are_the_array_rule():
     waived = deductibles(*args, continuous, paid)
     assert (waived == deductibles_as_arrays(*args, continuous, expected_paid)).all() and waived.any()
     assert (paid == expected_paid).all() and (paid != before).any()
+
+
+def test_paying_episodes_is_gathering_them_then_pricing_and_booking():
+    rng = np.random.default_rng(18)
+    episodes, n, residents, n_c, n_fac = 5000, 3000, 8000, 2, 30
+    params = ModelParameters()
+    levers = PolicyLevers.baseline(params, n_counties=n_c, n_facilities=n_fac)
+    levers.outpatient_capitation[1, 0] = True
+    tariff = Tariff.of(levers)
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    county, resident = rng.integers(0, n_c, episodes), rng.choice(residents, episodes, replace=False)
+    severity, insured = rng.random(episodes, dtype=np.float32), rng.random(residents) < 0.9
+    level, kind = rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8)
+    referred, waived, stay, facility = rng.random(n) < 0.3, rng.random(n) < 0.2, np.ones(n), rng.integers(0, n_fac, n)
+
+    def state():
+        return [np.full(n_c, 300.0), np.zeros(residents), np.zeros(n_c), np.zeros(n_c)], Ledger(
+            *(np.zeros(shape) for shape in [(n_c, 4), (n_c,), *[(n_c, 4)] * 6, (n_fac,), (n_fac,)]))
+
+    got, want = state(), state()
+    pay_episodes(tariff, act, county, resident, severity, insured, level, kind, referred, waived, stay, facility,
+                 params.finance.typical_admission_severity.array(), params.finance.admission_cost_severity_gradient,
+                 *got[0], got[1])
+    contacts = Contacts(county[act], level, kind, insured[resident[act]], referred, severity[act], waived,
+                        resource_use(params.finance, level, kind, severity[act]), stay)
+    price_and_book(tariff, contacts, resident[act], facility, *want[0], want[1])
+    for a, b in zip(got[0] + list(got[1]), want[0] + list(want[1])):
+        assert a.tobytes() == b.tobytes()
+    assert got[1].charges.sum() > 0 and got[0][2].any()

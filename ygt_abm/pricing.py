@@ -37,15 +37,24 @@ def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.n
     facility revenue. ``stay``: the share of a whole stay each contact gives (1 if omitted)."""
     if not len(act):  # a late round with no contact: nothing to book
         return
-    ep, pop, finance = week.episodes, model.population, model.params.finance
-    county, resident = ep.county[act], ep.resident[act]
-    severity = ep.severity[act]
-    resource = resource_use(finance, level, kind, severity)
-    counters = model.counters
-    price_and_book(model.tariff, Contacts(county, level, kind, pop.insured[resident], referred, severity, waived,
-                                          resource, np.ones(len(act)) if stay is None else stay),
-                   resident, facility, model.levers.outpatient_fund_limit, pop.outpatient_fund_used,
-                   counters.settled_outpatient_visits, counters.settled_outpatient_charges, Ledger.of(model))
+    ep, pop, finance, counters = week.episodes, model.population, model.params.finance, model.counters
+    pay_episodes(model.tariff, act, ep.county, ep.resident, ep.severity, pop.insured, level, kind, referred, waived,
+                 np.ones(len(act)) if stay is None else stay, facility, finance.typical_admission_severity.array(),
+                 finance.admission_cost_severity_gradient, model.levers.outpatient_fund_limit, pop.outpatient_fund_used,
+                 counters.settled_outpatient_visits, counters.settled_outpatient_charges, Ledger.of(model))
+
+
+@numba.njit(cache=True, nogil=True)
+def pay_episodes(tariff: Tariff, act: np.ndarray, county: np.ndarray, resident: np.ndarray, severity: np.ndarray,
+                 insured: np.ndarray, level: np.ndarray, kind: np.ndarray, referred: np.ndarray, waived: np.ndarray,
+                 stay: np.ndarray, facility: np.ndarray, typical: np.ndarray, gradient: float, limit: np.ndarray,
+                 used: np.ndarray, settled_visits: np.ndarray, settled_charges: np.ndarray, ledger: Ledger) -> None:
+    """``pay_contacts`` in one call: the episodes' county, resident, severity and insurance gathered, their
+    resource use (``resource_use``'s rule), then ``price_and_book``."""
+    who, sick = resident[act], severity[act]
+    contacts = Contacts(county[act], level, kind, insured[who], referred, sick, waived,
+                        _resource_use(typical, gradient, level, kind, sick), stay)
+    price_and_book(tariff, contacts, who, facility, limit, used, settled_visits, settled_charges, ledger)
 
 
 @numba.njit(cache=True, nogil=True)
