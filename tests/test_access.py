@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from oracles import ration_as_arrays
+from oracles import ration_as_arrays, serve_requests_as_arrays
 
-from ygt_abm.processes.access import ration_with_reserve
+from ygt_abm.processes.access import Requests, ration_with_reserve, serve_requests
+from ygt_abm.state.episodes import keyed_uniforms
 
 
 def test_without_a_reserve_capacity_is_never_exceeded_and_lowest_priority_goes_first():
@@ -45,3 +46,31 @@ def test_rationing_with_a_reserve_is_the_sorting_rule(seed):
     assert (served == (first | second)).all() and (~served).any()
     assert general.tobytes() == expected_general.tobytes() and reserved.tobytes() == expected_reserved.tobytes()
     assert first.any() and second.any()  # both the reserve and the general slots were used
+
+
+@pytest.mark.parametrize("gate", [False, True])
+def test_the_compiled_serving_of_a_round_is_the_array_rule(gate):
+    rng = np.random.default_rng(4)
+    episodes, n, n_fac, counties = 6000, 4000, 25, 3
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    turned = rng.random(n) < 0.1
+    r = Requests(act, rng.integers(0, 6, n), rng.integers(0, n_fac, n).astype(np.int32), rng.integers(0, 4, n),
+                 rng.integers(0, 2, n).astype(np.int8), rng.random(n) < 0.3, turned if gate else turned[:0])
+    county, priority = rng.integers(0, counties, episodes), np.array([True, False, True])
+    key, offset = np.uint64(rng.integers(2**63)), np.uint64(1) << np.uint64(32)
+
+    def state():
+        return [np.floor(rng.uniform(0, 150, 2 * n_fac)) + 0.5, np.floor(rng.uniform(0, 15, 2 * n_fac)),
+                np.zeros((2, n_fac)), rng.integers(0, 4, episodes).astype(np.uint16),
+                rng.choice(np.array([0, 9], dtype=np.int8), episodes), rng.random(episodes) < 0.2]
+
+    seed = rng.integers(2**31)
+    rng = np.random.default_rng(seed)
+    got = state()
+    rng = np.random.default_rng(seed)
+    want = state()
+    served = serve_requests(r, county, priority, key, offset, *got)
+    expected = serve_requests_as_arrays(r, county, priority, keyed_uniforms(key, offset, act), *want)
+    assert (served == expected).all() and served.any() and (~served).any()
+    for a, b in zip(got, want):
+        assert a.tobytes() == b.tobytes()

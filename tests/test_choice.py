@@ -1,9 +1,14 @@
 import numpy as np
 import pytest
-from oracles import choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays
+from oracles import (
+    choice_probabilities, choose, pick_as_arrays, round_utility_as_arrays, settle_choices_as_arrays,
+    add_outreach_as_arrays, static_utility_as_arrays,
+)
 
 from ygt_abm.processes.access import wait_days
-from ygt_abm.processes.choice import Chooser, Options, Room, Taste, pick, round_utility
+from ygt_abm.processes.choice import (
+    Chooser, Options, Room, Taste, add_outreach, pick, round_utility, settle_choices, static_utility,
+)
 
 
 def test_probabilities_are_the_analytical_logit():
@@ -83,3 +88,55 @@ def test_the_compiled_pick_is_the_cumulative_rule(dtype):
     weight = np.exp(utility - np.max(utility, axis=1, keepdims=True).clip(-1e30))
     u = rng.random(5000).astype(dtype)
     assert (pick(weight, u) == pick_as_arrays(weight, u)).all()
+
+
+def test_the_compiled_settling_of_choices_is_the_array_rule():
+    rng = np.random.default_rng(8)
+    episodes, villages, width = 4000, 30, 6
+    act = np.sort(rng.choice(episodes, 3000, replace=False))
+    chosen = rng.integers(-1, width + 1, len(act))
+    village, kind = rng.integers(0, villages, episodes).astype(np.int32), rng.integers(0, 4, episodes).astype(np.int8)
+    facility = rng.integers(0, 50, (villages, width)).astype(np.int32)
+    options = Options(facility, rng.integers(0, 4, (villages, width)), np.zeros((4, villages, width), dtype=np.int64))
+    contact = rng.random(episodes) < 0.3
+
+    def state():
+        return np.ones(episodes, dtype=bool), np.full(episodes, -1), np.full(episodes, 9, dtype=np.int8)
+
+    got, want = state(), state()
+    *contacts, twice = settle_choices(act, chosen, village, kind, options, contact, *got)
+    expected = settle_choices_as_arrays(act, chosen, village, kind, options, contact, *want)
+    assert not twice and contacts[2].dtype == np.int32
+    for a, b in zip(contacts + list(got), list(expected) + list(want)):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert set(np.unique(want[1])) == {-1, 0, 2, 3} and (contacts[4] == 1).any()
+    assert settle_choices(act, chosen, village, kind, options, contact, *got)[-1]  # ended twice
+
+
+def test_the_compiled_weekly_utility_is_the_array_rule():
+    rng = np.random.default_rng(16)
+    n, residents, villages, width = 4000, 6000, 30, 6
+    resident = rng.choice(residents, n, replace=False)
+    kind = rng.integers(0, 4, n).astype(np.int8)
+    who = Chooser(resident, kind, np.where(rng.random(n) < 0.1, 4, kind).astype(np.int64),
+                  rng.integers(0, villages, n).astype(np.int32), rng.integers(0, 2, n), rng.random(residents) < 0.9,
+                  rng.random((residents, 4)).astype(np.float32), rng.integers(-1, 4, residents).astype(np.int8),
+                  rng.random(residents) < 0.4)
+    options = Options(rng.integers(0, 50, (villages, width)).astype(np.int32), rng.integers(0, 4, (villages, width)),
+                      np.zeros((4, villages, width), dtype=np.int64))
+    taste = Taste(rng.normal(2, 1, 4), np.zeros(4), np.zeros(4), np.float32(0.6), np.float32(0.4))
+    table = rng.normal(0, 2, (5, 2, villages, width)).astype(np.float32)
+    got, want = static_utility(table, who, options, taste), static_utility_as_arrays(table, who, options, taste)
+    assert got.dtype == want.dtype == np.float32 and got.tobytes() == want.tobytes()
+
+
+def test_the_compiled_outreach_pull_is_the_array_rule():
+    rng = np.random.default_rng(17)
+    n, villages, width, counties = 4000, 30, 6, 3
+    args = (rng.integers(0, 4, n).astype(np.int8), rng.integers(0, counties, n),
+            rng.integers(0, villages, n).astype(np.int32), rng.random(counties), 0.7, rng.integers(0, 4, (villages, width)))
+    static_u = rng.normal(0, 2, (n, width)).astype(np.float32)
+    expected, before = static_u.copy(), static_u.copy()
+    add_outreach(static_u, *args)
+    add_outreach_as_arrays(expected, *args)
+    assert static_u.tobytes() == expected.tobytes() and (static_u != before).any()

@@ -53,3 +53,19 @@ def test_rounds_streams_and_weeks_draw_different_numbers_and_a_round_draws_once(
               Round(everyone, 1000, Week(4, Streams(1, 1)).key, index=0).draw("choice"))
     for other in others:
         assert (other != rnd.draw("choice")).mean() > 0.99
+
+
+def test_selecting_a_round_s_contacts_keeps_those_the_mask_keeps_in_order():
+    rng = np.random.default_rng(1)
+    n = 500
+    rnd = Round(np.arange(n), n, lambda name: 0, act=rng.permutation(n), option=rng.integers(0, 6, n),
+                facility=rng.integers(0, 40, n).astype(np.int32), level=rng.integers(0, 4, n),
+                kind=rng.integers(0, 2, n).astype(np.int8), referred=rng.random(n) < 0.3,
+                declined=rng.random(n) < 0.1)
+    mask = rng.random(n) < 0.6
+    names = ("act", "option", "facility", "level", "kind", "referred", "declined")
+    expected = {name: getattr(rnd, name)[mask] for name in names}
+    rnd.select(mask)
+    for name in names:
+        got = getattr(rnd, name)
+        assert got.dtype == expected[name].dtype and got.tobytes() == expected[name].tobytes()

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from oracles import average_toward_as_arrays
 
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.base import Week
@@ -61,3 +62,16 @@ def test_word_of_mouth_is_the_per_level_array_rule_bit_for_bit():
         col += ((0.05 * heard)[village] * (rate_v[village] - col)).astype(np.float32)
     word_of_mouth(belief, village, successes, trials, 0.05)
     assert belief.tobytes() == expected.tobytes() and not np.array_equal(belief, original)
+
+
+def test_the_compiled_averaging_of_repeated_experiences_is_the_unique_rule():
+    rng = np.random.default_rng(14)
+    residents, n = 2000, 6000
+    resident, level = rng.integers(0, residents, n), rng.integers(0, 4, n)
+    outcome = np.where(rng.random(n) < 0.3, rng.random(n), (rng.random(n) < 0.6).astype(float))
+    belief = rng.random((residents, 4)).astype(np.float32)
+    expected = belief.copy()
+    learn_from_outcomes(belief, resident, level, outcome, rate=0.3)
+    average_toward_as_arrays(expected, resident, level, outcome, 0.3)
+    assert len(np.unique(resident * 4 + level)) < n  # pairs met several times, with fractional outcomes
+    assert belief.tobytes() == expected.tobytes()

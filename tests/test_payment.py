@@ -1,9 +1,15 @@
 import numpy as np
 import pytest
+from oracles import deductibles_as_arrays, price_and_book_as_arrays, resource_use_as_arrays
 
 from ygt_abm.config import ModelParameters
 from ygt_abm.levers import PolicyLevers
-from ygt_abm.pricing import expected_oop, limit_outpatient_fund, price_and_reimbursement, resource_use
+from ygt_abm.processes.payment import deductibles
+from ygt_abm.pricing import (
+    Contacts, Ledger, expected_oop, limit_outpatient_fund, pay_episodes, price_and_book, price_and_reimbursement,
+    resource_use,
+)
+from ygt_abm.state.tariff import Tariff
 from ygt_abm.state.fund import InsuranceFund
 from ygt_abm.vocabulary import INPATIENT, OUTPATIENT
 
@@ -142,3 +148,79 @@ def test_prices_and_payments_are_the_array_rule_bit_for_bit():
     expected_price, expected_fund = _price_and_fund_as_arrays(lev, *args)
     assert price.tobytes() == expected_price.tobytes() and fund.tobytes() == expected_fund.tobytes()
     assert (price == 0).any() and (fund == 0).any() and (fund > 0).any()
+
+
+def test_the_compiled_booking_of_a_round_is_pricing_then_the_sums_by_bincount():
+    rng = np.random.default_rng(6)
+    n, n_c, n_fac, residents = 4000, 3, 40, 3000
+    params = ModelParameters()
+    levers = PolicyLevers.baseline(params, n_counties=n_c, n_facilities=n_fac)
+    levers.case_rate[1, 2] = 1.1
+    levers.case_severity_adjustment[1] = 0.5
+    levers.outpatient_capitation[2, :2] = True
+    levers.referred_price_discount[:] = 0.1
+    levers.unreferred_reimbursement_cut[0] = 0.1
+    tariff = Tariff.of(levers, rng.uniform(0.7, 1.0, (n_c, 4, 2)))
+    level, kind = rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8)
+    severity = rng.random(n, dtype=np.float32)
+    resource = resource_use(params.finance, level, kind, severity)
+    assert resource.tobytes() == resource_use_as_arrays(params.finance, level, kind, severity).tobytes()
+    contacts = Contacts(rng.integers(0, n_c, n), level, kind, rng.random(n) < 0.9, rng.random(n) < 0.3, severity,
+                        rng.random(n) < 0.2, resource, rng.choice([1.0, 0.3], n))
+    resident, facility = rng.integers(0, residents, n), rng.integers(0, n_fac, n)
+
+    def state():
+        return ([np.full(n_c, 300.0), rng.uniform(0, 200, residents), np.zeros(n_c), np.zeros(n_c)],
+                Ledger(*(rng.uniform(0, 1e6, shape) for shape in [(n_c, 4), (n_c,), *[(n_c, 4)] * 6, (n_fac,), (n_fac,)])))
+
+    seed = rng.integers(2**31)
+    rng = np.random.default_rng(seed)
+    got = state()
+    rng = np.random.default_rng(seed)
+    want = state()
+    price_and_book(tariff, contacts, resident, facility, *got[0], got[1])
+    price_and_book_as_arrays(tariff, contacts, resident, facility, *want[0], want[1])
+    for a, b in zip(got[0] + list(got[1]), want[0] + list(want[1])):
+        assert a.tobytes() == b.tobytes()
+    assert got[0][2].all() and got[0][1].max() > 200  # outpatient allowances were used, up to the limit
+
+
+def test_the_compiled_deductibles_of_a_round_are_the_array_rule():
+    rng = np.random.default_rng(13)
+    episodes, n = 3000, 2000
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    args = act, rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.integers(0, 3, episodes)
+    continuous, paid = np.array([True, False, True]), rng.random(episodes) < 0.4
+    expected_paid, before = paid.copy(), paid.copy()
+    waived = deductibles(*args, continuous, paid)
+    assert (waived == deductibles_as_arrays(*args, continuous, expected_paid)).all() and waived.any()
+    assert (paid == expected_paid).all() and (paid != before).any()
+
+
+def test_paying_episodes_is_gathering_them_then_pricing_and_booking():
+    rng = np.random.default_rng(18)
+    episodes, n, residents, n_c, n_fac = 5000, 3000, 8000, 2, 30
+    params = ModelParameters()
+    levers = PolicyLevers.baseline(params, n_counties=n_c, n_facilities=n_fac)
+    levers.outpatient_capitation[1, 0] = True
+    tariff = Tariff.of(levers)
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    county, resident = rng.integers(0, n_c, episodes), rng.choice(residents, episodes, replace=False)
+    severity, insured = rng.random(episodes, dtype=np.float32), rng.random(residents) < 0.9
+    level, kind = rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8)
+    referred, waived, stay, facility = rng.random(n) < 0.3, rng.random(n) < 0.2, np.ones(n), rng.integers(0, n_fac, n)
+
+    def state():
+        return [np.full(n_c, 300.0), np.zeros(residents), np.zeros(n_c), np.zeros(n_c)], Ledger(
+            *(np.zeros(shape) for shape in [(n_c, 4), (n_c,), *[(n_c, 4)] * 6, (n_fac,), (n_fac,)]))
+
+    got, want = state(), state()
+    pay_episodes(tariff, act, county, resident, severity, insured, level, kind, referred, waived, stay, facility,
+                 params.finance.typical_admission_severity.array(), params.finance.admission_cost_severity_gradient,
+                 *got[0], got[1])
+    contacts = Contacts(county[act], level, kind, insured[resident[act]], referred, severity[act], waived,
+                        resource_use(params.finance, level, kind, severity[act]), stay)
+    price_and_book(tariff, contacts, resident[act], facility, *want[0], want[1])
+    for a, b in zip(got[0] + list(got[1]), want[0] + list(want[1])):
+        assert a.tobytes() == b.tobytes()
+    assert got[1].charges.sum() > 0 and got[0][2].any()

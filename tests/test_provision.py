@@ -2,16 +2,18 @@
 
 import numpy as np
 import pytest
+from oracles import admit_as_arrays
 
 from ygt_abm.config import ModelParameters, SyntheticWorld
 from ygt_abm.interventions import build
 from ygt_abm.levers import GlobalBudget, PolicyLevers
 from ygt_abm.model import CountyModel
 from ygt_abm.processes.provision import (
-    Caseload, Incentives, admission_threshold, catalogue_shift_share, decline_share, followup_shift, holder_retention, intensity_value,
+    Caseload, Incentives, admission_threshold, admit, catalogue_shift_share, decline_share, followup_shift, holder_retention, intensity_value,
     keep_share, keep_value, marginal_admission_value, outreach_share, outreach_value, preferred_intensity,
     respond, services_change, services_value, step_down_share, tier_caseload, tier_success_gain,
 )
+from ygt_abm.state.episodes import keyed_uniforms
 from ygt_abm.vocabulary import CITY, COUNTY, SERIOUS, TOWNSHIP, VILLAGE
 from ygt_abm.world import build_world
 
@@ -417,3 +419,17 @@ def test_incentives_carry_the_holders_retention_and_a_weight_that_appraisal_rais
     now = Incentives.facing(params, levers, np.array([-10.0, 0.0]))  # the first county overspent last year
     assert now.retention[0, :CITY].tolist() == [0.2] * CITY and not now.retention[1].any()
     assert now.weight.tolist() == [own + 0.5, own]  # appraisal acts through the budget's settlement only
+
+
+def test_the_compiled_admission_decisions_are_the_array_rule():
+    rng = np.random.default_rng(15)
+    episodes, n, counties = 5000, 3000, 3
+    act = np.sort(rng.choice(episodes, n, replace=False))
+    args = (act, rng.integers(0, 4, n), rng.integers(0, 2, n).astype(np.int8), rng.integers(0, counties, episodes),
+            rng.integers(0, 4, episodes).astype(np.int8), rng.random(episodes, dtype=np.float32),
+            np.array([0.1, 0.3, 0.5, 0.6]), rng.random((counties, 4)) * 0.4, rng.random((counties, 4, 10)) * 0.6)
+    key, offset = np.uint64(rng.integers(2**63)), np.uint64(3) << np.uint64(32)
+    kind, declined = admit(*args, key, offset)
+    expected_kind, expected_declined = admit_as_arrays(*args, keyed_uniforms(key, offset, act))
+    assert kind.tobytes() == expected_kind.tobytes() and (declined == expected_declined).all()
+    assert declined.any() and (kind != args[2]).sum() > declined.sum()  # some below the threshold, some declined

@@ -33,3 +33,16 @@ def test_a_keyed_stream_s_key_is_fixed_by_its_address_and_apart_from_its_generat
     others = {Streams(1, 2).key("treatment", 7), Streams(1, 2).key("choice", 8), Streams(1, 3).key("choice", 7),
               Streams(2, 2).key("choice", 7), int(Streams(1, 2).weekly("choice", 7).integers(2**63))}
     assert key not in others and len(others) == 5
+
+
+def test_a_keyed_stream_s_key_is_numpy_s_seed_sequence_word():
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    for seed in (0, 7, 2**32 - 1, 2**32, 2**63 + 11, 2**130 + 5, *rng.integers(0, 2**62, 20).tolist()):
+        for replicate, county in ((0, None), (3, None), (1, 0), (2**33, 5)):
+            streams = Streams(seed, replicate, county)
+            prefix = (replicate,) if county is None else (replicate, Streams.county_word(county))
+            for name, week in (("choice", 0), ("treatment", 51), ("onset", 2**31 + 3)):
+                expected = np.random.SeedSequence(seed, spawn_key=(*prefix, stable_hash(name), week, 0x4B45_5900))
+                assert streams.key(name, week) == int(expected.generate_state(1, np.uint64)[0])

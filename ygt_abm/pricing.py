@@ -37,19 +37,39 @@ def pay_contacts(model, week, act: np.ndarray, facility: np.ndarray, level: np.n
     facility revenue. ``stay``: the share of a whole stay each contact gives (1 if omitted)."""
     if not len(act):  # a late round with no contact: nothing to book
         return
-    ep, pop, finance = week.episodes, model.population, model.params.finance
-    county, resident = ep.county[act], ep.resident[act]
-    severity = ep.severity[act]
-    resource = resource_use(finance, level, kind, severity)
-    price, fund, itemised = price_contacts(model.tariff, Contacts(
-        county, level, kind, pop.insured[resident], referred, severity, waived, resource,
-        np.ones(len(act)) if stay is None else stay))
-    counters = model.counters
-    limit_outpatient_fund(fund, price, resident, county, kind, model.levers.outpatient_fund_limit,
-                          pop.outpatient_fund_used, counters.settled_outpatient_visits,
-                          counters.settled_outpatient_charges, capitated_contacts(model.tariff, county, level, kind),
-                          itemised)
-    book(model, county, level, facility, kind, price, fund, itemised)
+    ep, pop, finance, counters = week.episodes, model.population, model.params.finance, model.counters
+    pay_episodes(model.tariff, act, ep.county, ep.resident, ep.severity, pop.insured, level, kind, referred, waived,
+                 np.ones(len(act)) if stay is None else stay, facility, finance.typical_admission_severity.array(),
+                 finance.admission_cost_severity_gradient, model.levers.outpatient_fund_limit, pop.outpatient_fund_used,
+                 counters.settled_outpatient_visits, counters.settled_outpatient_charges, Ledger.of(model))
+
+
+@numba.njit(cache=True, nogil=True)
+def pay_episodes(tariff: Tariff, act: np.ndarray, county: np.ndarray, resident: np.ndarray, severity: np.ndarray,
+                 insured: np.ndarray, level: np.ndarray, kind: np.ndarray, referred: np.ndarray, waived: np.ndarray,
+                 stay: np.ndarray, facility: np.ndarray, typical: np.ndarray, gradient: float, limit: np.ndarray,
+                 used: np.ndarray, settled_visits: np.ndarray, settled_charges: np.ndarray, ledger: Ledger) -> None:
+    """``pay_contacts`` in one call: the episodes' county, resident, severity and insurance gathered, their
+    resource use (``resource_use``'s rule), then ``price_and_book``."""
+    who, sick = resident[act], severity[act]
+    contacts = Contacts(county[act], level, kind, insured[who], referred, sick, waived,
+                        _resource_use(typical, gradient, level, kind, sick), stay)
+    price_and_book(tariff, contacts, who, facility, limit, used, settled_visits, settled_charges, ledger)
+
+
+@numba.njit(cache=True, nogil=True)
+def price_and_book(tariff: Tariff, contacts: Contacts, resident: np.ndarray, facility: np.ndarray, limit: np.ndarray,
+                   used: np.ndarray, settled_visits: np.ndarray, settled_charges: np.ndarray, ledger: Ledger) -> None:
+    """``pay_contacts``' work in one call: price the contacts, hold the fund's outpatient payments to each resident's
+    yearly limit (capitated outpatient care included), and book the money."""
+    price, fund, itemised = price_contacts(tariff, contacts)
+    capitated = np.empty(len(price), dtype=np.bool_)
+    for i in range(len(price)):  # capitated_contacts
+        capitated[i] = tariff.outpatient_capitation[contacts.county[i], contacts.level[i]] and \
+            contacts.kind[i] == OUTPATIENT
+    limit_outpatient_fund(fund, price, resident, contacts.county, contacts.kind, limit, used, settled_visits,
+                          settled_charges, capitated, itemised)
+    add_booked(contacts.county, contacts.level, facility, contacts.kind, price, fund, itemised, ledger)
 
 
 def step_down(model, week, act: np.ndarray, hospital: np.ndarray, level: np.ndarray, centre: np.ndarray) -> None:
@@ -84,27 +104,58 @@ def pay_consultations(model, county: np.ndarray, hospital: np.ndarray) -> None:
         book(model, county, np.full(n, COUNTY), hospital, np.full(n, OUTPATIENT, dtype=np.int8), fee, fee, fee)
 
 
+class Ledger(NamedTuple):
+    """Where booked money goes: the fund's spending, the year's counters by county (and level), and the facilities'
+    revenue from the fund and from patients."""
+
+    spending: np.ndarray  # (county, level)
+    oop: np.ndarray  # (county,)
+    charges: np.ndarray  # (county, level), as the next five
+    reimbursed: np.ndarray
+    inpatient_fund: np.ndarray
+    inpatient_charges: np.ndarray
+    resources: np.ndarray
+    inpatient_resources: np.ndarray
+    revenue_fund: np.ndarray  # (facility,)
+    revenue_oop: np.ndarray  # (facility,)
+
+    @classmethod
+    def of(cls, model) -> "Ledger":
+        """The model's fund, counters and facilities, to book into in place."""
+        c, fac = model.counters, model.facilities
+        return cls(model.fund.spending, c.oop, c.charges, c.reimbursed, c.inpatient_fund, c.inpatient_charges,
+                   c.resources, c.inpatient_resources, fac.revenue_fund, fac.revenue_oop)
+
+
 def book(model, county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
          fund: np.ndarray, itemised: np.ndarray) -> None:
     """Book priced contacts: the fund's spending, out of pocket, charges (what facilities are paid), resources
     used (itemised charges) and reimbursement by county and level (admissions also apart), and each facility's
     revenue from the fund and from patients."""
-    counters, fac = model.counters, model.facilities
-    by_level, oop, revenue = booked_sums(county, level, facility, kind, price, fund, itemised, len(counters.oop),
-                                         len(fac.level))
-    shape = counters.charges.shape
-    spending, charges, reimbursed, inpatient_fund, inpatient_charges, resources, inpatient_resources = (
-        sums.reshape(shape) for sums in by_level)
-    model.fund.spending += spending
-    counters.oop += oop
-    counters.charges += charges
-    counters.reimbursed += reimbursed
-    counters.inpatient_fund += inpatient_fund
-    counters.inpatient_charges += inpatient_charges
-    counters.resources += resources
-    counters.inpatient_resources += inpatient_resources
-    fac.revenue_fund += revenue[0]
-    fac.revenue_oop += revenue[1]
+    add_booked(county, level, facility, kind, price, fund, itemised, Ledger.of(model))
+
+
+@numba.njit(cache=True, nogil=True)
+def add_booked(county: np.ndarray, level: np.ndarray, facility: np.ndarray, kind: np.ndarray, price: np.ndarray,
+               fund: np.ndarray, itemised: np.ndarray, ledger: Ledger) -> None:
+    """``book``: the contacts' sums (``booked_sums``), each then added to its cell of the ledger in one addition,
+    as ``ledger.charges += sums`` adds."""
+    n_c, n_fac = len(ledger.oop), len(ledger.revenue_fund)
+    by_level, oop, revenue = booked_sums(county, level, facility, kind, price, fund, itemised, n_c, n_fac)
+    for cell in range(n_c * N_LEVELS):
+        c, lvl = cell // N_LEVELS, cell % N_LEVELS
+        ledger.spending[c, lvl] += by_level[0, cell]
+        ledger.charges[c, lvl] += by_level[1, cell]
+        ledger.reimbursed[c, lvl] += by_level[2, cell]
+        ledger.inpatient_fund[c, lvl] += by_level[3, cell]
+        ledger.inpatient_charges[c, lvl] += by_level[4, cell]
+        ledger.resources[c, lvl] += by_level[5, cell]
+        ledger.inpatient_resources[c, lvl] += by_level[6, cell]
+    for c in range(n_c):
+        ledger.oop[c] += oop[c]
+    for f in range(n_fac):
+        ledger.revenue_fund[f] += revenue[0, f]
+        ledger.revenue_oop[f] += revenue[1, f]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -139,9 +190,21 @@ def resource_use(finance, level: np.ndarray, kind: np.ndarray, severity: np.ndar
     """Resources a contact uses ÷ a typical contact's at its level: for an admission 1 + the gradient
     (``finance.admission_cost_severity_gradient``) × (severity − the level's typical admitted severity), at least
     a tenth; 1 for an outpatient contact."""
-    typical = finance.typical_admission_severity.array()
-    admission = np.maximum(1.0 + finance.admission_cost_severity_gradient * (severity - typical[level]), 0.1)
-    return np.where(kind == INPATIENT, admission, 1.0)
+    return _resource_use(finance.typical_admission_severity.array(), finance.admission_cost_severity_gradient,
+                         np.asarray(level), np.asarray(kind), np.asarray(severity))
+
+
+@numba.njit(cache=True, nogil=True)
+def _resource_use(typical: np.ndarray, gradient: float, level: np.ndarray, kind: np.ndarray,
+                  severity: np.ndarray) -> np.ndarray:
+    # numpy's ``where(kind == INPATIENT, maximum(1.0 + gradient * (severity - typical[level]), 0.1), 1.0)``, one
+    # contact at a time: the difference in float64 whatever severity's precision, NaN kept as maximum keeps it
+    out = np.empty(len(level))
+    for i in range(len(level)):
+        out[i] = 1.0
+        if kind[i] == INPATIENT:
+            out[i] = _at_least(1.0 + gradient * (np.float64(severity[i]) - typical[level[i]]), 0.1)
+    return out
 
 
 def price_and_reimbursement(levers, county: np.ndarray, level: np.ndarray, kind: np.ndarray,
@@ -216,6 +279,12 @@ def expected_oop(levers, township_treatable: bool = False, intensity: np.ndarray
 def _at_least_zero(x: float) -> float:
     # numpy's maximum(x, 0.0) exactly: NaN stays NaN, -0.0 stays -0.0.
     return x if x >= 0.0 or x != x else 0.0
+
+
+@numba.njit(cache=True, inline="always")
+def _at_least(x: float, floor: float) -> float:
+    # numpy's maximum(x, floor) exactly: NaN stays NaN.
+    return x if x >= floor or x != x else floor
 
 
 @numba.njit(cache=True, nogil=True)

@@ -12,11 +12,14 @@ waits of next week follow from this week's outpatient demand.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
 from ygt_abm.processes.base import Process
-from ygt_abm.vocabulary import COUNTY, FIRST_NONE, INPATIENT
+from ygt_abm.state.episodes import keyed_uniform
+from ygt_abm.vocabulary import COUNTY, FIRST_NONE, INPATIENT, OUTPATIENT
 
 
 class Access(Process):
@@ -44,25 +47,18 @@ class Access(Process):
 
     def care_round(self, model, week, rnd) -> None:
         """Serve the round's requests within the slots; turned-back admissions; refused options excluded."""
-        ep, lev, n_fac = week.episodes, model.levers, len(model.facilities.level)
-        act, county = rnd.act, ep.county[rnd.act]
+        ep, lev = week.episodes, model.levers
+        act = rnd.act
         rnd.referred = ep.referred[act]
-        slot = rnd.facility + n_fac * rnd.kind.astype(np.int64)
-        out = rnd.kind == 0
-        week.demand += np.bincount(rnd.referred[out] * n_fac + rnd.facility[out],
-                                   minlength=2 * n_fac).reshape(2, n_fac)
-        turned = np.zeros(len(act), dtype=bool)
+        turned = np.zeros(0, dtype=bool)  # empty: no county turns admissions back
         if lev.county_admission_limit.any():  # the gate's stream is its own: no draw where no county has a limit
             turned = ((rnd.level == COUNTY) & (rnd.kind == INPATIENT) & ~rnd.referred
                       & (ep.severity[act] < lev.treatable_severity)
-                      & (week.draw("admission_gate", act) < lev.county_admission_limit[county]))
-        priority = rnd.draw("priority")[act] - lev.referral_priority[county] * rnd.referred
-        served = ration_with_reserve(np.where(turned, -1, slot), priority, rnd.referred, week.general, week.reserved)
-        ep.excluded[act[~served]] |= (1 << rnd.option[~served]).astype(ep.excluded.dtype)
+                      & (week.draw("admission_gate", act) < lev.county_admission_limit[ep.county[act]]))
+        served = serve_requests(Requests(act, rnd.option, rnd.facility, rnd.level, rnd.kind, rnd.referred, turned),
+                                ep.county, lev.referral_priority, *rnd.stream("priority"), week.general,
+                                week.reserved, week.demand, ep.excluded, ep.first_level, ep.contact)
         rnd.select(served)
-        first = ep.first_level[rnd.act] == FIRST_NONE
-        ep.first_level[rnd.act[first]] = rnd.level[first]
-        ep.contact[rnd.act] = True
 
     def end_week(self, model, week) -> None:
         """Expected waits for next week: self-referred patients queue for the general slots; referred
@@ -89,21 +85,64 @@ def wait_days(base_wait: np.ndarray, load: np.ndarray, crowding_days: float, spa
     return base_wait + crowding_days * np.clip((load - (1.0 - span)) / span, 0.0, 1.0)
 
 
+class Requests(NamedTuple):
+    """The round's requests: episode, option of its village, facility, level, contact kind, referred, and
+    whether the county hospital turned the admission back (empty: none was)."""
+
+    act: np.ndarray
+    option: np.ndarray
+    facility: np.ndarray
+    level: np.ndarray
+    kind: np.ndarray
+    referred: np.ndarray
+    turned: np.ndarray
+
+
+@numba.njit(cache=True, nogil=True)
+def serve_requests(r: Requests, county: np.ndarray, referral_priority: np.ndarray, key: np.uint64, offset: np.uint64,
+                   general: np.ndarray, reserved: np.ndarray, demand: np.ndarray, excluded: np.ndarray,
+                   first_level: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    """Serve the round's requests in one pass: count outpatient demand (self-referred, referred) by facility, ration
+    the slots in priority order (the episode's number of keyed stream ``priority``, referred patients first where
+    the county gives them priority), and for each episode exclude the option that refused it, or record its
+    contact and first level. Returns which requests were served; slots left are decremented in place."""
+    n, n_fac = len(r.act), demand.shape[1]
+    slot = np.empty(n, dtype=np.int64)
+    priority = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        e = r.act[i]
+        if r.kind[i] == OUTPATIENT:
+            demand[np.int64(r.referred[i]), r.facility[i]] += 1
+        slot[i] = -1 if len(r.turned) and r.turned[i] else r.facility[i] + n_fac * np.int64(r.kind[i])
+        first = referral_priority[county[e]] and r.referred[i]
+        priority[i] = keyed_uniform(key, offset + np.uint64(e)) - np.float32(first)
+    served = ration_with_reserve(slot, priority, r.referred, general, reserved)
+    for i in range(n):
+        e = r.act[i]
+        if not served[i]:
+            excluded[e] |= np.uint16(1 << r.option[i])
+            continue
+        if first_level[e] == FIRST_NONE:
+            first_level[e] = r.level[i]
+        contact[e] = True
+    return served
+
+
+@numba.njit(cache=True, nogil=True)
 def ration_with_reserve(slot: np.ndarray, priority: np.ndarray, referred: np.ndarray, general: np.ndarray,
                         reserved: np.ndarray) -> np.ndarray:
     """Rationing when part of each facility's capacity is held back for referred patients (号源预留).
 
     Referred requests first take reserved slots; what is left of them then competes with self-referred
-    requests for the general slots (in ``priority`` order). Self-referred patients never get a reserved
-    slot. ``general`` and ``reserved`` (remaining slots per slot id) are decremented in place."""
-    key = _priority_key(slot, priority)
+    requests for the general slots (in ``priority`` order, a value in [-1, 1)). Self-referred patients never get
+    a reserved slot. ``general`` and ``reserved`` (remaining slots per slot id) are decremented in place."""
+    key = np.empty(len(slot))
+    for i in range(len(slot)):
+        # The order of requests within a slot: priority offset by the slot, the sum rounded as numpy rounds
+        # ``slot * 4.0 + (priority + 1.0)`` (in priority's precision, then float64).
+        key[i] = slot[i] * 4.0 + np.float64(priority[i] + np.float32(1.0))
     first = _serve(slot, key, reserved, referred)
     return first | _serve(slot, key, general, ~first)
-
-
-def _priority_key(facility: np.ndarray, priority: np.ndarray) -> np.ndarray:
-    # The order of requests within a facility: priority, in [-1, 1), offset by the facility.
-    return facility * 4.0 + (priority + 1.0)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -7,9 +7,10 @@ of that name; the model runs each stage's processes in the loop's order:
 * ``start_year(model)`` at the first week of every simulated year;
 * ``start_week(model, week)`` every week, before care is sought;
 * ``care_round(model, week, rnd)`` in each of up to ``care.max_rounds`` care rounds, while episodes are
-  open; a process draws its per-episode uniforms with ``rnd.draw(name)`` for the streams it lists in
-  ``round_streams``: keyed streams, so an episode meets the same number in every scenario whichever other
-  episodes are open (common random numbers), and episodes already closed cost nothing;
+  open; a process draws its per-episode uniforms with ``rnd.draw(name)`` (a compiled pass: ``keyed_uniform`` at
+  ``rnd.stream(name)``, the same numbers) for the streams it lists in ``round_streams``: keyed streams, so an
+  episode meets the same number in every scenario whichever other episodes are open (common random numbers),
+  and episodes already closed cost nothing;
 * ``end_week(model, week)`` after the last round;
 * ``end_year(model)`` at the last week of every simulated year.
 
@@ -44,7 +45,7 @@ class Process:
     reads: ClassVar[tuple[str, ...]] = ()
     needs: ClassVar[tuple[str, ...]] = ()
     writes: ClassVar[tuple[str, ...]] = ()
-    round_streams: ClassVar[tuple[str, ...]] = ()  # the keyed streams it draws each round (``Round.draw``)
+    round_streams: ClassVar[tuple[str, ...]] = ()  # the keyed streams it draws each round (``Round.draw``, ``stream``)
 
     def init(self, model) -> None:
         """Build the process's own state once the model's state exists."""

@@ -31,10 +31,10 @@ import numpy as np
 
 from ygt_abm.pricing import expected_oop
 from ygt_abm.processes.base import Process
-from ygt_abm.state.episodes import contact_kind
+from ygt_abm.state.episodes import contact_kind, keyed_uniforms
 from ygt_abm.vocabulary import (
-    CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, SELF_CARE, SERIOUS, TOWNSHIP,
-    UNMET, UNRESOLVED,
+    CHRONIC, CITY, COUNTY, FIRST_SELF_CARE, INPATIENT, MINOR, N_EPISODE_TYPES, OUTPATIENT, SELF_CARE, SERIOUS,
+    TOWNSHIP, UNMET, UNRESOLVED,
 )
 
 #: the yearly table's row for a serious illness the township could treat (after the episode types' rows)
@@ -133,9 +133,8 @@ class Choice(Process):
         self.static = static_utility(self.table, self.chooser, self.options, self.taste)
         outreach = model.practice.outreach
         if outreach.any():  # the primary team's outreach (随访, provision) pulls chronic follow-ups to primary care
-            chronic = np.flatnonzero(ep.kind == CHRONIC)
-            pull = (outreach[ep.county[chronic]] * model.params.providers.outreach_pull).astype(np.float32)
-            self.static[chronic] += pull[:, None] * (self.options.level[ep.village[chronic]] <= TOWNSHIP)
+            add_outreach(self.static, ep.kind, ep.county, ep.village, outreach, model.params.providers.outreach_pull,
+                         self.options.level)
 
     def care_round(self, model, week, rnd) -> None:
         """Each open episode picks self-care or a reachable option with room (multinomial logit)."""
@@ -145,15 +144,11 @@ class Choice(Process):
                     lev.self_care_shift)
         shifted = round_utility(act, self.chooser, ep.referred, ep.min_level, ep.excluded, self.options,
                                 self.static, room, self.taste)
-        chosen = pick(np.exp(shifted), rnd.draw("choice")[act])  # 0 self-care, k+1 option k, −1 nothing
-        stop = chosen <= 0
-        ended = act[stop]
-        ep.end(ended, np.where(ep.contact[ended], UNRESOLVED, np.where(chosen[stop] == 0, SELF_CARE, UNMET)))
-        ep.first_level[ended[(chosen[stop] == 0) & ~ep.contact[ended]]] = FIRST_SELF_CARE
-        rnd.act, rnd.option = act[~stop], chosen[~stop] - 1
-        rnd.facility = self.options.facility[ep.village[rnd.act], rnd.option]
-        rnd.level = self.options.level[ep.village[rnd.act], rnd.option]
-        rnd.kind = contact_kind(rnd.level, ep.kind[rnd.act])  # as patients expect; providers may differ
+        chosen = pick(np.exp(shifted), keyed_uniforms(*rnd.stream("choice"), act))  # 0 self-care, k+1 option k
+        rnd.act, rnd.option, rnd.facility, rnd.level, rnd.kind, twice = settle_choices(
+            act, chosen, ep.village, ep.kind, self.options, ep.contact, ep.active, ep.outcome, ep.first_level)
+        if twice:
+            raise AssertionError("an episode ended twice")
         rnd.declined = np.zeros(len(rnd.act), dtype=bool)
 
 
@@ -208,6 +203,42 @@ def pick(weight: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def settle_choices(act: np.ndarray, chosen: np.ndarray, village: np.ndarray, episode_type: np.ndarray,
+                   options: Options, contact: np.ndarray, active: np.ndarray, outcome: np.ndarray,
+                   first_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The round's choices (``chosen``: 0 self-care, k + 1 option k, −1 nothing feasible) in one pass: episodes that
+    stop end (unresolved after care, else self-care or unmet; self-care is then the first level); the others'
+    contacts as (episode, option, facility, level, contact kind as patients expect it), in episode order; and
+    whether an episode was ended twice."""
+    n = 0
+    for row in range(len(act)):
+        n += chosen[row] > 0
+    go, option = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    facility, level = np.empty(n, dtype=options.facility.dtype), np.empty(n, dtype=np.int64)
+    kind = np.empty(n, dtype=np.int8)
+    twice, j = False, 0
+    for row in range(len(act)):
+        e, k = act[row], chosen[row]
+        if k <= 0:
+            twice |= not active[e]
+            active[e] = False
+            if contact[e]:
+                outcome[e] = UNRESOLVED
+            elif k == 0:
+                outcome[e] = SELF_CARE
+                first_level[e] = FIRST_SELF_CARE
+            else:
+                outcome[e] = UNMET
+            continue
+        v = village[e]
+        go[j], option[j] = e, k - 1
+        facility[j], level[j] = options.facility[v, k - 1], options.level[v, k - 1]
+        kind[j] = INPATIENT if episode_type[e] == SERIOUS and level[j] >= TOWNSHIP else OUTPATIENT  # contact_kind
+        j += 1
+    return go, option, facility, level, kind, twice
+
+
+@numba.njit(cache=True, nogil=True)
 def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Taste) -> np.ndarray:
     """(episode × option) utility terms fixed for the week, float32: the yearly table, perceived
     quality, the usual provider's and the family doctor's pull toward primary care."""
@@ -216,15 +247,32 @@ def static_utility(table: np.ndarray, who: Chooser, options: Options, taste: Tas
     for i in range(n):
         t, v, r = who.kind[i], who.village[i], who.resident[i]
         quality = np.float32(taste.quality[t])
+        # the row's own terms, read once: its yearly terms, beliefs, usual level and family doctor
+        yearly, belief = table[who.table_row[i], np.int64(who.insured[r]), v], who.belief[r]
+        usual, contracted = who.usual_level[r], who.family_doctor[r]
         for k in range(width):
             lvl = options.level[v, k]
-            x = table[who.table_row[i], np.int64(who.insured[r]), v, k] + quality * who.belief[r, lvl]
-            if lvl == who.usual_level[r]:
+            x = yearly[k] + quality * belief[lvl]
+            if lvl == usual:
                 x += taste.usual_provider
-            if who.family_doctor[r] and lvl <= TOWNSHIP:
+            if contracted and lvl <= TOWNSHIP:
                 x += taste.family_doctor
             out[i, k] = x
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def add_outreach(static_u: np.ndarray, episode_type: np.ndarray, county: np.ndarray, village: np.ndarray,
+                 outreach: np.ndarray, pull: float, option_level: np.ndarray) -> None:
+    """Add the primary team's outreach to chronic follow-ups' weekly utility of primary-care options (in place):
+    ``outreach`` (by county) × ``pull``, rounded to float32, times 1 or 0 by the option's level, added to every
+    option as the array rule added it."""
+    for i in range(len(episode_type)):
+        if episode_type[i] != CHRONIC:
+            continue
+        share, v = np.float32(outreach[county[i]] * pull), village[i]
+        for k in range(static_u.shape[1]):
+            static_u[i, k] += share * np.float32(option_level[v, k] <= TOWNSHIP)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -243,19 +291,24 @@ def round_utility(act: np.ndarray, who: Chooser, referred: np.ndarray, min_level
         t, c, v, ref = who.kind[i], who.county[i], who.village[i], referred[i]
         shift = room.self_care_shift[c] if t == MINOR else 0.0
         top = out[row, 0] = np.float32(taste.self_care[t] + shift)
+        # the row's own terms, read once: its floor, exclusions, waits, taste for waiting, bypass penalty
+        floor, refused, beta = min_level[i], excluded[i], taste.wait[t]
+        waits = room.referred_wait_days if ref else room.wait_days
+        penalty = room.bypass_penalty[c]
+        bypassing = penalty != 0.0 and who.family_doctor[who.resident[i]] and not ref
         for k in range(width):
             slot = options.slot[t, v, k]
             free = room.general[slot] + (room.reserved[slot] if ref else 0.0)
             lvl = options.level[v, k]
-            if options.facility[v, k] < 0 or not free >= 1 or lvl < min_level[i] or (excluded[i] >> k) & 1:
+            if options.facility[v, k] < 0 or not free >= 1 or lvl < floor or (refused >> k) & 1:
                 out[row, k + 1] = -np.inf
                 continue
             wait = 0.0
             if slot < n_fac:
-                wait = room.referred_wait_days[slot] if ref else room.wait_days[slot]
-            x = static_u[i, k] + np.float32(wait * taste.wait[t])
-            if room.bypass_penalty[c] != 0.0 and who.family_doctor[who.resident[i]] and not ref and lvl >= COUNTY:
-                x -= np.float32(room.bypass_penalty[c])
+                wait = waits[slot]
+            x = static_u[i, k] + np.float32(wait * beta)
+            if bypassing and lvl >= COUNTY:
+                x -= np.float32(penalty)
             out[row, k + 1] = x
             top = max(top, x)
         if np.isfinite(top):

@@ -84,9 +84,8 @@ def learn_from_outcomes(belief: np.ndarray, resident: np.ndarray, level: np.ndar
     if unique:
         _move_toward(flat, key, outcome, rate)
         return
-    uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
-    mean_outcome = np.bincount(inv, weights=outcome, minlength=len(uniq)) / count
-    flat[uniq] += (rate * (mean_outcome - flat[uniq])).astype(belief.dtype)
+    ordered = np.sort(key)
+    _average_toward(flat, key, outcome, rate, np.unique(ordered[1:][ordered[1:] == ordered[:-1]]))
 
 
 def word_of_mouth(belief: np.ndarray, village: np.ndarray, successes: np.ndarray, trials: np.ndarray,
@@ -106,6 +105,30 @@ def _move_toward(flat: np.ndarray, key: np.ndarray, outcome: np.ndarray, rate: f
     # .astype(np.float32)``, without its gather, temporaries and scatter.
     for j in range(len(key)):
         flat[key[j]] += np.float32(rate * (outcome[j] - flat[key[j]]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _average_toward(flat: np.ndarray, key: np.ndarray, outcome: np.ndarray, rate: float, repeated: np.ndarray) -> None:
+    # ``repeated``: the keys met more than once, sorted (few: a provider kept a failed case, 留治, tried again at the
+    # level). Their outcomes are summed from 0.0 in experience order and divided by their count, as ``np.bincount``
+    # over ``np.unique``'s inverse sums them; every belief moves once, rounded as in ``_move_toward``. A 4,096-bit
+    # filter of the repeated keys spares the search for nearly every key met once.
+    filter_bits = np.zeros(4096, dtype=np.bool_)
+    for k in repeated:
+        filter_bits[k & 4095] = True
+    total, count = np.zeros(len(repeated)), np.zeros(len(repeated), dtype=np.int64)
+    for j in range(len(key)):
+        k = key[j]
+        if filter_bits[k & 4095]:
+            g = np.searchsorted(repeated, k)
+            if g < len(repeated) and repeated[g] == k:
+                total[g] += outcome[j]
+                count[g] += 1
+                continue
+        flat[k] += np.float32(rate * ((0.0 + outcome[j]) / 1 - flat[k]))
+    for g in range(len(repeated)):
+        k = repeated[g]
+        flat[k] += np.float32(rate * (total[g] / count[g] - flat[k]))
 
 
 @numba.njit(cache=True, nogil=True)

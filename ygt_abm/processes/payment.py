@@ -4,6 +4,7 @@ the rules and their clauses are in docs/model.md ("Payment")."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ygt_abm.pricing import pay_contacts
@@ -57,11 +58,10 @@ class Payment(Process):
 
     def care_round(self, model, week, rnd) -> None:
         """Price the round's contacts; book fund, out-of-pocket and facility revenue."""
-        ep, lev = week.episodes, model.levers
-        county = ep.county[rnd.act]
-        waived = lev.continuous_deductible[county] & ep.paid_deductible[rnd.act] & (rnd.level < CITY)
+        ep = week.episodes
+        waived = deductibles(rnd.act, rnd.level, rnd.kind, ep.county, model.levers.continuous_deductible,
+                             ep.paid_deductible)
         pay_contacts(model, week, rnd.act, rnd.facility, rnd.level, rnd.kind, rnd.referred, waived)
-        ep.paid_deductible[rnd.act] |= (rnd.kind == INPATIENT) & (rnd.level < CITY)
 
     def end_year(self, model) -> None:
         """Capitation (按人头付费): chronic-disease capitation to the township health centres, and outpatient
@@ -128,3 +128,17 @@ class Payment(Process):
             share = np.divide(earned, county_earned[hospital_county], out=np.zeros_like(earned),
                               where=county_earned[hospital_county] > 0)
             fac.revenue_fund -= share * paid[hospital_county]
+
+
+@numba.njit(cache=True, nogil=True)
+def deductibles(act: np.ndarray, level: np.ndarray, kind: np.ndarray, county: np.ndarray, continuous: np.ndarray,
+                paid: np.ndarray) -> np.ndarray:
+    """Whether each contact's deductible is waived, in one pass: an episode that paid one in the county (below the
+    city hospital), where the county counts deductibles continuously (起付线连续计算); an admission there marks its
+    episode as having paid (in place; each episode has one contact a round, so the order is immaterial)."""
+    waived = np.empty(len(act), dtype=np.bool_)
+    for i in range(len(act)):
+        e, in_county = act[i], level[i] < CITY
+        waived[i] = continuous[county[e]] and paid[e] and in_county
+        paid[e] |= kind[i] == INPATIENT and in_county
+    return waived

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from ygt_abm.levers import PolicyLevers
 from ygt_abm.pricing import contact_payments, resource_use
 from ygt_abm.processes.base import Process
 from ygt_abm.processes.treatment import success_probability
+from ygt_abm.state.episodes import keyed_uniform
 from ygt_abm.state.practice import SEVERITY_BANDS, band_midpoints, severity_band
 from ygt_abm.vocabulary import (
     CITY, COUNTY, INPATIENT, N_LEVELS, OUTPATIENT, SERIOUS, TOWNSHIP, VILLAGE,
@@ -100,14 +102,29 @@ class Provision(Process):
         if not practice.departs_from_fee_for_service():
             return
         ep = week.episodes
-        county, severity = ep.county[rnd.act], ep.severity[rnd.act]
-        serious = (ep.kind[rnd.act] == SERIOUS) & (rnd.level >= TOWNSHIP)
-        appropriate = severity >= self.appropriate[rnd.level]
-        outpatient = serious & (severity < practice.admission_threshold[county, rnd.level])
-        band = severity_band(severity)
-        declined = serious & appropriate & (rnd.draw("decline")[rnd.act] < practice.decline[county, rnd.level, band])
-        rnd.kind = np.where(outpatient | declined, OUTPATIENT, rnd.kind).astype(np.int8)
-        rnd.declined = declined
+        rnd.kind, rnd.declined = admit(rnd.act, rnd.level, rnd.kind, ep.county, ep.kind, ep.severity, self.appropriate,
+                                       practice.admission_threshold, practice.decline, *rnd.stream("decline"))
+
+
+@numba.njit(cache=True, nogil=True)
+def admit(act: np.ndarray, level: np.ndarray, kind: np.ndarray, county: np.ndarray, episode_type: np.ndarray,
+          severity: np.ndarray, appropriate: np.ndarray, threshold: np.ndarray, decline: np.ndarray, key: np.uint64,
+          offset: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """The providers' admission decisions for the round's contacts, in one pass: a serious case at a township centre
+    or above is seen as an outpatient below the admission threshold (by county and level), or declined and sent up
+    (an appropriate admission, at the share by county, level and severity band; the episode's number of keyed
+    stream ``decline``). Returns the contact kinds and which admissions were declined."""
+    new_kind, declined = kind.astype(np.int8), np.zeros(len(act), dtype=np.bool_)
+    for i in range(len(act)):
+        e, lvl = act[i], level[i]
+        if episode_type[e] != SERIOUS or lvl < TOWNSHIP:
+            continue
+        c, sev = county[e], severity[e]
+        declined[i] = (sev >= appropriate[lvl]
+                       and keyed_uniform(key, offset + np.uint64(e)) < decline[c, lvl, severity_band(sev)])
+        if declined[i] or sev < threshold[c, lvl]:
+            new_kind[i] = OUTPATIENT
+    return new_kind, declined
 
 
 @dataclass(frozen=True)

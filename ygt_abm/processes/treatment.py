@@ -17,11 +17,14 @@ Chronic follow-ups at primary care count toward the year's managed chronic patie
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
 from ygt_abm.pricing import pay_consultations
 from ygt_abm.processes.base import Process
+from ygt_abm.state.episodes import keyed_uniform
 from ygt_abm.vocabulary import (
     CHRONIC, CITY, INPATIENT, OUTPATIENT, RESOLVED, TOWNSHIP, UNMET, UNRESOLVED,
 )
@@ -57,54 +60,34 @@ class Treatment(Process):
     def care_round(self, model, week, rnd) -> None:
         """Count the contacts, decide success, refer failures up (formal or self-referral)."""
         ep, fac, pop, counters = week.episodes, model.facilities, model.population, model.counters
-        care = model.params.care
+        care, practice, share = model.params.care, model.practice, model.levers.remote_consultation_share
         act, lvl, fid, kind = rnd.act, rnd.level, rnd.facility, rnd.kind
-        county, t, severity = ep.county[act], ep.kind[act], ep.severity[act]
-        tally_contacts(county, lvl, kind, fid, t, severity, ep.resident[act], self.appropriate, counters.visits,
+        consults = bool(share.any())  # the lead hospital's chance, and a draw, only where a county consults
+        keeps = practice.keeps_failed_care()  # a draw only where a provider keeps failed care
+        cuts = practice.cuts_intensity()  # less intensity, less chance care succeeds (服务缩水)
+        county, t, severity, resident, village, in_scope, exponent, lead_exponent = contact_exponents(
+            act, lvl, kind, fid, Seen(ep.county, ep.kind, ep.severity, ep.resident, ep.village), fac.capability,
+            practice.intensity if cuts else practice.intensity[:0], model.params.providers.intensity_capability_loss,
+            care.success_slope, self.lead if consults else self.lead[:0])
+        tally_contacts(county, lvl, kind, fid, t, severity, resident, self.appropriate, counters.visits,
                        counters.admissions, counters.inappropriate_admissions, fac.visits, fac.admissions,
                        pop.admitted, model.run_counters.contacts)
-        counters.add(counters.declined_admissions, county[rnd.declined])
-        capability = fac.capability[fid, t]
-        in_scope = capability > 0
-        if model.practice.cuts_intensity():  # less intensity, less chance care succeeds (服务缩水)
-            cut = 1.0 - model.practice.intensity[county, lvl, kind]
-            capability = capability - model.params.providers.intensity_capability_loss * cut
-        p = success_probability(capability, severity, care.success_slope)
-        u = rnd.draw("treatment")[act]
-        success = in_scope & ~rnd.declined & (u < p)
-        if model.levers.remote_consultation_share.any():  # a gather per contact only where a county consults
-            consult_share = model.levers.remote_consultation_share[county]
-            consulted = (in_scope & ~rnd.declined & ~success & (lvl <= TOWNSHIP) & (kind == OUTPATIENT)
-                         & (rnd.draw("consultation")[act] < consult_share))
-            lead = self.lead[county[consulted]]
-            success[consulted] = u[consulted] < success_probability(fac.capability[lead, t[consulted]],
-                                                                    severity[consulted], care.success_slope)
-            counters.add(counters.remote_consultations, county[consulted])
-            pay_consultations(model, county[consulted], lead)
-        primary_chronic = in_scope & (t == CHRONIC) & (lvl <= TOWNSHIP)
-        pop.primary_followups[ep.resident[act[primary_chronic]]] += 1  # one episode per resident a week
-        week.experiences.append((ep.resident[act[in_scope]], lvl[in_scope], success[in_scope].astype(np.float64),
-                                 ep.village[act[in_scope]]))
-        ep.end(act[success], RESOLVED)
-        rnd.resolved = np.flatnonzero(success)
-
-        failed = ~success
-        up = failed & (lvl < CITY)
-        if model.practice.keeps_failed_care():  # the provider keeps the case: no referral, a second try (留治)
-            kept = up & in_scope & ~rnd.declined & (rnd.draw("keep")[act] < model.practice.keep[county, lvl, kind])
-            up &= ~kept
-            ep.min_level[act[kept]] = lvl[kept]
-            counters.add(counters.kept_after_failure, county[kept])
-        going = np.flatnonzero(up)
-        formal_share = np.where(pop.family_doctor[ep.resident[act[going]]], care.formal_referral_share_contracted,
-                                care.formal_referral_share)
-        formal = np.zeros(len(act), dtype=bool)
-        formal[going] = (rnd.draw("referral")[act[going]] < formal_share) | rnd.declined[going]
-        counters.add(counters.referrals_up, county[formal])
-        counters.add(counters.self_referrals_up, county[up & ~formal])
-        ep.min_level[act[up]] = lvl[up] + 1
-        ep.referred[act[formal]] = True
-        ep.end(act[failed & (lvl == CITY)], UNRESOLVED)
+        odds = np.exp(exponent)  # numpy's exp, as success_probability takes it
+        rnd.resolved, consulted, experiences, twice = treat(
+            Treated(act, lvl, kind, county, t, resident, village, rnd.declined, in_scope, odds,
+                    np.exp(lead_exponent) if consults else odds),
+            Rules(share if consults else share[:0], practice.keep if keeps else practice.keep[:0],
+                  care.formal_referral_share, care.formal_referral_share_contracted, pop.family_doctor),
+            Draws(*rnd.stream("treatment"), *rnd.stream("referral"), *(rnd.stream("consultation") if consults else NONE),
+                  *(rnd.stream("keep") if keeps else NONE)),
+            ep.active, ep.outcome, ep.min_level, ep.referred, pop.primary_followups, counters.declined_admissions,
+            counters.remote_consultations, counters.kept_after_failure, counters.referrals_up,
+            counters.self_referrals_up)
+        if twice:
+            raise AssertionError("an episode ended twice")
+        if consulted.any():
+            pay_consultations(model, county[consulted], self.lead[county[consulted]])
+        week.experiences.append(experiences)
 
     def end_week(self, model, week) -> None:
         """Episodes still open end unresolved (had care) or unmet."""
@@ -131,6 +114,147 @@ def tally_contacts(county: np.ndarray, level: np.ndarray, kind: np.ndarray, faci
             visits[c, lvl] += 1
             facility_visits[facility[i]] += 1
         contacts[lvl, episode_type[i]] += 1
+
+
+class Seen(NamedTuple):
+    """What treatment reads of the week's episodes, by episode: home county, type, severity, resident, village."""
+
+    county: np.ndarray
+    episode_type: np.ndarray
+    severity: np.ndarray
+    resident: np.ndarray
+    village: np.ndarray
+
+
+@numba.njit(cache=True, nogil=True)
+def contact_exponents(act: np.ndarray, level: np.ndarray, kind: np.ndarray, facility: np.ndarray, seen: Seen,
+                      capability: np.ndarray, intensity: np.ndarray, capability_loss: float, slope: float,
+                      lead: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The round's contacts' episodes (county, type, severity, resident, village), whether the facility treats the
+    type, and ``success_probability``'s exponent −slope × (capability − severity) there and (where ``lead``, the
+    counties' lead hospitals, is not empty) at the lead hospital, in one pass; the facility's capability less
+    ``capability_loss`` × (1 − ``intensity``) where ``intensity`` (by county, level, kind) is not empty. The exp
+    is left to numpy (its SIMD exp is not libm's, in the last bit)."""
+    n = len(act)
+    county, episode_type = np.empty(n, dtype=seen.county.dtype), np.empty(n, dtype=seen.episode_type.dtype)
+    severity, resident = np.empty(n, dtype=seen.severity.dtype), np.empty(n, dtype=seen.resident.dtype)
+    village, in_scope = np.empty(n, dtype=seen.village.dtype), np.empty(n, dtype=np.bool_)
+    exponent, lead_exponent = np.empty(n), np.empty(n if len(lead) else 0)
+    for i in range(n):
+        e = act[i]
+        c, t = seen.county[e], seen.episode_type[e]
+        county[i], episode_type[i], severity[i] = c, t, seen.severity[e]
+        resident[i], village[i] = seen.resident[e], seen.village[e]
+        able = capability[facility[i], t]
+        in_scope[i] = able > 0
+        if len(intensity):
+            able = able - capability_loss * (1.0 - intensity[c, level[i], kind[i]])
+        exponent[i] = -slope * (able - np.float64(severity[i]))
+        if len(lead):
+            lead_exponent[i] = -slope * (capability[lead[c], t] - np.float64(severity[i]))
+    return county, episode_type, severity, resident, village, in_scope, exponent, lead_exponent
+
+
+class Treated(NamedTuple):
+    """The round's contacts as treatment sees them: episode, level, contact kind, home county, episode type,
+    resident, village, declined by the provider, in the facility's scope, and the odds of failure
+    exp(−slope × (capability − severity)) there and at the county's lead hospital (remote consultation)."""
+
+    act: np.ndarray
+    level: np.ndarray
+    kind: np.ndarray
+    county: np.ndarray
+    episode_type: np.ndarray
+    resident: np.ndarray
+    village: np.ndarray
+    declined: np.ndarray
+    in_scope: np.ndarray
+    odds: np.ndarray
+    lead_odds: np.ndarray
+
+
+class Rules(NamedTuple):
+    """Remote consultation's share by county (empty: none), the share of failed care kept by (county, level,
+    kind) (empty: none), the formal referral shares without and with a family doctor, who has one."""
+
+    consultation_share: np.ndarray
+    keep: np.ndarray
+    formal_share: float
+    formal_share_contracted: float
+    family_doctor: np.ndarray
+
+
+#: the (key, offset) of a stream no contact draws from: its key is not derived
+NONE = (np.uint64(0), np.uint64(0))
+
+
+class Draws(NamedTuple):
+    """(key, offset) of the round's keyed streams ``treatment``, ``referral``, ``consultation`` and ``keep``
+    (``Round.stream``)."""
+
+    treatment: np.uint64
+    treatment_offset: np.uint64
+    referral: np.uint64
+    referral_offset: np.uint64
+    consultation: np.uint64
+    consultation_offset: np.uint64
+    keep: np.uint64
+    keep_offset: np.uint64
+
+
+@numba.njit(cache=True, nogil=True)
+def treat(c: Treated, rules: Rules, draws: Draws, active: np.ndarray, outcome: np.ndarray, min_level: np.ndarray,
+          referred: np.ndarray, primary_followups: np.ndarray, declined_admissions: np.ndarray,
+          remote_consultations: np.ndarray, kept_after_failure: np.ndarray, referrals_up: np.ndarray,
+          self_referrals_up: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple, bool]:
+    """Success, remote consultation, keeping and referral up of the round's contacts, in one pass: episodes end
+    (resolved; unresolved at the city hospital), failures move up a level, formally referred or not; counters
+    (counts, so their order is immaterial) and chronic follow-ups at primary care in place. The chance of success is
+    ``success_probability``'s, 1 / (1 + odds of failure); each uniform is the episode's number of its keyed stream,
+    as ``Round.draw`` gives it. Returns the positions of the successes, which contacts were consulted remotely, the
+    experiences of care in scope (resident, level, success as 1.0 or 0.0, village), and whether an episode was ended
+    twice."""
+    n = len(c.act)
+    success = np.zeros(n, dtype=np.bool_)
+    consulted = np.zeros(n, dtype=np.bool_)
+    twice = False
+    for i in range(n):
+        e, lvl, cty = c.act[i], c.level[i], c.county[i]
+        counter = np.uint64(e)
+        treatable = c.in_scope[i] and not c.declined[i]
+        if c.declined[i]:
+            declined_admissions[cty] += 1
+        u = keyed_uniform(draws.treatment, draws.treatment_offset + counter)
+        ok = treatable and u < 1.0 / (1.0 + c.odds[i])
+        if (len(rules.consultation_share) and treatable and not ok and lvl <= TOWNSHIP and c.kind[i] == OUTPATIENT
+                and keyed_uniform(draws.consultation, draws.consultation_offset + counter)
+                < rules.consultation_share[cty]):
+            consulted[i] = True
+            ok = u < 1.0 / (1.0 + c.lead_odds[i])
+            remote_consultations[cty] += 1
+        if c.in_scope[i] and c.episode_type[i] == CHRONIC and lvl <= TOWNSHIP:
+            primary_followups[c.resident[i]] += 1  # one episode per resident a week
+        success[i] = ok
+        if ok or lvl == CITY:
+            twice |= not active[e]
+            active[e] = False
+            outcome[e] = RESOLVED if ok else UNRESOLVED
+            continue
+        if (len(rules.keep) and treatable and keyed_uniform(draws.keep, draws.keep_offset + counter)
+                < rules.keep[cty, lvl, c.kind[i]]):
+            min_level[e] = lvl  # kept: no referral, a second try at this level (留治)
+            kept_after_failure[cty] += 1
+            continue
+        share = rules.formal_share_contracted if rules.family_doctor[c.resident[i]] else rules.formal_share
+        if keyed_uniform(draws.referral, draws.referral_offset + counter) < share or c.declined[i]:
+            referrals_up[cty] += 1
+            referred[e] = True
+        else:
+            self_referrals_up[cty] += 1
+        min_level[e] = lvl + 1
+    seen = np.flatnonzero(c.in_scope)
+    experiences = (c.resident[seen], c.level[seen], success[seen].astype(np.float64), c.village[seen])
+    return np.flatnonzero(success), consulted, experiences, twice
 
 
 def success_probability(capability: np.ndarray, severity: np.ndarray, slope: float) -> np.ndarray:

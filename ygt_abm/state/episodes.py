@@ -78,14 +78,20 @@ def splitmix64(key: np.uint64, counter: np.uint64) -> np.uint64:
 
 
 @numba.njit(cache=True, nogil=True)
+def keyed_uniform(key: np.uint64, counter: np.uint64) -> np.float32:
+    """One float32 uniform in [0, 1): ``splitmix64(key, counter)``'s top 24 bits × 2⁻²⁴. A compiled pass draws an
+    episode's number of a round's stream as ``keyed_uniform(key, offset + position)`` (``Round.stream``)."""
+    return np.float32(splitmix64(key, counter) >> _S40) * np.float32(5.9604644775390625e-08)
+
+
+@numba.njit(cache=True, nogil=True)
 def keyed_uniforms(key: np.uint64, offset: np.uint64, positions: np.ndarray) -> np.ndarray:
-    """float32 uniforms in [0, 1), one per entry of ``positions``: ``splitmix64(key, offset + position)``'s top
-    24 bits. An entry's number depends on (key, offset, position) alone: drawing for a few episodes costs only
-    those few, and draws for one episode never shift another's."""
+    """float32 uniforms in [0, 1), one per entry of ``positions``: ``keyed_uniform(key, offset + position)``.
+    An entry's number depends on (key, offset, position) alone: drawing for a few episodes costs only those few,
+    and draws for one episode never shift another's."""
     out = np.empty(len(positions), dtype=np.float32)
     for j in range(len(positions)):
-        z = splitmix64(key, offset + np.uint64(positions[j]))
-        out[j] = np.float32(z >> _S40) * np.float32(5.9604644775390625e-08)  # top 24 bits × 2⁻²⁴
+        out[j] = keyed_uniform(key, offset + np.uint64(positions[j]))
     return out
 
 
@@ -115,13 +121,24 @@ class Round:
         what earlier rounds drew."""
         if name not in self._drawn:
             u = np.zeros(self.size, dtype=np.float32)
-            u[self.open] = keyed_uniforms(np.uint64(self.key(name)), np.uint64(self.index) << np.uint64(32),
-                                          self.open)
+            u[self.open] = keyed_uniforms(*self.stream(name), self.open)
             self._drawn[name] = u
         return self._drawn[name]
 
+    def stream(self, name: str) -> tuple[np.uint64, np.uint64]:
+        """(key, offset) of this round's keyed stream ``name``: an open episode i's number is
+        ``keyed_uniform(key, offset + i)``, what ``draw(name)[i]`` gives, for compiled passes to draw in place."""
+        return np.uint64(self.key(name)), np.uint64(self.index) << np.uint64(32)
+
     def select(self, mask: np.ndarray) -> None:
         """Keep only the contacts where ``mask`` holds (e.g. those a facility served)."""
-        self.act, self.option, self.facility = self.act[mask], self.option[mask], self.facility[mask]
-        self.level, self.kind, self.referred = self.level[mask], self.kind[mask], self.referred[mask]
-        self.declined = self.declined[mask]
+        (self.act, self.option, self.facility, self.level, self.kind, self.referred,
+         self.declined) = _compact(mask, self.act, self.option, self.facility, self.level, self.kind, self.referred,
+                                   self.declined)
+
+
+@numba.njit(cache=True, nogil=True)
+def _compact(mask: np.ndarray, act: np.ndarray, option: np.ndarray, facility: np.ndarray, level: np.ndarray,
+             kind: np.ndarray, referred: np.ndarray, declined: np.ndarray) -> tuple:
+    # the seven boolean gathers of a round's contacts in one call
+    return (act[mask], option[mask], facility[mask], level[mask], kind[mask], referred[mask], declined[mask])

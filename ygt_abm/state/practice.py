@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from ygt_abm.vocabulary import N_LEVELS
@@ -48,9 +49,11 @@ class ProviderPractice:
 SEVERITY_BANDS = 10
 
 
-def severity_band(severity: np.ndarray) -> np.ndarray:
-    """Each severity's band (0 … SEVERITY_BANDS − 1)."""
-    return np.minimum((severity * SEVERITY_BANDS).astype(np.int64), SEVERITY_BANDS - 1)
+@numba.njit(cache=True, nogil=True)
+def severity_band(severity: float) -> int:
+    """A severity's band (0 … SEVERITY_BANDS − 1); the product is taken in the severity's precision (an episode's
+    is float32), as numpy multiplies a float32 array by the band count."""
+    return min(np.int64(severity * np.float32(SEVERITY_BANDS)), SEVERITY_BANDS - 1)
 
 
 def band_midpoints() -> np.ndarray:
