@@ -117,9 +117,9 @@ def test_the_table_counts_per_set_and_lists_evaluations_not_run():
     table = evaluation_table(rows)
     assert table["status"].tolist() == ["simulated", "simulated", "not expressible", "simulated"]
     assert table["label"].tolist() == ["a2020-x", "a2020-x", "b2020-y", "c2020-z"]  # unnamed: the id
-    assert "held-out, batch 2" not in set_summary(table)["set"].tolist()  # one batch: no row of its own
+    assert "batch 2" not in set_summary(table)["set"].tolist()  # one batch: no row of its own
     later = evaluation_table(rows + evaluation_rows(_evaluation("d2021-w", "held-out", [outcome()], batch=2), data))
-    batch_2 = set_summary(later).set_index("set").loc["held-out, batch 2"]
+    batch_2 = set_summary(later).set_index("set").loc["batch 2"]
     assert batch_2["evaluations"] == 1 and batch_2["outcomes"] == 1 and batch_2["inside_band_of"] == 1
     assert set_summary(later).set_index("set").loc["held-out", "evaluations"] == 2  # the held-out set: both batches
     named = evaluation_rows(_evaluation("a2020-x", "training", [], label="Budget, a county (A 2020)"), None)

@@ -130,11 +130,11 @@ def evaluation_table(rows: list[dict[str, object]]) -> pd.DataFrame:
 def set_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per set (in the table's order), over its simulated outcomes: how many, and how many (and what share)
     have the mean inside the band, the right sign, the interval overlapping the band; and the evaluations
-    not run because nothing they measured is expressible. A later batch of held-out evaluations (``batch`` 2)
-    also gets a row of its own."""
+    not run because nothing they measured is expressible. A later batch (``batch`` 2, registered after fitting began)
+    also gets a row of its own, "batch 2"."""
     parts = list(table.groupby("set", sort=False))
     if "batch" in table and (table["batch"] == 2).any():
-        parts.append(("held-out, batch 2", table[table["batch"] == 2]))
+        parts.append(("batch 2", table[table["batch"] == 2]))
     return pd.DataFrame([_summary_row(name, part) for name, part in parts])
 
 
