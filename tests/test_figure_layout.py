@@ -101,11 +101,13 @@ def _fit() -> pd.DataFrame:
 
 
 def _evaluations() -> pd.DataFrame:
-    row = {"id": "someone2020-global-budget", "set": "training", "status": "simulated", "band_low": -0.2,
+    row = {"id": "someone2020-global-budget", "label": "Global budget, a county (Someone 2020)", "set": "training",
+           "status": "simulated", "band_low": -0.2,
            "band_high": 0.05, "mean": -0.1, "ci_low": -0.15, "ci_high": -0.05, "inside_band": True,
            "indicator": "primary_care_visit_share", "of": "", "effect": "difference_in_differences",
            "years": "2020–2021"}
-    return pd.DataFrame([row, {**row, "id": "other2021-capitation", "set": "held-out", "status": "not expressible"}])
+    return pd.DataFrame([row, {**row, "id": "other2021-capitation", "label": "Capitation, a county (Other 2021)",
+                               "set": "held-out", "status": "not expressible"}])
 
 
 def _county() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -269,9 +271,9 @@ def _shipped_decomposition() -> pd.DataFrame:
 
 def _shipped_evaluations() -> pd.DataFrame:
     """As many forest-plot rows as the shipped evaluations have outcomes."""
-    rows = sum(max(1, len(e.outcomes)) for e in chosen_evaluations("all"))
+    labels = [e.label or e.id for e in chosen_evaluations("all") for _ in range(max(1, len(e.outcomes)))]
     row = _evaluations().iloc[0].to_dict()
-    return pd.DataFrame([{**row, "id": f"author{2000 + i}-a-reform"} for i in range(rows)])
+    return pd.DataFrame([{**row, "id": f"author{2000 + i}-a-reform", "label": label} for i, label in enumerate(labels)])
 
 
 def _shipped_sensitivity() -> pd.DataFrame:

@@ -194,7 +194,7 @@ def test_the_validation_shows_every_evaluation_of_both_sets_and_quotes_its_count
     run = pd.read_csv(out / "results" / "evaluations" / "evaluations.csv")
     shown = pd.read_csv(out / "tables" / "validation.csv", keep_default_na=False)
     # Every outcome (and every evaluation not run), in the run's order; both sets.
-    assert list(zip(shown["Evaluation"], shown["Set"])) == list(zip(run["id"], run["set"]))
+    assert list(zip(shown["Evaluation"], shown["Set"])) == list(zip(run["label"], run["set"]))  # named for readers
     assert set(run["id"]) == {e["id"] for e in read_yaml(manifest.evaluations.file)["evaluations"]}
     assert set(shown["Set"]) == {"training", "held-out"}
     assert not [c for c in shown.columns if "_" in c]  # headers in words, not the run's column names

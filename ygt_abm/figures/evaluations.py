@@ -51,7 +51,7 @@ def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations"
     rows = table.reset_index(drop=True)
     sets = list(dict.fromkeys(rows["set"]))
     styles = {name: STYLES[i % len(STYLES)] for i, name in enumerate(sets)}
-    fig = Figure(figsize=(11, 1.6 + 0.36 * len(rows)), layout="constrained")
+    fig = Figure(figsize=(11, 1.6 + 0.32 * len(rows)), layout="constrained")
     ax = fig.subplots()
     y = np.arange(len(rows))[::-1]
     labels = []
