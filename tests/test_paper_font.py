@@ -42,7 +42,9 @@ def test_the_manuscript_sets_the_cjk_font_after_its_latin_one():
 
 def test_chinese_is_typeset_in_the_embedded_cjk_font_and_extracts_as_chinese(tmp_path):
     clauses = _clauses()
-    (tmp_path / "t.typ").write_text('#set text(font: ("Libertinus Serif", "' + CJK_FAMILY + '"))\n'
+    # without a date the PDF is the same bytes at any time (Typst writes the compile time otherwise)
+    (tmp_path / "t.typ").write_text("#set document(date: none)\n"
+                                    '#set text(font: ("Libertinus Serif", "' + CJK_FAMILY + '"))\n'
                                     + "Clauses: " + " / ".join(clauses) + "\n", encoding="utf-8")
     pdf = compile_pdf(tmp_path / "t.typ", tmp_path, SOURCE)
     assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJKsc-Regular", pdf)

@@ -46,7 +46,8 @@ def font_files(source: Path) -> list[Path]:
 
 def compile_pdf(manuscript: Path, root: Path, source: Path, inputs: dict[str, str] | None = None) -> bytes:
     """``manuscript`` typeset by Typst into PDF bytes with Typst's own fonts and those of ``source`` only
-    (never the machine's), so the same files give the same bytes on every machine; no date in it."""
+    (never the machine's), so the same files give the same bytes on every machine, if the manuscript sets
+    ``document(date: none)`` (paper.typ does): otherwise Typst writes the compile time into the PDF."""
     import typst
 
     return typst.compile(str(manuscript), root=str(root), font_paths=font_paths(source), ignore_system_fonts=True,
