@@ -276,14 +276,8 @@ def expected_oop(levers, township_treatable: bool = False, intensity: np.ndarray
 
 
 @numba.njit(cache=True, inline="always")
-def _at_least_zero(x: float) -> float:
-    # numpy's maximum(x, 0.0) exactly: NaN stays NaN, -0.0 stays -0.0.
-    return x if x >= 0.0 or x != x else 0.0
-
-
-@numba.njit(cache=True, inline="always")
 def _at_least(x: float, floor: float) -> float:
-    # numpy's maximum(x, floor) exactly: NaN stays NaN.
+    # numpy's maximum(x, floor) exactly: NaN stays NaN, and at floor 0.0, -0.0 stays -0.0.
     return x if x >= floor or x != x else floor
 
 
@@ -309,14 +303,14 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
         p = p * scale
         if contacts.referred[i] and lvl >= COUNTY:
             discounted = p * (1.0 - tariff.referred_price_discount[c]) - tariff.referred_fee_waiver[c]
-            p = _at_least_zero(discounted)
+            p = _at_least(discounted, 0.0)
         if not contacts.referred[i]:
             ratio = ratio - tariff.unreferred_cut[c, lvl]
-        ratio = _at_least_zero(ratio)
+        ratio = _at_least(ratio, 0.0)
         if contacts.deductible_waived[i]:
             deductible = 0.0
         covered = in_catalogue * p - deductible
-        paid = ratio * _at_least_zero(covered) if contacts.insured[i] else 0.0
+        paid = ratio * _at_least(covered, 0.0) if contacts.insured[i] else 0.0
         itemised[i] = p
         if not inpatient and contacts.insured[i] and tariff.outpatient_capitation[c, lvl]:
             # paid by head (门诊统筹按人头付费): the fund pays nothing per contact; the patient still pays the
@@ -331,7 +325,7 @@ def price_contacts(tariff: Tariff, contacts: Contacts) -> tuple[np.ndarray, np.n
                 1.0 + tariff.case_severity_adjustment[c] * (contacts.resource[i] - 1.0)) * (
                 1.0 + tariff.case_intensity_adjustment[c] * (tariff.grouped_intensity[c, lvl, 1] - 1.0))
             oop = p - paid
-            paid = _at_least_zero(rate - oop)
+            paid = _at_least(rate - oop, 0.0)
             p = oop + paid
         price[i] = p
         fund[i] = paid
