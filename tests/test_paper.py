@@ -332,3 +332,21 @@ def test_no_caption_names_a_file_or_an_identifier():
     captions = re.findall(r"caption: \[(.*?)\]\) <", BODY, re.S)
     assert len(captions) >= 15
     assert [c for c in captions if re.search(r"`|\w\.(csv|yaml|py|md)\b|\w_\w", c)] == []
+
+
+def test_the_full_build_runs_an_experiment_at_the_manifests_scale_where_it_names_one(tmp_path):
+    manifest = load_manifest(SOURCE / "paper.yaml")
+    for name, entry in manifest.experiments.items():
+        file = paper_build.experiment_file(entry, name, tmp_path, quick=False, write=True)
+        if not entry.full:
+            assert file == entry.file  # the experiment as its own file says
+            continue
+        scaled, own = read_yaml(file), read_yaml(entry.file)
+        for dotted, value in entry.full.items():
+            node = scaled
+            for key in dotted.split("."):
+                node = node[key]
+            assert node == value
+        assert {k: v for k, v in scaled.items() if k not in {d.split(".")[0] for d in entry.full}} == \
+            {k: v for k, v in own.items() if k not in {d.split(".")[0] for d in entry.full}}
+    assert any(entry.full for entry in manifest.experiments.values())

@@ -27,7 +27,7 @@ from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.fonts import compile_pdf, font_files
 from ygt_abm.paper.identity import BuildIdentity, build_identity
-from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperManifest, load_manifest
+from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
     attainment_cells, effect_cells, evaluation_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells,
 )
@@ -90,8 +90,8 @@ class Stamps:
         return True
 
 
-def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
-    """``file`` with the quick build's settings (dotted keys) written over it, saved as ``target``."""
+def scaled_experiment(file: Path, overrides: dict, target: Path, scale: str) -> Path:
+    """``file`` with the ``scale`` build's settings (dotted keys) written over it, saved as ``target``."""
     doc = read_yaml(file)
     for dotted, value in overrides.items():
         node, *parents = doc, *dotted.split(".")[:-1]
@@ -100,8 +100,8 @@ def quick_experiment(file: Path, overrides: dict, target: Path) -> Path:
         node[dotted.split(".")[-1]] = value
     if "ensemble" in doc:  # a path relative to the experiment file: still found from the quick copy's folder
         doc["ensemble"] = str((file.parent / doc["ensemble"]).resolve())
-    text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's quick scale (written by "
-                                                  "`ygt-abm paper --quick`; edit paper/paper.yaml instead).\n")
+    text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's {scale} scale (written by "
+                                                  "`ygt-abm paper`; edit paper/paper.yaml instead).\n")
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target
 
@@ -145,12 +145,22 @@ def _finished(resolved, folder: Path) -> bool:
     return stamp.is_file() and json.loads(stamp.read_text())["config_sha256"] == config_digest(resolved)
 
 
+def experiment_file(entry: PaperExperiment, name: str, out: Path, quick: bool, write: bool = False) -> Path:
+    """The file experiment ``name`` runs from: its own, or, where the build's scale overrides settings, the
+    scaled copy ``out/experiments/<name>.yaml`` (written with ``write``)."""
+    scale, overrides = ("quick", entry.quick) if quick else ("full", entry.full)
+    if not overrides:
+        return entry.file
+    target = out / "experiments" / f"{name}.yaml"
+    return scaled_experiment(entry.file, overrides, target, scale) if write else target
+
+
 def run_experiments(manifest: PaperManifest, out: Path, quick: bool, executor: Executor | None, log: Log) -> dict:
     """Each experiment of the manifest run (or reused) into ``out/results/<name>``; its tables are a step of
     their own (``write_experiment_reports``), so a change to the analysis rewrites them without a run."""
     resolved = {}
     for name, entry in manifest.experiments.items():
-        file = quick_experiment(entry.file, entry.quick, out / "experiments" / f"{name}.yaml") if quick else entry.file
+        file = experiment_file(entry, name, out, quick, write=True)
         resolved[name] = load_runnable_experiment(file)
         folder = out / "results" / name
         if _finished(resolved[name], folder):
@@ -255,8 +265,7 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
         stamps.step(f"reports {name}", [folder / "kpis.parquet"],
                     lambda experiment=experiment, folder=folder: write_experiment_reports(experiment, folder), log,
                     extra=config_digest(experiment))
-    map_file = out / "experiments" / f"{manifest.map_experiment}.yaml" if quick else \
-        manifest.experiments[manifest.map_experiment].file
+    map_file = experiment_file(manifest.experiments[manifest.map_experiment], manifest.map_experiment, out, quick)
     stamps.step("county map tables", [map_file], lambda: county_year(resolved[manifest.map_experiment],
                                                                      out / "tables"), log,
                 extra=config_digest(resolved[manifest.map_experiment]))

@@ -24,6 +24,9 @@ class PaperExperiment(Strict):
     file: Path = Field(description="experiment YAML, relative to the manifest")
     quick: dict[str, Any] = Field(default_factory=dict,
                                   description="dotted settings --quick overrides (world.population: 8000, ...)")
+    full: dict[str, Any] = Field(default_factory=dict,
+                                 description="dotted settings the full build writes over the file (replicates: 10): "
+                                             "the paper's scale where it differs from the experiment's own")
 
 
 class QuotedNumber(Strict):
