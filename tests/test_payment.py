@@ -7,7 +7,7 @@ from ygt_abm.levers import PolicyLevers
 from ygt_abm.processes.payment import deductibles
 from ygt_abm.pricing import (
     Contacts, Ledger, expected_oop, limit_outpatient_fund, pay_episodes, price_and_book, price_and_reimbursement,
-    resource_use,
+    price_contacts, resource_use,
 )
 from ygt_abm.state.tariff import Tariff
 from ygt_abm.state.fund import InsuranceFund
@@ -86,6 +86,43 @@ def test_diagnosis_procedure_groups_pay_for_the_intensity_practised_at_their_sha
     # a stay cut short by a referral down keeps the procedures' group: the rate stays
     kept, _ = case_paid(levers, [1.0], intensity, intensity_adjustment=0.5, grouped_intensity=np.ones((1, 4, 2)))
     assert kept[0] == full[0]
+
+
+def test_a_case_paid_admissions_cut_falls_first_on_self_paid_items_at_its_priority(levers):
+    levers.inpatient_in_catalogue[:] = 0.9
+    levers.case_rate[0, 2] = 1.0
+    intensity = np.ones((1, 4, 2))
+    intensity[0, 2, INPATIENT] = 0.8  # a quarter of the remaining charges cut away
+
+    def in_catalogue(priority):
+        return Tariff.of(levers, intensity, self_paid_cut_priority=priority).inpatient_in_catalogue[0]
+
+    assert in_catalogue(0.0)[2] == 0.9  # every item cut alike: the share stays
+    # priority 0.2: of the cut's 0.25 yuan per yuan kept, 0.2 × 0.9 × 0.25 = 0.045 comes back into the catalogue
+    assert in_catalogue(0.2)[2] == pytest.approx(0.945)
+    assert in_catalogue(1.0)[2] == 1.0  # the self-paid tenth is all cut before anything in the catalogue
+    assert in_catalogue(1.0)[1] == 0.9  # a level not paid by case: its cut (none here) moves nothing
+    intensity[0, 2, INPATIENT] = 1.0
+    assert in_catalogue(1.0)[2] == 0.9  # no cut, nothing moves
+
+
+def test_cuts_falling_on_self_paid_items_save_patients_more_of_the_charges_cut(levers):
+    levers.case_rate[0, 2] = 1.0
+    intensity = np.ones((1, 4, 2))
+    intensity[0, 2, INPATIENT] = 0.9
+    contacts = Contacts(np.zeros(1, int), np.full(1, 2), np.full(1, INPATIENT, dtype=np.int8), np.ones(1, bool),
+                        np.zeros(1, bool), np.full(1, np.inf, dtype=np.float32), np.zeros(1, bool), np.ones(1),
+                        np.ones(1))
+
+    def out_of_pocket(tariff):
+        price, fund, itemised = price_contacts(tariff, contacts)
+        return (price - fund)[0], itemised[0]
+
+    full_oop, full_charges = out_of_pocket(Tariff.of(levers))
+    alike_oop, charges = out_of_pocket(Tariff.of(levers, intensity))
+    first_oop, same_charges = out_of_pocket(Tariff.of(levers, intensity, self_paid_cut_priority=0.5))
+    assert same_charges == charges < full_charges  # which items are cut, not how much
+    assert full_oop - first_oop > full_oop - alike_oop > 0
 
 
 def test_the_fund_stops_paying_a_residents_outpatient_care_at_the_yearly_limit():

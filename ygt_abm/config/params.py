@@ -521,6 +521,16 @@ class ProviderParams(Strict):
         f"size; the posterior median of {_JOINT} (prior 0.02–0.4 log-uniform, 90% interval 0.022–0.30: narrowed, "
         "not pinned; 0.1 assumed before)", ge=0, le=1,
     )
+    self_paid_cut_priority: float = assumed(
+        0.0, "how far a case-paid admission's cut in resources falls first on what the patient pays in full "
+        "(self-paid drugs, consumables and tests outside the catalogue): 0 in proportion to their share of the "
+        "charges, 1 wholly on them while any remain (docs/model.md, \"A case-paid admission's cut\"). "
+        "Direction: under case payment out of pocket per admission fell by more than its share of the charges "
+        "(Beijing's DRG pilot: charges −6.2%, out of pocket −10.5%, Jian et al., Health Aff 2015 34(10):1745; "
+        "Xi County's case payment: −347 yuan of charges, −241 of them out of pocket, He et al., IJERPH 2018 "
+        "15(12):2839), where items cut alike give out of pocket about 30% of the cut. No source for the size: "
+        "range 0–1 for the estimation; 0 until it has run", ge=0, le=1,
+    )
     adjustment_rate: float = sourced(
         0.48, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "

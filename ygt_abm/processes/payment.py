@@ -53,7 +53,8 @@ class Payment(Process):
         """This year's tariff: prices, reimbursement and case rates, at the intensity providers now practise;
         every resident's outpatient allowance starts afresh."""
         practice = model.practice  # its intensity copied: this year's, whatever changes
-        model.tariff = Tariff.of(model.levers, practice.intensity.copy(), practice.catalogue_shift)
+        model.tariff = Tariff.of(model.levers, practice.intensity.copy(), practice.catalogue_shift,
+                                 self_paid_cut_priority=model.params.providers.self_paid_cut_priority)
         model.population.outpatient_fund_used[:] = 0.0
 
     def care_round(self, model, week, rnd) -> None:

@@ -32,17 +32,22 @@ class Tariff(NamedTuple):
 
     @classmethod
     def of(cls, levers, intensity: np.ndarray | None = None, catalogue_shift: np.ndarray | None = None,
-           grouped_intensity: np.ndarray | None = None) -> "Tariff":
+           grouped_intensity: np.ndarray | None = None, self_paid_cut_priority: float = 0.0) -> "Tariff":
         """The levers' tariff, at the providers' ``intensity`` and with the share of in-catalogue charges they
         move out of the catalogue (``catalogue_shift``, by county and level; fee-for-service practice's if
         omitted). The in-catalogue share is computed afresh, so a shift changed later does not reach it. Case
-        groups see ``grouped_intensity`` (the practised ``intensity`` if omitted)."""
+        groups see ``grouped_intensity`` (the practised ``intensity`` if omitted). Where admissions are paid by
+        case, their cut in intensity falls first on self-paid items at ``self_paid_cut_priority``
+        (``self_paid_after_cuts``)."""
         if intensity is None:
             intensity = np.ones(levers.outpatient_price.shape + (2,))
         if grouped_intensity is None:
             grouped_intensity = intensity
         in_catalogue = levers.inpatient_in_catalogue if catalogue_shift is None else \
             levers.inpatient_in_catalogue * (1.0 - catalogue_shift)
+        if self_paid_cut_priority > 0.0:
+            in_catalogue = np.where(levers.case_rate > 0.0, self_paid_after_cuts(
+                in_catalogue, intensity[..., 1], self_paid_cut_priority), in_catalogue)
         return cls(levers.outpatient_price, levers.inpatient_price, levers.outpatient_reimbursement,
                    levers.inpatient_reimbursement, levers.inpatient_deductible, in_catalogue,
                    levers.same_payment_severity,
@@ -50,3 +55,12 @@ class Tariff(NamedTuple):
                    levers.unreferred_reimbursement_cut, levers.case_rate, levers.case_severity_adjustment,
                    levers.case_intensity_adjustment,
                    intensity, grouped_intensity, levers.outpatient_capitation)
+
+
+def self_paid_after_cuts(in_catalogue: np.ndarray, intensity: np.ndarray, priority: float) -> np.ndarray:
+    """The in-catalogue share of an admission's charges once a cut to ``intensity`` (< 1) has fallen first on
+    the self-paid items at ``priority``: at 0 every item is cut alike and the share stays; at 1 the cut comes
+    out of the self-paid items while any remain (docs/model.md, "A case-paid admission's cut"). Intensity at or above fee-for-service
+    practice's leaves the share as it is."""
+    cut = np.maximum(1.0 / intensity - 1.0, 0.0)  # the cut, per yuan of the charges that remain
+    return in_catalogue + np.minimum(priority * in_catalogue * cut, 1.0 - in_catalogue)
