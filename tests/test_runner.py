@@ -569,6 +569,16 @@ def test_decomposition_variants_share_the_warm_up_and_record_no_episodes(tmp_pat
     assert forked == _run_files(tmp_path / "scratch")
     episodes = sorted(name.split("/")[1] for name in forked if ".episodes." in name)
     assert episodes == ["baseline", "cheaper-township", "two"]  # variants record none, forked or not
+    # With two levers, one removed is the other alone: each such pair is one simulation, stored twice.
+    runs = pd.read_parquet(tmp_path / "forked" / "runs.parquet").set_index("run_id")
+    shared = runs[runs["simulated_as"] != runs.index]
+    pairs = {frozenset((runs.loc[runs.loc[run, "simulated_as"], "scenario"], runs.loc[run, "scenario"]))
+             for run in shared.index}
+    assert pairs == {frozenset({"two--without-county_hospital_upgrade", "two--only-grassroots_specialty_departments"}),
+                     frozenset({"two--without-grassroots_specialty_departments", "two--only-county_hospital_upgrade"})}
+    assert (shared.filter(like="phase_") == 0).all().all()  # simulated once: its time is the other's
+    scratch = pd.read_parquet(tmp_path / "scratch" / "runs.parquet")
+    assert (scratch["simulated_as"] == scratch["run_id"]).all()  # from scratch: each its own
 
 
 def test_forking_can_be_turned_off_from_the_environment(monkeypatch):

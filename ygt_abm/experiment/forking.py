@@ -102,12 +102,16 @@ class Forked:
     warmup_seconds: float  # building and warming up the shared model, once for the whole task
     warmup_runs: int  # runs forked from that warm-up in this task
     warmup_group: str  # the run id of the task's first run: the same for every run of the task
+    simulated_as: str  # the run id whose simulation this run's is: its own, or an identical run's of the task
 
 
 def forked_runs(resolved: ResolvedExperiment, specs: list[RunSpec]) -> Iterator[Forked]:
     """Build and warm up the model ``specs`` share (they must share a warm-up: see ``warmup_groups``),
     then, for each spec in turn, fork it, give it the spec's interventions and record flag, and simulate
-    its recorded years. The last spec runs on the warmed-up model itself: no copy is left to make."""
+    its recorded years. Specs whose interventions and record flag are the same (a package of one lever and
+    that lever alone; a lever removed from two and the other alone) are one simulation: it is run once and
+    given to each, in turn after the first. The last simulation runs on the warmed-up model itself: no copy
+    is left to make."""
     exp = resolved.experiment
     first = specs[0]
     start = time.perf_counter()
@@ -124,13 +128,24 @@ def forked_runs(resolved: ResolvedExperiment, specs: list[RunSpec]) -> Iterator[
     model.warm_up(exp.warmup_years)
     warmup_seconds = time.perf_counter() - start
     warm_phases = dict(model.phase_seconds)
+    alike: dict[tuple, list[int]] = {}  # the specs of each simulation, in the order of ``specs``
     for i, spec in enumerate(specs):
+        record = exp.record_episodes and not is_variant(spec.scenario)
+        applied = sorted(interventions[i], key=lambda intervention: intervention.canonical_key())
+        alike.setdefault((tuple(x.behaviour_key() for x in applied), record), []).append(i)
+    simulations = list(alike.values())
+    for j, members in enumerate(simulations):
         begin = time.perf_counter()
-        last = i == len(specs) - 1
-        fork, own = (model, interventions[i]) if last else copy.deepcopy((model, interventions[i]))
-        fork.interventions = sorted(own, key=lambda intervention: intervention.canonical_key())
-        fork.record_episodes = exp.record_episodes and not is_variant(spec.scenario)
+        last = j == len(simulations) - 1
+        own = members[0]
+        fork, built = (model, interventions[own]) if last else copy.deepcopy((model, interventions[own]))
+        fork.interventions = sorted(built, key=lambda intervention: intervention.canonical_key())
+        fork.record_episodes = exp.record_episodes and not is_variant(specs[own].scenario)
         table = fork.run(exp.years)  # the warm-up is done: run() adds no more of it
         phases = {name: seconds - warm_phases.get(name, 0.0) for name, seconds in fork.phase_seconds.items()}
-        yield Forked(spec, fork, table, time.perf_counter() - begin, phases, warmup_seconds, len(specs), specs[0].run_id)
-        del fork, own  # before the next copy: at most the warmed-up model and one fork alive at a time
+        seconds = time.perf_counter() - begin
+        for k, i in enumerate(members):  # each its own table: the runner writes the run's id into it
+            yield Forked(specs[i], fork, table.copy() if k < len(members) - 1 else table,
+                         seconds if k == 0 else 0.0, phases if k == 0 else dict.fromkeys(phases, 0.0),
+                         warmup_seconds, len(specs), specs[0].run_id, specs[own].run_id)
+        del fork, built, table  # before the next copy: at most the warmed-up model and one fork alive at a time

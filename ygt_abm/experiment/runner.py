@@ -153,7 +153,8 @@ def run_task(resolved: ResolvedExperiment, specs: list[RunSpec], out: Path,
         start = time.perf_counter() - forked.seconds
         _store(out, forked.spec, *_outputs(forked.model, forked.table, forked.spec, start, forked.phase_seconds,
                                            forked=True, warmup_seconds=forked.warmup_seconds,
-                                           warmup_runs=forked.warmup_runs, warmup_group=forked.warmup_group))
+                                           warmup_runs=forked.warmup_runs, warmup_group=forked.warmup_group,
+                                           simulated_as=forked.simulated_as))
         if on_run:
             on_run(forked.spec)
         del forked  # lets the fork go before the next copy is made
@@ -312,7 +313,8 @@ def _runs_table(resolved: ResolvedExperiment, specs: list[RunSpec], paths: list[
                      "forked": bool(timing.get("forked", False)),
                      "warmup_seconds": timing.get("warmup_seconds", float("nan")),
                      "warmup_runs": int(timing.get("warmup_runs", 0)),
-                     "warmup_group": timing.get("warmup_group", "")})
+                     "warmup_group": timing.get("warmup_group", ""),
+                     "simulated_as": timing.get("simulated_as", spec.run_id)})
     return pd.DataFrame(rows)
 
 

@@ -36,6 +36,10 @@ from ygt_abm.vocabulary import N_LEVELS
 REGISTRY: dict[str, type["Intervention"]] = {}
 
 
+#: the parameters every intervention has that say where its values come from, not what it does
+DESCRIPTIVE = {"source", "assumption", "ranges", "range_source"}
+
+
 class InterventionParams(Strict):
     """Parameters every intervention has."""
 
@@ -124,6 +128,11 @@ class Intervention:
     def canonical_key(self) -> tuple[str, str]:
         """The order interventions are applied in: by type, then by parameters."""
         return self.name, json.dumps(self.p.model_dump(mode="json"), sort_keys=True)
+
+    def behaviour_key(self) -> tuple[str, str]:
+        """What it does: its type and parameters, without the texts and ranges that say where they come from
+        (two interventions with the same key change a run alike)."""
+        return self.name, json.dumps(self.p.model_dump(mode="json", exclude=DESCRIPTIVE), sort_keys=True)
 
     def active(self, year: int) -> bool:
         return year >= self.p.start_year and (self.p.end_year is None or year <= self.p.end_year)
