@@ -526,10 +526,9 @@ class ProviderParams(Strict):
         "(self-paid drugs, consumables and tests outside the catalogue): 0 in proportion to their share of the "
         "charges, 1 wholly on them while any remain (docs/model.md, \"A case-paid admission's cut\"). "
         "Direction: under case payment out of pocket per admission fell by more than its share of the charges "
-        "(Beijing's DRG pilot: charges −6.2%, out of pocket −10.5%, Jian et al., Health Aff 2015 34(10):1745; "
-        "Xi County's case payment: −347 yuan of charges, −241 of them out of pocket, He et al., IJERPH 2018 "
-        "15(12):2839), where items cut alike give out of pocket about 30% of the cut. No source for the size: "
-        "range 0–1 for the estimation; 0 until it has run", ge=0, le=1,
+        "(Beijing's DRG pilot: charges −6.2%, out of pocket −10.5%, Jian et al., Health Aff 2015 34(10):1745), "
+        "where items cut alike give out of pocket about 30% of the cut (docs/evidence.md, section 1.5). No "
+        "source for the size: range 0–1 for the estimation; 0 until it has run", ge=0, le=1,
     )
     adjustment_rate: float = sourced(
         0.48, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
