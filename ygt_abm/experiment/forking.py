@@ -128,19 +128,19 @@ def forked_runs(resolved: ResolvedExperiment, specs: list[RunSpec]) -> Iterator[
     model.warm_up(exp.warmup_years)
     warmup_seconds = time.perf_counter() - start
     warm_phases = dict(model.phase_seconds)
+    applied = [sorted(built, key=lambda intervention: intervention.canonical_key()) for built in interventions]
+    record = [exp.record_episodes and not is_variant(spec.scenario) for spec in specs]
     alike: dict[tuple, list[int]] = {}  # the specs of each simulation, in the order of ``specs``
-    for i, spec in enumerate(specs):
-        record = exp.record_episodes and not is_variant(spec.scenario)
-        applied = sorted(interventions[i], key=lambda intervention: intervention.canonical_key())
-        alike.setdefault((tuple(x.behaviour_key() for x in applied), record), []).append(i)
+    for i in range(len(specs)):
+        alike.setdefault((tuple(x.behaviour_key() for x in applied[i]), record[i]), []).append(i)
     simulations = list(alike.values())
     for j, members in enumerate(simulations):
         begin = time.perf_counter()
         last = j == len(simulations) - 1
         own = members[0]
-        fork, built = (model, interventions[own]) if last else copy.deepcopy((model, interventions[own]))
-        fork.interventions = sorted(built, key=lambda intervention: intervention.canonical_key())
-        fork.record_episodes = exp.record_episodes and not is_variant(specs[own].scenario)
+        fork, built = (model, applied[own]) if last else copy.deepcopy((model, applied[own]))
+        fork.interventions = built
+        fork.record_episodes = record[own]
         table = fork.run(exp.years)  # the warm-up is done: run() adds no more of it
         phases = {name: seconds - warm_phases.get(name, 0.0) for name, seconds in fork.phase_seconds.items()}
         seconds = time.perf_counter() - begin

@@ -98,7 +98,7 @@ def scaled_experiment(file: Path, overrides: dict, target: Path, scale: str) -> 
         for key in parents:
             node = node[key]
         node[dotted.split(".")[-1]] = value
-    if "ensemble" in doc:  # a path relative to the experiment file: still found from the quick copy's folder
+    if "ensemble" in doc:  # a path relative to the experiment file: still found from the scaled copy's folder
         doc["ensemble"] = str((file.parent / doc["ensemble"]).resolve())
     text = yaml_text(json.loads(json.dumps(doc)), f"# {file.name} at the paper's {scale} scale (written by "
                                                   "`ygt-abm paper`; edit paper/paper.yaml instead).\n")

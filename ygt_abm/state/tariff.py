@@ -60,7 +60,7 @@ class Tariff(NamedTuple):
 def self_paid_after_cuts(in_catalogue: np.ndarray, intensity: np.ndarray, priority: float) -> np.ndarray:
     """The in-catalogue share of an admission's charges once a cut to ``intensity`` (< 1) has fallen first on
     the self-paid items at ``priority``: at 0 every item is cut alike and the share stays; at 1 the cut comes
-    out of the self-paid items while any remain (docs/model.md, "A case-paid admission's cut"). Intensity at or above fee-for-service
-    practice's leaves the share as it is."""
+    out of the self-paid items while any remain (docs/model.md, "A case-paid admission's cut"). Intensity at
+    or above fee-for-service practice's leaves the share as it is."""
     cut = np.maximum(1.0 / intensity - 1.0, 0.0)  # the cut, per yuan of the charges that remain
     return in_catalogue + np.minimum(priority * in_catalogue * cut, 1.0 - in_catalogue)
