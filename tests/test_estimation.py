@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 import pytest
+import yaml
 from interruptions import Killed, killing_after
 from typer.testing import CliRunner
 
@@ -374,7 +375,9 @@ def test_a_tiny_estimation_writes_its_outputs_reads_training_only_and_resumes(tm
     fit = pd.read_csv(out / "training-fit.csv")
     assert set(fit["group"][fit["source"] == EVALUATION]) == {"a2020-gatekeeping"}  # training only
     assert (fit["source"] == BASELINE).sum() >= 1
-    assert [p.name for p in (out / "evaluations").iterdir()] == ["a2020-gatekeeping.yaml"]
+    assert [p.name for p in (out / "evaluations").iterdir()] == ["recorded-1-years.yaml"]
+    arms = yaml.safe_load((out / "evaluations" / "recorded-1-years.yaml").read_text(encoding="utf-8"))["scenarios"]
+    assert [arm["name"] for arm in arms] == ["a2020-gatekeeping_control", "a2020-gatekeeping_treated"]
     assert "ensemble:" in (out / "posterior.yaml").read_text(encoding="utf-8")
     assert (out / "posterior.png").is_file() and (out / "parameters.md").is_file() and (out / "training-fit.md").is_file()
     assert not (out / "particles").exists()  # no particle's runs stay on disk

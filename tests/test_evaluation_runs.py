@@ -16,7 +16,7 @@ from ygt_abm.analysis.evaluations import (
 )
 from ygt_abm.cli import app
 from ygt_abm.config.evaluations import Evaluation, Outcome
-from ygt_abm.evaluation_runs import evaluation_experiment, evaluation_seed, prepare
+from ygt_abm.experiment.evaluation_experiments import arm_names, batch_experiment, batches, evaluation_seed, prepare
 from ygt_abm.figures.evaluations import evaluations_figure, row_scale
 from ygt_abm.figures.save import FORMATS, save_figure
 
@@ -148,19 +148,30 @@ def test_the_forest_plot_scales_each_row_and_is_the_same_bytes_twice(tmp_path):
 
 # ── the experiments ──
 
-def test_an_evaluation_is_an_experiment_seeded_from_its_id(tmp_path):
+def test_evaluations_of_one_setting_and_years_are_one_experiment_seeded_from_the_setting(tmp_path):
     assert evaluation_seed("a2020-x") == 5049180074932496223  # SHA-256, not Python's salted hash
-    evaluation = _evaluation("a2020-x", "training", [outcome(years=[1, 3]), outcome()]).model_copy(
-        update={"overrides": {"finance": {"outpatient_fund_limit": 300}}})
-    data = evaluation_experiment(evaluation, population=60_000, replicates=3, warmup_years=2)
+    setting = {"finance": {"outpatient_fund_limit": 300}}
+    a = _evaluation("a2020-x", "training", [outcome(years=[1, 3]), outcome()]).model_copy(update={"overrides": setting})
+    c = _evaluation("c2020-z", "training", [outcome(years=[3])]).model_copy(update={"overrides": setting})
+    d = _evaluation("d2020-w", "training", [outcome(years=[2])]).model_copy(update={"overrides": setting})
+    e = _evaluation("e2020-v", "training", [outcome(years=[3])])
+    groups = batches([a, _evaluation("b2020-y", "training", []), c, d, e])
+    assert [[x.id for x in g.evaluations] for g in groups] == [["a2020-x", "c2020-z"], ["d2020-w"], ["e2020-v"]]
+    assert groups[0].name.startswith("recorded-3-years-") and groups[2].name == "recorded-3-years"
+    assert groups[0].seed() == groups[1].seed() != groups[2].seed()  # one setting, one set of random numbers
+    assert groups[0].seed(7) != groups[0].seed()  # a particle's own
+    data = batch_experiment(groups[0], population=60_000, replicates=3, warmup_years=2)
     assert (data["years"], data["warmup_years"], data["replicates"]) == (3, 2, 3)
     assert data["world"] == {"kind": "synthetic", "population": 60_000, "townships": 3}
-    resolved = prepare(tmp_path, [evaluation, _evaluation("b2020-y", "training", [])], 60_000, 3, 2)["a2020-x"]
-    assert list(resolved.interventions) == ["control", "treated"] and resolved.interventions["control"] == []
-    assert resolved.interventions["treated"][0]["type"] == "global_budget"
-    assert resolved.parameters("treated").finance.outpatient_fund_limit == 300
-    assert resolved.parameters("control") == resolved.parameters("treated")  # so the two arms share a warm-up
-    assert not (tmp_path / "b2020-y.yaml").exists()  # nothing to measure, nothing to run
+    [(batch, resolved), *_] = prepare(tmp_path, [a, _evaluation("b2020-y", "training", []), c], 60_000, 3, 2)
+    assert batch == groups[0] and arm_names(a) == ("a2020-x_control", "a2020-x_treated")
+    assert list(resolved.interventions) == ["a2020-x_control", "a2020-x_treated", "c2020-z_control", "c2020-z_treated"]
+    assert resolved.interventions["a2020-x_control"] == []
+    assert resolved.interventions["a2020-x_treated"][0]["type"] == "global_budget"
+    assert resolved.parameters("a2020-x_treated").finance.outpatient_fund_limit == 300
+    # so that every arm shares one warm-up
+    assert all(resolved.parameters(arm) == resolved.parameters("a2020-x_control") for arm in resolved.interventions)
+    assert [p.name for p in tmp_path.iterdir()] == [f"{batch.name}.yaml"]  # b2020-y: nothing to measure, nothing to run
 
 
 # ── the command, end to end on tiny counties ──
@@ -239,9 +250,16 @@ def test_the_command_writes_the_table_the_markdown_and_the_forest_plot(tmp_path)
     assert "3,000 residents in 2 townships, 2 replicates, 1 warm-up years" in text
     assert "| training | 2 | 1 | 2 |" in text and "| held-out | 1 | 0 | 2 |" in text and "not run" in text
     assert all((out / f"evaluations.{fmt}").stat().st_size > 0 for fmt in FORMATS)
-    assert {p.name for p in out.iterdir() if p.is_dir()} == {"a2020-x", "b2021-y"}
-    runs = pd.read_parquet(out / "a2020-x" / "runs.parquet")
-    assert runs["forked"].all() and runs["warmup_runs"].eq(2).all()  # control and treated share their warm-up
+    assert {p.name for p in out.iterdir() if p.is_dir()} == {"recorded-1-years"}  # one setting, one year
+    runs = pd.read_parquet(out / "recorded-1-years" / "runs.parquet")
+    assert sorted(runs["scenario"].unique()) == ["a2020-x_control", "a2020-x_treated", "b2021-y_control",
+                                                 "b2021-y_treated"]
+    assert runs["forked"].all() and runs["warmup_runs"].eq(4).all()  # every arm forked from one warm-up
+    controls = runs[runs["scenario"].str.endswith("_control")].groupby("replicate")["simulated_as"].nunique()
+    assert controls.eq(1).all()  # both controls are the baseline: one simulation
+    alone = _run("--file", _file(tmp_path), "--out", str(tmp_path / "alone"), "--only", "b2021-y")
+    assert alone.exit_code == 0, alone.output  # an evaluation's effects do not depend on its batch's company
+    assert pd.read_csv(tmp_path / "alone" / "evaluations.csv")["mean"].tolist() == simulated["mean"].tolist()[2:]
 
 
 def test_the_training_set_never_reads_a_held_out_entry(tmp_path):
@@ -251,7 +269,8 @@ def test_the_training_set_never_reads_a_held_out_entry(tmp_path):
     result = _run("--file", path, "--out", str(out), "--set", "training")
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(out / "evaluations.csv")["set"]) == {"training"}
-    assert not (out / "b2021-y.yaml").exists() and not (out / "b2021-y").exists()
+    kept = pd.read_parquet(out / "recorded-1-years" / "runs.parquet")["scenario"]
+    assert not kept.str.startswith("b2021-y").any()
     broken = _run("--file", path, "--out", str(tmp_path / "other"), "--set", "held-out")
     assert broken.exit_code == 2 and "starts in year 9, after the last recorded year (1)" in broken.output
     assert f"{path}:" in broken.output and "as an experiment: " in broken.output  # the entry, not an unwritten file
@@ -261,7 +280,7 @@ def test_the_training_set_never_reads_a_held_out_entry(tmp_path):
 def test_a_resumed_run_reuses_the_finished_run_files(tmp_path):
     path, out = _file(tmp_path), tmp_path / "out"
     assert _run("--file", path, "--out", str(out), "--only", "a2020-x").exit_code == 0
-    files = sorted((out / "a2020-x" / "runs").rglob("rep-*.parquet"))
+    files = sorted((out / "recorded-1-years" / "runs").rglob("rep-*.parquet"))
     stamps = [p.stat().st_mtime_ns for p in files]
     table = (out / "evaluations.csv").read_bytes()
     assert len(files) == 4
@@ -281,7 +300,7 @@ def test_over_an_ensemble_every_member_runs_and_effects_pair_member_and_replicat
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "evaluations.csv")
     assert (table["replicates"] == 4).all()  # 2 members × 2 replicates, each pair on shared seeds
-    runs = pd.read_parquet(out / "a2020-x" / "runs.parquet")
+    runs = pd.read_parquet(out / "recorded-1-years" / "runs.parquet")
     assert sorted(runs["point"].unique()) == ["e0000", "e0001"]
     assert "over every member of posterior.yaml" in (out / "evaluations.md").read_text(encoding="utf-8")
     missing = _run("--file", _file(tmp_path), "--out", str(tmp_path / "other"), "--ensemble", "none.yaml")

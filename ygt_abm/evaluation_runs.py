@@ -1,17 +1,19 @@
 """The published evaluations run (``ygt-abm evaluations``): each evaluation of configs/calibration/evaluations.yaml
 becomes an experiment of its own (a synthetic county, the evaluation's shared overrides, the scenario pair
 control and treated, a warm-up, the recorded years its outcomes cover, replicates), written as a file and
-run through the experiment runner (resumable, any executor; both arms share their warm-up, so it is
-simulated once and forked); then every outcome's simulated effect against its published band:
+run through the experiment runner (resumable, any executor); evaluations of one setting and recorded
+years run as one experiment, a batch, whose arms share one warm-up, simulated once and forked
+(ygt_abm/experiment/evaluation_experiments.py); then every outcome's simulated effect against its published band:
 evaluations.csv, evaluations.md and the forest plot evaluations.png/.pdf/.svg (docs/validation.md).
 
 This module reports the held-out set, so it is a checking module, not a fitting one: no fitting module may
-import it (tests/test_evaluations.py). The experiment an evaluation becomes is built by
+import it (tests/test_evaluations.py). The experiments evaluations become are built by
 ygt_abm/experiment/evaluation_experiments.py, which fitting code shares.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -24,8 +26,8 @@ from ygt_abm.analysis.evaluations import evaluation_rows, evaluation_table, eval
 from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, held_out_evaluations, training_evaluations
 from ygt_abm.config.experiment import scaled_townships
 from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, read_yaml
-from ygt_abm.experiment.evaluation_experiments import (  # noqa: F401 - evaluation_experiment, evaluation_seed: re-exported
-    POPULATION, REPLICATES, WARMUP_YEARS, evaluation_experiment, evaluation_seed, prepare,
+from ygt_abm.experiment.evaluation_experiments import (
+    POPULATION, REPLICATES, WARMUP_YEARS, Batch, arm_names, batch_experiment, batches, prepare,
 )
 from ygt_abm.experiment.loading import intervention_schemas
 from ygt_abm.experiment.runner import check_new_outputs, run_experiment
@@ -69,60 +71,68 @@ def chosen_evaluations(which: Which, path: str | Path = EVALUATIONS_FILE, only: 
 def check_folder(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
                  replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, ensemble: Path | None = None,
                  source: Path | None = None) -> None:
-    """Load the experiment each evaluation becomes and check its run folder in ``folder``, writing nothing:
-    ``ConfigError`` for one that does not load, ``OutputConflict`` for a run folder of another experiment.
-    With ``source`` (the evaluations file), a problem of an evaluation's experiment is reported at that
-    evaluation's line there: the experiment file it would be has not been written."""
+    """Load the experiment each batch of ``evaluations`` becomes and check its run folder in ``folder``,
+    writing nothing: ``ConfigError`` for one that does not load, ``OutputConflict`` for a run folder of another
+    experiment. With ``source`` (the evaluations file), a problem of an evaluation's arm is reported at that
+    evaluation's line there: the experiment file it would be in has not been written."""
+    groups = batches(evaluations)
     try:
-        check_new_outputs({Path(folder) / f"{e.id}.yaml": (Path(folder) / e.id, evaluation_experiment(
-            e, population, replicates, warmup_years, ensemble=ensemble)) for e in evaluations if e.outcomes}, HEADER)
+        check_new_outputs({Path(folder) / f"{b.name}.yaml": (Path(folder) / b.name, batch_experiment(
+            b, population, replicates, warmup_years, ensemble=ensemble)) for b in groups}, HEADER)
     except ConfigError as exc:
-        raise ConfigError(exc.problems if source is None else _at_entries(exc.problems, folder, source)) from None
+        raise ConfigError(exc.problems if source is None else _at_entries(exc.problems, folder, source, groups)) from None
 
 
-def _at_entries(problems: list[Problem], folder: Path, source: Path) -> list[Problem]:
-    """``problems`` of the experiment files ``<id>.yaml`` in ``folder``, moved to the line of evaluation ``<id>``
-    in the evaluations file ``source``."""
+def _at_entries(problems: list[Problem], folder: Path, source: Path, groups: list[Batch]) -> list[Problem]:
+    """``problems`` of the batches' experiment files ``<batch>.yaml`` in ``folder``, moved to the line of the
+    evaluation in the evaluations file ``source`` whose arm they are in (the batch's first evaluation for a
+    problem of the shared setting)."""
     entries = read_yaml(Path(source))["evaluations"]
     index = {entry.get("id"): i for i, entry in enumerate(entries)}
+    by_name = {b.name: b for b in groups}
     moved = []
     for problem in problems:
-        i = index.get(Path(problem.file).stem) if Path(problem.file).parent == Path(folder) else None
-        if i is None:
+        batch = by_name.get(Path(problem.file).stem) if Path(problem.file).parent == Path(folder) else None
+        if batch is None:
             moved.append(problem)
             continue
-        line, _ = line_of(entries, (i,))
-        moved.append(Problem(str(source), line or 1, f"evaluations[{i}] as an experiment: {problem.field}",
-                             problem.message))
+        field, evaluation = problem.field, batch.evaluations[0]
+        arm = re.match(r"scenarios\[(\d+)\]\.?(.*)", field)
+        if arm and int(arm.group(1)) < 2 * len(batch.evaluations):
+            evaluation = batch.evaluations[int(arm.group(1)) // 2]
+            field = ".".join(filter(None, [arm_names(evaluation)[int(arm.group(1)) % 2], arm.group(2)]))
+        i = index.get(evaluation.id)
+        line, _ = line_of(entries, (i,)) if i is not None else (None, None)
+        moved.append(Problem(str(source), line or 1, f"evaluations[{i}] as an experiment: {field}", problem.message))
     return moved
 
 
 def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int = POPULATION,
                     replicates: int = REPLICATES, warmup_years: int = WARMUP_YEARS, executor: Executor | None = None,
                     progress: Callable[[str], Any] | None = None, ensemble: Path | None = None) -> EvaluationReport:
-    """Run every evaluation with outcomes into ``folder/<id>`` (finished runs are kept), then write
-    evaluations.csv, evaluations.md and evaluations.png/.pdf/.svg in ``folder``. ``progress(id)`` makes the
-    progress callback of one evaluation's runs (with a ``close``). With ``ensemble`` (an estimation's
+    """Run every batch of the evaluations with outcomes into ``folder/<batch>`` (finished runs are kept), then
+    write evaluations.csv, evaluations.md and evaluations.png/.pdf/.svg in ``folder``. ``progress(name)`` makes
+    the progress callback of one batch's runs (with a ``close``). With ``ensemble`` (an estimation's
     ``posterior.yaml``) every evaluation runs over each member, and an effect pairs the arms member by member
     and replicate by replicate: the posterior predictive mean, with its interval over those pairs.
 
     Raises ``ConfigError`` if an experiment does not load, and the runner's ``OutputConflict`` (both before
-    anything is written) or ``OutputLocked`` if an evaluation's folder holds another experiment or is being
+    anything is written) or ``OutputLocked`` if a batch's folder holds another experiment or is being
     written."""
     check_folder(folder, evaluations, population, replicates, warmup_years, ensemble)
-    experiments = prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER, ensemble=ensemble)
+    kpis = {}
+    for batch, experiment in prepare(folder, evaluations, population, replicates, warmup_years, header=HEADER,
+                                     ensemble=ensemble):
+        bar = progress(batch.name) if progress else None
+        try:
+            measured = run_experiment(experiment, folder / batch.name, executor=executor, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        kpis.update({evaluation.id: measured for evaluation in batch.evaluations})
     rows = []
     for evaluation in evaluations:
-        kpis = None
-        if evaluation.id in experiments:
-            bar = progress(evaluation.id) if progress else None
-            try:
-                kpis = run_experiment(experiments[evaluation.id], folder / evaluation.id, executor=executor,
-                                      progress=bar)
-            finally:
-                if bar is not None:
-                    bar.close()
-        rows += evaluation_rows(evaluation, kpis)
+        rows += evaluation_rows(evaluation, kpis.get(evaluation.id), *arm_names(evaluation))
     table = evaluation_table(rows)
     size = (f"{population:,} residents in {scaled_townships(population)} townships, {replicates} replicates, "
             f"{warmup_years} warm-up years")

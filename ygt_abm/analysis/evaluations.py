@@ -112,14 +112,17 @@ def _describe(evaluation: Evaluation, index: int, outcome: Outcome | None) -> di
                   "band_high": outcome.band[1], "band_basis": outcome.band_basis}
 
 
-def evaluation_rows(evaluation: Evaluation, kpis: pd.DataFrame | None) -> list[dict[str, object]]:
-    """The rows of evaluations.csv for one evaluation: each outcome compared with its band (``kpis``: the
-    evaluation's runs, scenarios control and treated); an evaluation without outcomes is one row saying so."""
+def evaluation_rows(evaluation: Evaluation, kpis: pd.DataFrame | None, control: str = CONTROL,
+                    treated: str = TREATED) -> list[dict[str, object]]:
+    """The rows of evaluations.csv for one evaluation: each outcome compared with its band (``kpis``: runs
+    holding the evaluation's arms, scenarios ``control`` and ``treated``); an evaluation without outcomes is
+    one row saying so."""
     if not evaluation.outcomes:
         return [_describe(evaluation, 0, None)]
     if kpis is None:
         raise ValueError(f"{evaluation.id}: its outcomes need its runs")
-    return [_describe(evaluation, i, o) | compare(o, outcome_effect(kpis, o)) for i, o in enumerate(evaluation.outcomes)]
+    return [_describe(evaluation, i, o) | compare(o, outcome_effect(kpis, o, control, treated))
+            for i, o in enumerate(evaluation.outcomes)]
 
 
 def evaluation_table(rows: list[dict[str, object]]) -> pd.DataFrame:

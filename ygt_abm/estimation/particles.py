@@ -1,13 +1,14 @@
 """A particle's runs: parameter values → summary statistics (ygt_abm/estimation/statistics.py).
 
 A particle runs the calibration experiment's baseline and every training evaluation's control and treated
-arms with its values laid over the parameters, each through the experiment runner into a temporary folder
-that is removed once its statistics are read: the history database keeps the statistics, nothing else of a
-particle stays on disk. Its runs are a pure function of (configuration, values, seed): the particle's seed is
-derived from the experiment's seed and its values (SHA-256, so stable across processes and machines), and
-each evaluation's seed from the particle's seed and the evaluation's id. Particles therefore draw
-independent noise (a particle's statistics carry the simulation's chance, which ABC integrates over), and
-the same values always give the same statistics.
+arms with its values laid over the parameters, batch by batch (ygt_abm/experiment/evaluation_experiments.py:
+a batch's arms share one warm-up), each through the experiment runner into a temporary folder that is
+removed once its statistics are read: the history database keeps the statistics, nothing else of a particle
+stays on disk. Its runs are a pure function of (configuration, values, seed): the particle's seed is derived
+from the experiment's seed and its values (SHA-256, so stable across processes and machines), and each
+batch's seed from the particle's seed and the batch's setting. Particles therefore draw independent noise (a
+particle's statistics carry the simulation's chance, which ABC integrates over), and the same values always
+give the same statistics.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from typing import Any
 from ygt_abm.analysis.evaluations import outcome_effect
 from ygt_abm.analysis.fit import experiment_fit
 from ygt_abm.calibrate import with_values
-from ygt_abm.config.evaluations import Evaluation
 from ygt_abm.config.experiment import ResolvedExperiment
 from ygt_abm.estimation.statistics import outcome_key, target_key
-from ygt_abm.experiment.evaluation_experiments import CONTROL, TREATED, evaluation_seed
+from ygt_abm.experiment.evaluation_experiments import Batch, arm_names, evaluation_seed
 from ygt_abm.experiment.runner import run_experiment
 
 
@@ -42,11 +42,11 @@ class ParticleModel:
     simulated effect. pyabc calls it with a particle's parameters; a Dask worker unpickles it whole (the
     executor is dropped on pickling: a particle sent to a worker runs its runs in that worker)."""
 
-    def __init__(self, baseline: ResolvedExperiment, targets: list, evaluations: list[tuple[Evaluation,
-                 ResolvedExperiment]], seed: int, scratch: Path, executor: Executor | None = None) -> None:
+    def __init__(self, baseline: ResolvedExperiment, targets: list, batches: list[tuple[Batch, ResolvedExperiment]],
+                 seed: int, scratch: Path, executor: Executor | None = None) -> None:
         self.baseline = baseline
         self.targets = targets
-        self.evaluations = evaluations
+        self.batches = batches
         self.seed = seed
         self.scratch = Path(scratch)
         self.executor = executor
@@ -65,14 +65,14 @@ class ParticleModel:
                                       executor=self.executor)
                 for row in experiment_fit(kpis, self.baseline, self.targets).itertuples():
                     statistics[target_key(row.target)] = float(row.mean)
-            for evaluation, experiment in self.evaluations:
-                own = evaluation_seed(f"{seed}:{evaluation.id}")
-                kpis = run_experiment(with_values(experiment, values, own), Path(folder) / evaluation.id,
+            for batch, experiment in self.batches:
+                kpis = run_experiment(with_values(experiment, values, batch.seed(seed)), Path(folder) / batch.name,
                                       executor=self.executor)
-                for i, outcome in enumerate(evaluation.outcomes):
-                    try:
-                        effect = outcome_effect(kpis, outcome, CONTROL, TREATED).mean
-                    except (ValueError, ZeroDivisionError):
-                        effect = math.nan
-                    statistics[outcome_key(evaluation.id, i)] = float(effect)
+                for evaluation in batch.evaluations:
+                    for i, outcome in enumerate(evaluation.outcomes):
+                        try:
+                            effect = outcome_effect(kpis, outcome, *arm_names(evaluation)).mean
+                        except (ValueError, ZeroDivisionError):
+                            effect = math.nan
+                        statistics[outcome_key(evaluation.id, i)] = float(effect)
         return statistics

@@ -52,7 +52,7 @@ class EstimationError(ValueError):
     """An estimation that cannot run as configured (the command line reports it, exit status 2)."""
 
 
-HEADER = "# A training evaluation as an estimation's particles run it (ygt_abm/estimation/smc.py).\n"
+HEADER = "# Training evaluations as an estimation's particles run them (ygt_abm/estimation/smc.py).\n"
 
 
 @dataclass
@@ -125,8 +125,7 @@ def build(resolved: ResolvedExperiment, out: Path, executor: Executor | None = N
     keys = {s.key for s in statistics_targets}
     targets = [t for t in load_targets(base_dir / cal.targets if cal.targets else TARGETS_FILE)
                if f"target: {t.name}" in keys]
-    model = ParticleModel(baseline, targets, [(e, prepared[e.id]) for e in evaluations], exp.seed,
-                          Path(out).resolve() / SCRATCH, executor)
+    model = ParticleModel(baseline, targets, prepared, exp.seed, Path(out).resolve() / SCRATCH, executor)
     priors = {name: (low, high, name in cal.log) for name, (low, high) in cal.search.items()}
     digest = _digest(exp, priors, statistics, population, replicates)
     design_digest = _digest(exp, priors, statistics, population, replicates, design=True) if cal.emulator else ""
@@ -144,12 +143,13 @@ def _has(tree: dict, path: list[str]) -> bool:
 def _digest(exp, priors: dict, statistics: list[Statistic], population: int, replicates: int,
             design: bool = False) -> str:
     """What a resumed history must share: priors, statistics and their bands, the particle's runs' sizes,
-    the seed and the experiment's years and parameters (not the number of generations, which may grow), and
-    the emulator's design. ``design``: what a resumed design must share (not the ABC's settings)."""
+    the seed and the experiment's years and parameters, how evaluations run (not the number of generations,
+    which may grow), and the emulator's design. ``design``: what a resumed design must share (not the ABC's settings)."""
     cal = exp.calibration
     shared = {"priors": priors, "statistics": [vars(s) for s in statistics], "population": population,
               "replicates": replicates, "seed": exp.seed, "years": exp.years, "warmup": exp.warmup_years,
-              "world": exp.world.model_dump(mode="json"), "parameters": exp.parameters}
+              "world": exp.world.model_dump(mode="json"), "parameters": exp.parameters,
+              "evaluation_runs": "batches of one setting and recorded years, seeded from the setting"}
     if design:
         shared["design"] = cal.emulator.design
     else:
