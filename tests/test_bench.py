@@ -97,7 +97,7 @@ def test_benchmarked_particles_spread_over_the_priors():
 
 def test_the_estimation_workload_times_particles_of_a_calibration(tmp_path):
     row = estimation_throughput(particles=2, workers=1, path=write_tiny_estimation(tmp_path))
-    assert row["particles"] == 2 and row["evaluations"] == 1 and row["residents"] == 2000
+    assert row["particles"] == 2 and row["evaluations"] == row["batches"] == 1 and row["residents"] == 2000
     assert row["runs_per_particle"] >= 2  # the evaluation's control and treated arms, and any baseline
     assert row["particles_per_hour"] == pytest.approx(2 / row["seconds"] * 3600)
     assert row["runs_per_hour"] == pytest.approx(2 * row["runs_per_particle"] / row["seconds"] * 3600)

@@ -312,7 +312,7 @@ def estimation_throughput(particles: int = ESTIMATION_PARTICLES, workers: int | 
     with tempfile.TemporaryDirectory(prefix="ygt-bench-") as tmp, executor_for(workers) as executor:
         estimation = build(resolved, Path(tmp), executor)
         model = estimation.model
-        experiments = [experiment for _, experiment in model.evaluations] + ([model.baseline] if model.targets else [])
+        experiments = [experiment for _, experiment in model.batches] + ([model.baseline] if model.targets else [])
         runs = sum(e.experiment.replicates * len(e.scenario_names) * len(e.points) for e in experiments)
         start = time.perf_counter()
         for values in particle_values(estimation.priors, particles):
@@ -321,7 +321,8 @@ def estimation_throughput(particles: int = ESTIMATION_PARTICLES, workers: int | 
     world = resolved.experiment.world
     cal = resolved.experiment.calibration
     return {"experiment": str(path), "workers": workers, "particles": particles, "runs_per_particle": runs,
-            "residents": cal.population or world.population, "evaluations": len(model.evaluations),
+            "residents": cal.population or world.population, "evaluations": sum(len(batch.evaluations) for batch, _ in model.batches),
+            "batches": len(model.batches),
             "warmup_years": resolved.experiment.warmup_years, "years": resolved.experiment.years,
             "seconds": seconds, "particles_per_hour": particles / seconds * 3600,
             "runs_per_hour": particles * runs / seconds * 3600}
@@ -329,7 +330,8 @@ def estimation_throughput(particles: int = ESTIMATION_PARTICLES, workers: int | 
 
 def format_estimation(row: dict) -> str:
     """The estimation workload's shape and its particles and runs per hour."""
-    return (f"estimation: {row['experiment']}, {row['evaluations']} training evaluations, {row['runs_per_particle']} "
+    return (f"estimation: {row['experiment']}, {row['evaluations']} training evaluations in {row['batches']} "
+            f"experiments, {row['runs_per_particle']} "
             f"runs a particle of {row['residents']:,} residents × ({row['warmup_years']} warm-up + {row['years']} "
             f"recorded years), {row['workers']} workers\n  {row['particles']} particles in {row['seconds']:,.1f} s: "
             f"{row['particles_per_hour']:,.0f} particles, {row['runs_per_hour']:,.0f} runs per hour")
