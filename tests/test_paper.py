@@ -123,7 +123,7 @@ def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_pat
     build_paper(SOURCE, out, quick=True, log=log.append)
     experiments = [f"reports {name}" for name in load_manifest(SOURCE / "paper.yaml").experiments]
     assert [line.split(":")[0] for line in log if ": written" in line] == experiments + [
-        "county map tables", "evaluations", "tables", "numbers", "figures", "pdf"]
+        "county map tables", "evaluations", "checklist", "tables", "numbers", "figures", "pdf"]
     assert {p: p.read_bytes() for p in before} == before
 
 

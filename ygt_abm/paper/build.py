@@ -24,6 +24,7 @@ from ygt_abm.config.files import read_yaml
 from ygt_abm.config.targets import load_targets
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
+from ygt_abm.paper.checklist import CHECKLIST, checklist_table, load_checklist
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.fonts import compile_pdf, font_files
 from ygt_abm.paper.identity import BuildIdentity, build_identity
@@ -38,7 +39,7 @@ MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
 PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
 TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
-          "validation.csv", "uncertainty.csv")
+          "validation.csv", "uncertainty.csv", "stress-abs.csv")
 Log = Callable[[str], None]
 
 
@@ -278,6 +279,7 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
                         "population", "replicates", "warmup_years", "ensemble_size"}))
         evaluated = [out / "results" / EVALUATIONS / f"evaluations.{suffix}" for suffix in ("csv", "svg")]
     results = [t for name in resolved for t in _result_tables(out / "results" / name)] + evaluated[:1]
+    stamps.step("checklist", [source / CHECKLIST], lambda: _write_checklist(source, out), log)
     stamps.step("tables", results, lambda: write_tables(manifest, resolved, out), log, extra=setting)
     numbers_in = results + sorted((out / "tables").glob("*.csv"))
     # The identity only in the numbers' digest: a new commit rewrites numbers.json (and so the PDF), no more.
@@ -289,6 +291,14 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
                   *sorted((out / "tables").glob("*.csv"))]
     stamps.step("pdf", manuscript + figures, lambda: typeset(source, out, quick), log, extra=str(quick))
     return out / "paper.pdf"
+
+
+def _write_checklist(source: Path, out: Path) -> list[Path]:
+    """The reporting checklist (``paper/stress-abs.yaml``) as the appendix's table."""
+    table = out / "tables" / "stress-abs.csv"
+    table.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(checklist_table(load_checklist(source / CHECKLIST)), table)
+    return [table]
 
 
 def _write_numbers(manifest: PaperManifest, out: Path, identity: BuildIdentity) -> list[Path]:
