@@ -669,8 +669,8 @@ COMMANDS = {
     "sensitivity with runs that is a file": sensitivity(GOOD_SENSITIVITY, r"out/runs should be a folder", exit=1,
                                                         **{"out/runs": "a file\n"}),
     "evaluations into another evaluation's folder": evaluations(
-        GOOD_EVALUATIONS, r"out/hostile-gatekeeping holds results of a different experiment", exit=1,
-        **{"out/hostile-gatekeeping/runs/config.sha256": OTHER_DIGEST}),
+        GOOD_EVALUATIONS, r"out/recorded-1-years holds results of a different experiment", exit=1,
+        **{"out/recorded-1-years/runs/config.sha256": OTHER_DIGEST}),
     "evaluations over an ensemble of too many runs": evaluations(
         GOOD_EVALUATIONS, r"runs; an experiment has at most", "--ensemble", "ensemble.yaml", "--replicates", "1000",
         **{"ensemble.yaml": "ensemble:\n" + "  - {}\n" * 101}),
