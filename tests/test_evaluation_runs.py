@@ -165,6 +165,7 @@ def test_evaluations_of_one_setting_and_years_are_one_experiment_seeded_from_the
     assert data["world"] == {"kind": "synthetic", "population": 60_000, "townships": 3}
     [(batch, resolved), *_] = prepare(tmp_path, [a, _evaluation("b2020-y", "training", []), c], 60_000, 3, 2)
     assert batch == groups[0] and arm_names(a) == ("a2020-x_control", "a2020-x_treated")
+    assert batch.arm(3) == (c, "c2020-z_treated")  # scenarios[3]: the second evaluation's treated arm
     assert list(resolved.interventions) == ["a2020-x_control", "a2020-x_treated", "c2020-z_control", "c2020-z_treated"]
     assert resolved.interventions["a2020-x_control"] == []
     assert resolved.interventions["a2020-x_treated"][0]["type"] == "global_budget"

@@ -321,8 +321,8 @@ def estimation_throughput(particles: int = ESTIMATION_PARTICLES, workers: int | 
     world = resolved.experiment.world
     cal = resolved.experiment.calibration
     return {"experiment": str(path), "workers": workers, "particles": particles, "runs_per_particle": runs,
-            "residents": cal.population or world.population, "evaluations": sum(len(batch.evaluations) for batch, _ in model.batches),
-            "batches": len(model.batches),
+            "residents": cal.population or world.population,
+            "evaluations": sum(len(batch.evaluations) for batch, _ in model.batches), "batches": len(model.batches),
             "warmup_years": resolved.experiment.warmup_years, "years": resolved.experiment.years,
             "seconds": seconds, "particles_per_hour": particles / seconds * 3600,
             "runs_per_hour": particles * runs / seconds * 3600}

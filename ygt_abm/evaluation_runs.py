@@ -1,9 +1,8 @@
-"""The published evaluations run (``ygt-abm evaluations``): each evaluation of configs/calibration/evaluations.yaml
-becomes an experiment of its own (a synthetic county, the evaluation's shared overrides, the scenario pair
-control and treated, a warm-up, the recorded years its outcomes cover, replicates), written as a file and
-run through the experiment runner (resumable, any executor); evaluations of one setting and recorded
-years run as one experiment, a batch, whose arms share one warm-up, simulated once and forked
-(ygt_abm/experiment/evaluation_experiments.py); then every outcome's simulated effect against its published band:
+"""The published evaluations run (``ygt-abm evaluations``): the evaluations of configs/calibration/evaluations.yaml
+that share a setting (their overrides) and recorded years become one experiment, a batch (a synthetic county,
+the setting's overrides, each evaluation's scenario pair, a warm-up shared by every arm, the recorded years,
+replicates: ygt_abm/experiment/evaluation_experiments.py), written as a file and run through the experiment
+runner (resumable, any executor); then every outcome's simulated effect against its published band:
 evaluations.csv, evaluations.md and the forest plot evaluations.png/.pdf/.svg (docs/validation.md).
 
 This module reports the held-out set, so it is a checking module, not a fitting one: no fitting module may
@@ -80,7 +79,8 @@ def check_folder(folder: Path, evaluations: list[Evaluation], population: int = 
         check_new_outputs({Path(folder) / f"{b.name}.yaml": (Path(folder) / b.name, batch_experiment(
             b, population, replicates, warmup_years, ensemble=ensemble)) for b in groups}, HEADER)
     except ConfigError as exc:
-        raise ConfigError(exc.problems if source is None else _at_entries(exc.problems, folder, source, groups)) from None
+        problems = exc.problems if source is None else _at_entries(exc.problems, folder, source, groups)
+        raise ConfigError(problems) from None
 
 
 def _at_entries(problems: list[Problem], folder: Path, source: Path, groups: list[Batch]) -> list[Problem]:
@@ -97,10 +97,10 @@ def _at_entries(problems: list[Problem], folder: Path, source: Path, groups: lis
             moved.append(problem)
             continue
         field, evaluation = problem.field, batch.evaluations[0]
-        arm = re.match(r"scenarios\[(\d+)\]\.?(.*)", field)
-        if arm and int(arm.group(1)) < 2 * len(batch.evaluations):
-            evaluation = batch.evaluations[int(arm.group(1)) // 2]
-            field = ".".join(filter(None, [arm_names(evaluation)[int(arm.group(1)) % 2], arm.group(2)]))
+        scenario = re.match(r"scenarios\[(\d+)\]\.?(.*)", field)
+        if scenario and int(scenario.group(1)) < 2 * len(batch.evaluations):
+            evaluation, arm = batch.arm(int(scenario.group(1)))
+            field = ".".join(filter(None, [arm, scenario.group(2)]))
         i = index.get(evaluation.id)
         line, _ = line_of(entries, (i,)) if i is not None else (None, None)
         moved.append(Problem(str(source), line or 1, f"evaluations[{i}] as an experiment: {field}", problem.message))

@@ -61,6 +61,12 @@ class Batch:
     years: int
     evaluations: tuple[Evaluation, ...]
 
+    def arm(self, scenario: int) -> tuple[Evaluation, str]:
+        """The evaluation and arm name of the batch experiment's ``scenarios[scenario]`` (each evaluation's
+        control, then its treated, in the batch's order)."""
+        evaluation = self.evaluations[scenario // 2]
+        return evaluation, arm_names(evaluation)[scenario % 2]
+
     def seed(self, root: int | None = None) -> int:
         """The batch's seed: from its setting (and ``root``, e.g. a particle's seed), so batches of one setting
         share their random numbers whatever their years."""
@@ -101,10 +107,8 @@ def batch_experiment(batch: Batch, population: int = POPULATION, replicates: int
     setting unless ``seed`` is given; over every member of ``ensemble`` (e.g. an estimation's posterior draws)
     if one is given."""
     shared = deep_merge(json.loads(json.dumps(parameters or {})), json.loads(batch.setting))
-    scenarios = []
-    for evaluation in batch.evaluations:
-        control, treated = arm_names(evaluation)
-        scenarios += [_scenario(control, evaluation.control), _scenario(treated, evaluation.treated)]
+    scenarios = [_scenario(name, arm) for evaluation in batch.evaluations
+                 for name, arm in zip(arm_names(evaluation), (evaluation.control, evaluation.treated))]
     ids = ", ".join(e.id for e in batch.evaluations)
     return {"name": batch.name, "description": f"published evaluations {ids}: each effect pairs an evaluation's "
                                                "own control and treated",
