@@ -197,7 +197,7 @@ _CALIBRATED = ("level constants calibrated by scripts/calibrate_level_constants.
                "TPE trials, 2026-12-03; docs/calibration.md); the split by episode type is assumed")
 _WAIT_SOURCE = "wait −0.077/day: slope of Yan et al. 2022 DCE (none +0.464 … 12 days −0.461)"
 #: where the joint estimation set or left a parameter (docs/calibration.md, "The joint posterior")
-_JOINT = ("the joint estimation (`ygt-abm calibrate experiments/estimate-joint.yaml`, 2026-12-06; docs/calibration.md, "
+_JOINT = ("the joint estimation (`ygt-abm calibrate experiments/estimate-joint.yaml`, 2026-12-07; docs/calibration.md, "
           "\"The joint posterior\")")
 _JOINT_PRIOR = ("The joint estimation (docs/calibration.md, \"The joint posterior\") leaves it at its prior: the "
                 "baseline targets and the training evaluations do not tell its values apart")
@@ -230,17 +230,17 @@ class ChoiceParams(Strict):
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.730, 1.958, 8.441)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.2154, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.847, 1.958, 8.441)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.2216, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost; "
         "the township constant (−1.218 → −0.570) and the cost coefficient (−0.14438 → −0.2043) refitted with the "
         "in-catalogue share of an admission's price to the bulletin's 1,183 admissions a township centre (2023), "
         "the fund's spending per enrollee and the county-hospital inpatient elasticity, on a typical county, by "
         "`ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (best of 40 TPE trials, 2026-12-06; "
-        "docs/calibration.md), then both set to the posterior medians of " + _JOINT + " (−0.730, 90% interval "
-        "−1.33 to 0.08; −0.2154, −0.278 to −0.165: narrowed; −0.624 and −0.2125 before the out-of-catalogue shift "
-        "and the post-acute share)",
+        "docs/calibration.md), then both set to the posterior medians of " + _JOINT + " (−0.847, 90% interval "
+        "−1.34 to −0.05; −0.2216, −0.265 to −0.162: narrowed; −0.624 and −0.2125 before the out-of-catalogue shift "
+        "and the post-acute share, then −0.730 and −0.2154)",
     )
     emergency: EpisodeChoice = assumed(
         EpisodeChoice(level_constant=ByLevel(**_lvl(-0.972, -0.475, 0.755, 3.318)), self_care=None, quality=2.0,
@@ -447,20 +447,20 @@ class ProviderParams(Strict):
         "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
     )
     redirect_harm_yuan: float = sourced(
-        1042.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
+        1083.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
         "first seen at (travel, delay, a less capable facility), log-logistic across patients (response_shape); "
         "the difference in out-of-pocket cost there is added to it. No direct source; the posterior median of "
-        f"{_JOINT} (prior 300–3000 log-uniform, 90% interval 381–2,504: narrowed, not pinned; 1000 assumed, then "
-        "1265)", gt=0,
+        f"{_JOINT} (prior 300–3000 log-uniform, 90% interval 363–2,863: narrowed, not pinned; 1000 assumed, then "
+        "1265, then 1042)", gt=0,
     )
     response_shape: float = sourced(
-        1.37, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
+        1.26, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
         "incentive (every provider decision: docs/model.md, provision): the dispersion of their responses. At 1 "
         "the share that responds to a small gain is the exponential's (gain ÷ the median cost) and nears 1 only "
         "as 1 − median ÷ gain, so a lever does not switch a behaviour on wholesale; larger values make "
         "providers more alike (at 4, nearly all respond once the gain passes the median). No direct source; "
-        f"the posterior median of {_JOINT} (prior 0.5–4 log-uniform, 90% interval 0.62–3.27: narrowed; 1 assumed "
-        "before)", gt=0, le=20,
+        f"the posterior median of {_JOINT} (prior 0.5–4 log-uniform, 90% interval 0.58–3.10: narrowed; 1 assumed, "
+        "then 1.37)", gt=0, le=20,
     )
     referral_down_consent: float = sourced(
         0.5, "share of patients whose recovery a county hospital would refer down (下转) who consent to the move "
@@ -469,12 +469,12 @@ class ProviderParams(Strict):
         "it on a doctor's advice, 33.9%: Jing et al., IJERPH 2020 17:369); docs/evidence.md, section 4c. It "
         "bounds the hospitals' own referrals down, not the policy's observed rate. " + _JOINT_PRIOR, ge=0, le=1,
     )
-    intensity_harm: float = assumed(
-        10.0, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
+    intensity_harm: float = sourced(
+        9.4, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
         "(服务缩水): the harm, in yuan, of a cut to intensity m is intensity_harm / 2 × (1 − m)² × the contact's "
         "price (the quadratic loss of Ellis & McGuire's patient benefit around the provider's choice). No direct "
-        "source; range 3–30. A first joint estimation narrowed it (median 13.1); with the out-of-catalogue shift "
-        "in the model, " + _JOINT_PRIOR[0].lower() + _JOINT_PRIOR[1:], gt=0,
+        f"source; the posterior median of {_JOINT} (prior 3–30 log-uniform, 90% interval 3.5–25.1: narrowed; 10 "
+        "assumed; a first joint estimation gave 13.1, the next left it at its prior)", gt=0,
     )
     intensity_floor: float = assumed(
         0.7, "lowest intensity, as a share of the fee-for-service level, a provider can deliver (clinical "
@@ -511,15 +511,15 @@ class ProviderParams(Strict):
         "source for the cost itself; range 90,000–540,000", gt=0,
     )
     catalogue_shift_ceiling: float = sourced(
-        0.085, "largest share of an admission's in-catalogue charges a township centre or county hospital can move "
+        0.1, "largest share of an admission's in-catalogue charges a township centre or county hospital can move "
         "to items the patient pays in full (目录外费用转嫁: self-paid drugs, consumables and tests) when a budget "
         "makes it bear the fund's payment; how many providers do is their weight on patients' money against the "
         "retention (docs/model.md, provision). Direction: out of pocket per admission rose by 188 yuan under a "
         "binding rural budget (J Med Econ 2017, doi 10.1080/13696998.2017.1336448); self-paid shares rose under "
         "DIP's regional budget (Zunyi, Front Public Health 2024, doi 10.3389/fpubh.2024.1431991); no cost shifting "
         "under Beijing's case payment without a budget (Jian et al., Health Aff 2015). No direct source for the "
-        f"size; the posterior median of {_JOINT} (prior 0.02–0.4 log-uniform, 90% interval 0.022–0.30: narrowed, "
-        "not pinned; 0.1 assumed before)", ge=0, le=1,
+        f"size; the posterior median of {_JOINT} (prior 0.02–0.4 log-uniform, 90% interval 0.025–0.28: narrowed, "
+        "not pinned; 0.1 assumed, then 0.085)", ge=0, le=1,
     )
     self_paid_cut_priority: float = assumed(
         0.0, "how far a case-paid admission's cut in resources falls first on what the patient pays in full "
@@ -528,13 +528,13 @@ class ProviderParams(Strict):
         "Direction: under case payment out of pocket per admission fell by more than its share of the charges "
         "(Beijing's DRG pilot: charges −6.2%, out of pocket −10.5%, Jian et al., Health Aff 2015 34(10):1745), "
         "where items cut alike give out of pocket about 30% of the cut (docs/evidence.md, section 1.5). No "
-        "source for the size: range 0–1 for the estimation; 0 until it has run", ge=0, le=1,
+        "source for the size: range 0–1. " + _JOINT_PRIOR + "; 0 (the cut in proportion) stays the default", ge=0, le=1,
     )
     adjustment_rate: float = sourced(
-        0.48, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
+        0.42, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "
         "Zeng, Chen, Fu, Lu, Jian, BMC Health Serv Res 2019 19:916); range 0.25–1. The posterior median of "
-        f"{_JOINT} (90% interval 0.27–0.89: narrowed; 0.5 assumed, then 0.42)", gt=0, le=1,
+        f"{_JOINT} (90% interval 0.27–0.73: narrowed; 0.5 assumed, then 0.42, then 0.48)", gt=0, le=1,
     )
 
 
@@ -554,12 +554,12 @@ class FinanceParams(Strict):
         "follow the typical gradient",
     )
     inpatient_in_catalogue_share: float = assumed(
-        0.941, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        0.939, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
         "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated to the "
         "resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA 2023 statistical bulletin: "
         "10,457.65 亿 ÷ 9.6294 亿 enrolled), first by scripts/calibrate_fund.py, then with the serious type's township "
         "constant by `ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (0.9417), then the "
-        f"posterior median of {_JOINT} (90% interval 0.912–0.976: narrowed; 0.946 before the out-of-catalogue shift)",
+        f"posterior median of {_JOINT} (90% interval 0.916–0.963: narrowed; 0.946 before the out-of-catalogue shift, then 0.941)",
         gt=0, le=1,
     )
     outpatient_fund_limit: float | None = assumed(
