@@ -212,6 +212,21 @@ def test_the_validation_shows_every_evaluation_of_both_sets_and_quotes_its_count
     assert quoted["not_expressible"]["value"] == (run["status"] != "simulated").sum() >= 1
 
 
+def test_the_posterior_table_shows_every_draw_of_the_ensemble_whatever_the_quick_build_runs(build):
+    out, _ = build
+    manifest = load_manifest(SOURCE / "paper.yaml")
+    members = read_yaml(manifest.evaluations.ensemble)["ensemble"]
+    values = pd.read_csv(out / "tables" / "posterior-values.csv")
+    shown = pd.read_csv(out / "tables" / "posterior.csv")
+    assert (values["members"] == len(members)).all() and len(members) > manifest.evaluations.quick.ensemble_size
+    assert len(shown) == len(values) >= 10
+    assert not shown["Parameter"].str.contains("_|\\.").any()  # in words
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert quoted["posterior_parameters"]["value"] == len(values)
+    assert quoted["posterior_provider_parameters"]["value"] == (values["part"] == "providers").sum()
+    assert quoted["posterior_draws"]["value"] == len(members)
+
+
 # ------------------------------------------------------------------------------------ the manifest, fast
 
 def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():

@@ -30,7 +30,8 @@ from ygt_abm.paper.fonts import compile_pdf, font_files
 from ygt_abm.paper.identity import BuildIdentity, build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, evaluation_cells, fit_cells, quoted_numbers, sensitivity_cells, uncertainty_cells,
+    attainment_cells, effect_cells, evaluation_cells, fit_cells, posterior_cells, quoted_numbers, sensitivity_cells,
+    uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -39,7 +40,7 @@ MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
 PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
 TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
-          "validation.csv", "uncertainty.csv", "stress-abs.csv")
+          "validation.csv", "posterior.csv", "posterior-values.csv", "uncertainty.csv", "stress-abs.csv")
 Log = Callable[[str], None]
 
 
@@ -204,8 +205,11 @@ def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Pat
 
 def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Path]:
     """The paper's tables: the fit of the fit experiment's reference scenario (its baseline) to the shipped
-    targets, the packages' effects, the published evaluations (validation), attainment and sensitivity."""
+    targets, the packages' effects, the published evaluations (validation) and the posterior they run over,
+    attainment and sensitivity."""
+    from ygt_abm.analysis.ensemble import ensemble_summary
     from ygt_abm.analysis.fit import fit_table
+    from ygt_abm.config.loading import load_ensemble
 
     results, tables = out / "results", out / "tables"
     fit_folder = results / manifest.fit_experiment
@@ -220,6 +224,9 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences)}
     if manifest.evaluations is not None:
         made["validation.csv"] = evaluation_cells(pd.read_csv(results / EVALUATIONS / "evaluations.csv"))
+        if manifest.evaluations.ensemble is not None:  # every draw, whatever a quick build runs
+            made["posterior-values.csv"] = ensemble_summary(load_ensemble(manifest.evaluations.ensemble))
+            made["posterior.csv"] = posterior_cells(made["posterior-values.csv"])
     for name, source, experiment, cells in (
             ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
             ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
@@ -280,7 +287,8 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
         evaluated = [out / "results" / EVALUATIONS / f"evaluations.{suffix}" for suffix in ("csv", "svg")]
     results = [t for name in resolved for t in _result_tables(out / "results" / name)] + evaluated[:1]
     stamps.step("checklist", [source / CHECKLIST], lambda: _write_checklist(source, out), log)
-    stamps.step("tables", results, lambda: write_tables(manifest, resolved, out), log, extra=setting)
+    posterior = [manifest.evaluations.ensemble] if manifest.evaluations and manifest.evaluations.ensemble else []
+    stamps.step("tables", results + posterior, lambda: write_tables(manifest, resolved, out), log, extra=setting)
     numbers_in = results + sorted((out / "tables").glob("*.csv"))
     # The identity only in the numbers' digest: a new commit rewrites numbers.json (and so the PDF), no more.
     stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out, identity), log,

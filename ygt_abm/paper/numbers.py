@@ -4,6 +4,7 @@ the published evaluations) with their cells written out as the PDF shows them.""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +203,21 @@ def _band(low: float, high: float, relative: bool) -> str:
 def _yes(x: object) -> str:
     """True, False or not applicable (empty: counted by no quoted number)."""
     return "" if pd.isna(x) else ("yes" if str(x) == "True" else "no")
+
+
+def posterior_cells(summary: pd.DataFrame) -> pd.DataFrame:
+    """An ensemble's summary (``analysis/ensemble.py``) as printed: each parameter by its group and words, its
+    default, and the median and 90% range of the members' values."""
+    def parameter_words(name: str) -> str:
+        return ", ".join(in_words(part) for part in name.split(".")[1:])
+
+    def sig(x: float, digits: int = 3) -> str:  # significant digits, never an exponent
+        decimals = 0 if x == 0 else max(0, digits - 1 - math.floor(math.log10(abs(x))))
+        return f"{x:,.{decimals}f}"
+
+    return pd.DataFrame([{"Group": r.part.capitalize(), "Parameter": parameter_words(r.parameter),
+                          "Default": f"{r.default:,g}", "Median": sig(r.median),
+                          "90% of draws": f"[{sig(r.q05)}, {sig(r.q95)}]"} for r in summary.itertuples()])
 
 
 def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
