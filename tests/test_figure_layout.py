@@ -25,6 +25,7 @@ from ygt_abm.figures.evaluations import evaluations_figure
 from ygt_abm.figures.fit import fit_figure
 from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
 from ygt_abm.figures.save import save_figure
+from ygt_abm.figures.schedule import schedule_figure
 from ygt_abm.figures.sensitivity import sensitivity_figure
 from ygt_abm.figures.style import (
     NEUTRAL,
@@ -35,6 +36,7 @@ from ygt_abm.figures.style import (
     texts_outside,
 )
 from ygt_abm.paper.build import PAPER_STYLE
+from ygt_abm.processes import Loop, default_processes
 from ygt_abm.vocabulary import HEADLINE_INDICATORS, INDICATORS, package_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +138,8 @@ FIGURES = {
 #: a result folder's figures, the ones ``ygt-abm plot --lang zh`` draws; the three below only in English
 IN_CHINESE = tuple(FIGURES)
 FIGURES |= {"fit": lambda lang: fit_figure(_fit()), "evaluations": lambda lang: evaluations_figure(_evaluations()),
-            "county_map": lambda lang: county_map_figure(*_county())}
+            "county_map": lambda lang: county_map_figure(*_county()),
+            "schedule": lambda lang: schedule_figure(Loop(default_processes()))}
 CASES = [(name, "en") for name in sorted(FIGURES)] + [(name, "zh") for name in IN_CHINESE]
 
 

@@ -21,6 +21,8 @@ from ygt_abm.cli import app
 from ygt_abm.config.files import ConfigError, read_yaml
 from ygt_abm.paper import build as paper_build
 from ygt_abm.paper.build import TABLES, build_paper
+from ygt_abm.paper.environment import KEYS as SOFTWARE_KEYS
+from ygt_abm.paper.environment import library_versions
 from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
 from ygt_abm.paper.numbers import MissingNumber, number_value
@@ -72,7 +74,7 @@ def test_every_quoted_number_is_its_tables_value_and_is_printed(build):
     used = set(re.findall(r'#n\("([^"]+)"\)', BODY))
     assert used and used <= set(quoted), f"quoted in paper.typ but not defined: {used - set(quoted)}"
     manifest = load_manifest(SOURCE / "paper.yaml")
-    assert set(quoted) == set(manifest.numbers) | set(KEYS)  # the manifest's, and the build's identity
+    assert set(quoted) == set(manifest.numbers) | set(KEYS) | set(SOFTWARE_KEYS)  # the manifest's and the build's
     for name, entry in ((k, v) for k, v in quoted.items() if k in manifest.numbers):  # again, with plain pandas
         folder, file = entry["table"].split("/")
         path = out / "tables" / file if folder == "tables" else out / "results" / folder / file
@@ -227,6 +229,19 @@ def test_the_posterior_table_shows_every_draw_of_the_ensemble_whatever_the_quick
     assert quoted["posterior_draws"]["value"] == len(members)
 
 
+def test_every_target_and_evaluation_is_listed_as_a_data_source_with_its_years(build):
+    out, _ = build
+    manifest = load_manifest(SOURCE / "paper.yaml")
+    targets = pd.read_csv(out / "tables" / "target-sources.csv")
+    assert list(targets["Target"]) == [t["name"] for t in read_yaml(ROOT / "configs" / "calibration" /
+                                                                     "targets.yaml")["calibration_targets"]]
+    assert targets["Source"].str.contains(r"(?:19|20)\d\d").mean() > 0.8  # sources say their years
+    evaluations = pd.read_csv(out / "tables" / "evaluation-sources.csv")
+    entries = read_yaml(manifest.evaluations.file)["evaluations"]
+    assert list(evaluations["Evaluation"]) == [e.get("label") or e["id"] for e in entries]  # both sets, in order
+    assert not evaluations["Design"].str.contains("_").any()  # in words
+
+
 # ------------------------------------------------------------------------------------ the manifest, fast
 
 def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
@@ -296,6 +311,17 @@ def test_the_effects_over_the_ensemble_carry_both_uncertainties(build):
     assert len(printed) == 5 * 4  # five packages × the four targeted indicators
 
 
+def test_the_paper_names_the_python_and_the_library_versions_it_was_built_with(build):
+    out, _ = build
+    quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert quoted["software.libraries"]["value"] == library_versions()
+    assert quoted["software.libraries"]["value"]["numpy"] == np.__version__
+    text = _pdf_text(out / "paper.pdf")
+    assert f"Python {quoted['software.python']['text']} ({quoted['software.platform']['text']})" in text
+    for name, version in quoted["software.libraries"]["value"].items():
+        assert f"{name} {version}" in text, name
+
+
 # ------------------------------------------------------------------------------ the build's identity, fast
 
 def _git(folder: Path, *args: str) -> str:
@@ -334,6 +360,11 @@ def test_the_identity_names_the_commit_marks_a_modified_tree_and_gives_the_tag_a
     # A copy inside someone else's checkout (a virtual environment in it) is not credited with its commit.
     (tmp_path / "site-packages").mkdir()
     assert build_identity(tmp_path / "site-packages", "1.2.3").commit == UNKNOWN
+
+
+def test_a_library_not_installed_is_named_so():
+    versions = library_versions(("numpy", "no-such-library-here"))
+    assert versions == {"numpy": np.__version__, "no-such-library-here": "not installed"}
 
 
 def test_citation_cff_asks_for_the_version_pyproject_gives():

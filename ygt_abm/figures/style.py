@@ -173,14 +173,14 @@ def _canvas(fig: Figure):
 
 def drawn_texts(fig: Figure) -> list[Text]:
     """The texts a drawing of ``fig`` shows: visible, not empty, in a visible axes, and of the tick labels
-    only those of ticks inside the view (matplotlib keeps others for reuse)."""
+    only those of ticks inside the view (matplotlib keeps others for reuse) of an axes drawn with its axis."""
     shown = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             axis.get_majorticklabels()  # places the ticks
             lo, hi = sorted(axis.get_view_interval())
             slack = 1e-9 * (hi - lo)
-            shown += [label for tick in axis.majorTicks + axis.minorTicks if ax.get_visible()
+            shown += [label for tick in axis.majorTicks + axis.minorTicks if ax.get_visible() and ax.axison
                       and lo - slack <= tick.get_loc() <= hi + slack for label in (tick.label1, tick.label2)]
     texts = fig.findobj(Text)  # makes a tick for each of the locator's places, in view or not: then the ticks
     ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)

@@ -6,7 +6,7 @@ experiments are reused as ``ygt-abm run`` reuses them (same configuration: same 
 same on every build of the same source tree: figures without dates, Typst's fonts and the manuscript's own
 (paper/fonts/, for its Chinese) embedded, no PDF date; numbers.json and page 1 carry ygt_abm's version and
 commit (``identity.py``), so a new commit that leaves ygt_abm's source as it was rewrites only numbers.json
-and the PDF."""
+and the PDF; the Code and data section prints the Python and libraries it ran on (``environment.py``)."""
 
 from __future__ import annotations
 
@@ -21,17 +21,18 @@ import matplotlib
 import pandas as pd
 
 from ygt_abm.config.files import read_yaml
-from ygt_abm.config.targets import load_targets
+from ygt_abm.config.targets import TARGETS_FILE, load_targets
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import config_digest, run_experiment
 from ygt_abm.paper.checklist import CHECKLIST, checklist_table, load_checklist
 from ygt_abm.paper.county import MAP_TABLES, county_year
 from ygt_abm.paper.fonts import compile_pdf, font_files
-from ygt_abm.paper.identity import BuildIdentity, build_identity
+from ygt_abm.paper.environment import environment_numbers
+from ygt_abm.paper.identity import build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, evaluation_cells, fit_cells, posterior_cells, quoted_numbers, sensitivity_cells,
-    uncertainty_cells,
+    attainment_cells, effect_cells, evaluation_cells, evaluation_source_cells, fit_cells, posterior_cells, quoted_numbers,
+    sensitivity_cells, target_source_cells, uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -40,7 +41,8 @@ MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
 PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
 TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
-          "validation.csv", "posterior.csv", "posterior-values.csv", "uncertainty.csv", "stress-abs.csv")
+          "validation.csv", "posterior.csv", "posterior-values.csv", "uncertainty.csv", "stress-abs.csv",
+          "target-sources.csv", "evaluation-sources.csv")
 Log = Callable[[str], None]
 
 
@@ -191,6 +193,8 @@ def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Pat
     from ygt_abm.figures.fit import fit_figure
     from ygt_abm.figures.results import plot_results
     from ygt_abm.figures.save import save_figure
+    from ygt_abm.figures.schedule import schedule_figure
+    from ygt_abm.processes import Loop, default_processes
 
     written = []
     with matplotlib.rc_context(PAPER_STYLE):
@@ -200,16 +204,19 @@ def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Pat
         written += save_figure(county_map_figure(*tables), out / "figures" / "county_map", ("svg",))
         written += save_figure(fit_figure(pd.read_csv(out / "tables" / "fit-values.csv")), out / "figures" / "fit",
                                ("svg",))
+        written += save_figure(schedule_figure(Loop(default_processes())), out / "figures" / "schedule", ("svg",))
     return written
 
 
 def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Path]:
     """The paper's tables: the fit of the fit experiment's reference scenario (its baseline) to the shipped
     targets, the packages' effects, the published evaluations (validation) and the posterior they run over,
-    attainment and sensitivity."""
+    attainment and sensitivity; the targets and evaluations as data sources."""
     from ygt_abm.analysis.ensemble import ensemble_summary
     from ygt_abm.analysis.fit import fit_table
+    from ygt_abm.config.evaluations import load_evaluations
     from ygt_abm.config.loading import load_ensemble
+    from ygt_abm.experiment.loading import intervention_schemas
 
     results, tables = out / "results", out / "tables"
     fit_folder = results / manifest.fit_experiment
@@ -221,9 +228,12 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
         elasticities = pd.read_csv(results / manifest.elasticity_experiment / "elasticities.csv")
     fit = fit_table(baseline, load_targets(), elasticities)
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
-    made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences)}
+    made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
+            "target-sources.csv": target_source_cells(load_targets())}
     if manifest.evaluations is not None:
         made["validation.csv"] = evaluation_cells(pd.read_csv(results / EVALUATIONS / "evaluations.csv"))
+        made["evaluation-sources.csv"] = evaluation_source_cells(load_evaluations(manifest.evaluations.file,
+                                                                                 intervention_schemas()))
         if manifest.evaluations.ensemble is not None:  # every draw, whatever a quick build runs
             made["posterior-values.csv"] = ensemble_summary(load_ensemble(manifest.evaluations.ensemble))
             made["posterior.csv"] = posterior_cells(made["posterior-values.csv"])
@@ -287,12 +297,16 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
         evaluated = [out / "results" / EVALUATIONS / f"evaluations.{suffix}" for suffix in ("csv", "svg")]
     results = [t for name in resolved for t in _result_tables(out / "results" / name)] + evaluated[:1]
     stamps.step("checklist", [source / CHECKLIST], lambda: _write_checklist(source, out), log)
-    posterior = [manifest.evaluations.ensemble] if manifest.evaluations and manifest.evaluations.ensemble else []
-    stamps.step("tables", results + posterior, lambda: write_tables(manifest, resolved, out), log, extra=setting)
+    sources = [TARGETS_FILE] + ([manifest.evaluations.file, manifest.evaluations.ensemble]
+                                if manifest.evaluations else [])
+    stamps.step("tables", results + [Path(p) for p in sources if p], lambda: write_tables(manifest, resolved, out),
+                log, extra=setting)
     numbers_in = results + sorted((out / "tables").glob("*.csv"))
-    # The identity only in the numbers' digest: a new commit rewrites numbers.json (and so the PDF), no more.
-    stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out, identity), log,
-                extra=setting + json.dumps(identity.numbers(), sort_keys=True))
+    # The identity and the software only in the numbers' digest: a new commit or an upgraded library rewrites
+    # numbers.json (and so the PDF), no more.
+    built = identity.numbers() | environment_numbers()
+    stamps.step("numbers", numbers_in, lambda: _write_numbers(manifest, out, built), log,
+                extra=setting + json.dumps(built, sort_keys=True))
     stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
     figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg")) + evaluated[1:]
     manuscript = [source / MANUSCRIPT, source / REFERENCES, *font_files(source), out / "numbers.json",
@@ -309,9 +323,9 @@ def _write_checklist(source: Path, out: Path) -> list[Path]:
     return [table]
 
 
-def _write_numbers(manifest: PaperManifest, out: Path, identity: BuildIdentity) -> list[Path]:
+def _write_numbers(manifest: PaperManifest, out: Path, built: dict[str, dict]) -> list[Path]:
+    """numbers.json: the manifest's quoted numbers and the build's own (its identity and software)."""
     quoted = quoted_numbers(manifest.numbers, out)
-    built = identity.numbers()
     if taken := sorted(set(built) & set(quoted)):
         raise ValueError(f"paper.yaml's numbers {taken} would hide the build's own identity: rename them")
     write_json(built | quoted, out / "numbers.json")

@@ -13,6 +13,8 @@ import pandas as pd
 from ygt_abm.analysis.evaluations import SIMULATED
 from ygt_abm.analysis.sensitivity import ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
+from ygt_abm.config.evaluations import Evaluation
+from ygt_abm.config.targets import CalibrationTarget
 from ygt_abm.paper.manifest import LAST, QuotedNumber
 from ygt_abm.vocabulary import HEADLINE_INDICATORS, in_words, outcome_words, package_words, target_words
 
@@ -218,6 +220,37 @@ def posterior_cells(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([{"Group": r.part.capitalize(), "Parameter": parameter_words(r.parameter),
                           "Default": f"{r.default:,g}", "Median": sig(r.median),
                           "90% of draws": f"[{sig(r.q05)}, {sig(r.q95)}]"} for r in summary.itertuples()])
+
+
+#: an evaluation's design as a reader reads it (``config/evaluations.py``, DESIGNS)
+DESIGN_WORDS = {"did": "difference-in-differences", "staggered_did": "staggered difference-in-differences",
+                "rct": "randomised trial", "its": "interrupted time series", "controlled_its":
+                "controlled interrupted time series", "before_after": "before and after", "cross_section":
+                "cross-section"}
+
+
+def target_source_cells(targets: list[CalibrationTarget]) -> pd.DataFrame:
+    """The calibration targets as data sources: each target's value and tolerance, its role, the published
+    figures it is derived from (with their years) and how the tolerance was set."""
+    return pd.DataFrame([{"Target": t.name, "Role": t.role, "Value": f"{_num(t.value)} ± {_num(t.tolerance)}",
+                          "Source": t.source, "Tolerance": t.tolerance_note or "—"} for t in targets])
+
+
+def evaluation_source_cells(evaluations: list[Evaluation]) -> pd.DataFrame:
+    """The published evaluations as data sources: each one's set, design, the years before and after the
+    reform, and its setting (where, on what data, how many)."""
+    def years(span: tuple[int | None, int | None]) -> str:
+        first, last = ("?" if y is None else str(y) for y in span)
+        return first if first == last else f"{first}–{last}"
+
+    def period(e: Evaluation) -> str:
+        if e.period.pre == (None, None) and e.period.post == (None, None):
+            return "not given"
+        return f"{years(e.period.pre)} → {years(e.period.post)}"
+
+    return pd.DataFrame([{"Evaluation": e.label or e.id, "Set": e.set, "Design": DESIGN_WORDS[e.design],
+                          "Before → after": period(e), "Setting": " ".join(e.setting.split())}
+                         for e in evaluations])
 
 
 def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
