@@ -25,7 +25,7 @@ from ygt_abm.paper.environment import KEYS as SOFTWARE_KEYS
 from ygt_abm.paper.environment import library_versions
 from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
-from ygt_abm.paper.numbers import MissingNumber, number_value
+from ygt_abm.paper.numbers import MissingNumber, lever_cells, number_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "paper"
@@ -257,6 +257,23 @@ def test_a_quoted_number_is_one_row_of_its_table_or_an_aggregate_of_several():
         number_value(QuotedNumber(table="x/t.csv", where={"scenario": "a"}), table)
     with pytest.raises(MissingNumber, match="no column 'county'"):
         number_value(QuotedNumber(table="x/t.csv", where={"county": "a"}), table)
+
+
+def test_the_levers_table_gives_each_packages_three_largest_levers_and_their_interaction():
+    levers = {"reimbursement_gap": (0.075, 0.063), "family_doctor_contracting": (0.059, 0.044),
+              "shared_diagnostics": (0.011, 0.009), "chronic_disease_management": (0.029, 0.040)}
+    rows = [{"package": "anhui-2024", "lever": lever, "point": "base", "county": "County 1", "year": year,
+             "metric": metric, "alone_mean": alone * (year / 10), "contribution_mean": within * (year / 10)}
+            for lever, (alone, within) in levers.items() for year in (5, 10)
+            for metric in ("primary_care_visit_share", "in_county_visit_rate", "visits_per_capita")]
+    table = lever_cells(pd.DataFrame(rows))
+    assert list(table["Lever"]) == ["reimbursement gap", "family doctor contracting", "chronic disease management"]
+    first = table.iloc[0]
+    assert (first["Package"], first["Primary care visit share: alone"]) == ("Anhui 2024", "+7.5")
+    assert first["Primary care visit share: in the package"] == "+6.3"
+    assert first["Primary care visit share: interaction"] == "-1.2"
+    assert table.iloc[2]["In-county visit rate: interaction"] == "+1.1"  # does more inside the package
+    assert not [c for c in table.columns if "_" in c]
 
 
 def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):

@@ -7,10 +7,21 @@ Scenario names follow the experiment loader's expansion: ``<package>--only-<leve
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ygt_abm.analysis.summary import interval, paired
 from ygt_abm.vocabulary import parse_variant, variant_name
+
+#: the indicators a package is decomposed on where the decomposition is shown (the paper's figure and table)
+DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
+
+
+def ranked_levers(rows: pd.DataFrame) -> list[str]:
+    """A package's levers, the largest first: by the larger magnitude of the effect alone and the
+    contribution, on any indicator in ``rows`` (ties: by name)."""
+    size = np.maximum(rows["alone_mean"].abs(), rows["contribution_mean"].abs()).groupby(rows["lever"]).max()
+    return list(size.sort_index().sort_values(ascending=False, kind="stable").index)
 
 
 

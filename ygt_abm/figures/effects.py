@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ygt_abm.analysis.decomposition import DECOMPOSED, ranked_levers
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
 from ygt_abm.figures.style import (
@@ -24,7 +25,6 @@ BACKFLOW_MEASURES = {"moved_down": "first contact moved down a level (backflow)"
 BACKFLOW_MEASURES_ZH = {"moved_down": "首诊下沉一级的病程（回流）", "moved_up": "首诊上移一级的病程",
                         "into_care": "进入诊疗的病程", "out_of_care": "退出诊疗的病程"}
 #: Indicators a decomposition is drawn for (the ones most documents set targets on).
-DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
 
 
 @styled
@@ -59,13 +59,6 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
 TOP_LEVERS = 6
 #: A page's text width in inches (A4 with the paper's margins): a figure this wide is printed at its size.
 PAGE_WIDTH = 6.6
-
-
-def ranked_levers(rows: pd.DataFrame) -> list[str]:
-    """A package's levers, the largest first: by the larger magnitude of the effect alone and the
-    contribution, on any indicator drawn (ties: by name)."""
-    size = np.maximum(rows["alone_mean"].abs(), rows["contribution_mean"].abs()).groupby(rows["lever"]).max()
-    return list(size.sort_index().sort_values(ascending=False, kind="stable").index)
 
 
 @styled

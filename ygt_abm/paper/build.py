@@ -31,8 +31,8 @@ from ygt_abm.paper.environment import environment_numbers
 from ygt_abm.paper.identity import build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, evaluation_cells, evaluation_source_cells, fit_cells, posterior_cells, quoted_numbers,
-    sensitivity_cells, target_source_cells, uncertainty_cells,
+    attainment_cells, effect_cells, evaluation_cells, evaluation_source_cells, fit_cells, lever_cells, posterior_cells,
+    quoted_numbers, sensitivity_cells, target_source_cells, uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -42,7 +42,7 @@ PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
 TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
           "validation.csv", "posterior.csv", "posterior-values.csv", "uncertainty.csv", "stress-abs.csv",
-          "target-sources.csv", "evaluation-sources.csv")
+          "target-sources.csv", "evaluation-sources.csv", "levers.csv")
 Log = Callable[[str], None]
 
 
@@ -211,7 +211,7 @@ def draw_figures(resolved: dict, manifest: PaperManifest, out: Path) -> list[Pat
 def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Path]:
     """The paper's tables: the fit of the fit experiment's reference scenario (its baseline) to the shipped
     targets, the packages' effects, the published evaluations (validation) and the posterior they run over,
-    attainment and sensitivity; the targets and evaluations as data sources."""
+    each package's leading levers, attainment and sensitivity; the targets and evaluations as data sources."""
     from ygt_abm.analysis.ensemble import ensemble_summary
     from ygt_abm.analysis.fit import fit_table
     from ygt_abm.config.evaluations import load_evaluations
@@ -238,6 +238,7 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
             made["posterior-values.csv"] = ensemble_summary(load_ensemble(manifest.evaluations.ensemble))
             made["posterior.csv"] = posterior_cells(made["posterior-values.csv"])
     for name, source, experiment, cells in (
+            ("levers.csv", "decomposition.csv", manifest.decomposition_experiment, lever_cells),
             ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
             ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
             ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sensitivity_cells),

@@ -16,8 +16,8 @@ from ygt_abm.config.params import Strict
 EVALUATIONS = "evaluations"  # the folder of the published evaluations' run among the results
 LAST = "last"  # in a number's row filter: the table's last year
 #: the manifest's roles an experiment may fill (map and fit are required)
-OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "uncertainty_experiment", "attainment_experiment",
-                        "sensitivity_experiment", "sobol_experiment")
+OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "decomposition_experiment", "uncertainty_experiment",
+                        "attainment_experiment", "sensitivity_experiment", "sobol_experiment")
 
 
 class PaperExperiment(Strict):
@@ -79,6 +79,8 @@ class PaperManifest(Strict):
     fit_experiment: str = Field(description="the experiment whose baseline scenario is fitted to the targets")
     elasticity_experiment: str | None = Field(None, description="the experiment whose elasticities.csv gives "
                                               "the fit's price-elasticity targets")
+    decomposition_experiment: str | None = Field(None, description="the experiment whose decomposition.csv gives "
+                                                 "each package's leading levers (tables/levers.csv)")
     uncertainty_experiment: str | None = Field(None, description="the experiment over a calibrated ensemble whose "
                                                "uncertainty.csv gives the effects' replicate and parameter intervals")
     attainment_experiment: str | None = Field(None, description="the experiment whose attainment.csv the paper "

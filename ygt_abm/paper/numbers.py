@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ygt_abm.analysis.decomposition import DECOMPOSED, ranked_levers
 from ygt_abm.analysis.evaluations import SIMULATED
 from ygt_abm.analysis.sensitivity import ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
@@ -205,6 +206,33 @@ def _band(low: float, high: float, relative: bool) -> str:
 def _yes(x: object) -> str:
     """True, False or not applicable (empty: counted by no quoted number)."""
     return "" if pd.isna(x) else ("yes" if str(x) == "True" else "no")
+
+
+def _points(x: float) -> str:
+    """Percentage points to one decimal, signed; no negative zero."""
+    return f"{round(x, 1) + 0.0:+.1f}"
+
+
+def lever_cells(decomposition: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """Each package's ``top`` levers in the last year (ranked as the decomposition figure ranks them), on each
+    decomposed indicator, in percentage points: the lever's effect alone, its contribution within the package
+    (the package's effect less that of the package without it), and their difference, the interaction (what
+    the package's other levers add to this one's effect, or take from it)."""
+    last = decomposition[(decomposition["year"] == decomposition["year"].max())
+                         & decomposition["metric"].isin(DECOMPOSED)]
+    last = last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True)
+    rows = []
+    for package in sorted(set(last.index.get_level_values("package"))):
+        part = last.loc[package]
+        for lever in ranked_levers(part.reset_index())[:top]:
+            row = {"Package": package_words(package), "Lever": in_words(lever)}
+            for metric in DECOMPOSED:
+                alone, within = (100 * part.loc[(lever, metric), f"{k}_mean"] for k in ("alone", "contribution"))
+                name = in_words(metric).capitalize()
+                row |= {f"{name}: alone": _points(alone), f"{name}: in the package": _points(within),
+                        f"{name}: interaction": _points(within - alone)}
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def posterior_cells(summary: pd.DataFrame) -> pd.DataFrame:
