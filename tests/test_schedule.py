@@ -9,7 +9,7 @@ from ygt_abm.processes.base import Process
 
 def _columns(fig) -> dict[str, list[str]]:
     """Each stage's header and the process names drawn under it, left to right and top to bottom."""
-    texts = [t for t in style.drawn_texts(fig)]
+    texts = style.drawn_texts(fig)
     headers = {t.get_text(): t.get_position() for t in texts if t.get_text() in STAGE_WORDS.values()}
     columns: dict[str, list[tuple[float, str]]] = {h: [] for h in headers}
     for t in texts:

@@ -17,6 +17,13 @@ from ygt_abm.vocabulary import parse_variant, variant_name
 DECOMPOSED = ("primary_care_visit_share", "in_county_visit_rate")
 
 
+def last_year_levers(table: pd.DataFrame) -> pd.DataFrame:
+    """A decomposition table's last year on the decomposed indicators, one row per package, lever and
+    indicator (counties and points averaged)."""
+    last = table[(table["year"] == table["year"].max()) & table["metric"].isin(DECOMPOSED)]
+    return last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True).reset_index()
+
+
 def ranked_levers(rows: pd.DataFrame) -> list[str]:
     """A package's levers, the largest first: by the larger magnitude of the effect alone and the
     contribution, on any indicator in ``rows`` (ties: by name)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ygt_abm.config.design import Point
+from ygt_abm.config.design import Point, value_at
 from ygt_abm.config.loading import DEFAULTS
 
 #: the quantiles of the range a member's value falls in 90% of the time
@@ -16,10 +16,7 @@ LOW_Q, HIGH_Q = 0.05, 0.95
 
 def default_value(parameter: str) -> float:
     """The shipped default of a dotted model parameter (``providers.response_shape``)."""
-    value = DEFAULTS
-    for part in parameter.split("."):
-        value = value[part]
-    return float(value)
+    return float(value_at(DEFAULTS, parameter))
 
 
 def ensemble_summary(members: list[Point]) -> pd.DataFrame:

@@ -91,7 +91,7 @@ class Point:
             return spec
         drawn = spec
         for path, (low, high) in ranges.items():
-            given = _value_at(spec, path)
+            given = value_at(spec, path)
             value = within_range(float(low), float(high), quantile, isinstance(given, int) and not isinstance(given, bool))
             drawn = deep_merge(drawn, nested(path, value))
         return drawn
@@ -145,7 +145,8 @@ def within_range(low: float, high: float, quantile: float, integer: bool) -> flo
     return low + quantile * (high - low)
 
 
-def _value_at(spec: dict[str, Any], path: str) -> Any:
+def value_at(spec: dict[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` of a nested mapping (None where nothing is there)."""
     value: Any = spec
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ygt_abm.analysis.decomposition import DECOMPOSED, ranked_levers
+from ygt_abm.analysis.decomposition import DECOMPOSED, last_year_levers, ranked_levers
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.figures.indicators import TITLES
 from ygt_abm.figures.style import (
@@ -68,8 +68,7 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en", top: int = TOP_L
     contribution within the package (the loss when it is removed), with 95% intervals; the range of the
     other levers' effects as one grey bar; the package's whole effect dashed. A page wide, so its type is
     printed at its size."""
-    last = table[(table["year"] == table["year"].max()) & table["metric"].isin(DECOMPOSED)]
-    last = last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True).reset_index()
+    last = last_year_levers(table)
     packages = sorted(last["package"].unique())
     metrics = [m for m in DECOMPOSED if m in set(last["metric"])] or list(DECOMPOSED)
     shown = {p: ranked_levers(last[last["package"] == p]) for p in packages}

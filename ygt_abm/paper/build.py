@@ -226,10 +226,11 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     elasticities = None
     if manifest.elasticity_experiment:
         elasticities = pd.read_csv(results / manifest.elasticity_experiment / "elasticities.csv")
-    fit = fit_table(baseline, load_targets(), elasticities)
+    targets = load_targets()
+    fit = fit_table(baseline, targets, elasticities)
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
-            "target-sources.csv": target_source_cells(load_targets())}
+            "target-sources.csv": target_source_cells(targets)}
     if manifest.evaluations is not None:
         made["validation.csv"] = evaluation_cells(pd.read_csv(results / EVALUATIONS / "evaluations.csv"))
         made["evaluation-sources.csv"] = evaluation_source_cells(load_evaluations(manifest.evaluations.file,

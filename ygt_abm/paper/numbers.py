@@ -4,13 +4,12 @@ the published evaluations) with their cells written out as the PDF shows them.""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ygt_abm.analysis.decomposition import DECOMPOSED, ranked_levers
+from ygt_abm.analysis.decomposition import DECOMPOSED, last_year_levers, ranked_levers
 from ygt_abm.analysis.evaluations import SIMULATED
 from ygt_abm.analysis.sensitivity import ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
@@ -218,9 +217,7 @@ def lever_cells(decomposition: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     decomposed indicator, in percentage points: the lever's effect alone, its contribution within the package
     (the package's effect less that of the package without it), and their difference, the interaction (what
     the package's other levers add to this one's effect, or take from it)."""
-    last = decomposition[(decomposition["year"] == decomposition["year"].max())
-                         & decomposition["metric"].isin(DECOMPOSED)]
-    last = last.groupby(["package", "lever", "metric"], sort=True).mean(numeric_only=True)
+    last = last_year_levers(decomposition).set_index(["package", "lever", "metric"])
     rows = []
     for package in sorted(set(last.index.get_level_values("package"))):
         part = last.loc[package]
@@ -241,13 +238,9 @@ def posterior_cells(summary: pd.DataFrame) -> pd.DataFrame:
     def parameter_words(name: str) -> str:
         return ", ".join(in_words(part) for part in name.split(".")[1:])
 
-    def sig(x: float, digits: int = 3) -> str:  # significant digits, never an exponent
-        decimals = 0 if x == 0 else max(0, digits - 1 - math.floor(math.log10(abs(x))))
-        return f"{x:,.{decimals}f}"
-
     return pd.DataFrame([{"Group": r.part.capitalize(), "Parameter": parameter_words(r.parameter),
-                          "Default": f"{r.default:,g}", "Median": sig(r.median),
-                          "90% of draws": f"[{sig(r.q05)}, {sig(r.q95)}]"} for r in summary.itertuples()])
+                          "Default": f"{r.default:,g}", "Median": _num(r.median),
+                          "90% of draws": f"[{_num(r.q05)}, {_num(r.q95)}]"} for r in summary.itertuples()])
 
 
 #: an evaluation's design as a reader reads it (``config/evaluations.py``, DESIGNS)
