@@ -413,6 +413,18 @@ def test_gatekeeping_cuts_reimbursement_without_referral_from_its_level_up(world
     assert both.levers.unreferred_reimbursement_cut[0, CITY] == pytest.approx(0.3)
 
 
+def test_a_referral_on_request_softens_the_cut_as_enforced_not_as_written(world):
+    """docs/model.md, "policy": patients avoid that share of the written cut by asking for a referral."""
+    params = ModelParameters()
+    params.care.referral_on_request = 0.5
+    gate = {"type": "gatekeeping", "from_level": "county", "reimbursement_cut": 0.2}
+    strict, soft = (pair(world, gate, weeks=1, params=p)[1] for p in (None, params))
+    assert soft.levers.unreferred_reimbursement_cut[0].tolist() == pytest.approx([0.0, 0.0, 0.1, 0.1])
+    assert strict.levers.unreferred_reimbursement_cut[0].tolist() == [0.0, 0.0, 0.2, 0.2]
+    strict, soft = (pair(world, gate, weeks=8, params=p)[1] for p in (None, params))
+    assert share(soft, COUNTY) > share(strict, COUNTY)  # a softer rule keeps more patients going straight up
+
+
 def test_every_registered_intervention_is_tested_here():
     import inspect
     import sys

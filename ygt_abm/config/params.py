@@ -294,6 +294,14 @@ class CareParams(Strict):
     formal_referral_share_contracted: float = assumed(
         0.5, "the same for residents with a family-doctor contract: their family doctor refers them", ge=0, le=1,
     )
+    referral_on_request: float = assumed(
+        0.0, "share of the reimbursement an unreferred contact would lose that patients avoid by obtaining a "
+        "referral on request, as a formality (a gatekeeping rule enforced softly): no published share of hospital "
+        "patients who got a referral by asking was found; the pilots' enforcement is described as soft, with "
+        "patients and hospitals pressing against strict gatekeeping (docs/evidence.md, section 4e). 0: the rule "
+        "as written, every unreferred contact loses the whole cut; range 0–0.8, estimated jointly",
+        ge=0, le=1,
+    )
     township_treatable_severity: float = assumed(
         0.45, "serious cases below this severity are ones a township health centre can treat (the documents' "
         "township disease catalogues); at base capability 0.5 their success chance is over 60%", ge=0, le=1,
