@@ -22,10 +22,10 @@ from ygt_abm.config.files import ConfigError, read_yaml
 from ygt_abm.paper import build as paper_build
 from ygt_abm.paper.build import TABLES, build_paper
 from ygt_abm.paper.environment import KEYS as SOFTWARE_KEYS
-from ygt_abm.paper.environment import library_versions
+from ygt_abm.paper.environment import library_versions, processor_name
 from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
-from ygt_abm.paper.numbers import MissingNumber, lever_cells, number_value
+from ygt_abm.paper.numbers import MissingNumber, dose_response_cells, lever_cells, number_value, outcome_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "paper"
@@ -276,6 +276,31 @@ def test_the_levers_table_gives_each_packages_three_largest_levers_and_their_int
     assert not [c for c in table.columns if "_" in c]
 
 
+def test_the_outcomes_table_gives_the_baseline_level_then_each_package_in_its_units():
+    effects = pd.DataFrame([
+        {"scenario": s, "metric": m, "baseline": level, "mean": d, "ci_low": d - 10, "ci_high": d + 10,
+         "relative_mean": d / level}
+        for s, scale in (("anhui-2024", 1.0), ("zhejiang-2026", 0.5))
+        for m, level, d in (("fund_spending_per_enrollee", 1100.0, -220.0 * scale), ("oop_per_episode", 180.0, 4.0))])
+    table = outcome_cells(effects)
+    assert list(table["Package"]) == ["Baseline (level)", "Anhui 2024", "Zhejiang 2026"]
+    fund = "Insurance fund spending per enrollee (yuan a year)"
+    assert list(table[fund]) == ["1,100", "-220 [-230, -210] (-20%)", "-110 [-120, -100] (-10%)"]
+    assert table.iloc[1]["Out of pocket per episode (yuan)"] == "+4 [-6, +14] (+2.22%)"
+
+
+def test_the_dose_response_table_gives_both_ends_and_the_slope_of_the_last_year():
+    dose = pd.DataFrame([
+        {"scenario": "anhui-2024", "county": "County 1", "year": year, "metric": metric, "dose_low": 0.0,
+         "dose_high": 1.0, "slope": 0.08 * year / 3, "slope_low": 0.07, "slope_high": 0.09,
+         "effect_low": 0.135, "effect_high": 0.216}
+        for year in (1, 3) for metric in ("primary_care_visit_share", "visits_per_capita")])
+    table = dose_response_cells(dose)
+    assert table.values.tolist() == [["Anhui 2024", "primary care visit share", "+13.5", "+21.6",
+                                      "+8.0 [7.0, 9.0]"]]
+    assert list(table.columns)[2:4] == ["Effect at 0", "Effect at 1"]
+
+
 def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
     bad = tmp_path / "paper.yaml"
     bad.write_text("experiments:\n  comparison:\n    file: nowhere.yaml\nmap_experiment: comparison\n"
@@ -328,13 +353,15 @@ def test_the_effects_over_the_ensemble_carry_both_uncertainties(build):
     assert len(printed) == 5 * 4  # five packages × the four targeted indicators
 
 
-def test_the_paper_names_the_python_and_the_library_versions_it_was_built_with(build):
+def test_the_paper_names_the_python_the_libraries_and_the_machine_it_was_built_with(build):
     out, _ = build
     quoted = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
     assert quoted["software.libraries"]["value"] == library_versions()
     assert quoted["software.libraries"]["value"]["numpy"] == np.__version__
     text = _pdf_text(out / "paper.pdf")
     assert f"Python {quoted['software.python']['text']} ({quoted['software.platform']['text']})" in text
+    assert quoted["hardware.cores"]["value"] >= 1 and quoted["hardware.memory"]["value"] > 0
+    assert f"on {quoted['hardware.cores']['text']} logical cores" in text
     for name, version in quoted["software.libraries"]["value"].items():
         assert f"{name} {version}" in text, name
 
@@ -382,6 +409,14 @@ def test_the_identity_names_the_commit_marks_a_modified_tree_and_gives_the_tag_a
 def test_a_library_not_installed_is_named_so():
     versions = library_versions(("numpy", "no-such-library-here"))
     assert versions == {"numpy": np.__version__, "no-such-library-here": "not installed"}
+
+
+def test_the_processor_is_named_as_the_system_names_it(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: Some   CPU @ 2.20GHz\n\nprocessor\t: 1\n"
+                       "model name\t: Some CPU @ 2.20GHz\n", encoding="utf-8")
+    assert processor_name(cpuinfo) == "Some CPU @ 2.20GHz"
+    assert processor_name(tmp_path / "absent") not in ("", "Some CPU @ 2.20GHz")
 
 
 def test_citation_cff_asks_for_the_version_pyproject_gives():

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ygt_abm.analysis.summary import paired_differences, summarize, t_quantile
+from ygt_abm.analysis.summary import effects_beside_baseline, paired_differences, summarize, t_quantile
 
 
 def _kpis() -> pd.DataFrame:
@@ -32,3 +32,15 @@ def test_t_quantiles_are_students():
     assert t_quantile(1) == pytest.approx(12.706, abs=1e-3) and t_quantile(19) == pytest.approx(2.093, abs=1e-3)
     assert t_quantile(10_000) == pytest.approx(1.960, abs=1e-3)
     assert np.isnan(t_quantile(0))
+
+
+def test_effects_stand_beside_the_baseline_level_of_the_last_year():
+    kpis = _kpis()
+    spending = kpis.assign(metric="fund_spending_per_enrollee", value=kpis["value"] * 2000)
+    kpis = pd.concat([kpis, spending, kpis.assign(year=0, value=kpis["value"] * 9)])
+    effects = effects_beside_baseline(paired_differences(kpis, "baseline"), summarize(kpis),
+                                      ("fund_spending_per_enrollee",))
+    assert effects[["scenario", "metric", "year"]].values.tolist() == [["reform", "fund_spending_per_enrollee", 1]]
+    row = effects.iloc[0]
+    assert row["baseline"] == pytest.approx(1020) and row["mean"] == pytest.approx(200)  # year 0 left out
+    assert row["relative_mean"] == pytest.approx(200 / 1020)

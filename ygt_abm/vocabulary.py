@@ -179,6 +179,10 @@ INDICATOR_NAMES = {
     "family_doctor_signup_rate": "family-doctor sign-up rate",
     "key_population_signup_rate": "family-doctor sign-up rate of key populations",
     "township_capability_standard_share": "township centres meeting the capability standard",
+    "fund_spending_per_enrollee": "insurance fund spending per enrollee",
+    "oop_per_episode": "out of pocket per episode",
+    "doctors_per_1000": "doctors per 1,000 residents",
+    "village_doctors": "village doctors",
 }
 #: Each lever under the name the documents give it (its docstring quotes them): the classroom's lever cards
 #: and the figures in Chinese.

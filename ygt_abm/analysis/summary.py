@@ -44,3 +44,19 @@ def paired_differences(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
     out = interval(paired(kpis, reference), "difference", KEYS)
     out.insert(1, "reference", reference)
     return out
+
+
+def effects_beside_baseline(differences: pd.DataFrame, summary: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Each scenario's paired difference in the last year on ``metrics`` (``differences``: paired_differences.csv),
+    beside the reference scenario's level that year (``summary``: summary.csv) and as a share of it: the
+    interval of the share divides the difference's by the level, whose own replicate error it leaves out."""
+    year = differences["year"].max()
+    last = differences[(differences["year"] == year) & differences["metric"].isin(metrics)]
+    reference = last["reference"].iloc[0]
+    levels = summary[(summary["scenario"] == reference) & (summary["year"] == year)]
+    levels = levels.groupby("metric")["mean"].mean()
+    out = (last.groupby(["scenario", "metric"], sort=False)[["mean", "ci_low", "ci_high"]].mean().reset_index()
+           .assign(year=year, baseline=lambda f: f["metric"].map(levels)))
+    for column in ("mean", "ci_low", "ci_high"):
+        out[f"relative_{column}"] = out[column] / out["baseline"]
+    return out

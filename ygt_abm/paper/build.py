@@ -31,8 +31,9 @@ from ygt_abm.paper.environment import environment_numbers
 from ygt_abm.paper.identity import build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
-    attainment_cells, effect_cells, evaluation_cells, evaluation_source_cells, fit_cells, lever_cells, posterior_cells,
-    quoted_numbers, sensitivity_cells, target_source_cells, uncertainty_cells,
+    PROVINCE_OUTCOMES, attainment_cells, dose_response_cells, effect_cells, evaluation_cells, evaluation_source_cells,
+    fit_cells, lever_cells, outcome_cells, posterior_cells, quoted_numbers, sensitivity_cells, target_source_cells,
+    uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
@@ -42,7 +43,8 @@ PAPER_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend
                "xtick.labelsize": 7, "ytick.labelsize": 7, "figure.titlesize": 9, "svg.fonttype": "path"}
 TABLES = ("fit.csv", "fit-values.csv", "effects.csv", "attainment.csv", "sensitivity.csv", "sobol.csv",
           "validation.csv", "posterior.csv", "posterior-values.csv", "uncertainty.csv", "stress-abs.csv",
-          "target-sources.csv", "evaluation-sources.csv", "levers.csv")
+          "target-sources.csv", "evaluation-sources.csv", "levers.csv", "outcomes.csv", "outcomes-values.csv",
+          "dose-response.csv")
 Log = Callable[[str], None]
 
 
@@ -214,6 +216,7 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     each package's leading levers, attainment and sensitivity; the targets and evaluations as data sources."""
     from ygt_abm.analysis.ensemble import ensemble_summary
     from ygt_abm.analysis.fit import fit_table
+    from ygt_abm.analysis.summary import effects_beside_baseline
     from ygt_abm.config.evaluations import load_evaluations
     from ygt_abm.config.loading import load_ensemble
     from ygt_abm.experiment.loading import intervention_schemas
@@ -229,7 +232,9 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
     targets = load_targets()
     fit = fit_table(baseline, targets, elasticities)
     differences = pd.read_csv(fit_folder / "paired_differences.csv")
+    outcomes = effects_beside_baseline(differences, pd.read_csv(fit_folder / "summary.csv"), tuple(PROVINCE_OUTCOMES))
     made = {"fit-values.csv": fit, "fit.csv": fit_cells(fit), "effects.csv": effect_cells(differences),
+            "outcomes-values.csv": outcomes, "outcomes.csv": outcome_cells(outcomes),
             "target-sources.csv": target_source_cells(targets)}
     if manifest.evaluations is not None:
         made["validation.csv"] = evaluation_cells(pd.read_csv(results / EVALUATIONS / "evaluations.csv"))
@@ -243,7 +248,8 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
             ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
             ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
             ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sensitivity_cells),
-            ("uncertainty.csv", "uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells)):
+            ("uncertainty.csv", "uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells),
+            ("dose-response.csv", "dose_response.csv", manifest.dose_response_experiment, dose_response_cells)):
         if experiment:
             if not (results / experiment / source).is_file():
                 raise FileNotFoundError(f"the paper shows {name} from experiment {experiment!r}, whose results have "

@@ -17,7 +17,8 @@ EVALUATIONS = "evaluations"  # the folder of the published evaluations' run amon
 LAST = "last"  # in a number's row filter: the table's last year
 #: the manifest's roles an experiment may fill (map and fit are required)
 OPTIONAL_EXPERIMENTS = ("elasticity_experiment", "decomposition_experiment", "uncertainty_experiment",
-                        "attainment_experiment", "sensitivity_experiment", "sobol_experiment")
+                        "attainment_experiment", "sensitivity_experiment", "sobol_experiment",
+                        "dose_response_experiment")
 
 
 class PaperExperiment(Strict):
@@ -89,6 +90,8 @@ class PaperManifest(Strict):
                                                "the paper shows as tables/sensitivity.csv")
     sobol_experiment: str | None = Field(None, description="the Sobol indices (Saltelli design) whose "
                                          "sensitivity.csv the paper shows as tables/sobol.csv")
+    dose_response_experiment: str | None = Field(None, description="the sweep of one lever's strength whose "
+                                                 "dose_response.csv the paper shows as tables/dose-response.csv")
     evaluations: PaperEvaluations | None = Field(None, description="the published evaluations the paper's "
                                                  "validation shows (results/evaluations)")
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)

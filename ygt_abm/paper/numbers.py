@@ -118,6 +118,28 @@ def effect_cells(differences: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE_
     return pd.DataFrame(rows)
 
 
+#: what a package costs the fund and patients and what it does to the workforce, beside the shares
+PROVINCE_OUTCOMES = {"fund_spending_per_enrollee": "yuan a year", "oop_per_episode": "yuan",
+                     "doctors_per_1000": "", "village_doctors": ""}
+
+
+def outcome_cells(effects: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's level of each outcome in ``PROVINCE_OUTCOMES`` in the last year, then each package's paired
+    difference from it [95% interval] in the outcome's units, and as a share of the level."""
+    metrics = [m for m in PROVINCE_OUTCOMES if m in set(effects["metric"])]
+    header = {m: in_words(m).capitalize() + (f" ({PROVINCE_OUTCOMES[m]})" if PROVINCE_OUTCOMES[m] else "")
+              for m in metrics}
+    levels = effects.groupby("metric", sort=False)["baseline"].first()
+    rows = [{"Package": "Baseline (level)", **{header[m]: _num(levels[m]) for m in metrics}}]
+    for scenario, group in effects.groupby("scenario", sort=False):
+        by = group.set_index("metric")
+        rows.append({"Package": package_words(scenario), **{
+            header[m]: (f"{_effect(by.at[m, 'mean'], False)} [{_effect(by.at[m, 'ci_low'], False)}, "
+                        f"{_effect(by.at[m, 'ci_high'], False)}] ({_effect(by.at[m, 'relative_mean'], True)})")
+            for m in metrics if m in by.index}})
+    return pd.DataFrame(rows)
+
+
 #: the indicators of where care happens that the documents set targets on, for the uncertainty table
 TARGETED_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_county_inpatient_share",
                        "primary_care_fund_share")
@@ -137,6 +159,18 @@ def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARG
                           "Effect": f"{100 * r['mean']:+.1f}", "Chance": span(r, "replicate"),
                           "Parameters": span(r, "parameter"), "Both": span(r, "combined"),
                           "Parameters' share": "—" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"}
+                         for _, r in last.iterrows()])
+
+
+def dose_response_cells(dose: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_INDICATORS) -> pd.DataFrame:
+    """Each package's effect in the last year, in percentage points, at the lowest and the highest strength
+    swept, and its slope per unit of the swept strength [95% interval over replicates]."""
+    last = last_year_rows(dose, metrics)
+    return pd.DataFrame([{"Package": package_words(r["package"]), "Indicator": in_words(r["metric"]),
+                          f"Effect at {r['dose_low']:g}": f"{100 * r['effect_low']:+.1f}",
+                          f"Effect at {r['dose_high']:g}": f"{100 * r['effect_high']:+.1f}",
+                          "Slope per unit": _with_interval(*(100 * r[c] for c in ("slope", "slope_low", "slope_high")),
+                                                           "+.1f")}
                          for _, r in last.iterrows()])
 
 
