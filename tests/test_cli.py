@@ -112,6 +112,22 @@ def test_validate_checks_several_files(tmp_path):
     assert f"{bad}:8: scenarios[1].name: " in result.output
 
 
+def test_validate_checks_the_paper_manifest_and_its_experiments(tmp_path):
+    paper = Path(__file__).parent.parent / "paper"
+    result = runner.invoke(app, ["validate", str(paper / "paper.yaml")])
+    assert result.exit_code == 0 and "paper manifest: 7 experiments" in result.output, result.output
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "tiny.yaml").write_text(TINY.replace("years: ", "years: -"))
+    bad = tmp_path / "paper.yaml"
+    bad.write_text("experiments:\n  tiny: {file: experiments/tiny.yaml}\nmap_experiment: tiny\n"
+                   "fit_experiment: tiny\nsobol_experiment: elsewhere\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2 and f"{bad}:5: sobol_experiment: expected one of the experiments" in result.output
+    bad.write_text(bad.read_text(encoding="utf-8").replace("sobol_experiment: elsewhere\n", ""), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2 and "tiny.yaml:" in result.output  # the experiment's own problem, at its line
+
+
 def test_params_and_indicators_list_sources_and_definitions():
     params = runner.invoke(app, ["params"], env={"COLUMNS": "200"})
     assert params.exit_code == 0 and "ASSUMPTION" in params.output and "bulletin" in params.output

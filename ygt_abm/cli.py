@@ -155,10 +155,10 @@ def _job_failures() -> Iterator[None]:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package, target, evaluations or "
-                                                              "ensemble YAML files")]) -> None:
+def validate(files: Annotated[list[Path], typer.Argument(help="experiment, policy-package, target, evaluations, "
+                                                              "ensemble or paper-manifest YAML files")]) -> None:
     """Check experiment files (with their packages and CSV counties), policy packages, calibration target
-    files, published-evaluation files and ensemble files; print
+    files, published-evaluation files, ensemble files and the paper's manifest (with its experiments); print
     file:line: field: problem for each problem, exit 2 if any."""
     from ygt_abm.config.evaluations import is_evaluation_file, load_evaluations
     from ygt_abm.config.experiment import county_count
@@ -167,11 +167,19 @@ def validate(files: Annotated[list[Path], typer.Argument(help="experiment, polic
     from ygt_abm.config.targets import is_target_file, load_targets
     from ygt_abm.experiment.loading import intervention_schemas, load_policy, load_runnable_experiment
     from ygt_abm.experiment.plan import plan
+    from ygt_abm.paper.manifest import is_manifest, load_manifest
 
     failed = False
     for path in files:
         try:
             doc = read_yaml(path)
+            if is_manifest(doc):  # before the evaluations: it names their file
+                manifest = load_manifest(path)
+                for entry in manifest.experiments.values():
+                    load_runnable_experiment(entry.file)
+                typer.echo(f"{path}: ok (paper manifest: {_count(len(manifest.experiments), 'experiment')}, "
+                           f"{_count(len(manifest.numbers), 'quoted number')})")
+                continue
             if is_target_file(doc):
                 typer.echo(f"{path}: ok (calibration targets: {len(load_targets(path))})")
                 continue

@@ -97,6 +97,11 @@ class PaperManifest(Strict):
     numbers: dict[str, QuotedNumber] = Field(default_factory=dict)
 
 
+def is_manifest(doc: Any) -> bool:
+    """Whether a YAML document is a paper manifest (it names the experiment its county map shows)."""
+    return isinstance(doc, dict) and "map_experiment" in doc
+
+
 def load_manifest(path: str | Path) -> PaperManifest:
     """Read and check the paper's manifest; experiment files resolved against its folder."""
     file = str(path)
