@@ -15,6 +15,7 @@ class Policy(Process):
 
     name = "policy"
     writes = ("levers",)
+    reads = ("unreferred_reimbursement_cut",)  # softened as enforced, after the interventions write it
 
     def start_year(self, model) -> None:
         """Rebuild the levers from the baseline through this year's interventions."""
