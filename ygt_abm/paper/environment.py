@@ -60,6 +60,7 @@ def memory_gib() -> float:
 def environment_numbers() -> dict[str, dict]:
     """The environment as numbers.json entries: each with the ``value`` and the ``text`` the paper prints."""
     libraries = library_versions()
+    processor, cores, memory = processor_name(), usable_cores(), memory_gib()
     system = f"{platform.system()} {platform.machine()}"
     return {
         "software.python": {"value": platform.python_version(), "text": platform.python_version(),
@@ -67,8 +68,7 @@ def environment_numbers() -> dict[str, dict]:
         "software.platform": {"value": system, "text": system, "source": "platform.system(), platform.machine()"},
         "software.libraries": {"value": libraries, "text": ", ".join(f"{k} {v}" for k, v in libraries.items()),
                                "source": "importlib.metadata.version"},
-        "hardware.processor": {"value": processor_name(), "text": processor_name(), "source": "/proc/cpuinfo"},
-        "hardware.cores": {"value": usable_cores(), "text": str(usable_cores()), "source": "os.sched_getaffinity"},
-        "hardware.memory": {"value": round(memory_gib(), 1), "text": f"{memory_gib():.0f} GiB",
-                            "source": "os.sysconf"},
+        "hardware.processor": {"value": processor, "text": processor, "source": "/proc/cpuinfo"},
+        "hardware.cores": {"value": cores, "text": str(cores), "source": "os.sched_getaffinity"},
+        "hardware.memory": {"value": round(memory, 1), "text": f"{memory:.0f} GiB", "source": "os.sysconf"},
     }
