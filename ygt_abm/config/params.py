@@ -230,17 +230,17 @@ class ChoiceParams(Strict):
         f"{_CALIBRATED}; {_PRICE}; {_WAIT_SOURCE}",
     )
     serious: EpisodeChoice = assumed(
-        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.847, 1.958, 8.441)), self_care=None, quality=5.0,
-                      travel_hour=-0.5, cost_100_yuan=-0.2216, wait_day=-0.077),
+        EpisodeChoice(level_constant=ByLevel(**_lvl(0.011, -0.758, 1.958, 8.441)), self_care=None, quality=5.0,
+                      travel_hour=-0.5, cost_100_yuan=-0.2256, wait_day=-0.077),
         "facility attributes barely move the choice for severe illness, quality dominates (Liu et al. 2019); "
         f"{_PRICE}; {_CALIBRATED}; the city constant is large because it offsets the city's high expected cost; "
         "the township constant (−1.218 → −0.570) and the cost coefficient (−0.14438 → −0.2043) refitted with the "
         "in-catalogue share of an admission's price to the bulletin's 1,183 admissions a township centre (2023), "
         "the fund's spending per enrollee and the county-hospital inpatient elasticity, on a typical county, by "
         "`ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (best of 40 TPE trials, 2026-12-06; "
-        "docs/calibration.md), then both set to the posterior medians of " + _JOINT + " (−0.847, 90% interval "
-        "−1.34 to −0.05; −0.2216, −0.265 to −0.162: narrowed; −0.624 and −0.2125 before the out-of-catalogue shift "
-        "and the post-acute share, then −0.730 and −0.2154)",
+        "docs/calibration.md), then both set to the posterior medians of " + _JOINT + " (−0.758, 90% interval "
+        "−1.36 to −0.03; −0.2256, −0.276 to −0.173: narrowed; −0.624 and −0.2125 before the out-of-catalogue shift "
+        "and the post-acute share, then −0.730 and −0.2154, then −0.847 and −0.2216)",
     )
     emergency: EpisodeChoice = assumed(
         EpisodeChoice(level_constant=ByLevel(**_lvl(-0.972, -0.475, 0.755, 3.318)), self_care=None, quality=2.0,
@@ -299,7 +299,8 @@ class CareParams(Strict):
         "referral on request, as a formality (a gatekeeping rule enforced softly): no published share of hospital "
         "patients who got a referral by asking was found; the pilots' enforcement is described as soft, with "
         "patients and hospitals pressing against strict gatekeeping (docs/evidence.md, section 4e). 0: the rule "
-        "as written, every unreferred contact loses the whole cut; range 0–0.8, estimated jointly",
+        "as written, every unreferred contact loses the whole cut; range 0–0.8. " + _JOINT_PRIOR + "; 0 stays the "
+        "default (the posterior's draws carry its spread)",
         ge=0, le=1,
     )
     township_treatable_severity: float = assumed(
@@ -433,17 +434,18 @@ class ProviderParams(Strict):
     revenue against its patients' benefit; ``processes/provision.py`` says how."""
 
     patient_benefit_weight: float = sourced(
-        1.078, "providers' marginal rate of substitution of patient benefit for own profit: random-utility "
+        1.02, "providers' marginal rate of substitution of patient benefit for own profit: random-utility "
         "estimate 1.078 in a medical-decision experiment (张悦, 李星, 林兴 et al., 南方经济 2022 41(2):88–105; mean "
         "altruism 0.82, 49% of subjects above 1); Chinese doctors' patient-regarding preferences equal students' "
-        "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1). " + _JOINT_PRIOR, ge=0,
+        "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1); the range 0.82–1.3 for estimation. The posterior "
+        f"median of {_JOINT} (90% interval 0.85–1.24: narrowed; 1.078, the experiment's estimate, before)", ge=0,
     )
     marginal_cost_share: float = assumed(
-        0.5, "share of a contact's price that is cost varying with the contact (drugs, consumables, tests); "
+        0.43, "share of a contact's price that is cost varying with the contact (drugs, consumables, tests); "
         "staff and buildings are fixed within a year. No source found for county facilities (drugs were 41% of "
         "county and 65% of township inpatient income in two Guizhou counties in the 1990s); range 0.3–0.7. Fee-"
-        "for-service over-admission, which the evidence shows, needs it below about 0.75. " + _JOINT_PRIOR, ge=0,
-        le=1,
+        "for-service over-admission, which the evidence shows, needs it below about 0.75. The posterior median of "
+        f"{_JOINT} (90% interval 0.32–0.63: narrowed; 0.5 assumed before)", ge=0, le=1,
     )
     appropriate_admission_severity: ShareByLevel = assumed(
         ShareByLevel(**_lvl(0.0, 0.458, 0.389, 0.389)),
@@ -455,20 +457,20 @@ class ProviderParams(Strict):
         "15.2% (IJERPH 2018 15(6):1050: 2,230 records, 5 county hospitals); city: no source, the county's value",
     )
     redirect_harm_yuan: float = sourced(
-        1083.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
+        1005.0, "median non-financial harm, in yuan, to a patient a provider sends to another level than the one "
         "first seen at (travel, delay, a less capable facility), log-logistic across patients (response_shape); "
         "the difference in out-of-pocket cost there is added to it. No direct source; the posterior median of "
-        f"{_JOINT} (prior 300–3000 log-uniform, 90% interval 363–2,863: narrowed, not pinned; 1000 assumed, then "
-        "1265, then 1042)", gt=0,
+        f"{_JOINT} (prior 300–3000 log-uniform, 90% interval 350–2,566: narrowed, not pinned; 1000 assumed, then "
+        "1265, then 1042, then 1083)", gt=0,
     )
     response_shape: float = sourced(
-        1.26, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
+        1.16, "shape of the log-logistic spread, across patients or providers, of the cost of responding to an "
         "incentive (every provider decision: docs/model.md, provision): the dispersion of their responses. At 1 "
         "the share that responds to a small gain is the exponential's (gain ÷ the median cost) and nears 1 only "
         "as 1 − median ÷ gain, so a lever does not switch a behaviour on wholesale; larger values make "
         "providers more alike (at 4, nearly all respond once the gain passes the median). No direct source; "
-        f"the posterior median of {_JOINT} (prior 0.5–4 log-uniform, 90% interval 0.58–3.10: narrowed; 1 assumed, "
-        "then 1.37)", gt=0, le=20,
+        f"the posterior median of {_JOINT} (prior 0.5–4 log-uniform, 90% interval 0.55–3.12: narrowed; 1 assumed, "
+        "then 1.37, then 1.26)", gt=0, le=20,
     )
     referral_down_consent: float = sourced(
         0.5, "share of patients whose recovery a county hospital would refer down (下转) who consent to the move "
@@ -478,11 +480,11 @@ class ProviderParams(Strict):
         "bounds the hospitals' own referrals down, not the policy's observed rate. " + _JOINT_PRIOR, ge=0, le=1,
     )
     intensity_harm: float = sourced(
-        9.4, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
+        10.7, "how fast patients lose as a provider cuts the intensity of care below its fee-for-service level "
         "(服务缩水): the harm, in yuan, of a cut to intensity m is intensity_harm / 2 × (1 − m)² × the contact's "
         "price (the quadratic loss of Ellis & McGuire's patient benefit around the provider's choice). No direct "
-        f"source; the posterior median of {_JOINT} (prior 3–30 log-uniform, 90% interval 3.5–25.1: narrowed; 10 "
-        "assumed; a first joint estimation gave 13.1, the next left it at its prior)", gt=0,
+        f"source; the posterior median of {_JOINT} (prior 3–30 log-uniform, 90% interval 3.9–26.6: narrowed; 10 "
+        "assumed; a first joint estimation gave 13.1, the next left it at its prior, then 9.4)", gt=0,
     )
     intensity_floor: float = assumed(
         0.7, "lowest intensity, as a share of the fee-for-service level, a provider can deliver (clinical "
@@ -519,15 +521,15 @@ class ProviderParams(Strict):
         "source for the cost itself; range 90,000–540,000", gt=0,
     )
     catalogue_shift_ceiling: float = sourced(
-        0.1, "largest share of an admission's in-catalogue charges a township centre or county hospital can move "
+        0.095, "largest share of an admission's in-catalogue charges a township centre or county hospital can move "
         "to items the patient pays in full (目录外费用转嫁: self-paid drugs, consumables and tests) when a budget "
         "makes it bear the fund's payment; how many providers do is their weight on patients' money against the "
         "retention (docs/model.md, provision). Direction: out of pocket per admission rose by 188 yuan under a "
         "binding rural budget (J Med Econ 2017, doi 10.1080/13696998.2017.1336448); self-paid shares rose under "
         "DIP's regional budget (Zunyi, Front Public Health 2024, doi 10.3389/fpubh.2024.1431991); no cost shifting "
         "under Beijing's case payment without a budget (Jian et al., Health Aff 2015). No direct source for the "
-        f"size; the posterior median of {_JOINT} (prior 0.02–0.4 log-uniform, 90% interval 0.025–0.28: narrowed, "
-        "not pinned; 0.1 assumed, then 0.085)", ge=0, le=1,
+        f"size; the posterior median of {_JOINT} (prior 0.02–0.4 log-uniform, 90% interval 0.022–0.33: narrowed, "
+        "not pinned; 0.1 assumed, then 0.085, then 0.1)", ge=0, le=1,
     )
     self_paid_cut_priority: float = assumed(
         0.0, "how far a case-paid admission's cut in resources falls first on what the patient pays in full "
@@ -539,10 +541,10 @@ class ProviderParams(Strict):
         "source for the size: range 0–1. " + _JOINT_PRIOR + "; 0 (the cut in proportion) stays the default", ge=0, le=1,
     )
     adjustment_rate: float = sourced(
-        0.42, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
+        0.52, "share of the gap to its preferred behaviour a provider closes each year: practice changes over "
         "about two years (consumables replaced drugs from the third quarter of 2014 after Beijing's 2012 reform, "
         "Zeng, Chen, Fu, Lu, Jian, BMC Health Serv Res 2019 19:916); range 0.25–1. The posterior median of "
-        f"{_JOINT} (90% interval 0.27–0.73: narrowed; 0.5 assumed, then 0.42, then 0.48)", gt=0, le=1,
+        f"{_JOINT} (90% interval 0.29–0.89: narrowed; 0.5 assumed, then 0.42, then 0.48, then 0.42)", gt=0, le=1,
     )
 
 
@@ -562,12 +564,13 @@ class FinanceParams(Strict):
         "follow the typical gradient",
     )
     inpatient_in_catalogue_share: float = assumed(
-        0.939, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
+        0.941, "share of an admission's price inside the insurance catalogue (政策范围内费用): the reimbursement "
         "ratio applies to it after the deductible, the rest (目录外, self-paid) is out of pocket. Calibrated to the "
         "resident scheme's fund spending per enrollee, 1,086 yuan in 2023 (NHSA 2023 statistical bulletin: "
         "10,457.65 亿 ÷ 9.6294 亿 enrolled), first by scripts/calibrate_fund.py, then with the serious type's township "
         "constant by `ygt-abm calibrate experiments/calibrate-township-admissions.yaml` (0.9417), then the "
-        f"posterior median of {_JOINT} (90% interval 0.916–0.963: narrowed; 0.946 before the out-of-catalogue shift, then 0.941)",
+        f"posterior median of {_JOINT} (90% interval 0.917–0.969: narrowed; 0.946 before the out-of-catalogue shift, "
+        "then 0.941, then 0.939)",
         gt=0, le=1,
     )
     outpatient_fund_limit: float | None = assumed(
