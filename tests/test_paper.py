@@ -4,6 +4,7 @@ evaluation of both sets as the evaluations run wrote it, a second build skips ev
 bytes, every page of the PDF has something on it, and the build says which ygt_abm made it
 (version and commit, on page 1 and in numbers.json), the version CITATION.cff asks to be cited."""
 
+import importlib.metadata
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from ygt_abm.paper import build as paper_build
 from ygt_abm.paper.build import TABLES, build_paper
 from ygt_abm.paper.environment import KEYS as SOFTWARE_KEYS
 from ygt_abm.paper.environment import library_versions, processor_name
-from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity
+from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity, package_version
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
 from ygt_abm.paper.numbers import MissingNumber, dose_response_cells, lever_cells, number_value, outcome_cells
 
@@ -404,6 +405,12 @@ def test_the_identity_names_the_commit_marks_a_modified_tree_and_gives_the_tag_a
     # A copy inside someone else's checkout (a virtual environment in it) is not credited with its commit.
     (tmp_path / "site-packages").mkdir()
     assert build_identity(tmp_path / "site-packages", "1.2.3").commit == UNKNOWN
+
+
+def test_a_checkout_reports_its_own_pyproject_version_not_the_installed_one(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "ygt_abm"\nversion = "9.8.7"\n', encoding="utf-8")
+    assert package_version(tmp_path) == "9.8.7"
+    assert package_version(tmp_path / "no-checkout-here") == importlib.metadata.version("ygt_abm")
 
 
 def test_a_library_not_installed_is_named_so():

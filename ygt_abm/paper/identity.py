@@ -50,13 +50,15 @@ class BuildIdentity:
 
 
 def package_version(root: Path = SOURCE_ROOT) -> str:
-    """The installed ygt_abm's version, or pyproject.toml's beside the source when it is not installed."""
+    """The version of the source that runs: pyproject.toml's beside it in a checkout (an editable install's
+    metadata keeps the version it was installed at, and a worktree on the path is not what was installed),
+    else the installed package's."""
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
     try:
         return importlib.metadata.version("ygt_abm")
     except importlib.metadata.PackageNotFoundError:
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
-            return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
         return UNKNOWN
 
 
