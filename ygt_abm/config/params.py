@@ -440,7 +440,7 @@ class ProviderParams(Strict):
         "(Wang, Iversen, Hennig-Schmidt, Godager, HERO WP 2019:1); the range 0.82–1.3 for estimation. The posterior "
         f"median of {_JOINT} (90% interval 0.85–1.24: narrowed; 1.078, the experiment's estimate, before)", ge=0,
     )
-    marginal_cost_share: float = assumed(
+    marginal_cost_share: float = sourced(
         0.43, "share of a contact's price that is cost varying with the contact (drugs, consumables, tests); "
         "staff and buildings are fixed within a year. No source found for county facilities (drugs were 41% of "
         "county and 65% of township inpatient income in two Guizhou counties in the 1990s); range 0.3–0.7. Fee-"
