@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ygt_abm.analysis.uncertainty import uncertainty_table
+from ygt_abm.analysis.uncertainty import ACROSS_COUNTIES, Z, last_year_rows, uncertainty_table
 from ygt_abm.config.files import ConfigError
 from ygt_abm.experiment.loading import load_runnable_experiment
 from ygt_abm.experiment.runner import run_experiment
@@ -121,6 +121,29 @@ def test_a_replicates_luck_shared_by_every_member_is_not_taken_for_parameter_spr
     row = uncertainty_table(pd.DataFrame(rows), "baseline").iloc[0]
     assert row["sd_parameter"] == pytest.approx(np.std([0.1, 0.2, 0.3, 0.2], ddof=1), rel=0.05)
     assert row["sd_replicate"] == pytest.approx(np.std(luck, ddof=1), rel=0.1)  # one county's chance
+
+
+def test_counties_run_on_their_own_add_their_geography_as_a_third_source():
+    # four members on six counties, three replicates each: a county's geography moves every member's effect
+    rng = np.random.default_rng(2)
+    geography, members = rng.normal(0, 0.04, size=6), [0.1, 0.15, 0.2, 0.15]
+    rows = [{"scenario": s, "point": f"e{m:04d}", "replicate": r, "county": f"County {c + 1}", "year": 1,
+             "metric": "primary_care_visit_share",
+             "value": 0.5 + (effect + geography[c] + rng.normal(0, 0.01) if s == "reform" else 0.0)}
+            for m, effect in enumerate(members) for c in range(6) for r in range(3) for s in ("baseline", "reform")]
+    table = uncertainty_table(pd.DataFrame(rows), "baseline")
+    assert set(table["county"]) == {ACROSS_COUNTIES, *(f"County {c + 1}" for c in range(6))}
+    per_county = table[table["county"] == "County 1"].iloc[0]
+    assert per_county["counties"] == 1 and np.isnan(per_county["sd_county"])  # one county: no geography
+    row = table[table["county"] == ACROSS_COUNTIES].iloc[0]
+    assert row["counties"] == 6 and row["replicates"] == 3 and row["members"] == 4
+    assert row["sd_replicate"] == pytest.approx(0.01, rel=0.25)  # chance: within one county and member
+    assert row["sd_county"] == pytest.approx(np.std(geography, ddof=1), rel=0.25)
+    assert row["sd_parameter"] == pytest.approx(np.std(members, ddof=1), rel=0.25)
+    total = row["sd_replicate"] ** 2 + row["sd_county"] ** 2 + row["sd_parameter"] ** 2
+    assert ((row["combined_high"] - row["mean"]) / Z) ** 2 == pytest.approx(total, rel=1e-9)
+    assert row["county_share"] + row["parameter_share"] < 1  # chance takes the rest
+    assert last_year_rows(table, ["primary_care_visit_share"])["county"].tolist() == [ACROSS_COUNTIES]
 
 
 def test_one_replicate_gives_only_the_combined_spread():

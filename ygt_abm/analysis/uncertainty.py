@@ -17,6 +17,14 @@ Each interval is a 95% range of one county's effect around the mean over members
 ``replicate_low/high`` its run-to-run noise alone, ``parameter_low/high`` the parameters alone,
 ``combined_low/high`` both; ``parameter_share`` is the parameters' share of the combined variance. With one
 replicate the two cannot be told apart: only the combined spread is given.
+
+Where an experiment runs several counties on their own (``split_counties``: synthetic counties drawn apart,
+so their layouts and distances to the city differ), each county has its rows, and rows for the county
+``ACROSS_COUNTIES`` give the effect in a county drawn like them: the mean over members, counties and
+replicates, and a third source beside the parameters and chance, the counties (their geography). Each
+(county, replicate) is then one unit of the crossed design above, whose noise is split in two: chance, the
+variance between replicates of one county and member (pooled), and the counties, what the units' noise has
+beyond it (``county_low/high``, ``sd_county``, ``county_share``). ``combined`` is all three.
 """
 
 from __future__ import annotations
@@ -30,12 +38,46 @@ from ygt_abm.vocabulary import is_variant
 
 KEYS = ["scenario", "county", "year", "metric"]
 Z = float(stats.norm.ppf(0.975))
+#: the ``county`` of the rows that pool a region's counties, each run on its own
+ACROSS_COUNTIES = "across counties"
+COUNTY_COLUMNS = ("sd_county", "county_low", "county_high", "county_share")
 
 
 def uncertainty_table(kpis: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """One row per scenario (not the reference), county, year and metric: the paired effect's intervals."""
-    table = split_uncertainty(paired(kpis[~kpis["scenario"].map(is_variant)], reference), "difference", KEYS)
+    """One row per scenario (not the reference), county, year and metric: the paired effect's intervals;
+    with several counties, also their pooled rows (county ``ACROSS_COUNTIES``)."""
+    effects = paired(kpis[~kpis["scenario"].map(is_variant)], reference)
+    table = split_uncertainty(effects, "difference", KEYS).assign(counties=1, **dict.fromkeys(COUNTY_COLUMNS, np.nan))
+    if effects["county"].nunique() > 1:
+        pooled = split_over_counties(effects, "difference", [k for k in KEYS if k != "county"])
+        table = pd.concat([table, pooled.assign(county=ACROSS_COUNTIES)[table.columns]], ignore_index=True)
     table.insert(len(KEYS), "reference", reference)
+    return table
+
+
+def counties_as_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """Runs of counties run on their own as the replicates of one county drawn like them: each (county,
+    replicate) a replicate of its own, the county ``ACROSS_COUNTIES``."""
+    return frame.assign(replicate=frame["county"].astype(str) + "\n" + frame["replicate"].astype(str),
+                        county=ACROSS_COUNTIES)
+
+
+def split_over_counties(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.DataFrame:
+    """``split_uncertainty`` over counties run on their own: each (county, replicate) a unit, whose noise is
+    split into chance (between replicates of one county and member) and the counties' geography (the rest)."""
+    table = split_uncertainty(counties_as_units(frame), value, keys).drop(columns="replicates")
+    cells = frame.groupby(keys + ["point", "county"], sort=False)
+    within = cells[value].var().groupby(level=keys, sort=False).mean().rename("chance")
+    sizes = frame.groupby(keys, sort=False).agg(counties=("county", "nunique"), replicates=("replicate", "nunique"))
+    table = table.merge(sizes.reset_index(), on=keys).merge(within.reset_index(), on=keys, how="left")
+    chance = table.pop("chance").where(table["replicates"] > 1)
+    county = (table["sd_replicate"] ** 2 - chance).clip(lower=0.0)
+    combined = ((table["combined_high"] - table["mean"]) / Z) ** 2
+    table["sd_replicate"], table["sd_county"] = np.sqrt(chance), np.sqrt(county)
+    for kind, variance in (("replicate", chance), ("county", county)):
+        half = Z * np.sqrt(variance)
+        table[f"{kind}_low"], table[f"{kind}_high"] = table["mean"] - half, table["mean"] + half
+    table["county_share"] = (county / combined).where(combined > 0)
     return table
 
 
@@ -71,7 +113,10 @@ def split_uncertainty(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.Da
 
 def last_year_rows(table: pd.DataFrame, metrics) -> pd.DataFrame:
     """uncertainty.csv's rows of ``metrics`` in the last year, each with the ``package`` it is printed as (the
-    scenario; with its county where the region has several, for intervals of counties are not averaged)."""
+    scenario; with its county where the region has several, for intervals of counties are not averaged).
+    Where the counties are pooled (``ACROSS_COUNTIES``), those rows alone."""
     last = table[(table["year"] == table["year"].max()) & table["metric"].isin(list(metrics))]
+    if "county" in last and (last["county"] == ACROSS_COUNTIES).any():
+        return last[last["county"] == ACROSS_COUNTIES].assign(package=lambda f: f["scenario"])
     several = last["county"].nunique() > 1
     return last.assign(package=[f"{s} · {c}" if several else s for s, c in zip(last["scenario"], last["county"])])

@@ -159,10 +159,11 @@ def attainment_figure(table: pd.DataFrame, palette: dict | None = None, lang: st
     return fig
 
 
-#: uncertainty.csv's three intervals, drawn from the widest to the narrowest
-INTERVALS = (("combined", "chance and parameters", "#c6dbef", 9), ("parameter", "parameters", "#6baed6", 5),
-             ("replicate", "chance (one run's noise)", "#08519c", 2))
-INTERVALS_ZH = {"combined": "偶然与参数", "parameter": "参数", "replicate": "偶然（单次运行的噪声）"}
+#: uncertainty.csv's intervals, each on its own line below the package's name: chance, parameters, the
+#: counties (where several were run on their own) and all of them together
+INTERVALS = (("replicate", "chance (one run's noise)", "#08519c"), ("parameter", "parameters", "#6baed6"),
+             ("county", "counties (geography)", "#31a354"), ("combined", "all together", "#9e9e9e"))
+INTERVALS_ZH = {"combined": "合计", "parameter": "参数", "replicate": "偶然（单次运行的噪声）", "county": "县（地理）"}
 
 
 @styled
@@ -172,13 +173,15 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     last = last_year_rows(table, TITLES)
     metrics = [m for m in TITLES if m in set(last["metric"])]
     scenarios = list(dict.fromkeys(last["package"]))
-    fig = Figure(figsize=(13, 2.2 + 0.6 * len(scenarios)), layout="constrained")
+    fig = Figure(figsize=(13, 2.2 + 0.8 * len(scenarios)), layout="constrained")
     axes = list(fig.subplots(2, 3, sharey=True, squeeze=False).flat)
     y = np.arange(len(scenarios))
+    kinds = [k for k in INTERVALS if f"{k[0]}_low" in last and last[f"{k[0]}_low"].notna().any()]
+    offsets = np.linspace(-0.3, 0.3, len(kinds)) if len(kinds) > 1 else [0.0]
     for ax, metric in zip(axes, metrics):
         rows = last[last["metric"] == metric].set_index("package").reindex(scenarios)
-        for kind, label, colour, width in INTERVALS:
-            ax.hlines(y, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=width,
+        for (kind, label, colour), offset in zip(kinds, offsets):
+            ax.hlines(y + offset, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=3,
                       label=say(lang, label, INTERVALS_ZH[kind]))
         ax.plot(rows["mean"], y, "o", color="black", ms=3, label=say(lang, "mean over members", "成员均值"))
         ax.axvline(0, color="#555", lw=0.8)
@@ -192,10 +195,13 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.set_visible(False)
     axes[0].set_yticks(y, [package_words(s) for s in scenarios])
     axes[0].invert_yaxis()
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=8)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=5, fontsize=8)
     members = int(last["members"].max()) if len(last) else 0
+    counties = int(last["counties"].max()) if "counties" in last and len(last) else 1
+    over = say(lang, f" and {counties} counties", f"、{counties} 个县") if counties > 1 else ""
     fig.suptitle(say(lang, f"Effects in the last simulated year: mean over {members} parameter sets that fit the "
-                     "baseline,\nand the 95% range of one county's effect from its chance, the parameters, and both",
-                     f"最后模拟年份的效果：拟合基线的 {members} 组参数的均值，\n以及单个县的效果因偶然、参数及两者合计的 95% 范围"),
+                     f"baseline{over},\nand the 95% range of one county's effect from each source of uncertainty "
+                     "and from all together",
+                     f"最后模拟年份的效果：拟合基线的 {members} 组参数{over}的均值，\n以及单个县的效果因各不确定来源及其合计的 95% 范围"),
                  fontsize=10)
     return fig

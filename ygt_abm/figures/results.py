@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ygt_abm.config.experiment import ResolvedExperiment
+from ygt_abm.analysis.uncertainty import counties_as_units
 from ygt_abm.figures.effects import attainment_figure, backflow_figure, decomposition_figure, uncertainty_figure
 from ygt_abm.figures.indicators import differences_figure, main_indicators_figure
 from ygt_abm.figures.save import save_figure
@@ -35,6 +36,8 @@ def plot_results(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame | N
     packages = {name: resolved.package(name) for name in resolved.scenario_names}
     reference = resolved.experiment.reference_scenario
     ensemble = bool(resolved.experiment.ensemble)  # members pooled, with parameter uncertainty in the bands
+    if ensemble and resolved.experiment.split_counties:  # the bands: one county's, as uncertainty.csv's
+        main = counties_as_units(main)
     palette = scenario_palette([*resolved.scenario_names, *main["scenario"].unique()], reference)
     coloured = {"palette": palette, "lang": lang}
     figures = {"main_indicators": lambda: main_indicators_figure(main, packages, ensemble, **coloured)}

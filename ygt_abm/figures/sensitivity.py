@@ -1,6 +1,7 @@
 """Sensitivity indices, drawn from sensitivity.csv: for each headline indicator, the main index of every
-parameter (Morris μ* or Sobol's total index ST) with its 95% bootstrap interval, most influential on top;
-of the package's effect where the experiment has a reference, else of the level."""
+parameter (Morris μ* or Sobol's total index ST) with its 95% bootstrap interval, most influential on top,
+one bar per scenario analysed; of the packages' effects where the experiment has a reference, else of the
+levels. Sobol indices are shares of variance: estimates beyond [0, 1] (sampling error) are drawn at the bound."""
 
 from __future__ import annotations
 
@@ -15,33 +16,45 @@ from ygt_abm.vocabulary import in_words, package_words
 
 @styled
 def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
-    """One panel per indicator of the first scenario analysed (its effect if any, else its level)."""
+    """One panel per indicator; in each, every parameter's bars, one per scenario (its effect if any, else
+    its level)."""
     main = table[table["index"].isin(["mu_star", "ST"])]
     measure = "effect" if (main["measure"] == "effect").any() else "level"
     main = main[main["measure"] == measure]
-    scenario = main["scenario"].iloc[0]
-    main = main[main["scenario"] == scenario]
+    scenarios = list(dict.fromkeys(main["scenario"]))
     metrics = list(dict.fromkeys(main["metric"]))
-    index = "Morris μ*" if main["index"].iloc[0] == "mu_star" else say(lang, "total Sobol index ST", "Sobol 总效应指数 ST")
+    sobol = main["index"].iloc[0] == "ST"
+    if sobol:
+        main = main.assign(**{c: main[c].clip(0.0, 1.0) for c in ("value", "ci_low", "ci_high")})
+    index = say(lang, "total Sobol index ST", "Sobol 总效应指数 ST") if sobol else "Morris μ*"
     names = list(dict.fromkeys(main["parameter"]))
     cols = min(3, len(metrics))
     rows_n = -(-len(metrics) // cols)
-    fig = Figure(figsize=(3.6 * cols, rows_n * (1.0 + 0.3 * len(names)) + 0.5), layout="constrained")
+    fig = Figure(figsize=(3.6 * cols, rows_n * (1.0 + 0.3 * len(names) * max(1, len(scenarios) / 2.5)) + 0.8),
+                 layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows_n, cols, sharey=True)).ravel()
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
+    height = 0.8 / len(scenarios)
+    colours = [f"C{i}" for i in range(len(scenarios))]
     for ax, metric in zip(axes, metrics):
-        rows = main[main["metric"] == metric].set_index("parameter").reindex(names)
-        y = np.arange(len(names))[::-1]
-        err = np.vstack([rows["value"] - rows["ci_low"], rows["ci_high"] - rows["value"]])
-        ax.barh(y, rows["value"], xerr=np.nan_to_num(err), color="#4c72b0", capsize=2)
+        for k, scenario in enumerate(scenarios):
+            rows = main[(main["metric"] == metric) & (main["scenario"] == scenario)].set_index("parameter").reindex(names)
+            y = np.arange(len(names))[::-1] + 0.4 - height * (k + 0.5)
+            err = np.vstack([rows["value"] - rows["ci_low"], rows["ci_high"] - rows["value"]])
+            ax.barh(y, rows["value"], height=height, xerr=np.nan_to_num(err).clip(min=0), color=colours[k], capsize=1.5,
+                    error_kw={"lw": 0.6}, label=package_words(scenario))
         ax.set_title(indicator_label(metric, lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(4))
+        if sobol:
+            ax.set_xlim(0, 1.05)
     for ax in axes[::cols]:
         ax.set_yticks(np.arange(len(names))[::-1], [in_words(name) for name in names], fontsize=7)
-    fig.suptitle(say(lang, f"{index} of the {measure} ({package_words(scenario)}), last year; bars: 95% bootstrap "
-                     "interval", f"{index}：{'效果' if measure == 'effect' else '水平'}（{package_words(scenario)}），最后一年；"
-                     "误差线：95% bootstrap 区间"),
+    if len(scenarios) > 1:
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(scenarios), fontsize=7)
+    whose = package_words(scenarios[0]) if len(scenarios) == 1 else say(lang, "each package", "各方案")
+    fig.suptitle(say(lang, f"{index} of the {measure} ({whose}), last year; bars: 95% bootstrap interval",
+                     f"{index}：{'效果' if measure == 'effect' else '水平'}（{whose}），最后一年；误差线：95% bootstrap 区间"),
                  fontsize=9)
     return fig

@@ -32,7 +32,7 @@ from ygt_abm.paper.identity import build_identity
 from ygt_abm.paper.manifest import EVALUATIONS, PaperEvaluations, PaperExperiment, PaperManifest, load_manifest
 from ygt_abm.paper.numbers import (
     PROVINCE_OUTCOMES, attainment_cells, dose_response_cells, effect_cells, evaluation_cells, evaluation_source_cells,
-    fit_cells, lever_cells, outcome_cells, posterior_cells, quoted_numbers, sensitivity_cells, target_source_cells,
+    fit_cells, lever_cells, outcome_cells, posterior_cells, quoted_numbers, sensitivity_cells, sobol_cells, target_source_cells,
     uncertainty_cells,
 )
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
@@ -247,7 +247,7 @@ def write_tables(manifest: PaperManifest, resolved: dict, out: Path) -> list[Pat
             ("levers.csv", "decomposition.csv", manifest.decomposition_experiment, lever_cells),
             ("attainment.csv", "attainment.csv", manifest.attainment_experiment, attainment_cells),
             ("sensitivity.csv", "sensitivity.csv", manifest.sensitivity_experiment, sensitivity_cells),
-            ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sensitivity_cells),
+            ("sobol.csv", "sensitivity.csv", manifest.sobol_experiment, sobol_cells),
             ("uncertainty.csv", "uncertainty.csv", manifest.uncertainty_experiment, uncertainty_cells),
             ("dose-response.csv", "dose_response.csv", manifest.dose_response_experiment, dose_response_cells)):
         if experiment:

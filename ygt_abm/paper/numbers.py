@@ -147,18 +147,25 @@ TARGETED_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_c
 
 def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_INDICATORS) -> pd.DataFrame:
     """Each package's effect in the last year over a calibrated ensemble, in percentage points: the mean over
-    members, the 95% ranges of one county's effect from its chance, the parameters and both, and the
-    parameters' share of the variance."""
+    members, the 95% ranges of one county's effect from its chance, the parameters (and, over counties run on
+    their own, the counties' geography) and all together, and the parameters' share of the variance."""
     last = last_year_rows(uncertainty, metrics)
+    counties = "county_low" in last and last["county_low"].notna().any()
 
     def span(row, kind: str) -> str:
         low, high = row[f"{kind}_low"], row[f"{kind}_high"]
         return "—" if pd.isna(low) else f"[{100 * low:.1f}, {100 * high:.1f}]"
 
+    def share(x: float) -> str:
+        return "—" if pd.isna(x) else f"{x:.0%}"
+
     return pd.DataFrame([{"Package": package_words(r["package"]), "Indicator": in_words(r["metric"]),
                           "Effect": f"{100 * r['mean']:+.1f}", "Chance": span(r, "replicate"),
-                          "Parameters": span(r, "parameter"), "Both": span(r, "combined"),
-                          "Parameters' share": "—" if pd.isna(r["parameter_share"]) else f"{r['parameter_share']:.0%}"}
+                          "Parameters": span(r, "parameter"),
+                          **({"Counties": span(r, "county")} if counties else {}),
+                          ("All" if counties else "Both"): span(r, "combined"),
+                          "Parameters' share": share(r["parameter_share"]),
+                          **({"Counties' share": share(r["county_share"])} if counties else {})}
                          for _, r in last.iterrows()])
 
 
@@ -214,6 +221,31 @@ def sensitivity_cells(sensitivity: pd.DataFrame, top: int = 5) -> pd.DataFrame:
         rows.append({"Effect of": package_words(scenario), "Indicator": in_words(metric),
                      **{in_words(p): f"{scale * values[p]:.2f}" for p in leaders}})
     return pd.DataFrame(rows)
+
+
+def sobol_cells(sensitivity: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_INDICATORS, top: int = 2
+                ) -> pd.DataFrame:
+    """Each package's effect on ``metrics``: the ``top`` parameters by total index ST, each with ST and the
+    first-order S1 and their 95% bootstrap intervals, and the sum of S1 over all parameters (1 where they act
+    alone). Indices are shares of variance: an estimate outside [0, 1] is sampling error, printed at the bound."""
+    effects = sensitivity[(sensitivity["measure"] == "effect") & sensitivity["metric"].isin(list(metrics))]
+    effects = effects[effects["year"] == effects["year"].max()]
+
+    def index(rows: pd.DataFrame) -> str:
+        value, low, high = (float(np.clip(rows[c].iloc[0], 0.0, 1.0)) for c in ("value", "ci_low", "ci_high"))
+        return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+
+    table = []
+    for (scenario, metric), rows in effects.groupby(["scenario", "metric"], sort=False):
+        st, s1 = rows[rows["index"] == "ST"], rows[rows["index"] == "S1"]
+        row = {"Effect of": package_words(scenario), "Indicator": in_words(metric)}
+        for rank, parameter in enumerate(st.sort_values("value", ascending=False)["parameter"][:top], start=1):
+            row[f"#{rank}"] = in_words(parameter)
+            row[f"#{rank} ST"] = index(st[st["parameter"] == parameter])
+            row[f"#{rank} S1"] = index(s1[s1["parameter"] == parameter])
+        row["Sum of S1"] = f"{s1['value'].sum():.2f}"
+        table.append(row)
+    return pd.DataFrame(table)
 
 
 def _effect(x: object, relative: bool) -> str:
