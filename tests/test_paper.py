@@ -26,7 +26,9 @@ from ygt_abm.paper.environment import KEYS as SOFTWARE_KEYS
 from ygt_abm.paper.environment import library_versions, processor_name
 from ygt_abm.paper.identity import KEYS, UNKNOWN, BuildIdentity, build_identity, package_version
 from ygt_abm.paper.manifest import QuotedNumber, load_manifest
-from ygt_abm.paper.numbers import MissingNumber, dose_response_cells, lever_cells, number_value, outcome_cells
+from ygt_abm.paper.numbers import (
+    MissingNumber, dose_response_cells, lever_cells, number_value, outcome_cells, sobol_cells,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "paper"
@@ -302,6 +304,21 @@ def test_the_dose_response_table_gives_both_ends_and_the_slope_of_the_last_year(
     assert list(table.columns)[2:4] == ["Effect at 0", "Effect at 1"]
 
 
+def test_the_sobol_table_ranks_each_packages_parameters_by_st_with_intervals_kept_within_0_and_1():
+    rows = [{"scenario": scenario, "measure": "effect", "metric": "in_county_inpatient_share", "year": 5,
+             "parameter": parameter, "index": index, "value": value, "ci_low": value - 0.2, "ci_high": value + 0.2}
+            for scenario, lead in (("anhui-2024", "providers.redirect_harm_yuan"), ("guangdong-2022", "providers.outreach_pull"))
+            for parameter in ("providers.redirect_harm_yuan", "providers.outreach_pull", "providers.intensity_harm")
+            for index, value in (("ST", 0.9 if parameter == lead else 0.1), ("S1", 0.85 if parameter == lead else -0.05))]
+    rows.append({**rows[0], "measure": "level"})  # levels are not effects: not in the table
+    table = sobol_cells(pd.DataFrame(rows))
+    assert table["Effect of"].tolist() == ["Anhui 2024", "Guangdong 2022"]
+    anhui = table.iloc[0]
+    assert anhui["#1"] == "redirect harm (yuan)" and anhui["#1 ST"] == "0.90 [0.70, 1.00]"
+    assert anhui["#2 S1"] == "0.00 [0.00, 0.15]"  # an estimate below 0 is sampling error: printed at the bound
+    assert anhui["Sum of S1"] == "0.75"
+
+
 def test_a_bad_manifest_names_the_file_line_and_field(tmp_path):
     bad = tmp_path / "paper.yaml"
     bad.write_text("experiments:\n  comparison:\n    file: nowhere.yaml\nmap_experiment: comparison\n"
@@ -350,8 +367,12 @@ def test_the_effects_over_the_ensemble_carry_both_uncertainties(build):
     assert (table["members"] == 3).all()  # the quick build's ensemble_size
     last = table[table["year"] == table["year"].max()]
     assert (last["combined_high"] - last["combined_low"] >= last["replicate_high"] - last["replicate_low"] - 1e-12).all()
+    pooled = last[last["county"] == "across counties"]
+    assert len(pooled) and (pooled["counties"] == 2).all()  # the quick build's counties, each run on its own
+    assert (pooled["combined_high"] - pooled["combined_low"] >= pooled["county_high"] - pooled["county_low"] - 1e-12).all()
     printed = pd.read_csv(out / "tables" / "uncertainty.csv")
-    assert len(printed) == 5 * 4  # five packages × the four targeted indicators
+    assert len(printed) == 5 * 4  # five packages × the four targeted indicators, pooled over the counties
+    assert {"Chance", "Parameters", "Counties", "All", "Counties' share"} <= set(printed.columns)
 
 
 def test_the_paper_names_the_python_the_libraries_and_the_machine_it_was_built_with(build):

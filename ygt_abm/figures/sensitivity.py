@@ -1,7 +1,8 @@
 """Sensitivity indices, drawn from sensitivity.csv: for each headline indicator, the main index of every
 parameter (Morris μ* or Sobol's total index ST) with its 95% bootstrap interval, most influential on top,
 one bar per scenario analysed; of the packages' effects where the experiment has a reference, else of the
-levels. Sobol indices are shares of variance: estimates beyond [0, 1] (sampling error) are drawn at the bound."""
+levels. Morris μ* is in percentage points (every headline indicator is a share), as the paper's tables print
+it; Sobol indices are shares of variance: estimates beyond [0, 1] (sampling error) are drawn at the bound."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ygt_abm.figures.style import indicator_label, say, styled
+from ygt_abm.figures.style import indicator_label, points_formatter, say, styled, term
 from ygt_abm.vocabulary import in_words, package_words
 
 
@@ -49,6 +50,9 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.xaxis.set_major_locator(MaxNLocator(4))
         if sobol:
             ax.set_xlim(0, 1.05)
+        else:  # μ* of a share, in the tables' unit
+            ax.xaxis.set_major_formatter(points_formatter())
+        ax.set_xlabel(term("share of the variance" if sobol else "μ*, percentage points", lang), fontsize=7)
     for ax in axes[::cols]:
         ax.set_yticks(np.arange(len(names))[::-1], [in_words(name) for name in names], fontsize=7)
     if len(scenarios) > 1:
