@@ -183,7 +183,7 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         for (kind, label, colour), offset in zip(kinds, offsets):
             ax.hlines(y + offset, rows[f"{kind}_low"], rows[f"{kind}_high"], color=colour, lw=3,
                       label=say(lang, label, INTERVALS_ZH[kind]))
-        ax.plot(rows["mean"], y, "o", color="black", ms=3, label=say(lang, "mean over members", "成员均值"))
+        ax.plot(rows["mean"], y, "o", color="black", ms=3, label=say(lang, "mean", "均值"))
         ax.axvline(0, color="#555", lw=0.8)
         ax.xaxis.set_major_formatter(points_formatter())
         ax.xaxis.set_major_locator(MaxNLocator(4))
