@@ -16,6 +16,8 @@ from ygt_abm.analysis.sensitivity import morris_indices, sobol_indices
 from ygt_abm.cli import app
 from ygt_abm.config.design import Point, salib_problem, sensitivity_samples
 from ygt_abm.config.experiment import Samples
+from ygt_abm.experiment.loading import load_runnable_experiment
+from ygt_abm.figures.results import plot_results
 
 
 def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
@@ -89,6 +91,8 @@ def test_ygt_abm_sensitivity_runs_the_design_and_writes_indices_for_levels_and_e
     assert (table.loc[table["index"] == "mu_star", "value"] >= 0).all()
     kpis = pd.read_parquet(tmp_path / "out" / "kpis.parquet")
     assert "providers.redirect_harm_yuan" in kpis.columns  # each row says its parameter values
+    drawn = {path.name for path in plot_results(load_runnable_experiment(config), tmp_path / "out", kpis)}
+    assert "sensitivity.png" in drawn and "main_indicators.png" not in drawn  # indices, not a line per point
 
 
 def test_a_lever_strength_sets_that_parameter_of_every_intervention_of_its_type():

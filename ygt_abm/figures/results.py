@@ -1,6 +1,7 @@
 """Every figure of a result folder, from its tables: what ``ygt-abm plot`` draws, and what a run draws
-when it finishes (its figures/main_indicators.png among them). Every scenario has one colour in all of
-them; Chinese labels go to figures-zh/, beside the English ones."""
+when it finishes (its figures/main_indicators.png among them; a sensitivity design draws its indices
+instead of a line per point). Every scenario has one colour in all of them; Chinese labels go to
+figures-zh/, beside the English ones."""
 
 from __future__ import annotations
 
@@ -40,9 +41,12 @@ def plot_results(resolved: ResolvedExperiment, out: Path, kpis: pd.DataFrame | N
         main = counties_as_units(main)
     palette = scenario_palette([*resolved.scenario_names, *main["scenario"].unique()], reference)
     coloured = {"palette": palette, "lang": lang}
-    figures = {"main_indicators": lambda: main_indicators_figure(main, packages, ensemble, **coloured)}
-    if main["scenario"].nunique() > 1:
-        figures["paired_differences"] = lambda: differences_figure(main, reference, packages, ensemble, **coloured)
+    figures = {}
+    samples = resolved.experiment.samples
+    if samples is None or not samples.sensitivity():  # a design's hundreds of points: its indices are the figure
+        figures["main_indicators"] = lambda: main_indicators_figure(main, packages, ensemble, **coloured)
+        if main["scenario"].nunique() > 1:
+            figures["paired_differences"] = lambda: differences_figure(main, reference, packages, ensemble, **coloured)
     tables = {"backflow": ("backflow_summary.csv", backflow_figure, coloured),
               "uncertainty": ("uncertainty.csv", uncertainty_figure, {"lang": lang}),
               "decomposition": ("decomposition.csv", decomposition_figure, {"lang": lang}),
