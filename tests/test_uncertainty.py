@@ -143,6 +143,11 @@ def test_counties_run_on_their_own_add_their_geography_as_a_third_source():
     total = row["sd_replicate"] ** 2 + row["sd_county"] ** 2 + row["sd_parameter"] ** 2
     assert ((row["combined_high"] - row["mean"]) / Z) ** 2 == pytest.approx(total, rel=1e-9)
     assert row["county_share"] + row["parameter_share"] < 1  # chance takes the rest
+    no_geography = pd.DataFrame(rows).assign(value=lambda f: np.where(
+        f["scenario"] == "reform", f["value"] - geography[f["county"].str[-1].astype(int) - 1], f["value"]))
+    flat = uncertainty_table(no_geography, "baseline").query("county == @ACROSS_COUNTIES").iloc[0]
+    assert flat["sd_county"] < 0.01  # estimated near zero (or clipped at it)
+    assert flat["combined_high"] - flat["combined_low"] >= flat["replicate_high"] - flat["replicate_low"]
     assert last_year_rows(table, ["primary_care_visit_share"])["county"].tolist() == [ACROSS_COUNTIES]
 
 

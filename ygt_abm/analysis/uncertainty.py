@@ -24,7 +24,8 @@ so their layouts and distances to the city differ), each county has its rows, an
 replicates, and a third source beside the parameters and chance, the counties (their geography). Each
 (county, replicate) is then one unit of the crossed design above, whose noise is split in two: chance, the
 variance between replicates of one county and member (pooled), and the counties, what the units' noise has
-beyond it (``county_low/high``, ``sd_county``, ``county_share``). ``combined`` is all three.
+beyond it (``county_low/high``, ``sd_county``, ``county_share``). ``combined`` is the three added, each
+clipped at zero.
 """
 
 from __future__ import annotations
@@ -72,11 +73,14 @@ def split_over_counties(frame: pd.DataFrame, value: str, keys: list[str]) -> pd.
     table = table.merge(sizes.reset_index(), on=keys).merge(within.reset_index(), on=keys, how="left")
     chance = table.pop("chance").where(table["replicates"] > 1)
     county = (table["sd_replicate"] ** 2 - chance).clip(lower=0.0)
-    combined = ((table["combined_high"] - table["mean"]) / Z) ** 2
+    parameter = table["sd_parameter"] ** 2
+    # all three, each clipped at zero: no range of a source is wider than that of all together
+    combined = (parameter + county + chance).where(chance.notna(), ((table["combined_high"] - table["mean"]) / Z) ** 2)
     table["sd_replicate"], table["sd_county"] = np.sqrt(chance), np.sqrt(county)
-    for kind, variance in (("replicate", chance), ("county", county)):
+    for kind, variance in (("replicate", chance), ("county", county), ("combined", combined)):
         half = Z * np.sqrt(variance)
         table[f"{kind}_low"], table[f"{kind}_high"] = table["mean"] - half, table["mean"] + half
+    table["parameter_share"] = (parameter / combined).where(combined > 0)
     table["county_share"] = (county / combined).where(combined > 0)
     return table
 
