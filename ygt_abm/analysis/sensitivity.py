@@ -101,3 +101,15 @@ def ranking(table: pd.DataFrame) -> pd.DataFrame:
     main = table[table["index"].isin(["mu_star", "ST"])]
     wide = main.pivot_table(index=["scenario", "measure", "metric"], columns="parameter", values="value", sort=False)
     return wide[wide.abs().mean().sort_values(ascending=False).index]
+
+
+#: the Sobol indices, which are shares of variance (Morris's are not)
+SOBOL_INDICES = ("S1", "ST", "S2")
+
+
+def as_printed(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every Sobol index and its interval within [0, 1], as figures and tables print them: an
+    estimate beyond a share's bounds is sampling error, shown at the bound (Morris's rows as they are)."""
+    shares = table["index"].isin(SOBOL_INDICES)
+    return table.assign(**{c: table[c].mask(shares, table[c].clip(0.0, 1.0)) for c in ("value", "ci_low", "ci_high")})
+

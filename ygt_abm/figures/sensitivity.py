@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ygt_abm.analysis.sensitivity import as_printed
 from ygt_abm.figures.style import indicator_label, points_formatter, say, styled, term
 from ygt_abm.vocabulary import in_words, package_words
 
@@ -25,8 +26,7 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     scenarios = list(dict.fromkeys(main["scenario"]))
     metrics = list(dict.fromkeys(main["metric"]))
     sobol = main["index"].iloc[0] == "ST"
-    if sobol:
-        main = main.assign(**{c: main[c].clip(0.0, 1.0) for c in ("value", "ci_low", "ci_high")})
+    main = as_printed(main)
     index = say(lang, "total Sobol index ST", "Sobol 总效应指数 ST") if sobol else "Morris μ*"
     names = list(dict.fromkeys(main["parameter"]))
     cols = min(3, len(metrics))

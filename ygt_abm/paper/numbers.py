@@ -11,7 +11,7 @@ import pandas as pd
 
 from ygt_abm.analysis.decomposition import DECOMPOSED, last_year_levers, ranked_levers
 from ygt_abm.analysis.evaluations import SIMULATED
-from ygt_abm.analysis.sensitivity import ranking
+from ygt_abm.analysis.sensitivity import as_printed, ranking
 from ygt_abm.analysis.uncertainty import last_year_rows
 from ygt_abm.config.evaluations import Evaluation
 from ygt_abm.config.targets import CalibrationTarget
@@ -232,7 +232,7 @@ def sobol_cells(sensitivity: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_I
     effects = effects[effects["year"] == effects["year"].max()]
 
     def index(rows: pd.DataFrame) -> str:
-        value, low, high = (float(np.clip(rows[c].iloc[0], 0.0, 1.0)) for c in ("value", "ci_low", "ci_high"))
+        value, low, high = as_printed(rows)[["value", "ci_low", "ci_high"]].iloc[0]
         return f"{value:.2f} [{low:.2f}, {high:.2f}]"
 
     table = []
@@ -243,7 +243,7 @@ def sobol_cells(sensitivity: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_I
             row[f"#{rank}"] = in_words(parameter)
             row[f"#{rank} ST"] = index(st[st["parameter"] == parameter])
             row[f"#{rank} S1"] = index(s1[s1["parameter"] == parameter])
-        row["Sum of S1"] = f"{s1['value'].sum():.2f}"
+        row["Sum of S1"] = f"{s1['value'].sum():.2f}"  # the estimates' sum, not the printed indices'
         table.append(row)
     return pd.DataFrame(table)
 
