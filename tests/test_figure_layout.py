@@ -210,6 +210,7 @@ def test_differences_are_drawn_in_percentage_points_and_levels_in_percent():
         assert ax.get_ylabel() == "percentage points"
         assert not any("%" in t.get_text() for t in ax.get_yticklabels())
     for ax in levels.axes:
+        assert ax.get_ylabel() == "percent"
         assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
         assert any(t.get_text().endswith("%") for t in ax.get_yticklabels())
     effects = uncertainty_figure(_uncertainty())

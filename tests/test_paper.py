@@ -1,7 +1,8 @@
 """The paper (``ygt-abm paper``): the quick build writes every figure and table the manuscript shows, every
 number the text quotes is its table's value and is printed in the PDF, the validation shows every published
 evaluation of both sets as the evaluations run wrote it, a second build skips every step and gives the same
-bytes, every page of the PDF has something on it, and the build says which ygt_abm made it
+bytes, every page of the PDF has something on it, every figure prints the axes, units and legend of its
+referee checklist entry, and the build says which ygt_abm made it
 (version and commit, on page 1 and in numbers.json), the version CITATION.cff asks to be cited."""
 
 import importlib.metadata
@@ -128,11 +129,11 @@ def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_pat
     build_paper(SOURCE, out, quick=True, log=log.append)
     experiments = [f"reports {name}" for name in load_manifest(SOURCE / "paper.yaml").experiments]
     assert [line.split(":")[0] for line in log if ": written" in line] == experiments + [
-        "county map tables", "evaluations", "checklist", "tables", "numbers", "figures", "pdf"]
+        "county map tables", "evaluations", "checklist", "tables", "numbers", "figures", "referee", "pdf"]
     assert {p: p.read_bytes() for p in before} == before
 
 
-def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
+def test_a_changed_manuscript_rebuilds_only_the_figures_check_and_the_pdf(build, tmp_path):
     out, _ = build
     source = tmp_path / "paper"
     shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("build*"))
@@ -147,7 +148,7 @@ def test_a_changed_manuscript_rebuilds_only_the_pdf(build, tmp_path):
     log = []
     build_paper(source, out, quick=True, log=log.append)
     rebuilt = [line.split(":")[0] for line in log if ": written" in line]
-    assert rebuilt == ["pdf"], log
+    assert rebuilt == ["referee", "pdf"], log  # the figures are checked again: the manuscript says which it shows
     assert "Limitations and scope" in _pdf_text(out / "paper.pdf")
     build_paper(SOURCE, out, quick=True, log=log.append)  # back to the repository's manuscript
 
@@ -191,6 +192,18 @@ def test_every_page_of_the_pdf_renders_with_something_on_it(build, tmp_path):
     for page in pages:
         pixels = np.asarray(Image.open(page).convert("L"))
         assert (pixels < 200).mean() > 0.002, f"{page.name} is blank"
+
+
+def test_every_figure_says_what_its_referee_entry_says(build):
+    from ygt_abm.paper.referee import REFEREE, figure_problems, figure_words, load_referee
+
+    out, log = build
+    checklist = load_referee(SOURCE / REFEREE)
+    for entry in checklist.figures:  # as the build's step checked them, read again from the drawn figures
+        assert figure_problems(entry, figure_words(out / entry.file)) == [], entry.file
+    checked = pd.read_csv(out / "referee-figures.csv")
+    assert sorted(checked["figure"]) == sorted(e.file for e in checklist.figures)
+    assert any(line.startswith("referee: ") for line in log)
 
 
 def test_the_validation_shows_every_evaluation_of_both_sets_and_quotes_its_counts(build):

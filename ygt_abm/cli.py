@@ -822,6 +822,7 @@ def paper(
     from ygt_abm.experiment.loading import load_runnable_experiment
     from ygt_abm.paper.manifest import load_manifest
     from ygt_abm.paper.numbers import MissingNumber
+    from ygt_abm.paper.referee import FigureProblem
 
     if importlib.util.find_spec("typst") is None:
         err.print("paper: Typst is not installed; pip install 'ygt_abm[paper]' (or bash scripts/setup.sh)")
@@ -837,7 +838,7 @@ def paper(
     try:
         with _job_failures(), executor_for(workers, scheduler) as executor:
             pdf = build_paper(source, target, quick=quick, executor=executor, log=out.print)
-    except MissingNumber as exc:
+    except (MissingNumber, FigureProblem) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     out.print(f"paper: {pdf}")

@@ -46,6 +46,7 @@ def backflow_figure(summary: pd.DataFrame, palette: dict | None = None, lang: st
         ax.set_title(say(lang, f"Episodes whose {title}" if measure.startswith("moved") else f"Episodes that {title}",
                          BACKFLOW_MEASURES_ZH[measure]), fontsize=10)
         ax.set_xlabel(term("simulated year", lang))
+        ax.set_ylabel(term("episodes a year", lang), fontsize=8)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
@@ -112,6 +113,8 @@ def decomposition_figure(table: pd.DataFrame, lang: str = "en", top: int = TOP_L
             ax.grid(False, axis="y")
             if row == 0:
                 ax.set_title(indicator_label(metric, lang), fontsize=8, fontweight="bold")
+            if row == len(packages) - 1:
+                ax.set_xlabel(term("percentage points", lang), fontsize=7)
     if packages:
         handles = dict(zip(*reversed(axes[0, 0].get_legend_handles_labels())))
         fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=4, fontsize=7,

@@ -85,7 +85,7 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
                     ax.plot([due], [target.value], marker="*", ms=9, color=line.get_color())
         if difference:
             ax.axhline(0.0, color="#555", lw=0.8)
-            ax.set_ylabel(term("percentage points", lang), fontsize=8)
+        ax.set_ylabel(term("percentage points" if difference else "percent", lang), fontsize=8)
         ax.set_title(indicator_label(metric, lang), fontsize=10)
         ax.yaxis.set_major_formatter(points_formatter() if difference else PercentFormatter(1.0, decimals=None))
         ax.set_xlabel(term("year" if base else "simulated year", lang))

@@ -39,7 +39,7 @@ POINT_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 TERMS = {"year": "年份", "simulated year": "模拟年份", "percentage points": "百分点",
          "difference from the reference, percentage points": "与参照情景之差（百分点）",
          "probability across runs": "各次运行中达到目标的概率", "share of the variance": "方差占比",
-         "μ*, percentage points": "μ*（百分点）"}
+         "μ*, percentage points": "μ*（百分点）", "percent": "百分比", "episodes a year": "每年病程数"}
 EDGE = 2.0  # pixels a text keeps from the canvas's edge
 
 P = ParamSpec("P")

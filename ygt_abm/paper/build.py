@@ -35,6 +35,7 @@ from ygt_abm.paper.numbers import (
     fit_cells, lever_cells, outcome_cells, posterior_cells, quoted_numbers, sensitivity_cells, sobol_cells, target_source_cells,
     uncertainty_cells,
 )
+from ygt_abm.paper.referee import REFEREE, check_figures, load_referee
 from ygt_abm.results.store import COMPLETE, write_atomic, write_csv, write_json, yaml_text
 
 MANIFEST, MANUSCRIPT, REFERENCES = "paper.yaml", "paper.typ", "references.bib"
@@ -317,6 +318,7 @@ def build_paper(source: Path, out: Path, quick: bool = False, executor: Executor
                 extra=setting + json.dumps(built, sort_keys=True))
     stamps.step("figures", numbers_in, lambda: draw_figures(resolved, manifest, out), log)
     figures = sorted(out.glob("results/*/figures/*.svg")) + sorted((out / "figures").glob("*.svg")) + evaluated[1:]
+    stamps.step("referee", [source / REFEREE, source / MANUSCRIPT, *figures], lambda: _check_figures(source, out), log)
     manuscript = [source / MANUSCRIPT, source / REFERENCES, *font_files(source), out / "numbers.json",
                   *sorted((out / "tables").glob("*.csv"))]
     stamps.step("pdf", manuscript + figures, lambda: typeset(source, out, quick), log, extra=str(quick))
@@ -329,6 +331,15 @@ def _write_checklist(source: Path, out: Path) -> list[Path]:
     table.parent.mkdir(parents=True, exist_ok=True)
     write_csv(checklist_table(load_checklist(source / CHECKLIST)), table)
     return [table]
+
+
+def _check_figures(source: Path, out: Path) -> list[Path]:
+    """Every figure the manuscript includes against the referee checklist (``paper/referee.yaml``); the
+    figures checked as ``referee-figures.csv``. Raises ``FigureProblem`` naming what differs."""
+    table = check_figures(load_referee(source / REFEREE), (source / MANUSCRIPT).read_text(encoding="utf-8"), out)
+    path = out / "referee-figures.csv"
+    write_csv(table, path)
+    return [path]
 
 
 def _write_numbers(manifest: PaperManifest, out: Path, built: dict[str, dict]) -> list[Path]:
