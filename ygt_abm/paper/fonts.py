@@ -18,9 +18,11 @@ CJK_FILE = "NotoSansCJKsc-Regular-subset.otf"
 #: CJK punctuation and symbols, ideographs (extension A and the unified block), full-width forms
 CJK_CHARACTERS = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 #: the project's texts whose Chinese the paper can print, relative to the repository's root: the policy
-#: packages (their documents, targets and clauses), their clause maps, the indicators' terms, the manuscript
+#: packages (their documents, targets and clauses), their clause maps, the indicators' terms, the manuscript,
+#: its references and checklists, and the targets and evaluations whose sources its tables print
 CJK_SOURCES = ("configs/policies/*.yaml", "configs/policies/clauses/*.yaml", "ygt_abm/vocabulary.py",
-               "paper/paper.typ")
+               "paper/paper.typ", "paper/references.bib", "configs/calibration/targets.yaml",
+               "configs/calibration/evaluations.yaml", "paper/stress-abs.yaml", "paper/referee.yaml")
 
 
 def cjk_characters(texts: Iterable[str]) -> set[str]:
