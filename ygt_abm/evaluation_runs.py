@@ -25,6 +25,7 @@ from ygt_abm.analysis.evaluations import evaluation_rows, evaluation_table, eval
 from ygt_abm.config.evaluations import EVALUATIONS_FILE, Evaluation, held_out_evaluations, training_evaluations
 from ygt_abm.config.experiment import scaled_townships
 from ygt_abm.config.files import ConfigError, Problem, did_you_mean, line_of, read_yaml
+from ygt_abm.config.loading import load_ensemble
 from ygt_abm.experiment.evaluation_experiments import (
     POPULATION, REPLICATES, WARMUP_YEARS, Batch, arm_names, batch_experiment, batches, prepare,
 )
@@ -136,11 +137,13 @@ def run_evaluations(folder: Path, evaluations: list[Evaluation], population: int
     table = evaluation_table(rows)
     size = (f"{population:,} residents in {scaled_townships(population)} townships, {replicates} replicates, "
             f"{warmup_years} warm-up years")
-    if ensemble is not None:
-        size += f", over every member of {Path(ensemble).name}"
+    named = size
+    if ensemble is not None:  # the file in the text; in the figure, which a paper prints, the count
+        named = f"{size}, over every member of {Path(ensemble).name}"
+        size += f", over the {len(load_ensemble(ensemble))} members of the parameter ensemble"
     commit = git_commit(Path(__file__).resolve().parent)[:7]  # in the text only: the figure shows results
     markdown = (f"# Published evaluations: simulated effects against the published bands\n\n"
-                f"Written by `ygt-abm evaluations` ({size}; commit {commit}).\n\n" + evaluations_markdown(table))
+                f"Written by `ygt-abm evaluations` ({named}; commit {commit}).\n\n" + evaluations_markdown(table))
     write_csv(table, folder / "evaluations.csv", float_format="%.6g")
     write_atomic(folder / "evaluations.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
     save_figure(evaluations_figure(table, f"Published evaluations ({size})"), folder / "evaluations", FORMATS)

@@ -30,8 +30,9 @@ def county_map_figure(villages: pd.DataFrame, facilities: pd.DataFrame, flows: p
         offset = xy[i] - county
         km = float(np.hypot(*offset))
         xy[i] = county + offset / max(km, 1e-9) * reach * 1.2
-        ax.annotate(f"city hospital\n{km:.0f} km", xy[i], xytext=(0, -16), textcoords="offset points",
-                    ha="center", va="top", fontsize=7)
+        inward = -offset / max(km, 1e-9)  # the label on the county's side of the marker, off the axes' edge
+        ax.annotate(f"city hospital\n{km:.0f} km", xy[i], xytext=tuple(14 * inward), textcoords="offset points",
+                    ha="left" if inward[0] > 0 else "right", va="bottom" if inward[1] > 0 else "top", fontsize=7)
     ax.scatter(villages["x_km"], villages["y_km"], s=2 + villages["residents"] / villages["residents"].max() * 12,
                color="#bdbdbd", lw=0, zorder=1)
     legend = [Line2D([], [], ls="", marker=".", color="#bdbdbd", label="village (size: residents)")]
@@ -55,7 +56,8 @@ def county_map_figure(villages: pd.DataFrame, facilities: pd.DataFrame, flows: p
     ax.set_aspect("equal")
     ax.set_xlabel("km")
     ax.set_ylabel("km")
-    ax.legend(handles=legend, fontsize=6, loc="upper left", framealpha=0.8)
+    ax.legend(handles=legend, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
+              frameon=False)  # below the map: inside it, it would hide facilities
     ax.set_title("Villages, facilities, and first contacts at the county hospital (orange) and city (red)",
                  fontsize=8)
     wide = flows.pivot_table(index="township", columns="level", values="episodes", sort=True)[list(LEVELS)]

@@ -90,6 +90,7 @@ def _lines(bands: pd.DataFrame, packages: dict | None, title: str, difference: b
         ax.yaxis.set_major_formatter(points_formatter() if difference else PercentFormatter(1.0, decimals=None))
         ax.set_xlabel(term("year" if base else "simulated year", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(labelbottom=True)  # every panel's years printed, not only the bottom row's
         ax.grid(alpha=0.3)
     series = bands.groupby(["scenario", "point"]).ngroups
     if series <= LEGEND_MAX:
