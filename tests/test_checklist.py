@@ -58,6 +58,7 @@ def test_the_table_names_the_papers_sections_and_the_documents():
     assert first["Reported in"] == "Introduction; Overview; docs/model.md (1. Purpose and patterns)"
     assert first["Not yet reported"] == "—"
     assert (table["Reported in"] == "—").sum() == sum(not item.reported for item in path_items)
+    assert not table["Reported in"].str.contains(r"\(issue \d+\)|`").any()  # the project's bookkeeping stays out
 
 
 @pytest.mark.parametrize("entry, field", [

@@ -113,6 +113,18 @@ def test_the_chinese_of_the_tables_is_printed_in_the_embedded_cjk_font(build):
     assert [c for c in clauses if c not in text] == []
 
 
+def test_the_cjk_font_holds_every_chinese_character_of_the_tables_and_references(build):
+    from fontTools.ttLib import TTFont
+
+    from ygt_abm.paper.fonts import CJK_FILE, FONT_FOLDER, cjk_characters
+
+    out, _ = build
+    held = {chr(code) for code in TTFont(SOURCE / FONT_FOLDER / CJK_FILE).getBestCmap()}
+    printed = [p.read_text(encoding="utf-8") for p in [*sorted((out / "tables").glob("*.csv")),
+                                                       SOURCE / "references.bib"]]
+    assert "".join(sorted(cjk_characters(printed) - held)) == ""
+
+
 def test_a_second_build_skips_every_step_and_gives_the_same_bytes(build, tmp_path):
     out, _ = build
     before = {p: p.read_bytes() for p in [out / "paper.pdf", out / "numbers.json", *sorted(out.glob("**/*.svg")),
@@ -315,6 +327,17 @@ def test_the_dose_response_table_gives_both_ends_and_the_slope_of_the_last_year(
     assert table.values.tolist() == [["Anhui 2024", "primary care visit share", "+13.5", "+21.6",
                                       "+8.0 [7.0, 9.0]"]]
     assert list(table.columns)[2:4] == ["Effect at 0", "Effect at 1"]
+
+
+def test_the_uncertainty_table_prints_a_range_narrower_than_its_printed_precision_as_none():
+    from ygt_abm.paper.numbers import uncertainty_cells
+
+    row = {"scenario": "anhui-2024", "county": "across counties", "year": 10, "metric": "primary_care_visit_share",
+           "reference": "baseline", "mean": 0.059, "replicate_low": 0.036, "replicate_high": 0.082,
+           "parameter_low": 0.0589, "parameter_high": 0.0591, "county_low": 0.059, "county_high": 0.059,
+           "combined_low": 0.036, "combined_high": 0.082, "parameter_share": 0.001, "county_share": 0.0}
+    printed = uncertainty_cells(pd.DataFrame([row])).iloc[0]
+    assert (printed["Chance"], printed["Parameters"], printed["Counties"]) == ("[3.6, 8.2]", "none", "none")
 
 
 def test_the_sobol_table_ranks_each_packages_parameters_by_st_with_intervals_kept_within_0_and_1():

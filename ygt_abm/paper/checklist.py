@@ -74,6 +74,7 @@ def checklist_table(items: list[ChecklistItem]) -> pd.DataFrame:
     documents as docs/<file>), and what is not yet reported ("—" where nothing is missing)."""
     def place(text: str) -> str:
         where, heading = text.split(": ", 1)
+        heading = re.sub(r"\s*\(issue \d+\)$", "", heading).replace("`", "")  # the project's bookkeeping, not the paper's
         return heading if where == PAPER else f"docs/{where} ({heading})"
 
     return pd.DataFrame([[item.item, item.name, "; ".join(place(p) for p in item.reported) or "—",

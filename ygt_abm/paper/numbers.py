@@ -148,13 +148,17 @@ TARGETED_INDICATORS = ("primary_care_visit_share", "in_county_visit_rate", "in_c
 def uncertainty_cells(uncertainty: pd.DataFrame, metrics: tuple[str, ...] = TARGETED_INDICATORS) -> pd.DataFrame:
     """Each package's effect in the last year over a calibrated ensemble, in percentage points: the mean over
     members, the 95% ranges of one county's effect from its chance, the parameters (and, over counties run on
-    their own, the counties' geography) and all together, and the parameters' share of the variance."""
+    their own, the counties' geography) and all together ("none": narrower than the 0.1 point printed, a
+    source whose variance is estimated at or near zero), and the parameters' share of the variance."""
     last = last_year_rows(uncertainty, metrics)
     counties = "county_low" in last and last["county_low"].notna().any()
 
     def span(row, kind: str) -> str:
         low, high = row[f"{kind}_low"], row[f"{kind}_high"]
-        return "—" if pd.isna(low) else f"[{100 * low:.1f}, {100 * high:.1f}]"
+        if pd.isna(low):
+            return "—"
+        ends = f"{100 * low:.1f}", f"{100 * high:.1f}"
+        return "none" if ends[0] == ends[1] else f"[{ends[0]}, {ends[1]}]"  # narrower than the printed 0.1 point
 
     def share(x: float) -> str:
         return "—" if pd.isna(x) else f"{x:.0%}"
@@ -343,14 +347,15 @@ def evaluation_source_cells(evaluations: list[Evaluation]) -> pd.DataFrame:
 def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
     """evaluations.csv (``ygt-abm evaluations``) as printed: one row per outcome (an evaluation with nothing
     expressible, one row saying so), its set, what it measures and over which years, the published
-    estimate (``†``: on another scale, only its band compared) and band, the simulated mean [95% interval],
+    estimate (``†``: on another scale, only its band compared) and band, what the band compares (``size``: an
+    interval around the effect; ``sign``: only the published side of zero), the simulated mean [95% interval],
     and whether the mean is inside the band and has the published sign (empty: no sign to compare)."""
     rows = []
     for r in evaluations.itertuples():
         row = {"Evaluation": r.label, "Set": r.set}
         if r.status != SIMULATED:
             rows.append(row | {"Indicator": "not expressible in the model", "Years": "", "Published [band]": "",
-                               "Simulated [95% interval]": "not run", "Inside band": "", "Right sign": ""})
+                               "Band": "", "Simulated [95% interval]": "not run", "Inside band": "", "Right sign": ""})
             continue
         relative = r.effect == "relative"
         published = "" if pd.isna(r.estimate) else _effect(r.estimate, relative and pd.isna(r.scale)) + \
@@ -359,6 +364,7 @@ def evaluation_cells(evaluations: pd.DataFrame) -> pd.DataFrame:
             "Indicator": outcome_words(r.indicator, "" if pd.isna(r.of) else r.of) + (" (relative)" if relative else ""),
             "Years": str(r.years).replace(" ", ", "),
             "Published [band]": f"{published} [{_band(r.band_low, r.band_high, relative)}]".lstrip(),
+            "Band": "sign" if r.band_basis == "sign" else "size",
             "Simulated [95% interval]": f"{_effect(r.mean, relative)} [{_effect(r.ci_low, relative)}, "
                                         f"{_effect(r.ci_high, relative)}]",
             "Inside band": _yes(r.inside_band), "Right sign": _yes(r.sign_right)})
