@@ -176,7 +176,7 @@ def uncertainty_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     last = last_year_rows(table, TITLES)
     metrics = [m for m in TITLES if m in set(last["metric"])]
     scenarios = list(dict.fromkeys(last["package"]))
-    fig = Figure(figsize=(13, 2.2 + 0.8 * len(scenarios)), layout="constrained")
+    fig = Figure(figsize=(9, 2.2 + 0.7 * len(scenarios)), layout="constrained")  # a page wide: legible type
     axes = list(fig.subplots(2, 3, sharey=True, squeeze=False).flat)
     y = np.arange(len(scenarios))
     kinds = [k for k in INTERVALS if f"{k[0]}_low" in last and last[f"{k[0]}_low"].notna().any()]

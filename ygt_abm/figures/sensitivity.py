@@ -31,7 +31,7 @@ def sensitivity_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     names = list(dict.fromkeys(main["parameter"]))
     cols = min(3, len(metrics))
     rows_n = -(-len(metrics) // cols)
-    fig = Figure(figsize=(3.6 * cols, rows_n * (1.0 + 0.3 * len(names) * max(1, len(scenarios) / 2.5)) + 0.8),
+    fig = Figure(figsize=(2.7 * cols, rows_n * (1.0 + 0.3 * len(names) * max(1, len(scenarios) / 2.5)) + 0.8),
                  layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows_n, cols, sharey=True)).ravel()
     for ax in axes[len(metrics):]:
