@@ -17,8 +17,9 @@ from ygt_abm.vocabulary import HEADLINE_INDICATORS, package_words
 TITLES = {metric: indicator_label(metric) for metric in HEADLINE_INDICATORS}
 TARGET_STYLE = {"ls": "--", "lw": 1.0}
 LEGEND_MAX = 16  # lines a panel's legend lists
-ENSEMBLE_BAND = "the ensemble's members; bands: 95%, replicate and parameter uncertainty combined"
-ENSEMBLE_BAND_ZH = "集合各成员的均值；阴影：95% 区间，重复运行与参数的不确定性合计"
+ENSEMBLE_BAND = ("the ensemble's members; bands: 95%, the parameters' and the runs' uncertainty combined (runs: "
+                 "replicates, and counties where they were drawn apart)")
+ENSEMBLE_BAND_ZH = "集合各成员的均值；阴影：95% 区间，参数与各次运行（重复运行，以及分别生成的县）的不确定性合计"
 TARGETS_ZH = "★ 与虚线：政策文件的目标，自其到期年份起"
 
 
