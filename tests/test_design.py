@@ -157,7 +157,8 @@ def _gap(resolved, point):
 def test_a_sweep_of_a_lever_quantile_moves_every_ranged_strength_of_its_type_together(tmp_path):
     resolved = _ranged(tmp_path, "sweep: {lever_quantile.reimbursement_gap: [0.0, 0.5, 1.0]}\n")
     gaps = [_gap(resolved, p)["outpatient_change"] for p in resolved.points]
-    assert gaps == [{"township": 0.0, "city": -0.1}, {"township": 0.05, "city": -0.05}, {"township": 0.1, "city": 0.0}]
+    # one strength: from no change at 0 to the far end of every range at 1, a rise and a cut widening together
+    assert gaps == [{"township": 0.0, "city": 0.0}, {"township": 0.05, "city": -0.05}, {"township": 0.1, "city": -0.1}]
     dispatch = next(s for s in resolved.interventions_at("gap", "g0000") if s["type"] == "doctor_dispatch")
     assert dispatch["doctors_per_township"] == 2  # another type keeps its given strength
     assert resolved.parameters("gap", "g0000") == resolved.parameters("gap", "g0002")  # levers, not parameters
@@ -173,12 +174,21 @@ def test_lever_uncertainty_gives_each_ensemble_member_its_own_draw_the_same_on_e
     assert len(set(townships)) == 6 and all(0.0 <= t <= 0.1 for t in townships)
     for point in first.points:  # one quantile a type: the gap's parameters move together
         gap = _gap(first, point)["outpatient_change"]
-        assert gap["township"] == pytest.approx(-gap["city"] * 0 + first.lever_quantiles(point)["reimbursement_gap"] * 0.1)
-        assert gap["city"] == pytest.approx(-0.1 + first.lever_quantiles(point)["reimbursement_gap"] * 0.1)
+        assert gap["township"] == pytest.approx(first.lever_quantiles(point)["reimbursement_gap"] * 0.1)
+        assert gap["city"] == pytest.approx(-gap["township"])
         doctors = next(s for s in first.interventions_at("gap", point.name) if s["type"] == "doctor_dispatch")
         assert doctors["doctors_per_township"] in (1, 2, 3)  # whole doctors
     without = _ranged(tmp_path, "ensemble: ensemble.yaml\n")
     assert {_gap(without, p)["outpatient_change"]["township"] for p in without.points} == {0.05}
+
+
+def test_a_quantile_counts_a_strength_from_no_change_whole_numbers_too():
+    from ygt_abm.config.design import within_range
+
+    assert within_range(-0.1, 0.0, 0.25, False) == pytest.approx(-0.025)
+    assert within_range(0.5, 0.9, 0.5, False) == pytest.approx(0.7)
+    assert [within_range(-3, -1, q, True) for q in (0.0, 0.5, 0.99)] == [-1, -2, -3]
+    assert [within_range(1, 3, q, True) for q in (0.0, 0.5, 0.99)] == [1, 2, 3]
 
 
 @pytest.mark.parametrize("tail, field, message", [

@@ -25,7 +25,8 @@ BASE = "base"
 #: every intervention of that type a scenario has (a package's lever strengths, for sensitivity)
 LEVER_PREFIX = "levers."
 #: a design's name for where in their ranges a type's assumed lever strengths sit: ``lever_quantile.<type>`` = q
-#: (0–1) sets every ranged parameter of that type's interventions (their ``ranges``) to the value at q
+#: (0–1) sets every ranged parameter of that type's interventions (their ``ranges``) to the value at q, counted
+#: from the range's end nearer no change (``within_range``)
 LEVER_QUANTILE_PREFIX = "lever_quantile."
 
 
@@ -137,12 +138,16 @@ def design_points(experiment: Experiment) -> list[Point]:
 
 
 def within_range(low: float, high: float, quantile: float, integer: bool) -> float | int:
-    """The value at ``quantile`` (0–1) of a lever strength's range: uniform over [low, high], or over its whole
-    numbers for an integer parameter."""
+    """The value at ``quantile`` (0–1) of a lever strength's range, counted from the end nearer no change (0)
+    to the far end, so that one quantile is one strength for every parameter of a type: a gap's rise at
+    primary care ([0, 0.1]) and its cut outside the county ([-0.1, 0]) widen together. Uniform over the range,
+    or over its whole numbers for an integer parameter."""
+    near, far = (low, high) if abs(low) <= abs(high) else (high, low)
     if integer:
         whole = list(range(math.ceil(low), math.floor(high) + 1))
+        whole = whole if near == low else whole[::-1]
         return whole[min(int(quantile * len(whole)), len(whole) - 1)]
-    return low + quantile * (high - low)
+    return near + quantile * (far - near)
 
 
 def value_at(spec: dict[str, Any], path: str) -> Any:
