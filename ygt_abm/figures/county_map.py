@@ -29,8 +29,9 @@ def county_map_figure(villages: pd.DataFrame, facilities: pd.DataFrame, flows: p
     for i in np.flatnonzero(level.to_numpy() == "city"):  # outside the county: at the edge, distance written
         offset = xy[i] - county
         km = float(np.hypot(*offset))
-        xy[i] = county + offset / max(km, 1e-9) * reach * 1.2
-        inward = -offset / max(km, 1e-9)  # the label on the county's side of the marker, off the axes' edge
+        outward = offset / max(km, 1e-9)
+        xy[i] = county + outward * reach * 1.2
+        inward = -outward  # the label on the county's side of the marker, off the axes' edge
         ax.annotate(f"city hospital\n{km:.0f} km", xy[i], xytext=tuple(14 * inward), textcoords="offset points",
                     ha="left" if inward[0] > 0 else "right", va="bottom" if inward[1] > 0 else "top", fontsize=7)
     ax.scatter(villages["x_km"], villages["y_km"], s=2 + villages["residents"] / villages["residents"].max() * 12,

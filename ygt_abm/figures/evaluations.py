@@ -44,12 +44,6 @@ def row_scale(row: pd.Series) -> float:
     return max(ends) if ends else 1.0
 
 
-def _short(x: float | None) -> str:
-    if x is None:
-        return "open"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
-
-
 @styled
 def evaluations_figure(table: pd.DataFrame, title: str = "Published evaluations") -> Figure:
     """The forest plot of evaluations.csv's rows (not-expressible evaluations listed without a point)."""

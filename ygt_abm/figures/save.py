@@ -30,8 +30,7 @@ def figure_anatomy(fig: Figure) -> dict:
 
     panels = [{"title": ax.get_title(), "x": ax.get_xlabel(), "y": ax.get_ylabel(),
                "legend": legend_words(ax.get_legend())} for ax in fig.axes if ax.axison]
-    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    return {"title": title, "panels": panels, "legend": [w for lg in fig.legends for w in legend_words(lg)]}
+    return {"title": fig.get_suptitle(), "panels": panels, "legend": [w for lg in fig.legends for w in legend_words(lg)]}
 
 
 def save_figure(fig: Figure, stem: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
